@@ -1,0 +1,207 @@
+// The deployment statechart: status, stage and health as parallel regions; the stage region drives, the others react.
+import type { Stage } from '../../packages/protocol/index.js';
+import { deploymentSetup } from './deployment.setup.js';
+import type { DeploymentContext } from './deployment.types.js';
+import * as msg from './deployment.messages.js';
+
+type E = { type: string } & Record<string, unknown>;
+const stageTarget = (stage: Stage) => `#deployment.stage.${stage}`;
+const spec = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec });
+const workload = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec, workload: context.candidate! });
+const enter = (stage: Stage) => ({ type: 'mark', params: { stage, status: 'running' } }) as const;
+const fail = (stage: Stage, message: (event: E, context: DeploymentContext) => string, unhealthy = false) =>
+  ({
+    type: 'fail',
+    params: ({ event, context }: { event: unknown; context: DeploymentContext }) => ({
+      stage,
+      message: message(event as E, context),
+      unhealthy,
+    }),
+  }) as const;
+const superseded = (stage: Stage, target: string) => ({ target, actions: fail(stage, msg.supersededMessage) });
+const lost = (stage: Stage, unhealthy: boolean) => ({
+  target: 'halted',
+  actions: fail(stage, (e) => msg.nodeLostMessage(e, stage), unhealthy),
+});
+
+export const deploymentMachine = deploymentSetup.createMachine({
+  id: 'deployment',
+  type: 'parallel',
+  context: ({ input }) => ({
+    spec: input.spec,
+    trigger: input.trigger ?? 'deploy',
+    clock: input.spec.createdAt,
+    stageEnteredAt: input.spec.createdAt,
+    stages: [{ stage: 'building', status: 'queued', at: input.spec.createdAt }],
+    readiness: { attempts: 0, recent: [] },
+    candidate: null,
+    previous: null,
+    replacedBy: null,
+    failureMessage: null,
+    completedAt: null,
+    activatedAt: null,
+    restarts: 0,
+  }),
+  states: {
+    status: {
+      initial: 'queued',
+      states: {
+        queued: { on: { 'status.running': 'running', 'status.failed': 'failed' } },
+        running: { on: { 'status.succeeded': 'succeeded', 'status.failed': 'failed' } },
+        succeeded: { on: { 'status.running': 'running' } },
+        failed: {},
+      },
+    },
+    health: {
+      initial: 'pending',
+      states: {
+        pending: { on: { 'health.healthy': 'healthy', 'health.unhealthy': 'unhealthy' } },
+        healthy: { on: { 'health.unhealthy': 'unhealthy', 'health.pending': 'pending' } },
+        unhealthy: { on: { 'health.healthy': 'healthy', 'health.pending': 'pending' } },
+      },
+    },
+    stage: {
+      initial: 'building',
+      states: {
+        building: {
+          initial: 'slot',
+          states: {
+            // The build slot is held from queueing until the build ends, and released when this state exits.
+            slot: {
+              initial: 'queued',
+              invoke: { id: 'buildSlot', src: 'buildSlot', input: spec },
+              states: {
+                queued: {
+                  on: {
+                    'slot.granted': { target: 'running', actions: [{ type: 'mark', params: { stage: 'building', status: 'running' } }, 'raiseRunning'] },
+                    'deployment.superseded': superseded('building', '#deployment.stage.building.halted'),
+                    'node.lost': { ...lost('building', false), target: '#deployment.stage.building.halted' },
+                  },
+                },
+                running: {
+                  invoke: {
+                    id: 'build',
+                    src: 'build',
+                    input: spec,
+                    onDone: { target: stageTarget('starting_candidate'), actions: enter('starting_candidate') },
+                    onError: { target: '#deployment.stage.building.halted', actions: fail('building', (e) => msg.effectFailedMessage('build failed', e)) },
+                  },
+                  on: {
+                    'deployment.superseded': superseded('building', '#deployment.stage.building.halted'),
+                    'node.lost': { ...lost('building', false), target: '#deployment.stage.building.halted' },
+                  },
+                },
+              },
+            },
+            halted: {},
+          },
+        },
+        starting_candidate: {
+          initial: 'starting',
+          states: {
+            starting: {
+              invoke: {
+                id: 'startCandidate',
+                src: 'startCandidate',
+                input: spec,
+                onDone: [
+                  { guard: 'hasReadiness', target: stageTarget('checking_readiness'), actions: ['setCandidate', enter('checking_readiness')] },
+                  { target: stageTarget('switching_route'), actions: ['setCandidate', 'raiseHealthy', enter('switching_route')] },
+                ],
+                onError: { target: 'cleanup', actions: fail('starting_candidate', (e) => msg.effectFailedMessage('candidate failed to start', e), true) },
+              },
+              on: {
+                'deployment.superseded': superseded('starting_candidate', 'cleanup'),
+                'node.lost': lost('starting_candidate', true),
+              },
+            },
+            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: spec, onDone: 'halted', onError: 'halted' } },
+            halted: {},
+          },
+        },
+        checking_readiness: {
+          initial: 'probing',
+          states: {
+            probing: {
+              invoke: [
+                { id: 'probeReadiness', src: 'probeReadiness', input: ({ context }) => ({ ...workload({ context }), deadline: msg.deadlineOf(context) }) },
+                { id: 'watchCandidate', src: 'watchCandidate', input: workload },
+              ],
+              on: {
+                'readiness.attempt': [
+                  { guard: 'attemptPassed', target: stageTarget('switching_route'), actions: ['recordAttempt', 'raiseHealthy', enter('switching_route')] },
+                  { actions: 'recordAttempt' },
+                ],
+                'readiness.timed_out': { target: 'cleanup', actions: fail('checking_readiness', msg.timedOutMessage, true) },
+                'workload.exited': { target: 'cleanup', actions: fail('checking_readiness', (e) => msg.exitedMessage(e, 'checking_readiness'), true) },
+                'deployment.superseded': superseded('checking_readiness', 'cleanup'),
+                'node.lost': lost('checking_readiness', true),
+              },
+            },
+            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: spec, onDone: 'halted', onError: 'halted' } },
+            halted: {},
+          },
+        },
+        switching_route: {
+          initial: 'switching',
+          states: {
+            switching: {
+              invoke: {
+                id: 'switchRoute',
+                src: 'switchRoute',
+                input: workload,
+                onDone: [
+                  { guard: 'hasPrevious', target: stageTarget('draining_previous'), actions: ['setSwitched', enter('draining_previous')] },
+                  { target: stageTarget('active'), actions: ['setSwitched', 'succeed'] },
+                ],
+                onError: { target: 'halted', actions: fail('switching_route', (e) => msg.effectFailedMessage('route switch failed', e), true) },
+              },
+              on: { 'node.lost': lost('switching_route', true) },
+            },
+            halted: {},
+          },
+        },
+        draining_previous: {
+          invoke: {
+            id: 'drainPrevious',
+            src: 'drainPrevious',
+            input: ({ context }) => ({ spec: context.spec, previous: context.previous! }),
+            // Traffic already moved: a drain that cannot finish is logged by the host, never a failed deployment.
+            onDone: { target: 'active', actions: 'succeed' },
+            onError: { target: 'active', actions: 'succeed' },
+          },
+          on: { 'node.lost': { target: 'active', actions: ['succeed', 'raiseUnhealthy'] } },
+        },
+        active: {
+          initial: 'serving',
+          states: {
+            serving: {
+              invoke: { id: 'superviseWorkload', src: 'superviseWorkload', input: workload },
+              on: {
+                'workload.exited': { actions: ['tick', 'countCrash', 'raiseUnhealthy'] },
+                'workload.restarted': { actions: 'setRestarted' },
+                'workload.recovered': { actions: ['tick', 'raiseHealthy'] },
+                'node.lost': { actions: ['tick', 'raiseUnhealthy'] },
+                'deployment.replaced': [
+                  {
+                    guard: 'replacedByRollback',
+                    target: stageTarget('rolled_back'),
+                    actions: ['setReplaced', { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } }],
+                  },
+                  { target: 'standby', actions: 'setReplaced' },
+                ],
+              },
+            },
+            // Superseded by a newer active deployment: not serving, its release kept for rollback.
+            standby: {
+              on: { 'deployment.promote': { target: stageTarget('starting_candidate'), actions: 'beginPromotion' } },
+            },
+          },
+        },
+        rolled_back: {},
+      },
+    },
+  },
+});
+
+export type DeploymentMachine = typeof deploymentMachine;

@@ -1,0 +1,141 @@
+// The deployment machine's setup: named effect slots (filled by nodes/ through .provide()), guards and actions.
+import { setup, assign, enqueueActions, fromPromise, fromCallback } from 'xstate';
+import type { Stage, Status } from '../../packages/protocol/index.js';
+import type {
+  DeploymentContext,
+  DeploymentEvent,
+  DeploymentInput,
+  RegionEvent,
+  SpecInput,
+  WorkloadInput,
+  ProbeInput,
+  DrainInput,
+  Done,
+  StartedOutput,
+  SwitchedOutput,
+  DrainedOutput,
+} from './deployment.types.js';
+
+const RECENT_ATTEMPTS = 20;
+
+/** A slot nobody filled fails loudly instead of pretending to work. */
+function notProvided(name: string): never {
+  throw new Error(`effect "${name}" is not provided: fill it with machine.provide({ actors })`);
+}
+const promiseSlot = <I, O>(name: string) => fromPromise<O, I>(async () => notProvided(name));
+const callbackSlot = <I>(name: string) => fromCallback<DeploymentEvent, I>(() => notProvided(name));
+
+/** The time an event happened: events and effect results carry it; the machine keeps the latest as its clock. */
+export function timeOf(event: unknown, fallback: string): string {
+  const e = event as { at?: unknown; output?: { at?: unknown }; error?: { at?: unknown } };
+  const at = e.at ?? e.output?.at ?? e.error?.at;
+  return typeof at === 'string' ? at : fallback;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return JSON.stringify(error) ?? 'unknown error';
+}
+
+export const deploymentSetup = setup({
+  types: {
+    context: {} as DeploymentContext,
+    events: {} as DeploymentEvent | RegionEvent,
+    input: {} as DeploymentInput,
+  },
+  actors: {
+    buildSlot: callbackSlot<SpecInput>('buildSlot'),
+    build: promiseSlot<SpecInput, Done>('build'),
+    startCandidate: promiseSlot<SpecInput, StartedOutput>('startCandidate'),
+    watchCandidate: callbackSlot<WorkloadInput>('watchCandidate'),
+    probeReadiness: callbackSlot<ProbeInput>('probeReadiness'),
+    stopCandidate: promiseSlot<SpecInput, Done>('stopCandidate'),
+    switchRoute: promiseSlot<WorkloadInput, SwitchedOutput>('switchRoute'),
+    drainPrevious: promiseSlot<DrainInput, DrainedOutput>('drainPrevious'),
+    superviseWorkload: callbackSlot<WorkloadInput>('superviseWorkload'),
+  },
+  guards: {
+    hasReadiness: ({ context }) => context.spec.service.readiness !== undefined,
+    attemptPassed: ({ event }) => event.type === 'readiness.attempt' && event.ok,
+    replacedByRollback: ({ event }) => event.type === 'deployment.replaced' && event.mode === 'rollback',
+    hasPrevious: ({ event }) => (event as unknown as { output: SwitchedOutput }).output.previous !== null,
+  },
+  actions: {
+    /** Advances the clock to the event's time. */
+    tick: assign({ clock: ({ context, event }) => timeOf(event, context.clock) }),
+    /** Appends a stage/status change to the timeline. */
+    mark: assign(({ context, event }, params: { stage: Stage; status: Status }) => {
+      const at = timeOf(event, context.clock);
+      return { clock: at, stageEnteredAt: at, stages: [...context.stages, { ...params, at }] };
+    }),
+    recordAttempt: assign(({ context, event }) => {
+      if (event.type !== 'readiness.attempt') return {};
+      const { type: _type, ...attempt } = event;
+      return {
+        clock: attempt.at,
+        readiness: {
+          attempts: context.readiness.attempts + 1,
+          recent: [...context.readiness.recent, attempt].slice(-RECENT_ATTEMPTS),
+        },
+      };
+    }),
+    /** Ends this promotion as failed; the stage region stays on the stage where it happened. */
+    fail: enqueueActions(({ context, event, enqueue }, params: { stage: Stage; message: string; unhealthy?: boolean }) => {
+      const at = timeOf(event, context.clock);
+      enqueue.assign({
+        clock: at,
+        failureMessage: params.message,
+        completedAt: at,
+        stages: [...context.stages, { stage: params.stage, status: 'failed' as const, at }],
+      });
+      enqueue.raise({ type: 'status.failed' });
+      if (params.unhealthy) enqueue.raise({ type: 'health.unhealthy' });
+    }),
+    succeed: enqueueActions(({ context, event, enqueue }) => {
+      const at = timeOf(event, context.clock);
+      enqueue.assign({
+        clock: at,
+        completedAt: at,
+        stageEnteredAt: at,
+        stages: [...context.stages, { stage: 'active' as const, status: 'succeeded' as const, at }],
+      });
+      enqueue.raise({ type: 'status.succeeded' });
+    }),
+    /** A standby deployment is promoted again (rollback): a fresh promotion without a build. */
+    beginPromotion: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'deployment.promote') return;
+      enqueue.assign({
+        trigger: event.trigger,
+        clock: event.at,
+        stageEnteredAt: event.at,
+        stages: [...context.stages, { stage: 'starting_candidate' as const, status: 'running' as const, at: event.at }],
+        readiness: { attempts: 0, recent: [] },
+        candidate: null,
+        previous: null,
+        replacedBy: null,
+        completedAt: null,
+        failureMessage: null,
+      });
+      enqueue.raise({ type: 'status.running' });
+      enqueue.raise({ type: 'health.pending' });
+    }),
+    setCandidate: assign({
+      candidate: ({ context, event }) => (event as unknown as { output: StartedOutput }).output?.workload ?? context.candidate,
+    }),
+    setRestarted: assign(({ context, event }) =>
+      event.type === 'workload.restarted' ? { candidate: event.workload, clock: event.at } : { candidate: context.candidate },
+    ),
+    countCrash: assign({ restarts: ({ context }) => context.restarts + 1 }),
+    setSwitched: assign(({ context, event }) => {
+      const out = (event as unknown as { output: SwitchedOutput }).output;
+      return { previous: out.previous, activatedAt: out.at, clock: out.at };
+    }),
+    setReplaced: assign(({ context, event }) =>
+      event.type === 'deployment.replaced' ? { replacedBy: event.by, clock: event.at } : { replacedBy: context.replacedBy },
+    ),
+    raiseRunning: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'status.running' })),
+    raiseHealthy: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'health.healthy' })),
+    raiseUnhealthy: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'health.unhealthy' })),
+  },
+});

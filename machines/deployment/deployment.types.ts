@@ -1,0 +1,112 @@
+// Context, events and effect contracts of the deployment statechart; nodes/ implements the effects against these types.
+import type { ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType } from '../../packages/protocol/index.js';
+
+/** What a deployment is: fixed when it is created. Persisted with the actor, so effects can re-run after a restore. */
+export interface DeploymentSpec {
+  id: string;
+  serviceName: string;
+  environmentName: string;
+  serviceType: ServiceType;
+  runtime: Runtime;
+  service: ServiceConfig;
+  /** Service variables merged over environment variables (secrets included: effects need them). */
+  variables: Record<string, string>;
+  sourceDigest: string;
+  fingerprint: string;
+  routeUrl: string | null;
+  createdAt: string;
+  nodeId: string | null;
+}
+
+/** A running workload as its driver names it; `host:port` is where the edge dials it. */
+export interface WorkloadRef {
+  driver: Runtime;
+  /** Driver-specific identity: `pid:starttime` for processes, the container id for Docker. */
+  ref: string;
+  host: string;
+  port: number | null;
+  nodeId: string | null;
+}
+
+/** The deployment a switch took traffic from. */
+export interface PreviousRef {
+  id: string;
+  workload: WorkloadRef | null;
+}
+
+export interface DeploymentContext {
+  spec: DeploymentSpec;
+  trigger: Trigger;
+  /** Latest time seen on any event: the machine has no clock of its own. */
+  clock: string;
+  stageEnteredAt: string;
+  stages: StageEntry[];
+  readiness: { attempts: number; recent: ReadinessAttempt[] };
+  candidate: WorkloadRef | null;
+  previous: PreviousRef | null;
+  replacedBy: string | null;
+  failureMessage: string | null;
+  completedAt: string | null;
+  activatedAt: string | null;
+  restarts: number;
+}
+
+export interface DeploymentInput {
+  spec: DeploymentSpec;
+  trigger?: Trigger;
+}
+
+/** Events from outside the machine. Every one carries the time it happened. */
+export type DeploymentEvent =
+  | { type: 'slot.granted'; at: string }
+  | ({ type: 'readiness.attempt' } & ReadinessAttempt)
+  | { type: 'readiness.timed_out'; at: string; timeoutMs: number }
+  | { type: 'workload.exited'; at: string; code: number | null; signal: string | null; lastError: string | null }
+  | { type: 'workload.restarted'; at: string; workload: WorkloadRef }
+  | { type: 'workload.recovered'; at: string }
+  | { type: 'deployment.superseded'; at: string; by: string }
+  | { type: 'deployment.replaced'; at: string; by: string; mode: Trigger }
+  | { type: 'deployment.promote'; at: string; trigger: Trigger }
+  | { type: 'node.lost'; at: string; nodeId: string; reason: 'lost' | 'stopped' };
+
+/** Events the stage region raises so the status and health regions can react. */
+export type RegionEvent =
+  | { type: 'status.running' }
+  | { type: 'status.succeeded' }
+  | { type: 'status.failed' }
+  | { type: 'health.pending' }
+  | { type: 'health.healthy' }
+  | { type: 'health.unhealthy' };
+
+// ---- effect contracts (inputs and outputs of the named actor slots) ----
+
+export interface SpecInput {
+  spec: DeploymentSpec;
+}
+export interface WorkloadInput {
+  spec: DeploymentSpec;
+  workload: WorkloadRef;
+}
+export interface ProbeInput {
+  spec: DeploymentSpec;
+  workload: WorkloadRef;
+  /** Absolute deadline (ISO time): stable across restores, unlike a timer. */
+  deadline: string;
+}
+export interface DrainInput {
+  spec: DeploymentSpec;
+  previous: PreviousRef;
+}
+export interface Done {
+  at: string;
+}
+export interface StartedOutput extends Done {
+  workload: WorkloadRef;
+}
+export interface SwitchedOutput extends Done {
+  previous: PreviousRef | null;
+}
+export interface DrainedOutput extends Done {
+  /** False when the drain timeout passed with requests still in flight. */
+  drained: boolean;
+}

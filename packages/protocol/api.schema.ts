@@ -1,0 +1,95 @@
+// Requests and replies of the NATS request/reply API; both sides validate with these.
+import { z } from 'zod';
+import { Name, DeploymentId, VariableName } from './names.js';
+import { ServiceConfig, Variables } from './config.schema.js';
+import { DeploymentRecord } from './deployment.schema.js';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+import type { ApiVerb } from './subjects.js';
+
+const Env = Name.default('production');
+
+export const DeployRequest = z.strictObject({
+  environment: Env,
+  services: z
+    .array(z.strictObject({ name: Name, config: ServiceConfig, sourceDigest: z.string().regex(/^sha256-[0-9a-f]{64}$/) }))
+    .min(1),
+  /** Variables of this environment from compartment.yaml; cluster-stored ones are merged on the server. */
+  environmentVariables: Variables.default({}),
+  force: z.boolean().default(false),
+});
+export const DeployReply = z.object({
+  deployments: z.array(DeploymentRecord),
+  unchanged: z.array(z.object({ serviceName: Name, deploymentId: DeploymentId })),
+});
+
+export const StatusRequest = z.strictObject({
+  environment: Name.optional(),
+  service: Name.optional(),
+  /** History too, not only each service's current and in-flight deployments. */
+  all: z.boolean().default(false),
+});
+export const StatusReply = z.object({ deployments: z.array(DeploymentRecord) });
+
+export const InspectRequest = z.strictObject({ id: DeploymentId });
+export const InspectReply = z.object({ deployment: DeploymentRecord });
+
+export const RollbackRequest = z.strictObject({ environment: Env, service: Name });
+export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId });
+
+export const EnvSetRequest = z.strictObject({
+  environment: Env,
+  name: VariableName,
+  value: z.string(),
+  secret: z.boolean().default(false),
+});
+export const EnvUnsetRequest = z.strictObject({ environment: Env, name: VariableName });
+export const EnvListRequest = z.strictObject({ environment: Env });
+export const EnvVariable = z.object({ name: VariableName, value: z.string().nullable(), secret: z.boolean() });
+export const EnvListReply = z.object({ environment: Name, variables: z.array(EnvVariable) });
+export const EnvChangeReply = z.object({ environment: Name, name: VariableName, changed: z.boolean() });
+
+export const ChartRequest = z.strictObject({ id: DeploymentId.optional(), format: z.enum(['mermaid', 'dot']).default('mermaid') });
+export const ChartReply = z.object({ format: z.enum(['mermaid', 'dot']), chart: z.string() });
+
+export const NodesRequest = z.strictObject({});
+export const NodeInfo = z.object({
+  id: z.string(),
+  address: z.string(),
+  pid: z.number().int(),
+  runtimes: z.array(z.enum(['process', 'docker'])),
+  capacity: z.object({ buildSlots: z.number().int() }),
+  load: z.object({ deployments: z.number().int(), builds: z.number().int() }),
+  edge: z.boolean(),
+  leader: z.boolean(),
+  state: z.enum(['alive', 'lost']),
+  startedAt: z.iso.datetime(),
+  seenAt: z.iso.datetime(),
+});
+export const NodesReply = z.object({ nodes: z.array(NodeInfo) });
+export type NodeInfo = z.output<typeof NodeInfo>;
+
+/** Request and reply schema of every verb. */
+export const API = {
+  deploy: { request: DeployRequest, reply: DeployReply },
+  status: { request: StatusRequest, reply: StatusReply },
+  inspect: { request: InspectRequest, reply: InspectReply },
+  rollback: { request: RollbackRequest, reply: RollbackReply },
+  'env.set': { request: EnvSetRequest, reply: EnvChangeReply },
+  'env.unset': { request: EnvUnsetRequest, reply: EnvChangeReply },
+  'env.list': { request: EnvListRequest, reply: EnvListReply },
+  nodes: { request: NodesRequest, reply: NodesReply },
+  chart: { request: ChartRequest, reply: ChartReply },
+} as const satisfies Record<ApiVerb, { request: z.ZodType; reply: z.ZodType }>;
+
+export type ApiRequest<V extends ApiVerb> = z.input<(typeof API)[V]['request']>;
+export type ApiRequestParsed<V extends ApiVerb> = z.output<(typeof API)[V]['request']>;
+export type ApiReply<V extends ApiVerb> = z.output<(typeof API)[V]['reply']>;
+
+const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+export const ErrorEnvelope = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: ErrorCodeSchema, message: z.string(), field: z.string().optional() }),
+});
+/** Every reply is `{ok: true, result}` or `{ok: false, error: {code, message, field?}}`. */
+export const replyEnvelope = <R extends z.ZodType>(result: R) =>
+  z.union([z.object({ ok: z.literal(true), result }), ErrorEnvelope]);

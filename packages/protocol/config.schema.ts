@@ -1,0 +1,86 @@
+// Schema of compartment.yaml: environments with variables, services with how to build, start, probe and drain them.
+import { z } from 'zod';
+import { Name, VariableName } from './names.js';
+import { parseWith } from './parse.js';
+
+/** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
+const VariableValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+export const Variables = z.record(VariableName, VariableValue);
+
+const Millis = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const Readiness = z
+  .strictObject({
+    /** HTTP GET of this path on the workload's port; any 2xx is ready. */
+    path: z.string().startsWith('/', 'must start with "/"').optional(),
+    /** A TCP connect to the workload's port succeeds. */
+    tcp: z.literal(true).optional(),
+    /** A shell command, run in the release directory with the workload's environment, exits 0. */
+    command: z.string().min(1).optional(),
+    intervalMs: Millis(10, 60_000).default(250),
+    timeoutMs: Millis(100, 3_600_000).default(30_000),
+    /** Longest a single attempt may take before it counts as failed. */
+    attemptTimeoutMs: Millis(10, 60_000).default(2_000),
+  })
+  .refine((r) => [r.path, r.tcp, r.command].filter((x) => x !== undefined).length === 1, {
+    message: 'needs exactly one of path, tcp or command',
+  });
+
+export const Drain = z.strictObject({ timeoutMs: Millis(0, 3_600_000).default(30_000) });
+export const Stop = z.strictObject({ graceMs: Millis(0, 600_000).default(10_000) });
+export const Resources = z.strictObject({
+  memoryMb: z.number().int().min(4).optional(),
+  cpus: z.number().positive().max(256).optional(),
+});
+
+export const ServiceType = z.enum(['web', 'api', 'worker']);
+export const Runtime = z.enum(['process', 'docker']);
+
+export const ServiceConfig = z
+  .strictObject({
+    type: ServiceType.default('web'),
+    runtime: Runtime.default('process'),
+    path: z.string().min(1).default('.'),
+    build: z.string().min(1).optional(),
+    start: z.string().min(1).optional(),
+    dockerfile: z.string().min(1).default('Dockerfile'),
+    port: z.number().int().min(1).max(65535).optional(),
+    readiness: Readiness.optional(),
+    drain: Drain.default({ timeoutMs: 30_000 }),
+    stop: Stop.default({ graceMs: 10_000 }),
+    resources: Resources.optional(),
+    variables: Variables.default({}),
+  })
+  .superRefine((s, ctx) => {
+    if (s.runtime === 'process' && s.start === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['start'], message: 'required for runtime process (the command that starts the app)' });
+    }
+  });
+
+export const EnvironmentConfig = z.strictObject({ variables: Variables.default({}) });
+
+export const ProjectConfig = z.strictObject({
+  environments: z.record(Name, EnvironmentConfig).default({}),
+  services: z.record(Name, ServiceConfig).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
+});
+
+export type ServiceConfig = z.output<typeof ServiceConfig>;
+export type ServiceConfigInput = z.input<typeof ServiceConfig>;
+export type ReadinessConfig = z.output<typeof Readiness>;
+export type EnvironmentConfig = z.output<typeof EnvironmentConfig>;
+export type ProjectConfig = z.output<typeof ProjectConfig>;
+export type ServiceType = z.output<typeof ServiceType>;
+export type Runtime = z.output<typeof Runtime>;
+
+/** Web and api services get a route; workers do not. */
+export function isRoutable(type: ServiceType): boolean {
+  return type !== 'worker';
+}
+
+/** Docker services listen on `port`; this is the one they get when they name none. */
+export const DEFAULT_CONTAINER_PORT = 8080;
+
+/** Validates an already-decoded compartment.yaml; throws CONFIG_INVALID naming the field path. */
+export function parseProjectConfig(value: unknown): ProjectConfig {
+  return parseWith(ProjectConfig, value ?? {}, 'CONFIG_INVALID');
+}

@@ -1,0 +1,54 @@
+// The one registry of error codes: every error that crosses a process boundary carries one of these.
+export const ERROR_CODES = {
+  INVALID_ARGUMENT: { exitCode: 2, summary: 'a command-line argument or request field is invalid' },
+  CONFIG_INVALID: { exitCode: 2, summary: 'compartment.yaml does not match its schema' },
+  CONFIG_NOT_FOUND: { exitCode: 2, summary: 'no compartment.yaml in this directory' },
+  SERVICE_NOT_FOUND: { exitCode: 2, summary: 'no such service in compartment.yaml or in the cluster' },
+  DEPLOYMENT_NOT_FOUND: { exitCode: 1, summary: 'no deployment with that id' },
+  SOURCE_NOT_FOUND: { exitCode: 1, summary: 'the uploaded source of a deployment is missing from the object store' },
+  ROLLBACK_UNAVAILABLE: { exitCode: 1, summary: 'no previously active deployment to roll back to' },
+  CONFLICT: { exitCode: 1, summary: 'the state changed underneath the request; retry' },
+  NO_NODE_AVAILABLE: { exitCode: 1, summary: 'no live node offers what the deployment needs' },
+  DOCKER_UNAVAILABLE: { exitCode: 1, summary: 'no Docker engine answers' },
+  CLUSTER_UNAVAILABLE: { exitCode: 1, summary: 'no Compartment node answers' },
+  TIMEOUT: { exitCode: 1, summary: 'the operation did not finish in time' },
+  INTERNAL: { exitCode: 1, summary: 'an unexpected error inside Compartment' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  /** Dotted path of the offending field, when one field is to blame. */
+  field?: string;
+}
+
+export class CompartmentError extends Error {
+  override readonly name = 'CompartmentError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  toPayload(): ErrorPayload {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+
+  static fromPayload(p: ErrorPayload): CompartmentError {
+    return new CompartmentError(p.code, p.message, p.field);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export function exitCodeOf(code: ErrorCode): number {
+  return ERROR_CODES[code].exitCode;
+}

@@ -1,0 +1,67 @@
+// Every NATS subject, KV bucket, stream and object store name Compartment uses, built in one place.
+import type { LogStream } from './log.schema.js';
+
+export const API_VERBS = [
+  'deploy',
+  'status',
+  'inspect',
+  'rollback',
+  'env.set',
+  'env.unset',
+  'env.list',
+  'nodes',
+  'chart',
+] as const;
+export type ApiVerb = (typeof API_VERBS)[number];
+
+export const API_SERVICE_NAME = 'compartment';
+/** Node agents answer the API in this queue group, so any one of them serves a request. */
+export const API_QUEUE_GROUP = 'compartment-api';
+
+export const BUCKETS = {
+  deployments: 'compartment_deployments',
+  routes: 'compartment_routes',
+  nodes: 'compartment_nodes',
+  leader: 'compartment_leader',
+  variables: 'compartment_variables',
+} as const;
+export const OBJECT_STORES = { sources: 'compartment_sources' } as const;
+export const STREAMS = { logs: 'COMPARTMENT_LOGS' } as const;
+
+export const subjects = {
+  api: (verb: ApiVerb) => `compartment.api.${verb}`,
+  apiWildcard: 'compartment.api.>',
+  /** Log batches: filter with `logFilter`. */
+  logs: (env: string, service: string, deploymentId: string, stream: LogStream) =>
+    `compartment.logs.${env}.${service}.${deploymentId}.${stream}`,
+  logsAll: 'compartment.logs.>',
+  logFilter: (f: { env?: string; service?: string; deploymentId?: string; stream?: LogStream }) =>
+    `compartment.logs.${f.env ?? '*'}.${f.service ?? '*'}.${f.deploymentId ?? '*'}.${f.stream ?? '*'}`,
+  /** Statechart transitions of one deployment, for `inspect --watch` and the dashboard. */
+  inspect: (deploymentId: string) => `compartment.inspect.${deploymentId}`,
+  inspectAll: 'compartment.inspect.*',
+  /** An edge announces each route revision it has applied. */
+  edgeApplied: (edgeId: string) => `compartment.edge.${edgeId}.applied`,
+  /** Request to every edge: reply with its applied route revisions and in-flight upstreams. */
+  edgeState: 'compartment.edge.state',
+  /** Commands addressed to one node agent (stop a workload it hosts, forward a request). */
+  node: (nodeId: string, verb: string) => `compartment.node.${nodeId}.${verb}`,
+} as const;
+
+export const keys = {
+  deployment: (env: string, service: string, id: string) => `${env}.${service}.${id}`,
+  deploymentsOf: (env = '*', service = '*') => `${env}.${service}.*`,
+  deploymentById: (id: string) => `*.*.${id}`,
+  route: (env: string, service: string) => `route.${env}.${service}`,
+  routes: 'route.>',
+  routePort: (port: number) => `port.${port}`,
+  variable: (env: string, name: string) => `${env}.${name}`,
+  variablesOf: (env: string) => `${env}.*`,
+} as const;
+
+export function parseDeploymentKey(key: string): { env: string; service: string; id: string } | null {
+  const parts = key.split('.');
+  if (parts.length !== 3) return null;
+  const [env, service, id] = parts as [string, string, string];
+  return { env, service, id };
+}
