@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Name, DeploymentId, VariableName } from './names.js';
 import { ServiceConfig, Variables } from './config.schema.js';
 import { DeploymentRecord } from './deployment.schema.js';
+import { LogLine, LogStream } from './log.schema.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import type { ApiVerb } from './subjects.js';
 
@@ -51,6 +52,19 @@ export const EnvChangeReply = z.object({ environment: Name, name: VariableName, 
 export const ChartRequest = z.strictObject({ id: DeploymentId.optional(), format: z.enum(['mermaid', 'dot']).default('mermaid') });
 export const ChartReply = z.object({ format: z.enum(['mermaid', 'dot']), chart: z.string() });
 
+export const LogsRequest = z.strictObject({
+  environment: Env,
+  service: Name.optional(),
+  deploymentId: DeploymentId.optional(),
+  stream: LogStream.optional(),
+  /** How many of the most recent lines. */
+  tail: z.number().int().min(0).max(100_000).default(100),
+  /** Only lines at or after this time. */
+  since: z.iso.datetime().optional(),
+});
+/** `nextSequence` is the log stream sequence to follow from: every later line is newer than `lines`. */
+export const LogsReply = z.object({ lines: z.array(LogLine), nextSequence: z.number().int() });
+
 export const NodesRequest = z.strictObject({});
 export const NodeInfo = z.object({
   id: z.string(),
@@ -78,6 +92,7 @@ export const API = {
   'env.unset': { request: EnvUnsetRequest, reply: EnvChangeReply },
   'env.list': { request: EnvListRequest, reply: EnvListReply },
   nodes: { request: NodesRequest, reply: NodesReply },
+  logs: { request: LogsRequest, reply: LogsReply },
   chart: { request: ChartRequest, reply: ChartReply },
 } as const satisfies Record<ApiVerb, { request: z.ZodType; reply: z.ZodType }>;
 

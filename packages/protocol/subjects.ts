@@ -11,6 +11,7 @@ export const API_VERBS = [
   'env.list',
   'nodes',
   'chart',
+  'logs',
 ] as const;
 export type ApiVerb = (typeof API_VERBS)[number];
 
