@@ -1,0 +1,19 @@
+// The Deployment record's invariants, checked on every state a test reaches.
+import * as assert from 'uvu/assert';
+import { DeploymentRecord, isTerminalStatus } from '../../../packages/protocol/index.js';
+import { toRecord, servesTraffic, type SnapshotLike } from '../deployment.record.js';
+
+export function assertRecordInvariants(snapshot: SnapshotLike, where: string): void {
+  const parsed = DeploymentRecord.safeParse(toRecord(snapshot));
+  if (!parsed.success) throw new Error(`${where}: record does not match its schema: ${parsed.error.message}`);
+  const r = parsed.data;
+  const terminal = isTerminalStatus(r.status);
+  assert.is(r.completedAt !== null, terminal, `${where}: completedAt is set exactly when the status is terminal`);
+  assert.is(snapshot.context.completedAt !== null || !terminal, true, `${where}: a terminal status has a completion time in context`);
+  assert.is(r.failureMessage !== null, r.status === 'failed', `${where}: failureMessage is set exactly when failed`);
+  if (r.status === 'failed') assert.ok(r.failureMessage && r.failureMessage.length > 0, `${where}: failure says why`);
+  assert.is(r.isActive, servesTraffic(r.state.stage), `${where}: isActive exactly while serving traffic`);
+  if (r.isActive) assert.ok(r.status !== 'failed' && r.status !== 'queued', `${where}: an active deployment is not failed or queued`);
+  if (r.status === 'queued') assert.is(r.promotionStage, 'building', `${where}: queued means waiting for a build slot`);
+  if (r.promotionStage === 'rolled_back') assert.is(r.isActive, false, `${where}: rolled back deployments serve nothing`);
+}
