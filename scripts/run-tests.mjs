@@ -2,7 +2,7 @@
 // Runs the type-check and every compiled test file (each in its own process) and ends with "N passed, N failed".
 // Usage: node scripts/run-tests.mjs [substring ...]   (only test files whose path contains one of them)
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -17,7 +17,8 @@ function findTests(dir) {
     if (name === 'node_modules') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...findTests(path));
-    else if (name.endsWith('.test.js')) out.push(path);
+    // A compiled test whose TypeScript source was moved or deleted is stale: tsc never removes outputs.
+    else if (name.endsWith('.test.js') && existsSync(join(root, relative(join(root, 'dist'), path)).replace(/\.js$/, '.ts'))) out.push(path);
   }
   return out.sort();
 }
