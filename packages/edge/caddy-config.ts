@@ -1,0 +1,116 @@
+// Builds the edge's static Caddy JSON config: one server per route port, each proxying to its SRV name.
+import { isIPv6 } from 'node:net';
+import { join } from 'node:path';
+import { CompartmentError } from '../protocol/index.js';
+import { routeName } from './dns-names.js';
+
+export interface EdgeCaddyOptions {
+  /** Caddy's admin endpoint; always loopback unless said otherwise. */
+  admin: { host?: string; port: number };
+  /** The route ports, one Caddy server each (Caddy 2.6 has no placeholder for the local port). */
+  routePorts: readonly number[];
+  listenHost?: string;
+  /** Our DNS responder. */
+  resolver: { host: string; port: number };
+  /** Caddy's own storage lives under here (`<dataDir>/storage`). */
+  dataDir: string;
+  /** How often Caddy re-asks the responder: the switch latency is at most about this. */
+  refreshMs?: number;
+  /** Must exceed the expected concurrent requests per upstream, or the pool churns connections. */
+  maxIdleConnsPerHost?: number;
+  /** Below Node's default server keep-alive (5 s), so Caddy drops an idle connection before the backend does. */
+  idleTimeoutMs?: number;
+  dialTimeoutMs?: number;
+  /** Retry window for requests that found no upstream or could not dial one (0 = no retries). */
+  tryDurationMs?: number;
+  tryIntervalMs?: number;
+  /** How long a stopping Caddy waits for requests in flight. */
+  gracePeriodMs?: number;
+}
+
+export const EDGE_DEFAULTS = {
+  refreshMs: 20,
+  maxIdleConnsPerHost: 1024,
+  idleTimeoutMs: 4_000,
+  dialTimeoutMs: 2_000,
+  tryDurationMs: 0,
+  tryIntervalMs: 25,
+  gracePeriodMs: 2_000,
+} as const;
+
+/** The JSON Caddy runs with; kept as plain data so it can be written to a file and compared with /config/. */
+export type CaddyConfig = Record<string, unknown> & { admin: { listen: string; [key: string]: unknown } };
+
+export const ms = (n: number) => `${Math.round(n)}ms`;
+const hostPort = (host: string, port: number) => (isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`);
+
+/** `count` consecutive ports starting at `first`. */
+export function routePortRange(first: number, count: number): number[] {
+  if (!Number.isInteger(first) || !Number.isInteger(count) || count < 1 || first < 1 || first + count - 1 > 65535) {
+    throw new CompartmentError('INVALID_ARGUMENT', `route port range ${first}+${count} is not within 1-65535`, 'routePorts');
+  }
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** Caddy's server name for a route port. */
+export const serverName = (port: number) => `r${port}`;
+
+export function buildCaddyConfig(options: EdgeCaddyOptions): CaddyConfig {
+  const o = { ...EDGE_DEFAULTS, ...stripUndefined(options) };
+  const listenHost = options.listenHost ?? '127.0.0.1';
+  const resolver = { addresses: [`udp/${hostPort(o.resolver.host, o.resolver.port)}`] };
+  const servers: Record<string, unknown> = {};
+  for (const port of new Set(o.routePorts)) {
+    const loadBalancing = o.tryDurationMs > 0 ? { load_balancing: { try_duration: ms(o.tryDurationMs), try_interval: ms(o.tryIntervalMs) } } : {};
+    servers[serverName(port)] = {
+      listen: [hostPort(listenHost, port)],
+      automatic_https: { disable: true },
+      // Plain HTTP only: no TLS here, so no HTTP/3 (UDP) listener either.
+      protocols: ['h1', 'h2'],
+      routes: [
+        {
+          handle: [
+            {
+              handler: 'reverse_proxy',
+              dynamic_upstreams: {
+                source: 'srv',
+                // Absolute (trailing dot), so Go's resolver never walks resolv.conf's search list.
+                name: `${routeName(port)}.`,
+                refresh: ms(o.refreshMs),
+                resolver,
+                dial_timeout: ms(o.dialTimeoutMs),
+              },
+              ...loadBalancing,
+              transport: {
+                protocol: 'http',
+                // The SRV targets are names only our responder knows.
+                resolver,
+                dial_timeout: ms(o.dialTimeoutMs),
+                keep_alive: {
+                  enabled: true,
+                  probe_interval: '30s',
+                  max_idle_conns_per_host: o.maxIdleConnsPerHost,
+                  idle_timeout: ms(o.idleTimeoutMs),
+                },
+              },
+            },
+          ],
+        },
+      ],
+    };
+  }
+  return {
+    admin: { listen: hostPort(o.admin.host ?? '127.0.0.1', o.admin.port), config: { persist: false } },
+    storage: { module: 'file_system', root: join(o.dataDir, 'storage') },
+    apps: { http: { grace_period: ms(o.gracePeriodMs), servers } },
+  };
+}
+
+/** The admin endpoint's base URL, from a built config. */
+export function adminUrlOf(config: CaddyConfig): string {
+  return `http://${config.admin.listen}`;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

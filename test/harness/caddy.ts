@@ -1,0 +1,99 @@
+// Starts a real edge for tests (route table + DNS responder + a kept Caddy) and tears all of it down, even on a crash.
+import {
+  RouteTable,
+  startDnsResponder,
+  buildCaddyConfig,
+  startCaddyKeeper,
+  type DnsResponder,
+  type CaddyKeeper,
+  type CaddyKeeperOptions,
+  type EdgeCaddyOptions,
+  type CaddyConfig,
+} from '../../packages/edge/index.js';
+import { freePort, freePortRange } from './ports.js';
+import { tempDir } from './tmp.js';
+
+export interface TestEdge {
+  table: RouteTable;
+  dns: DnsResponder;
+  keeper: CaddyKeeper;
+  config: CaddyConfig;
+  routePorts: number[];
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+const pidsToKill = new Set<() => number | null>();
+const dirsToRemove = new Set<() => void>();
+// A test that throws past its cleanup must not leave a Caddy running or a temp dir behind.
+process.once('exit', () => {
+  for (const pid of pidsToKill) killQuietly(pid());
+  for (const remove of dirsToRemove) remove();
+});
+
+/** Registers a pid source to SIGKILL when the test process exits. */
+export function killOnExit(pid: () => number | null): () => void {
+  pidsToKill.add(pid);
+  return () => pidsToKill.delete(pid);
+}
+
+/** Registers a temp-dir remover to run when the test process exits. */
+export function removeOnExit(remove: () => void): () => void {
+  dirsToRemove.add(remove);
+  return () => dirsToRemove.delete(remove);
+}
+
+export function killQuietly(pid: number | null, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (pid === null) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export interface TestEdgeOptions {
+  routeCount?: number;
+  caddy?: Partial<EdgeCaddyOptions>;
+  keeper?: Partial<CaddyKeeperOptions>;
+  retainMs?: number;
+}
+
+export async function startTestEdge(options: TestEdgeOptions = {}): Promise<TestEdge> {
+  const dir = tempDir('compartment-edge-');
+  dirsToRemove.add(dir.remove);
+  const table = new RouteTable();
+  const dns = await startDnsResponder({ table, retainMs: options.retainMs });
+  const routePorts = await freePortRange(options.routeCount ?? 4);
+  const config = buildCaddyConfig({
+    admin: { port: await freePort() },
+    routePorts,
+    resolver: { host: dns.host, port: dns.port },
+    dataDir: dir.path,
+    ...options.caddy,
+  });
+  let keeper: CaddyKeeper;
+  try {
+    keeper = await startCaddyKeeper({ config, dataDir: dir.path, ...options.keeper });
+  } catch (error) {
+    await dns.close();
+    dir.remove();
+    throw error;
+  }
+  const unregister = killOnExit(() => keeper.pid());
+  return {
+    table,
+    dns,
+    keeper,
+    config,
+    routePorts,
+    dataDir: dir.path,
+    close: async () => {
+      await keeper.stop().catch(() => killQuietly(keeper.pid()));
+      unregister();
+      await dns.close();
+      dir.remove();
+      dirsToRemove.delete(dir.remove);
+    },
+  };
+}
