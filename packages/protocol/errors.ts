@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   ROLLBACK_UNAVAILABLE: { exitCode: 1, summary: 'no previously active deployment to roll back to' },
   CONFLICT: { exitCode: 1, summary: 'the state changed underneath the request; retry' },
   NO_NODE_AVAILABLE: { exitCode: 1, summary: 'no live node offers what the deployment needs' },
+  BUILD_FAILED: { exitCode: 1, summary: "the service's build command or image build failed" },
+  START_FAILED: { exitCode: 1, summary: 'the workload could not be started' },
   DOCKER_UNAVAILABLE: { exitCode: 1, summary: 'no Docker engine answers' },
   CLUSTER_UNAVAILABLE: { exitCode: 1, summary: 'no Compartment node answers' },
   TIMEOUT: { exitCode: 1, summary: 'the operation did not finish in time' },

@@ -1,0 +1,64 @@
+// Where a release's files live under the data dir, and the name checks that keep keys from escaping it.
+import { join } from 'node:path';
+import { CompartmentError, NAME_PATTERN, DEPLOYMENT_ID_PATTERN } from '../protocol/index.js';
+
+/** One deployment of one service in one environment: the driver's unit of identity. */
+export interface WorkloadKey {
+  env: string;
+  service: string;
+  deploymentId: string;
+}
+
+/**
+ * The extracted source goes to `app/` (the cwd of build and start) so that nothing a user ships can
+ * collide with the driver's own files beside it.
+ */
+export interface ReleasePaths {
+  dir: string;
+  app: string;
+  record: string;
+  stdout: string;
+  stderr: string;
+  exitStatus: string;
+  wrapperPid: string;
+  buildOk: string;
+  buildProcess: string;
+}
+
+export const releasesRoot = (dataDir: string) => join(dataDir, 'releases');
+
+export function serviceDir(dataDir: string, env: string, service: string): string {
+  checkName('env', env);
+  checkName('service', service);
+  return join(releasesRoot(dataDir), env, service);
+}
+
+export function releasePaths(dataDir: string, key: WorkloadKey): ReleasePaths {
+  checkKey(key);
+  const dir = join(serviceDir(dataDir, key.env, key.service), key.deploymentId);
+  return {
+    dir,
+    app: join(dir, 'app'),
+    record: join(dir, 'workload.json'),
+    stdout: join(dir, 'stdout.log'),
+    stderr: join(dir, 'stderr.log'),
+    exitStatus: join(dir, 'exit-status'),
+    wrapperPid: join(dir, 'wrapper.pid'),
+    buildOk: join(dir, 'build.ok'),
+    buildProcess: join(dir, 'build.json'),
+  };
+}
+
+export function checkKey(key: WorkloadKey): void {
+  checkName('env', key.env);
+  checkName('service', key.service);
+  if (!DEPLOYMENT_ID_PATTERN.test(key.deploymentId)) {
+    throw new CompartmentError('INVALID_ARGUMENT', `"${key.deploymentId}" is not a deployment id`, 'deploymentId');
+  }
+}
+
+function checkName(field: string, value: string): void {
+  if (!NAME_PATTERN.test(value)) throw new CompartmentError('INVALID_ARGUMENT', `"${value}" is not a valid ${field} name`, field);
+}
+
+export const keyText = (key: WorkloadKey) => `${key.env}/${key.service}/${key.deploymentId}`;
