@@ -1,0 +1,91 @@
+// Connects to NATS and calls the request/reply API, turning envelopes and transport failures into CompartmentErrors.
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  API,
+  CompartmentError,
+  isErrorCode,
+  parseWith,
+  subjects,
+  type ApiReply,
+  type ApiRequest,
+  type ApiRequestParsed,
+  type ApiVerb,
+} from '../../protocol/index.js';
+
+const UP_HINT = 'start a local cluster with `compartment up`, or point --nats / COMPARTMENT_NATS_URL at one';
+
+export interface ApiClient {
+  readonly nc: NatsConnection;
+  readonly url: string;
+  request<V extends ApiVerb>(verb: V, body: ApiRequestParsed<V>, timeoutMs?: number): Promise<ApiReply<V>>;
+  close(): Promise<void>;
+}
+
+/** Validates a request locally: bad input fails here, before a connection is even opened. */
+export function validateRequest<V extends ApiVerb>(verb: V, body: ApiRequest<V>): ApiRequestParsed<V> {
+  return parseWith(API[verb].request, body, 'INVALID_ARGUMENT') as ApiRequestParsed<V>;
+}
+
+export async function connectApi(url: string, timeoutMs = 3000): Promise<ApiClient> {
+  const { connect } = await import('@nats-io/transport-node');
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: url, timeout: timeoutMs, name: 'compartment-cli' });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot reach NATS at ${url} (${why}); ${UP_HINT}`);
+  }
+  return {
+    nc,
+    url,
+    request: (verb, body, timeout) => callApi(nc, url, verb, body, timeout),
+    close: async () => {
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
+    },
+  };
+}
+
+async function callApi<V extends ApiVerb>(nc: NatsConnection, url: string, verb: V, body: ApiRequestParsed<V>, timeoutMs = 30_000): Promise<ApiReply<V>> {
+  let raw: unknown;
+  try {
+    const msg = await nc.request(subjects.api(verb), JSON.stringify(body), { timeout: timeoutMs });
+    raw = msg.json();
+  } catch (error) {
+    throw transportError(error, url, verb, timeoutMs);
+  }
+  return unwrapEnvelope(verb, raw);
+}
+
+function transportError(error: unknown, url: string, verb: ApiVerb, timeoutMs: number): CompartmentError {
+  const e = error as { name?: string; message?: string; isNoResponders?: () => boolean };
+  if (e?.isNoResponders?.()) {
+    return new CompartmentError('CLUSTER_UNAVAILABLE', `no Compartment node answers on ${url}; ${UP_HINT}`);
+  }
+  if (e?.name === 'TimeoutError' || /timeout/i.test(e?.name ?? '')) {
+    return new CompartmentError('TIMEOUT', `the cluster did not answer "${verb}" within ${timeoutMs} ms`);
+  }
+  if (error instanceof SyntaxError) return new CompartmentError('INTERNAL', `the reply to "${verb}" is not JSON`);
+  return new CompartmentError('CLUSTER_UNAVAILABLE', `request "${verb}" failed: ${e?.message ?? String(error)}`);
+}
+
+/** `{ok: true, result}` → result; `{ok: false, error}` → thrown with its code (unknown codes become INTERNAL). */
+export function unwrapEnvelope<V extends ApiVerb>(verb: V, raw: unknown): ApiReply<V> {
+  const envelope = raw as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; field?: unknown } } | null;
+  if (envelope?.ok === false) {
+    const { code, message, field } = envelope.error ?? {};
+    const text = typeof message === 'string' ? message : `"${verb}" failed`;
+    if (!isErrorCode(code)) return fail(new CompartmentError('INTERNAL', `${text} (unknown error code ${JSON.stringify(code)})`));
+    return fail(new CompartmentError(code, text, typeof field === 'string' ? field : undefined));
+  }
+  if (envelope?.ok !== true) return fail(new CompartmentError('INTERNAL', `the reply to "${verb}" is not a reply envelope`));
+  const parsed = API[verb].reply.safeParse(envelope.result);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(new CompartmentError('INTERNAL', `the reply to "${verb}" does not match its schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`));
+  }
+  return parsed.data as ApiReply<V>;
+}
+
+function fail(error: CompartmentError): never {
+  throw error;
+}

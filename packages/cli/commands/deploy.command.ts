@@ -1,0 +1,83 @@
+// `compartment deploy`: pack and upload each selected service's source, request the deploy, follow it to the end.
+import { resolve } from 'node:path';
+import { CompartmentError } from '../../protocol/index.js';
+import { checkName, envOf, type CommonFlags } from '../cli-options.js';
+import { validateRequest } from '../client/api.client.js';
+import { Output } from '../output/terminal-output.js';
+import { watchUntilTerminal } from '../progress/deployment-watch.js';
+import { ProgressReport } from '../progress/progress-report.js';
+import { packSource, type SourceTarball } from '../source/source-tarball.js';
+import { openSourceStore, uploadSource } from '../source/source-upload.js';
+import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
+import { loadProjectConfig } from './config-loader.js';
+
+export interface DeployFlags extends CommonFlags {
+  service?: string[];
+  force?: boolean;
+  detach?: boolean;
+}
+
+const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`);
+
+export async function deployCommand(flags: DeployFlags): Promise<number> {
+  const out = new Output(Boolean(flags.json));
+  const environment = envOf(flags);
+  const wanted = (flags.service ?? []).map((s) => checkName(s, '--service'));
+  const projectDir = process.cwd();
+  const config = loadProjectConfig(projectDir);
+  for (const name of wanted) {
+    if (!Object.hasOwn(config.services, name)) {
+      const known = Object.keys(config.services).join(', ');
+      throw new CompartmentError('SERVICE_NOT_FOUND', `--service ${name}: no such service in compartment.yaml (it has: ${known})`, '--service');
+    }
+  }
+  const names = wanted.length > 0 ? [...new Set(wanted)] : Object.keys(config.services);
+
+  // Everything that can fail on bad input happens before the first byte goes to the cluster.
+  const packs = new Map<string, SourceTarball>();
+  for (const name of names) {
+    const service = config.services[name]!;
+    packs.set(name, await packSource(resolve(projectDir, service.path), `services.${name}.path`));
+  }
+  const request = validateRequest('deploy', {
+    environment,
+    services: names.map((name) => ({ name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest })),
+    environmentVariables: config.environments[environment]?.variables ?? {},
+    force: Boolean(flags.force),
+  });
+
+  return withClient(flags, async (client) => {
+    const store = await openSourceStore(client.nc);
+    for (const name of names) {
+      const pack = packs.get(name)!;
+      const uploaded = await uploadSource(store, pack.digest, pack.bytes);
+      out.event({ type: 'source', serviceName: name, sourceDigest: pack.digest, files: pack.files, bytes: pack.bytes.length, uploaded });
+      const what = uploaded ? `uploaded ${pack.files} file${pack.files === 1 ? '' : 's'}, ${kb(pack.bytes.length)}` : 'already uploaded';
+      out.line(`${name}: source ${pack.digest.slice(0, 19)}… ${what}`);
+    }
+
+    const reply = await client.request('deploy', request, 60_000);
+    out.event({ type: 'deploy.accepted', environment, deployments: reply.deployments, unchanged: reply.unchanged });
+    for (const u of reply.unchanged) out.line(`${u.serviceName}: unchanged (deployment ${u.deploymentId} keeps serving; --force redeploys)`);
+    for (const d of reply.deployments) out.line(`${d.serviceName}: deployment ${d.id} created`);
+    if (flags.detach) return 0;
+    if (reply.deployments.length === 0) {
+      out.event({ type: 'deploy.finished', ok: true, succeeded: [], failed: [], deployments: [], unchanged: reply.unchanged });
+      out.line('nothing to deploy: every selected service is unchanged');
+      return 0;
+    }
+
+    const report = new ProgressReport(out, 'deploy', reply.deployments);
+    const interrupt = interruptSignal();
+    try {
+      const result = await watchUntilTerminal(client.nc, reply.deployments, (e) => report.update(e), interrupt.signal);
+      if (interrupt.signal.aborted) {
+        out.note('stopped watching; the deployments go on in the cluster (see `compartment status`)');
+        return INTERRUPTED;
+      }
+      return report.finish(result, { unchanged: reply.unchanged });
+    } finally {
+      interrupt.dispose();
+    }
+  });
+}

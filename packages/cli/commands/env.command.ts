@@ -1,0 +1,38 @@
+// `compartment env set|unset|list`: variables stored in the cluster per environment (secrets are never printed).
+import { CompartmentError } from '../../protocol/index.js';
+import { checkVariableName, envOf, type CommonFlags } from '../cli-options.js';
+import { validateRequest } from '../client/api.client.js';
+import { formatTable } from '../output/text-table.js';
+import { Output } from '../output/terminal-output.js';
+import { withClient } from './command-context.js';
+
+export async function envSetCommand(assignment: string, flags: CommonFlags & { secret?: boolean }): Promise<number> {
+  const out = new Output(Boolean(flags.json));
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new CompartmentError('INVALID_ARGUMENT', `KEY=VALUE: expected NAME=value, got ${JSON.stringify(assignment)}`, 'KEY=VALUE');
+  const name = checkVariableName(assignment.slice(0, eq), 'KEY');
+  const request = validateRequest('env.set', { environment: envOf(flags), name, value: assignment.slice(eq + 1), secret: Boolean(flags.secret) });
+  const reply = await withClient(flags, (client) => client.request('env.set', request));
+  out.event(reply);
+  out.line(`${reply.name} ${reply.changed ? 'set' : 'unchanged'} in ${reply.environment}${reply.changed ? '; it applies from the next deploy' : ''}`);
+  return 0;
+}
+
+export async function envUnsetCommand(key: string, flags: CommonFlags): Promise<number> {
+  const out = new Output(Boolean(flags.json));
+  const request = validateRequest('env.unset', { environment: envOf(flags), name: checkVariableName(key, 'KEY') });
+  const reply = await withClient(flags, (client) => client.request('env.unset', request));
+  out.event(reply);
+  out.line(`${reply.name} ${reply.changed ? 'removed from' : 'was not set in'} ${reply.environment}`);
+  return 0;
+}
+
+export async function envListCommand(flags: CommonFlags): Promise<number> {
+  const out = new Output(Boolean(flags.json));
+  const request = validateRequest('env.list', { environment: envOf(flags) });
+  const reply = await withClient(flags, (client) => client.request('env.list', request));
+  out.event(reply);
+  if (reply.variables.length === 0) out.line(`no variables in ${reply.environment}`);
+  else out.line(formatTable(['NAME', 'VALUE'], reply.variables.map((v) => [v.name, v.secret ? '(secret)' : (v.value ?? '')])));
+  return 0;
+}

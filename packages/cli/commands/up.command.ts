@@ -1,0 +1,88 @@
+// `compartment up`: run the local cluster's supervisor here, or (--detach) in the background until the API answers.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CompartmentError } from '../../protocol/index.js';
+import { dataDirOf, readContext } from '../supervisor/cluster-files.js';
+import { apiAnswers, isSupervisor } from '../supervisor/cluster-probe.js';
+import { natsAnswers } from '../supervisor/process-check.js';
+import { runSupervisor } from '../supervisor/supervisor.js';
+
+export interface UpFlags {
+  detach?: boolean;
+  dataDir?: string;
+  /** Hidden: the detached supervisor itself. */
+  foreground?: boolean;
+}
+
+/** This package's executable; the servers run from it too unless COMPARTMENT_SERVER_BIN names another (tests). */
+const OWN_BIN = fileURLToPath(new URL('../../../../bin/compartment.js', import.meta.url));
+const serverBin = () => process.env.COMPARTMENT_SERVER_BIN || OWN_BIN;
+const DETACH_TIMEOUT_MS = Number(process.env.COMPARTMENT_UP_TIMEOUT_MS ?? 120_000);
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+export async function upCommand(flags: UpFlags): Promise<number> {
+  const projectDir = process.cwd();
+  const dataDir = dataDirOf(projectDir, flags.dataDir);
+  const context = readContext(projectDir);
+  if (context && context.pid !== process.pid && isSupervisor(context.pid)) {
+    if (await natsAnswers(context.natsUrl)) {
+      say(`already up: NATS at ${context.natsUrl} (supervisor pid ${context.pid})`);
+      return 0;
+    }
+    throw new CompartmentError('CLUSTER_UNAVAILABLE', `a supervisor (pid ${context.pid}) runs but NATS at ${context.natsUrl} does not answer; see ${join(context.dataDir, 'logs')} or run \`compartment down\``);
+  }
+  if (flags.detach && !flags.foreground) return detach(projectDir, dataDir);
+
+  // A supervisor outlives its terminal (SIGHUP): a closed stdout must not kill it before it has stopped its children.
+  process.stdout.removeAllListeners('error');
+  process.stdout.on('error', () => undefined);
+  const log = (line: string) => say(`${new Date().toISOString()} up: ${line}`);
+  let running = true;
+  const ready = (async () => {
+    while (running) {
+      const url = readContext(projectDir)?.natsUrl;
+      if (url && (await apiAnswers(url))) return log(`ready: the API answers at ${url} (compartment down stops it)`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  try {
+    return await runSupervisor({ projectDir, dataDir, bin: serverBin(), log });
+  } finally {
+    running = false;
+    await ready;
+  }
+}
+
+async function detach(projectDir: string, dataDir: string): Promise<number> {
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const logFile = join(dataDir, 'logs', 'supervisor.log');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [OWN_BIN, 'up', '--foreground', '--data-dir', dataDir], {
+    cwd: projectDir,
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  child.unref();
+
+  const deadline = Date.now() + DETACH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) {
+      const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+      throw new CompartmentError('CLUSTER_UNAVAILABLE', `the supervisor exited (code ${exited}) before the cluster was ready; ${logFile} ends with:\n${tail}`);
+    }
+    const context = readContext(projectDir);
+    if (context && context.pid === child.pid && (await apiAnswers(context.natsUrl))) {
+      say(context.natsUrl);
+      process.stderr.write(`local cluster up (supervisor pid ${child.pid}, logs in ${join(dataDir, 'logs')}); \`compartment down\` stops it\n`);
+      return 0;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new CompartmentError('TIMEOUT', `the cluster is not ready after ${DETACH_TIMEOUT_MS} ms; the supervisor (pid ${child.pid}) keeps trying, logs in ${join(dataDir, 'logs')}; \`compartment down\` stops it`);
+}

@@ -1,0 +1,8 @@
+// Entry of the `compartment` CLI (bin/compartment.js imports it): run the command line, then exit with its code.
+import { runCli } from './run-cli.js';
+
+// `compartment logs | head` closes stdout early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
+const code = await runCli(process.argv.slice(2));
+// Flush stdout, then exit even if a library left a handle open.
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,81 @@
+// Turns a stream of deployment records into one line per change (or JSON lines) and the final exit code.
+import type { DeploymentRecord } from '../../protocol/index.js';
+import type { Output } from '../output/terminal-output.js';
+import type { WatchEvent, WatchResult } from './deployment-watch.js';
+
+/** What a person wants to hear about: everything else in a record change is noise on a terminal. */
+export function describeChange(prev: DeploymentRecord | undefined, next: DeploymentRecord): string[] {
+  const lines: string[] = [];
+  if (!prev) lines.push(`${next.status}, stage ${next.promotionStage}`);
+  else {
+    if (prev.promotionStage !== next.promotionStage) lines.push(`stage ${next.promotionStage}`);
+    else if (prev.status !== next.status && next.status === 'running') lines.push('running');
+    if (prev.readiness.attempts !== next.readiness.attempts) {
+      const last = next.readiness.recent[next.readiness.recent.length - 1];
+      const detail = last ? `: ${last.detail} (${last.ok ? 'ready' : 'not ready'})` : '';
+      lines.push(`readiness attempt ${next.readiness.attempts}${detail}`);
+    }
+    if (prev.health !== next.health) lines.push(`health ${next.health}`);
+  }
+  if (next.status === 'succeeded' && prev?.status !== 'succeeded') {
+    lines.push(next.routeUrl ? `succeeded: ${next.routeUrl}` : 'succeeded');
+  }
+  if (next.status === 'failed' && prev?.status !== 'failed') lines.push(`failed: ${next.failureMessage ?? 'no reason given'}`);
+  return lines;
+}
+
+export class ProgressReport {
+  private readonly last = new Map<string, DeploymentRecord>();
+  private readonly lastJson = new Map<string, string>();
+  private width: number;
+
+  constructor(
+    private readonly out: Output,
+    private readonly kind: 'deploy' | 'rollback',
+    initial: readonly DeploymentRecord[],
+  ) {
+    this.width = Math.max(0, ...initial.map((d) => d.serviceName.length));
+    for (const d of initial) this.show(d);
+  }
+
+  update(event: WatchEvent): void {
+    if (event.type === 'updated') return this.show(event.record);
+    this.out.line(this.prefix(event.serviceName, event.id) + this.out.paint('red', 'deleted from the cluster'));
+  }
+
+  private prefix(service: string, id: string): string {
+    return `${this.out.paint('bold', service.padEnd(this.width))}  ${this.out.paint('dim', id)}  `;
+  }
+
+  private show(record: DeploymentRecord): void {
+    const json = JSON.stringify(record);
+    if (this.lastJson.get(record.id) === json) return;
+    this.lastJson.set(record.id, json);
+    this.out.event({ type: 'deployment.updated', deployment: record });
+    const lines = describeChange(this.last.get(record.id), record);
+    this.last.set(record.id, record);
+    for (const text of lines) {
+      const color = text.startsWith('failed') ? 'red' : text.startsWith('succeeded') ? 'green' : 'cyan';
+      this.out.line(this.prefix(record.serviceName, record.id) + this.out.paint(color, text));
+    }
+  }
+
+  /** Prints the summary; exit 0 if every deployment succeeded, 1 otherwise. */
+  finish(result: WatchResult, extra: Record<string, unknown> = {}): number {
+    const finals = [...result.entries()];
+    const succeeded = finals.filter(([, r]) => r?.status === 'succeeded').map(([id]) => id);
+    const failed = finals.filter(([, r]) => r?.status !== 'succeeded').map(([id]) => id);
+    const ok = failed.length === 0;
+    this.out.event({
+      type: `${this.kind}.finished`,
+      ok,
+      succeeded,
+      failed,
+      deployments: finals.map(([, r]) => r).filter((r) => r !== null),
+      ...extra,
+    });
+    const summary = `${succeeded.length} succeeded, ${failed.length} failed`;
+    this.out.line(ok ? this.out.paint('green', summary) : this.out.paint('red', summary));
+    return ok ? 0 : 1;
+  }
+}

@@ -1,0 +1,27 @@
+// Whether the local cluster's supervisor runs and whether its API answers, as `up`, `up --detach` and `down` need to know.
+import { CompartmentError } from '../../protocol/index.js';
+import { connectApi, validateRequest } from '../client/api.client.js';
+import { isOurs } from './process-check.js';
+
+/** The pid is alive and (where /proc tells) is a `compartment up` process, not a recycled pid. */
+export function isSupervisor(pid: number | null | undefined): pid is number {
+  return isOurs(pid, (argv) => argv.includes('up'));
+}
+
+/** Any reply envelope to `status`, even an error one, means a node agent serves the API. */
+export async function apiAnswers(natsUrl: string): Promise<boolean> {
+  let client;
+  try {
+    client = await connectApi(natsUrl, 1000);
+  } catch {
+    return false;
+  }
+  try {
+    await client.request('status', validateRequest('status', {}), 2000);
+    return true;
+  } catch (error) {
+    return error instanceof CompartmentError && error.code !== 'CLUSTER_UNAVAILABLE' && error.code !== 'TIMEOUT';
+  } finally {
+    await client.close();
+  }
+}

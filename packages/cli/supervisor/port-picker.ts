@@ -1,0 +1,75 @@
+// Picks the local cluster's ports once: NATS, DNS (free for UDP and TCP), Caddy admin, and 100 consecutive route ports.
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import type { ClusterPorts } from './cluster-files.js';
+
+const HOST = '127.0.0.1';
+export const ROUTE_PORT_COUNT = 100;
+const PREFERRED_NATS = 4222;
+const PREFERRED_ROUTES = 8100;
+
+export function tcpFree(port: number, host = HOST): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+export function udpFree(port: number, host = HOST): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/** A port the kernel hands out for TCP, skipping ones already taken by this pick. */
+function kernelPort(host = HOST): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function pickPort(taken: Set<number>, accept: (p: number) => Promise<boolean>, preferred?: number): Promise<number> {
+  if (preferred !== undefined && !taken.has(preferred) && (await accept(preferred))) return preferred;
+  for (let i = 0; i < 50; i++) {
+    const port = await kernelPort();
+    if (!taken.has(port) && (await accept(port))) return port;
+  }
+  throw new Error('no free port found');
+}
+
+async function rangeFree(first: number, taken: Set<number>): Promise<boolean> {
+  if (first + ROUTE_PORT_COUNT - 1 > 65535) return false;
+  for (let p = first; p < first + ROUTE_PORT_COUNT; p++) {
+    if (taken.has(p) || !(await tcpFree(p))) return false;
+  }
+  return true;
+}
+
+/** Prefers 8100–8199, then the next hundreds up to 9999, then random bases above 20000. */
+async function pickRouteRange(taken: Set<number>): Promise<[number, number]> {
+  const candidates = [];
+  for (let base = PREFERRED_ROUTES; base < 10_000; base += ROUTE_PORT_COUNT) candidates.push(base);
+  for (let i = 0; i < 30; i++) candidates.push(20_000 + ROUTE_PORT_COUNT * Math.floor(Math.random() * 400));
+  for (const base of candidates) {
+    if (await rangeFree(base, taken)) return [base, base + ROUTE_PORT_COUNT - 1];
+  }
+  throw new Error(`no ${ROUTE_PORT_COUNT} consecutive free ports found`);
+}
+
+export async function pickClusterPorts(): Promise<ClusterPorts> {
+  const taken = new Set<number>();
+  const keep = (p: number) => (taken.add(p), p);
+  const nats = keep(await pickPort(taken, (p) => tcpFree(p), PREFERRED_NATS));
+  const dns = keep(await pickPort(taken, async (p) => (await tcpFree(p)) && (await udpFree(p))));
+  const caddyAdmin = keep(await pickPort(taken, (p) => tcpFree(p)));
+  const routes = await pickRouteRange(taken);
+  return { nats, dns, caddyAdmin, routes };
+}
