@@ -1,0 +1,2 @@
+// Public face of the NATS connection: connect once, share the handles.
+export { connectCluster, type ClusterConnection, type ConnectOptions } from './connection.js';

@@ -1,0 +1,2 @@
+// Public face of routes: the desired-route store, its watch, and edge port claims.
+export { RouteStore, type RouteChange, type VersionedRoute } from './route.store.js';

@@ -1,0 +1,95 @@
+// Desired routes in KV, one per (environment, service): read, compare-and-swap write, and a watch for the edges.
+import type { KV } from '@nats-io/kv';
+import { BUCKETS, CompartmentError, RouteRecord, formatZodError, keys, parseWith } from '../../packages/protocol/index.js';
+import type { ClusterConnection } from '../connection/index.js';
+import { jsonOf, rethrowKv, watchKv, type KvWatcher, type RawEntry } from '../kv/index.js';
+import { claimPort } from './port-claim.js';
+
+export interface VersionedRoute {
+  key: string;
+  revision: number;
+  route: RouteRecord;
+}
+
+export type RouteChange =
+  | { type: 'put'; key: string; revision: number; route: RouteRecord; initial: boolean }
+  | { type: 'delete'; key: string; revision: number; environmentName: string; serviceName: string; initial: boolean }
+  | { type: 'invalid'; key: string; revision: number; error: string; initial: boolean };
+
+function parseRoute(entry: RawEntry): { ok: true; route: RouteRecord } | { ok: false; error: string } {
+  try {
+    const json = jsonOf(entry.data);
+    const result = RouteRecord.safeParse(json);
+    return result.success ? { ok: true, route: result.data } : { ok: false, error: formatZodError(result.error, json) };
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+  }
+}
+
+function toRawEntry(e: { key: string; revision: number; operation: 'PUT' | 'DEL' | 'PURGE'; value: Uint8Array; created: Date }): RawEntry {
+  return { key: e.key, revision: e.revision, operation: e.operation, data: e.value, created: e.created };
+}
+
+export class RouteStore {
+  private constructor(
+    private readonly conn: ClusterConnection,
+    private readonly kv: KV,
+  ) {}
+
+  static async open(conn: ClusterConnection): Promise<RouteStore> {
+    return new RouteStore(conn, await conn.kvm.open(BUCKETS.routes));
+  }
+
+  async get(env: string, service: string): Promise<VersionedRoute | null> {
+    await this.conn.whenConnected();
+    const entry = await this.kv.get(keys.route(env, service)).catch((e) => rethrowKv(e, ''));
+    if (!entry || entry.operation !== 'PUT') return null;
+    const parsed = parseRoute(toRawEntry(entry));
+    if (!parsed.ok) throw new CompartmentError('INTERNAL', `stored route ${entry.key} is invalid: ${parsed.error}`);
+    return { key: entry.key, revision: entry.revision, route: parsed.route };
+  }
+
+  /**
+   * Compare-and-swap write: `expectedRevision` null means "must not exist yet". A lost race is CONFLICT.
+   * Returns the new revision, which the edges report back once they serve it.
+   */
+  async put(route: RouteRecord, expectedRevision: number | null): Promise<number> {
+    const checked = parseWith(RouteRecord, route, 'INVALID_ARGUMENT');
+    const key = keys.route(checked.environmentName, checked.serviceName);
+    const data = JSON.stringify(checked);
+    const conflict = `route of ${checked.environmentName}/${checked.serviceName} changed since ${expectedRevision === null ? 'it was read (absent)' : `revision ${expectedRevision}`}`;
+    await this.conn.whenConnected();
+    const write = expectedRevision === null ? this.kv.create(key, data) : this.kv.update(key, data, expectedRevision);
+    return write.catch((e) => rethrowKv(e, conflict));
+  }
+
+  /** Deletes a route (watchers see a delete). The port claim stays: the port belongs to that service for good. */
+  async remove(env: string, service: string, expectedRevision?: number): Promise<void> {
+    await this.conn.whenConnected();
+    await this.kv
+      .delete(keys.route(env, service), expectedRevision === undefined ? undefined : { previousSeq: expectedRevision })
+      .catch((e) => rethrowKv(e, `route of ${env}/${service} changed since revision ${expectedRevision}`));
+  }
+
+  /** Every route (`initial`), then `ready`, then each put and delete with its revision. Port claims are not routes and are not delivered. */
+  watchAll(onChange: (change: RouteChange) => void, onError?: (error: Error) => void): KvWatcher {
+    return watchKv(this.conn, BUCKETS.routes, keys.routes, {
+      onEntry: (entry, initial) => {
+        const { key, revision } = entry;
+        if (entry.operation !== 'PUT') {
+          const [, environmentName = '', serviceName = ''] = key.split('.');
+          onChange({ type: 'delete', key, revision, environmentName, serviceName, initial });
+          return;
+        }
+        const parsed = parseRoute(entry);
+        onChange(parsed.ok ? { type: 'put', key, revision, route: parsed.route, initial } : { type: 'invalid', key, revision, error: parsed.error, initial });
+      },
+      onError,
+    });
+  }
+
+  /** The stable edge port of (env, service): its existing claim, else the first free port of `range`. Recorded on the route. */
+  claimPort(env: string, service: string, range: readonly number[]): Promise<number> {
+    return claimPort(this.conn, this.kv, this, env, service, range);
+  }
+}

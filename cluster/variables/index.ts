@@ -1,0 +1,2 @@
+// Public face of cluster-stored environment variables.
+export { VariableStore, StoredVariable, type VariableView } from './variable.store.js';
