@@ -149,7 +149,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
               invoke: {
                 id: 'switchRoute',
                 src: 'switchRoute',
-                input: workload,
+                input: ({ context }) => ({ ...workload({ context }), trigger: context.trigger }),
                 onDone: [
                   { guard: 'hasPrevious', target: stageTarget('draining_previous'), actions: ['setSwitched', enter('draining_previous')] },
                   { target: stageTarget('active'), actions: ['setSwitched', 'succeed'] },

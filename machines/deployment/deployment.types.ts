@@ -87,6 +87,10 @@ export interface WorkloadInput {
   spec: DeploymentSpec;
   workload: WorkloadRef;
 }
+export interface SwitchInput extends WorkloadInput {
+  /** Why this deployment is being promoted: the previous one is told whether a deploy or a rollback replaced it. */
+  trigger: Trigger;
+}
 export interface ProbeInput {
   spec: DeploymentSpec;
   workload: WorkloadRef;

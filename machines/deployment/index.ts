@@ -1,5 +1,6 @@
 // Public face of the deployment statechart: the machine, its effect contracts (types) and the record projection.
 export { deploymentMachine, type DeploymentMachine } from './deployment.machine.js';
 export { timeOf, errorText } from './deployment.setup.js';
+export { deploymentChart } from './deployment.chart.js';
 export { toRecord, regionPaths, statePath, servesTraffic, type SnapshotLike } from './deployment.record.js';
 export type * from './deployment.types.js';

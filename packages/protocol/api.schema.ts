@@ -35,7 +35,7 @@ export const InspectRequest = z.strictObject({ id: DeploymentId });
 export const InspectReply = z.object({ deployment: DeploymentRecord });
 
 export const RollbackRequest = z.strictObject({ environment: Env, service: Name });
-export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId });
+export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId.nullable() });
 
 export const EnvSetRequest = z.strictObject({
   environment: Env,

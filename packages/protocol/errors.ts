@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   NO_NODE_AVAILABLE: { exitCode: 1, summary: 'no live node offers what the deployment needs' },
   BUILD_FAILED: { exitCode: 1, summary: "the service's build command or image build failed" },
   START_FAILED: { exitCode: 1, summary: 'the workload could not be started' },
+  EDGE_UNAVAILABLE: { exitCode: 1, summary: "the edge's Caddy or DNS responder does not answer" },
   DOCKER_UNAVAILABLE: { exitCode: 1, summary: 'no Docker engine answers' },
   CLUSTER_UNAVAILABLE: { exitCode: 1, summary: 'no Compartment node answers' },
   TIMEOUT: { exitCode: 1, summary: 'the operation did not finish in time' },

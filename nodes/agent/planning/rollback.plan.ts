@@ -25,14 +25,3 @@ export function planRollback(records: DeploymentRecord[], keptReleases: Readonly
   }
   return { ok: true, target, current, supersedes: records.filter(isSupersedable).map((r) => r.id) };
 }
-
-/** Releases worth keeping: everything in flight or serving, plus the `keep` most recently activated ones. */
-export function releasesToKeep(records: DeploymentRecord[], keep: number): Set<string> {
-  const kept = new Set(records.filter((r) => r.status === 'queued' || r.status === 'running' || r.isActive).map((r) => r.id));
-  const activated = records
-    .filter((r) => r.activatedAt !== null && r.promotionStage !== 'rolled_back')
-    .sort((a, b) => b.activatedAt!.localeCompare(a.activatedAt!))
-    .slice(0, keep);
-  for (const r of activated) kept.add(r.id);
-  return kept;
-}

@@ -3,7 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DeploymentRecord } from '../../../../packages/protocol/index.js';
 import { planDeploy } from '../deploy.plan.js';
-import { planRollback, releasesToKeep } from '../rollback.plan.js';
+import { planRollback } from '../rollback.plan.js';
+import { releasesToKeep, recordsToPrune } from '../retention.plan.js';
 import { fingerprintOf, mergeVariables } from '../variables.js';
 import { ServiceConfig } from '../../../../packages/protocol/index.js';
 
@@ -78,6 +79,21 @@ test('a pruned release is not a rollback target; the last N activated releases a
   assert.ok(kept.has(current.id) && !kept.has(old[0]!.id) && kept.has(old[6]!.id));
   const plan = planRollback([old[0]!, current], kept, 'web', 'production');
   assert.not.ok(plan.ok);
+});
+
+test('history beyond the configured count is pruned oldest first, never a kept release or an in-flight one', () => {
+  const old = Array.from({ length: 10 }, () => rec({}));
+  const failed = rec({ status: 'failed', promotionStage: 'building', activatedAt: null });
+  const current = rec({ isActive: true });
+  const building = rec({ status: 'running', promotionStage: 'building', activatedAt: null });
+  const all = [...old, failed, current, building];
+  const kept = releasesToKeep(all, 3);
+  const pruned = recordsToPrune(all, kept, 6).map((r) => r.id);
+  assert.not.ok(pruned.includes(current.id) || pruned.includes(building.id));
+  for (const id of kept) assert.not.ok(pruned.includes(id), 'kept releases stay');
+  const survivors = all.filter((r) => !pruned.includes(r.id));
+  assert.is(survivors.filter((r) => !kept.has(r.id) && r.status !== 'running').length, 6 - kept.size, 'history holds keepRecords in all');
+  assert.ok(pruned.includes(old[0]!.id) && !pruned.includes(failed.id), 'the oldest go first');
 });
 
 test('variables: service over cluster over file; the fingerprint changes with any of them and ignores key order', () => {

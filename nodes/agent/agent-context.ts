@@ -1,0 +1,43 @@
+// Everything an API handler may use: this node's identity, the stores, the actor host and the deployment index.
+import type { DeploymentRecord, Runtime } from '../../packages/protocol/index.js';
+import type { DeploymentEvent } from '../../machines/deployment/index.js';
+import type { ClusterConnection } from '../../cluster/connection/index.js';
+import type { DeploymentStore } from '../../cluster/deployments/index.js';
+import type { RouteStore } from '../../cluster/routes/index.js';
+import type { SourceStore } from '../../cluster/sources/index.js';
+import type { VariableStore } from '../../cluster/variables/index.js';
+import type { ActorHost } from './host/actor-host.js';
+import type { DeploymentIndex } from './deployment-index.js';
+import type { BuildSlots } from './build-slots.js';
+import type { KeyedMutex } from '../shared/keyed-mutex.js';
+
+export interface AgentSettings {
+  nodeId: string;
+  /** Host part of route URLs (the edge's listen address as clients reach it). */
+  routeHost: string;
+  routePorts: number[];
+  /** Releases kept per service and environment for rollback. */
+  keepReleases: number;
+  runtimes: Runtime[];
+  startedAt: string;
+  version: string;
+}
+
+export interface AgentContext {
+  settings: AgentSettings;
+  conn: ClusterConnection;
+  deployments: DeploymentStore;
+  routes: RouteStore;
+  sources: SourceStore;
+  variables: VariableStore;
+  host: ActorHost;
+  index: DeploymentIndex;
+  slots: BuildSlots;
+  /** Deploys and rollbacks of one environment are planned one at a time. */
+  planning: KeyedMutex;
+  /** The freshest record: the live actor's if hosted here, else the indexed one. */
+  recordOf(id: string): DeploymentRecord | null;
+  /** Records of an environment (optionally one service), freshest versions. */
+  records(filter: { env?: string; service?: string }): DeploymentRecord[];
+  deliver(id: string, event: DeploymentEvent): Promise<DeploymentRecord>;
+}

@@ -1,0 +1,49 @@
+// Start and stop of an agent's workloads: orphans are stopped at start; an orderly stop fails what had not switched.
+import type { Runtime } from '../../packages/protocol/index.js';
+import type { AgentContext } from './agent-context.js';
+import type { WorkloadRuntime } from './runtime/workload-runtime.js';
+import type { Logger } from './agent.js';
+import { stopWorkloadOf } from './agent-wiring.js';
+
+const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readiness']);
+
+/** Workloads some hosted deployment still needs: its own, and the previous one it is switching from or draining. */
+function neededWorkloads(ctx: AgentContext): Set<string> {
+  const needed = new Set<string>();
+  for (const id of ctx.host.ids()) {
+    needed.add(id);
+    const r = ctx.recordOf(id);
+    if (r?.previousId && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous')) needed.add(r.previousId);
+  }
+  return needed;
+}
+
+/** Stops every running workload of these runtimes that `keep` does not name. */
+async function stopRunning(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRuntime>, keep: Set<string>, log: Logger, why: string): Promise<void> {
+  const runtime = (kind: Runtime) => runtimes.get(kind)!;
+  for (const rt of runtimes.values()) {
+    for (const w of await rt.list()) {
+      if (!w.running || keep.has(w.deploymentId)) continue;
+      log.info(`stopping workload of deployment ${w.deploymentId} (${why})`);
+      const known = await stopWorkloadOf(ctx.deployments, runtime, w.deploymentId).catch((e) => (log.warn(`could not stop ${w.deploymentId}`, e), true));
+      if (!known) log.warn(`workload of unknown deployment ${w.deploymentId} is running; leaving it alone`);
+    }
+  }
+}
+
+/** After restoring actors: a running workload nothing needs (failed, replaced) is an orphan and is stopped. */
+export async function reconcileWorkloads(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRuntime>, log: Logger): Promise<void> {
+  await stopRunning(ctx, runtimes, neededWorkloads(ctx), log, 'orphaned');
+}
+
+export async function shutdownDeployments(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRuntime>, keepWorkloads: boolean, log: Logger): Promise<void> {
+  const at = new Date().toISOString();
+  for (const id of ctx.host.ids()) {
+    const r = ctx.recordOf(id);
+    if (r && PRE_SWITCH.has(r.promotionStage) && (r.status === 'queued' || r.status === 'running')) {
+      await ctx.deliver(id, { type: 'node.lost', at, nodeId: ctx.settings.nodeId, reason: 'stopped' }).catch((e) => log.warn(`could not fail ${id}`, e));
+    }
+  }
+  await ctx.host.stopAll();
+  if (!keepWorkloads) await stopRunning(ctx, runtimes, new Set(), log, 'node stopping');
+}

@@ -1,0 +1,18 @@
+// `env.set`, `env.unset`, `env.list`: variables stored in the cluster; secret values never leave it through the API.
+import type { ApiReply, ApiRequestParsed } from '../../../packages/protocol/index.js';
+import type { AgentContext } from '../agent-context.js';
+
+export async function envSet(ctx: AgentContext, req: ApiRequestParsed<'env.set'>): Promise<ApiReply<'env.set'>> {
+  const { changed } = await ctx.variables.set(req.environment, req.name, req.value, { secret: req.secret });
+  return { environment: req.environment, name: req.name, changed };
+}
+
+export async function envUnset(ctx: AgentContext, req: ApiRequestParsed<'env.unset'>): Promise<ApiReply<'env.unset'>> {
+  const { changed } = await ctx.variables.unset(req.environment, req.name);
+  return { environment: req.environment, name: req.name, changed };
+}
+
+export async function envList(ctx: AgentContext, req: ApiRequestParsed<'env.list'>): Promise<ApiReply<'env.list'>> {
+  const variables = await ctx.variables.list(req.environment);
+  return { environment: req.environment, variables: variables.map((v) => ({ name: v.name, value: v.secret ? null : v.value, secret: v.secret })) };
+}

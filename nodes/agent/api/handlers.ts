@@ -1,0 +1,26 @@
+// Binds every API verb to its handler.
+import type { AgentContext } from '../agent-context.js';
+import type { ApiHandlers } from './api.server.js';
+import { deploy } from './deploy.handler.js';
+import { status, inspect } from './query.handlers.js';
+import { rollback } from './rollback.handler.js';
+import { envSet, envUnset, envList } from './env.handlers.js';
+import { logs } from './logs.handler.js';
+import { nodes } from './nodes.handler.js';
+import { chart } from './chart.handler.js';
+
+export function apiHandlers(ctx: AgentContext): ApiHandlers {
+  return {
+    deploy: (req) => deploy(ctx, req),
+    status: async (req) => status(ctx, req),
+    inspect: (req) => inspect(ctx, req),
+    rollback: (req) => rollback(ctx, req),
+    'env.set': (req) => envSet(ctx, req),
+    'env.unset': (req) => envUnset(ctx, req),
+    'env.list': (req) => envList(ctx, req),
+    logs: (req) => logs(ctx, req),
+    nodes: async () => nodes(ctx),
+    chart: async (req) => chart(ctx, req),
+  };
+}
+

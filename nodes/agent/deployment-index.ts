@@ -1,0 +1,58 @@
+// Every deployment's latest record in memory, kept current by a KV watch: status and planning never scan KV.
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
+import type { DeploymentStore, DeploymentChange } from '../../cluster/deployments/index.js';
+import type { KvWatcher } from '../../cluster/kv/index.js';
+
+export interface IndexedDeployment {
+  record: DeploymentRecord;
+  owner: string | null;
+  revision: number;
+}
+
+export class DeploymentIndex {
+  private readonly byId = new Map<string, IndexedDeployment>();
+  private watcher: KvWatcher | null = null;
+
+  /** Resolves once every existing deployment has been read. */
+  async start(store: DeploymentStore, onError: (error: Error) => void): Promise<void> {
+    let initialDone!: () => void;
+    const ready = new Promise<void>((r) => (initialDone = r));
+    this.watcher = store.watch((change) => this.apply(change), onError);
+    void this.watcher.ready.then(() => initialDone());
+    await ready;
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher?.stop();
+  }
+
+  /** Applies a change unless it is older than what is known (a local write can arrive before its watch echo). */
+  apply(change: DeploymentChange): void {
+    if (change.type === 'delete') {
+      this.byId.delete(change.id);
+      return;
+    }
+    if (change.type !== 'put') return;
+    const known = this.byId.get(change.value.record.id);
+    if (known && known.revision >= change.revision) return;
+    this.byId.set(change.value.record.id, { record: change.value.record, owner: change.value.owner, revision: change.revision });
+  }
+
+  get(id: string): IndexedDeployment | null {
+    return this.byId.get(id) ?? null;
+  }
+
+  list(filter: { env?: string; service?: string } = {}): DeploymentRecord[] {
+    const out: DeploymentRecord[] = [];
+    for (const { record } of this.byId.values()) {
+      if (filter.env !== undefined && record.environmentName !== filter.env) continue;
+      if (filter.service !== undefined && record.serviceName !== filter.service) continue;
+      out.push(record);
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

@@ -1,0 +1,27 @@
+// Effects that move traffic: switch the route to the candidate, then drain and stop the previous workload.
+import type { SwitchInput, DrainInput, SwitchedOutput } from '../../../machines/deployment/index.js';
+import { now, promiseEffect } from './effect-kit.js';
+import type { EffectDeps } from './effect-deps.js';
+
+export function routeEffects(deps: EffectDeps) {
+  return {
+    switchRoute: promiseEffect<SwitchInput, Omit<SwitchedOutput, 'at'>>(async ({ spec, workload, trigger }) => {
+      const { previous } = await deps.router.switchTo(spec, workload);
+      deps.event(spec, previous ? `route switched from ${previous.id}` : 'route switched');
+      // The previous one stops being the active deployment now; its workload is drained and stopped next.
+      if (previous) await deps.deliver(previous.id, { type: 'deployment.replaced', at: now(), by: spec.id, mode: trigger });
+      return { previous };
+    }),
+    drainPrevious: promiseEffect<DrainInput, { drained: boolean }>(async ({ spec, previous }) => {
+      const result = await deps.router.drain(spec, previous, spec.service.drain.timeoutMs);
+      deps.event(
+        spec,
+        result.drained
+          ? `previous ${previous.id} drained after ${result.waitedMs} ms`
+          : `drain timeout after ${result.waitedMs} ms with ${result.inFlight} request(s) still in flight to ${previous.id}; stopping it`,
+      );
+      await deps.stopDeployment(previous.id);
+      return { drained: result.drained };
+    }),
+  };
+}

@@ -1,0 +1,68 @@
+// Keeps an active deployment's workload running: adopts or starts it, restarts it with backoff after a crash.
+import { probeUntil } from '../../../packages/probes/index.js';
+import type { WorkloadInput, WorkloadRef } from '../../../machines/deployment/index.js';
+import { callbackEffect, now } from './effect-kit.js';
+import type { EffectDeps } from './effect-deps.js';
+
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+/** A workload that stays up this long has its backoff reset. */
+const STABLE_MS = 30_000;
+
+export function superviseEffect(deps: EffectDeps) {
+  return callbackEffect<WorkloadInput>(deps.warn, 'superviseWorkload', ({ spec, workload }, report) => {
+    const rt = deps.runtime(spec.runtime);
+    const abort = new AbortController();
+    let unwatch = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    let backoff = FIRST_BACKOFF_MS;
+    let startedAt = Date.now();
+
+    const retryLater = () => {
+      if (abort.signal.aborted) return;
+      timer = setTimeout(() => void ensure(true), backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    };
+    const watch = () => {
+      unwatch = rt.watch(spec, (exit) => {
+        if (abort.signal.aborted) return;
+        if (Date.now() - startedAt > STABLE_MS) backoff = FIRST_BACKOFF_MS;
+        report({ type: 'workload.exited', at: now(), ...exit });
+        deps.event(spec, `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${backoff} ms`);
+        retryLater();
+      });
+    };
+    const recovered = async (w: WorkloadRef) => {
+      const readiness = spec.service.readiness;
+      if (readiness) {
+        const result = await probeUntil({ readiness, target: rt.probeTarget(spec, w), deadline: new Date(Date.now() + readiness.timeoutMs), signal: abort.signal });
+        if (result !== 'passed') return;
+      }
+      report({ type: 'workload.recovered', at: now() });
+    };
+    /** Start is idempotent: right after a switch, or after an agent restart, it adopts the running workload. */
+    const ensure = async (afterCrash: boolean) => {
+      try {
+        const w = await rt.start(spec, workload.port);
+        if (abort.signal.aborted) return;
+        startedAt = Date.now();
+        watch();
+        if (afterCrash || w.ref !== workload.ref) {
+          report({ type: 'workload.restarted', at: now(), workload: w });
+          await recovered(w);
+        }
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        report({ type: 'workload.exited', at: now(), code: null, signal: null, lastError: error instanceof Error ? error.message : String(error) });
+        deps.event(spec, `workload could not be started: ${error instanceof Error ? error.message : String(error)}; retrying in ${backoff} ms`);
+        retryLater();
+      }
+    };
+    void ensure(false);
+    return () => {
+      abort.abort();
+      clearTimeout(timer);
+      unwatch();
+    };
+  });
+}

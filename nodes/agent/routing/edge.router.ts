@@ -1,0 +1,101 @@
+// Moves traffic by evidence: a compare-and-swap route write the edges confirm, and drains the edges report empty.
+import { CompartmentError, isRoutable, keys, type DeploymentRecord, type RouteRecord } from '../../../packages/protocol/index.js';
+import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines/deployment/index.js';
+import type { ClusterConnection } from '../../../cluster/connection/index.js';
+import type { RouteStore } from '../../../cluster/routes/index.js';
+import { edgeStates } from '../../../cluster/edges/index.js';
+import type { Router } from '../effects/index.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** How long a switch waits for edges to confirm before it proceeds on the KV write alone (and says so). */
+const EDGE_CONFIRM_MS = 10_000;
+
+export interface RouterDeps {
+  conn: ClusterConnection;
+  routes: RouteStore;
+  routePorts: number[];
+  /** The latest record of a deployment (live if hosted here). */
+  recordOf(id: string): Promise<DeploymentRecord | null>;
+  /** The workload a deployment runs (from its persisted context). */
+  workloadOf(id: string): Promise<WorkloadRef | null>;
+  event(spec: DeploymentSpec, text: string): void;
+}
+
+export class EdgeRouter implements Router {
+  constructor(private readonly deps: RouterDeps) {}
+
+  async switchTo(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
+    const routable = isRoutable(spec.serviceType);
+    for (;;) {
+      const current = await this.deps.routes.get(spec.environmentName, spec.serviceName);
+      if (current?.route.deploymentId === spec.id) {
+        // Re-run after a restore: already switched; make sure the edges serve it and answer as before.
+        if (routable) await this.confirm(spec, current.revision);
+        return { previous: await this.previousRef(current.route.previousId) };
+      }
+      if (current?.route.deploymentId && (await this.stillSwitching(current.route.deploymentId))) {
+        // One already switching or draining finishes first: two switches in flight could leave two active.
+        await sleep(50);
+        continue;
+      }
+      const port = routable ? await this.deps.routes.claimPort(spec.environmentName, spec.serviceName, this.deps.routePorts) : null;
+      const next: RouteRecord = {
+        environmentName: spec.environmentName,
+        serviceName: spec.serviceName,
+        port,
+        deploymentId: spec.id,
+        upstreams: routable && workload.port !== null ? [{ host: workload.host, port: workload.port, nodeId: workload.nodeId }] : [],
+        previousId: current?.route.deploymentId ?? null,
+        updatedAt: new Date().toISOString(),
+      };
+      let revision: number;
+      try {
+        revision = await this.deps.routes.put(next, current?.revision ?? null);
+      } catch (error) {
+        if (error instanceof CompartmentError && error.code === 'CONFLICT') continue;
+        throw error;
+      }
+      if (routable) await this.confirm(spec, revision);
+      return { previous: await this.previousRef(next.previousId) };
+    }
+  }
+
+  async drain(spec: DeploymentSpec, previous: PreviousRef, timeoutMs: number): Promise<{ drained: boolean; inFlight: number; waitedMs: number }> {
+    const started = Date.now();
+    if (!isRoutable(spec.serviceType)) return { drained: true, inFlight: 0, waitedMs: 0 };
+    for (;;) {
+      const states = await edgeStates(this.deps.conn);
+      const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
+      const inFlight = states.reduce((n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0), 0);
+      const waitedMs = Date.now() - started;
+      // Absent from every edge after one refresh since the switch: no new request can pick it, none is left.
+      if (states.length > 0 && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
+      if (waitedMs >= timeoutMs) return { drained: false, inFlight, waitedMs };
+      await sleep(Math.max(refreshMs, 25));
+    }
+  }
+
+  /** Waits until every edge has applied `revision` of the route, then one Caddy refresh more. */
+  private async confirm(spec: DeploymentSpec, revision: number): Promise<void> {
+    const key = keys.route(spec.environmentName, spec.serviceName);
+    const deadline = Date.now() + EDGE_CONFIRM_MS;
+    while (Date.now() < deadline) {
+      const states = await edgeStates(this.deps.conn);
+      if (states.length > 0 && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)) {
+        await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
+        return;
+      }
+      await sleep(10);
+    }
+    this.deps.event(spec, `no edge confirmed route revision ${revision} within ${EDGE_CONFIRM_MS} ms; edges will apply it when they answer`);
+  }
+
+  private async stillSwitching(id: string): Promise<boolean> {
+    const r = await this.deps.recordOf(id);
+    return r !== null && r.status === 'running' && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous');
+  }
+
+  private async previousRef(id: string | null): Promise<PreviousRef | null> {
+    return id ? { id, workload: await this.deps.workloadOf(id) } : null;
+  }
+}

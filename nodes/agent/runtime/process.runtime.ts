@@ -1,0 +1,106 @@
+// The process runtime for the agent: releases from the object store, builds, workloads and their logs via ProcessDriver.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessDriver, type LogTail, type WorkloadKey } from '../../../packages/process-driver/index.js';
+import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
+import type { ExitReport, KnownWorkload, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
+
+export interface ProcessRuntimeOptions {
+  dataDir: string;
+  host: string;
+  nodeId: string;
+  sink: OutputSink;
+  /** Writes the source tarball of `digest` to `path` (from the object store). */
+  fetchSource(digest: string, path: string): Promise<void>;
+}
+
+const keyOf = (spec: DeploymentSpec): WorkloadKey => ({ env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id });
+
+export class ProcessRuntime implements WorkloadRuntime {
+  readonly kind = 'process' as const;
+  private readonly driver: ProcessDriver;
+  private readonly tails = new Map<string, Promise<LogTail>>();
+
+  constructor(private readonly opts: ProcessRuntimeOptions) {
+    this.driver = new ProcessDriver({ dataDir: opts.dataDir, host: opts.host });
+  }
+
+  async build(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
+    const key = keyOf(spec);
+    const tmp = await mkdtemp(join(tmpdir(), 'compartment-source-'));
+    try {
+      const file = join(tmp, 'source.tar.gz');
+      await this.opts.fetchSource(spec.sourceDigest, file);
+      await this.driver.extract(key, file);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    if (!spec.service.build) return;
+    this.opts.sink.event(spec, `build: ${spec.service.build}`);
+    const pending: Promise<void>[] = [];
+    const result = await this.driver.build(key, {
+      command: spec.service.build,
+      env: spec.variables,
+      signal,
+      // Lines go out as the build prints them, not after it.
+      onLine: (stream, text) => void pending.push(this.opts.sink.output(spec, stream, [{ time: new Date().toISOString(), text }])),
+    });
+    await Promise.all(pending);
+    this.opts.sink.event(spec, result.skipped ? 'build already complete' : 'build complete');
+  }
+
+  async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
+    const key = keyOf(spec);
+    const started = await this.driver.start(key, { command: spec.service.start!, env: spec.variables, ...(port ? { port } : {}) });
+    await this.ensureTail(spec);
+    if (!started.adopted) this.opts.sink.event(spec, `started: ${spec.service.start} (pid ${started.pid}, port ${started.port})`);
+    return { driver: 'process', ref: started.ref, host: started.host, port: started.port, nodeId: this.opts.nodeId };
+  }
+
+  watch(spec: DeploymentSpec, onExit: (exit: ExitReport) => void): () => void {
+    return this.driver.watch(keyOf(spec), onExit);
+  }
+
+  async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
+    const result = await this.driver.stop(keyOf(spec), graceMs);
+    if (result.wasRunning) this.opts.sink.event(spec, `stopped (${result.signal === 'SIGKILL' ? `killed after ${graceMs} ms grace` : 'SIGTERM'})`);
+    await this.closeTail(spec.id);
+  }
+
+  probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget {
+    return { host: workload.host, port: workload.port, cwd: this.driver.appDir(keyOf(spec)), env: { ...spec.variables, PORT: String(workload.port) } };
+  }
+
+  async list(): Promise<KnownWorkload[]> {
+    return (await this.driver.list()).map((w) => ({ deploymentId: w.deploymentId, environmentName: w.env, serviceName: w.service, running: w.running }));
+  }
+
+  async prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void> {
+    await this.driver.prune(environmentName, serviceName, keepIds);
+  }
+
+  async close(): Promise<void> {
+    const ids = [...this.tails.keys()];
+    await Promise.all(ids.map((id) => this.closeTail(id)));
+  }
+
+  /** Follows the workload's log files into the sink; batches carry ids so a replay after a crash is recognisable. */
+  private ensureTail(spec: DeploymentSpec): Promise<LogTail> {
+    let tail = this.tails.get(spec.id);
+    if (!tail) {
+      tail = this.driver.tailLogs(keyOf(spec), (stream, batch) => this.opts.sink.output(spec, stream, batch.lines));
+      this.tails.set(spec.id, tail);
+    }
+    return tail;
+  }
+
+  private async closeTail(id: string): Promise<void> {
+    const tail = this.tails.get(id);
+    if (!tail) return;
+    this.tails.delete(id);
+    const t = await tail;
+    await t.flush();
+    await t.close();
+  }
+}

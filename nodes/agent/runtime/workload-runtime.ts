@@ -1,0 +1,56 @@
+// What the node agent needs from a runtime (processes, Docker): build, start, watch, stop, each idempotent.
+import type { Runtime } from '../../../packages/protocol/index.js';
+import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
+
+export interface ExitReport {
+  code: number | null;
+  signal: string | null;
+  lastError: string | null;
+}
+
+export interface OutputLine {
+  time: string;
+  text: string;
+}
+
+/** Where a runtime sends what builds and workloads print, and what it wants said on the compartment stream. */
+export interface OutputSink {
+  output(spec: DeploymentSpec, stream: 'stdout' | 'stderr', lines: OutputLine[]): Promise<void>;
+  event(spec: DeploymentSpec, text: string): void;
+}
+
+/** Where a readiness probe reaches the workload; `cwd`/`env` are for command probes. */
+export interface ProbeTarget {
+  host: string;
+  port: number | null;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+export interface KnownWorkload {
+  deploymentId: string;
+  environmentName: string;
+  serviceName: string;
+  running: boolean;
+}
+
+export interface WorkloadRuntime {
+  readonly kind: Runtime;
+  /** Fetches the release and builds it; a build that already finished is not run again. */
+  build(spec: DeploymentSpec, signal: AbortSignal): Promise<void>;
+  /**
+   * Starts the workload, or adopts it if it already runs. Its output flows to the sink until it stops.
+   * `port`: the one it had before (a restart keeps the port the route points at).
+   */
+  start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef>;
+  /** Calls `onExit` once when the workload ends (at once if it is not running); returns a canceller. */
+  watch(spec: DeploymentSpec, onExit: (exit: ExitReport) => void): () => void;
+  /** Graceful stop (SIGTERM / docker stop), then kill after the grace; stopping a stopped one is a no-op. */
+  stop(spec: DeploymentSpec, graceMs: number): Promise<void>;
+  probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget;
+  /** Every workload this runtime knows on this node: what the agent reconciles with at start. */
+  list(): Promise<KnownWorkload[]>;
+  /** Removes releases of a service except `keepIds`. */
+  prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}

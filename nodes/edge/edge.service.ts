@@ -1,0 +1,112 @@
+// An edge: fills the route table from the KV route watch, answers Caddy's lookups, keeps Caddy running, reports its state.
+import { keys, type EdgeState, type RouteRecord } from '../../packages/protocol/index.js';
+import {
+  RouteTable,
+  startDnsResponder,
+  buildCaddyConfig,
+  startCaddyKeeper,
+  deploymentOfUpstreamName,
+  type CaddyKeeper,
+  type DnsResponder,
+} from '../../packages/edge/index.js';
+import type { ClusterConnection } from '../../cluster/connection/index.js';
+import { RouteStore, type RouteChange } from '../../cluster/routes/index.js';
+import { serveEdgeState } from '../../cluster/edges/index.js';
+import type { KvWatcher } from '../../cluster/kv/index.js';
+
+export interface EdgeOptions {
+  edgeId: string;
+  dataDir: string;
+  dnsHost: string;
+  dnsPort: number;
+  caddyAdminPort: number;
+  routePorts: number[];
+  listenHost: string;
+  refreshMs: number;
+  log(message: string, error?: unknown): void;
+}
+
+export class EdgeService {
+  private readonly table = new RouteTable();
+  /** Route key → port, so a deleted route (which carries no port) can be removed from the table. */
+  private readonly portOfKey = new Map<string, number>();
+  private dns: DnsResponder | null = null;
+  private keeper: CaddyKeeper | null = null;
+  private watcher: KvWatcher | null = null;
+  private stateSub: { unsubscribe(): void } | null = null;
+
+  constructor(
+    private readonly conn: ClusterConnection,
+    private readonly opts: EdgeOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const routes = await RouteStore.open(this.conn);
+    // The table is filled before Caddy starts, so a restarted edge serves every route at once.
+    this.watcher = routes.watchAll((change) => this.apply(change), (error) => this.opts.log('route watch error', error));
+    await this.watcher.ready;
+    this.dns = await startDnsResponder({ host: this.opts.dnsHost, port: this.opts.dnsPort, table: this.table });
+    const config = buildCaddyConfig({
+      admin: { host: '127.0.0.1', port: this.opts.caddyAdminPort },
+      routePorts: this.opts.routePorts,
+      listenHost: this.opts.listenHost,
+      resolver: { host: this.opts.dnsHost, port: this.dns.port },
+      dataDir: `${this.opts.dataDir}/caddy`,
+      refreshMs: this.opts.refreshMs,
+    });
+    this.keeper = await startCaddyKeeper({
+      config,
+      dataDir: `${this.opts.dataDir}/caddy`,
+      // Caddy outlives this process: a crashed edge must not take traffic down with it.
+      detached: true,
+      onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
+    });
+    this.stateSub = serveEdgeState(this.conn, () => this.state(), (error) => this.opts.log('edge state request failed', error));
+  }
+
+  /** Stops answering and watching; Caddy is stopped only when `stopCaddy` (an orderly `down`). */
+  async stop(stopCaddy: boolean): Promise<void> {
+    this.stateSub?.unsubscribe();
+    await this.watcher?.stop();
+    if (stopCaddy) await this.keeper?.stop();
+    await this.dns?.close();
+  }
+
+  async state(): Promise<EdgeState> {
+    const inFlight = new Map<string, number>();
+    for (const u of (await this.keeper?.admin.upstreams()) ?? []) {
+      const id = deploymentOfUpstreamName(u.address.replace(/:\d+$/, ''));
+      // Listed at all means a request picked it: count at least one.
+      if (id) inFlight.set(id, (inFlight.get(id) ?? 0) + Math.max(u.num_requests, 1));
+    }
+    return {
+      edgeId: this.opts.edgeId,
+      refreshMs: this.opts.refreshMs,
+      routes: [...this.portOfKey].map(([key, port]) => {
+        const e = this.table.get(port);
+        return { key, port, deploymentId: e?.deploymentId ?? null, revision: e?.revision ?? 0 };
+      }),
+      inFlight: [...inFlight].map(([deploymentId, count]) => ({ deploymentId, count })),
+      at: new Date().toISOString(),
+    };
+  }
+
+  private apply(change: RouteChange): void {
+    if (change.type === 'invalid') return this.opts.log(`ignoring invalid route ${change.key}: ${change.error}`);
+    if (change.type === 'delete') {
+      const port = this.portOfKey.get(change.key);
+      if (port !== undefined) this.table.delete(port, change.revision);
+      this.portOfKey.delete(change.key);
+      return;
+    }
+    const route: RouteRecord = change.route;
+    if (route.port === null) return;
+    this.portOfKey.set(keys.route(route.environmentName, route.serviceName), route.port);
+    this.table.set({
+      port: route.port,
+      deploymentId: route.deploymentId,
+      upstreams: route.upstreams.map((u) => ({ host: u.host, port: u.port })),
+      revision: change.revision,
+    });
+  }
+}

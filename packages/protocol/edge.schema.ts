@@ -1,0 +1,14 @@
+// What an edge reports when asked: the route revisions it serves and which deployments still have requests in flight.
+import { z } from 'zod';
+import { DeploymentId } from './names.js';
+
+export const EdgeState = z.object({
+  edgeId: z.string(),
+  /** How long Caddy may keep a resolved upstream: a switch is served everywhere one refresh after the edge applied it. */
+  refreshMs: z.number().int(),
+  routes: z.array(z.object({ key: z.string(), port: z.number().int(), deploymentId: DeploymentId.nullable(), revision: z.number().int() })),
+  /** Deployments Caddy currently lists as upstreams with requests in flight. */
+  inFlight: z.array(z.object({ deploymentId: DeploymentId, count: z.number().int() })),
+  at: z.iso.datetime(),
+});
+export type EdgeState = z.output<typeof EdgeState>;
