@@ -8,13 +8,14 @@ export function describeChange(prev: DeploymentRecord | undefined, next: Deploym
   const lines: string[] = [];
   if (!prev) lines.push(`${next.status}, stage ${next.promotionStage}`);
   else {
+    // Attempts first: the passing one is what moves the stage on. Writes can be coalesced, so print every new one.
+    const fresh = Math.min(next.readiness.attempts - prev.readiness.attempts, next.readiness.recent.length);
+    next.readiness.recent.slice(next.readiness.recent.length - fresh).forEach((a, i) => {
+      const n = next.readiness.attempts - fresh + i + 1;
+      lines.push(`readiness attempt ${n}: ${a.detail} (${a.ok ? 'ready' : 'not ready'})`);
+    });
     if (prev.promotionStage !== next.promotionStage) lines.push(`stage ${next.promotionStage}`);
     else if (prev.status !== next.status && next.status === 'running') lines.push('running');
-    if (prev.readiness.attempts !== next.readiness.attempts) {
-      const last = next.readiness.recent[next.readiness.recent.length - 1];
-      const detail = last ? `: ${last.detail} (${last.ok ? 'ready' : 'not ready'})` : '';
-      lines.push(`readiness attempt ${next.readiness.attempts}${detail}`);
-    }
     if (prev.health !== next.health) lines.push(`health ${next.health}`);
   }
   if (next.status === 'succeeded' && prev?.status !== 'succeeded') {

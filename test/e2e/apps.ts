@@ -1,0 +1,57 @@
+// Source of the small apps the end-to-end tests deploy: an HTTP service whose behaviour variables steer.
+export const WEB_APP = `
+const http = require('node:http');
+const fs = require('node:fs');
+const version = fs.readFileSync(__dirname + '/version.txt', 'utf8').trim();
+const readyAt = Date.now() + Number(process.env.READY_AFTER_MS || 0);
+const inFlight = new Set();
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/ready') {
+    const ok = process.env.NEVER_READY !== '1' && Date.now() >= readyAt;
+    return res.writeHead(ok ? 200 : 503).end(ok ? 'ready' : 'not ready');
+  }
+  if (url.pathname === '/slow') {
+    inFlight.add(res);
+    return setTimeout(() => { inFlight.delete(res); res.end('slow done ' + version); }, Number(url.searchParams.get('ms') || 3000));
+  }
+  if (url.pathname === '/env') return res.end(JSON.stringify(process.env));
+  res.end('version=' + version + ' pid=' + process.pid);
+});
+server.keepAliveTimeout = 10000;
+server.listen(Number(process.env.PORT), () => console.log('listening on ' + process.env.PORT + ' version ' + version));
+if (process.env.EXIT_AFTER_MS) setTimeout(() => { console.error('fatal: exiting on purpose'); process.exit(3); }, Number(process.env.EXIT_AFTER_MS));
+process.on('SIGTERM', () => {
+  console.log('SIGTERM received, ' + inFlight.size + ' in flight');
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+});
+`;
+
+export interface WebOptions {
+  version: string;
+  variables?: Record<string, string>;
+  readiness?: string;
+  build?: string;
+  drainMs?: number;
+}
+
+export function webProject(o: WebOptions): Record<string, string> {
+  const vars = Object.entries(o.variables ?? {}).map(([k, v]) => `      ${k}: "${v}"`).join('\n');
+  return {
+    'compartment.yaml': [
+      'services:',
+      '  web:',
+      '    path: ./web',
+      ...(o.build ? [`    build: ${JSON.stringify(o.build)}`] : []),
+      '    start: node server.js',
+      `    readiness: ${o.readiness ?? '{ path: /ready, intervalMs: 50, timeoutMs: 15000 }'}`,
+      `    drain: { timeoutMs: ${o.drainMs ?? 15000} }`,
+      '    stop: { graceMs: 5000 }',
+      ...(vars ? ['    variables:', vars] : []),
+      '',
+    ].join('\n'),
+    'web/server.js': WEB_APP,
+    'web/version.txt': o.version,
+  };
+}

@@ -1,0 +1,107 @@
+// A throwaway Compartment project driven through the real `compartment` executable, as a user would.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tempDir } from './tmp.js';
+import { waitFor } from './wait.js';
+
+const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Context {
+  natsUrl: string;
+  pid: number | null;
+  ports: { nats: number; dns: number; caddyAdmin: number; routes: [number, number] };
+  children: { nats: number | null; edge: number | null; node: number | null };
+}
+
+export class Project {
+  readonly dir: string;
+  private readonly tmp = tempDir('compartment-e2e-');
+
+  constructor(files: Record<string, string>) {
+    this.dir = this.tmp.path;
+    this.write(files);
+  }
+
+  write(files: Record<string, string>): void {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+      writeFileSync(join(this.dir, path), text);
+    }
+  }
+
+  cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`compartment ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+      }, options.timeoutMs ?? 120_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+    });
+  }
+
+  /** Runs a command that must succeed; returns its stdout. */
+  async ok(args: string[], options: { timeoutMs?: number } = {}): Promise<string> {
+    const r = await this.cli(args, options);
+    if (r.code !== 0) throw new Error(`compartment ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  async json<T>(args: string[]): Promise<T> {
+    return JSON.parse(await this.ok([...args, '--json'])) as T;
+  }
+
+  context(): Context {
+    return JSON.parse(readFileSync(join(this.dir, '.compartment/context.json'), 'utf8')) as Context;
+  }
+
+  log(name: 'node' | 'edge' | 'nats' | 'supervisor'): string {
+    try {
+      return readFileSync(join(this.dir, `.compartment/logs/${name}.log`), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  async up(): Promise<Context> {
+    await this.ok(['up', '--detach'], { timeoutMs: 120_000 });
+    return this.context();
+  }
+
+  /** Waits until the supervisor restarted `name` (a new pid that is alive). */
+  async restarted(name: 'edge' | 'node', oldPid: number): Promise<number> {
+    return waitFor(`${name} restarted`, () => {
+      const pid = this.context().children[name];
+      return pid && pid !== oldPid && alive(pid) ? pid : null;
+    }, 30_000, 100);
+  }
+
+  /** Stops the cluster (if up) and removes the project. */
+  async remove(): Promise<void> {
+    await this.cli(['down'], { timeoutMs: 90_000 }).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
