@@ -58,7 +58,7 @@ export const LogsRequest = z.strictObject({
   deploymentId: DeploymentId.optional(),
   stream: LogStream.optional(),
   /** How many of the most recent lines. */
-  tail: z.number().int().min(0).max(100_000).default(100),
+  tail: z.number().int().min(0).max(1_000_000).default(100),
   /** Only lines at or after this time. */
   since: z.iso.datetime().optional(),
 });
@@ -105,6 +105,14 @@ export const ErrorEnvelope = z.object({
   ok: z.literal(false),
   error: z.object({ code: ErrorCodeSchema, message: z.string(), field: z.string().optional() }),
 });
-/** Every reply is `{ok: true, result}` or `{ok: false, error: {code, message, field?}}`. */
+/**
+ * Replies of these verbs may exceed one NATS message (1 MB): the server then sends several envelopes on the
+ * reply subject, each with part of the named array and `more: true` on all but the last.
+ */
+export const CHUNKED_REPLIES = { logs: 'lines' } as const satisfies Partial<Record<ApiVerb, string>>;
+/** Largest reply body a server sends in one message, well under nats-server's default 1 MB max_payload. */
+export const MAX_REPLY_BYTES = 512 * 1024;
+
+/** Every reply is `{ok: true, result, more?}` or `{ok: false, error: {code, message, field?}}`. */
 export const replyEnvelope = <R extends z.ZodType>(result: R) =>
   z.union([z.object({ ok: z.literal(true), result }), ErrorEnvelope]);

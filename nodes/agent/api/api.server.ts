@@ -6,6 +6,8 @@ import {
   API_QUEUE_GROUP,
   API_SERVICE_NAME,
   API_VERBS,
+  CHUNKED_REPLIES,
+  MAX_REPLY_BYTES,
   CompartmentError,
   parseWith,
   subjects,
@@ -33,6 +35,24 @@ function decodeBody(data: Uint8Array): unknown {
   } catch {
     throw new CompartmentError('INVALID_ARGUMENT', 'the request body is not JSON');
   }
+}
+
+/** One message, or for a chunked verb whose reply is too big, several envelopes with `more` on all but the last. */
+export function replyMessages(verb: ApiVerb, reply: unknown): string[] {
+  const whole = JSON.stringify(reply);
+  const field = (CHUNKED_REPLIES as Partial<Record<ApiVerb, string>>)[verb];
+  const envelope = reply as { ok: boolean; result?: Record<string, unknown> };
+  if (whole.length <= MAX_REPLY_BYTES || !field || !envelope.ok || !Array.isArray(envelope.result?.[field])) return [whole];
+  const items = envelope.result[field] as unknown[];
+  const chunks: unknown[][] = [[]];
+  let size = 0;
+  for (const item of items) {
+    const n = JSON.stringify(item).length + 1;
+    if (size + n > MAX_REPLY_BYTES && chunks.at(-1)!.length > 0) (chunks.push([]), (size = 0));
+    chunks.at(-1)!.push(item);
+    size += n;
+  }
+  return chunks.map((chunk, i) => JSON.stringify({ ok: true, result: { ...envelope.result, [field]: chunk }, more: i < chunks.length - 1 }));
 }
 
 export async function serveApi(
@@ -65,7 +85,7 @@ export async function serveApi(
             if (payload.code === 'INTERNAL') onInternalError(verb, error);
             reply = { ok: false, error: payload };
           }
-          msg.respond(JSON.stringify(reply));
+          for (const part of replyMessages(verb, reply)) msg.respond(part);
         })();
       },
     });
