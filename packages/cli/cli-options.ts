@@ -1,5 +1,5 @@
 // Checks the flags commands share (--env, --service, ids, durations) so bad input fails before anything is sent.
-import { CompartmentError, DEFAULT_ENVIRONMENT, DeploymentId, Name, VariableName } from '../protocol/index.js';
+import { CompartmentError, DEFAULT_ENVIRONMENT, DeploymentId, LogsRequest, Name, VariableName } from '../protocol/index.js';
 
 export interface CommonFlags {
   env?: string;
@@ -43,8 +43,9 @@ export function sinceToIso(value: string, now = Date.now()): string {
 /** `--tail N`: a whole number of lines. */
 export function tailOf(value: string | undefined, fallback = 100): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) > 100_000) {
-    throw new CompartmentError('INVALID_ARGUMENT', `--tail ${JSON.stringify(value)}: expected a whole number of lines (0 to 100000)`, '--tail');
+  const max = LogsRequest.shape.tail.unwrap().maxValue ?? Number.MAX_SAFE_INTEGER;
+  if (!/^\d+$/.test(value) || Number(value) > max) {
+    throw new CompartmentError('INVALID_ARGUMENT', `--tail ${JSON.stringify(value)}: expected a whole number of lines (0 to ${max})`, '--tail');
   }
   return Number(value);
 }

@@ -16,10 +16,18 @@ const server = http.createServer((req, res) => {
     return setTimeout(() => { inFlight.delete(res); res.end('slow done ' + version); }, Number(url.searchParams.get('ms') || 3000));
   }
   if (url.pathname === '/env') return res.end(JSON.stringify(process.env));
+  if (url.pathname === '/echo') { console.log(url.searchParams.get('text')); return res.end('ok'); }
   res.end('version=' + version + ' pid=' + process.pid);
 });
 server.keepAliveTimeout = 10000;
 server.listen(Number(process.env.PORT), () => console.log('listening on ' + process.env.PORT + ' version ' + version));
+if (process.env.FLOOD_LINES) {
+  // Writes as fast as stdout drains: a flood that must not slow anything else down.
+  let i = 0;
+  const total = Number(process.env.FLOOD_LINES);
+  const more = () => { while (i < total) { if (!process.stdout.write('flood line ' + (++i) + '\\n')) return process.stdout.once('drain', more); } };
+  more();
+}
 if (process.env.EXIT_AFTER_MS) setTimeout(() => { console.error('fatal: exiting on purpose'); process.exit(3); }, Number(process.env.EXIT_AFTER_MS));
 process.on('SIGTERM', () => {
   console.log('SIGTERM received, ' + inFlight.size + ' in flight');

@@ -2,6 +2,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   API,
+  CHUNKED_REPLIES,
   CompartmentError,
   isErrorCode,
   parseWith,
@@ -46,14 +47,30 @@ export async function connectApi(url: string, timeoutMs = 3000): Promise<ApiClie
 }
 
 async function callApi<V extends ApiVerb>(nc: NatsConnection, url: string, verb: V, body: ApiRequestParsed<V>, timeoutMs = 30_000): Promise<ApiReply<V>> {
+  const field = (CHUNKED_REPLIES as Partial<Record<ApiVerb, string>>)[verb];
   let raw: unknown;
   try {
-    const msg = await nc.request(subjects.api(verb), JSON.stringify(body), { timeout: timeoutMs });
-    raw = msg.json();
+    if (field) raw = await collectChunks(nc, verb, body, field, timeoutMs);
+    else raw = (await nc.request(subjects.api(verb), JSON.stringify(body), { timeout: timeoutMs })).json();
   } catch (error) {
     throw transportError(error, url, verb, timeoutMs);
   }
   return unwrapEnvelope(verb, raw);
+}
+
+/** A reply too big for one message arrives as envelopes with `more: true`; their arrays are joined in order. */
+async function collectChunks(nc: NatsConnection, verb: ApiVerb, body: unknown, field: string, timeoutMs: number): Promise<unknown> {
+  const replies = await nc.requestMany(subjects.api(verb), JSON.stringify(body), { strategy: 'stall', stall: timeoutMs, maxWait: timeoutMs * 4 });
+  let merged: { ok?: boolean; more?: boolean; result?: Record<string, unknown> } | null = null;
+  for await (const msg of replies) {
+    const part = msg.json<{ ok?: boolean; more?: boolean; result?: Record<string, unknown> }>();
+    if (!merged || part.ok !== true || merged.ok !== true) merged = part;
+    else merged = { ...part, result: { ...part.result, [field]: [...(merged.result![field] as unknown[]), ...(part.result![field] as unknown[])] } };
+    if (part.more !== true) return merged;
+  }
+  const e = new Error('timeout');
+  e.name = 'TimeoutError';
+  throw e;
 }
 
 function transportError(error: unknown, url: string, verb: ApiVerb, timeoutMs: number): CompartmentError {
