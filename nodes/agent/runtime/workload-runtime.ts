@@ -50,6 +50,8 @@ export interface WorkloadRuntime {
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget;
   /** Every workload this runtime knows on this node: what the agent reconciles with at start. */
   list(): Promise<KnownWorkload[]>;
+  /** Throws a CompartmentError when workloads cannot run now (Docker: DOCKER_UNAVAILABLE naming the socket); optional. */
+  ensureAvailable?(): Promise<void>;
   /** Removes releases of a service except `keepIds`. */
   prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,160 @@
+// The Docker runtime for the agent: images built from the uploaded source, one container per deployment, through DockerDriver.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompartmentError, DEFAULT_CONTAINER_PORT, isRoutable } from '../../../packages/protocol/index.js';
+import { DockerDriver, defaultDockerSocket, type DockerKey, type OutputTarget, type StoredLine } from '../../../packages/docker-driver/index.js';
+import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
+import type { ExitReport, KnownWorkload, OutputLine, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
+
+export interface DockerRuntimeOptions {
+  /** The engine's unix socket; default: DOCKER_HOST (unix://…), else /var/run/docker.sock. */
+  socketPath?: string;
+  /** Where log cursors live across agent restarts. */
+  dataDir: string;
+  /** The address container ports are published on: the one the edge dials. */
+  host: string;
+  nodeId: string;
+  sink: OutputSink;
+  /** Resolves once every line given to the sink so far is stored (the log publisher's flush): log cursors wait for it. */
+  outputStored(): Promise<void>;
+  /** The deployment's lines already in the log stream since a time: a follower resuming after a crash skips them. */
+  storedOutput?(spec: DeploymentSpec, since: string | undefined): Promise<StoredLine[]>;
+  /** Writes the source tarball of `digest` to `path` (from the object store). */
+  fetchSource(digest: string, path: string): Promise<void>;
+  warn(message: string, error?: unknown): void;
+}
+
+const keyOf = (spec: DeploymentSpec): DockerKey => ({ env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id });
+const containerPortOf = (spec: DeploymentSpec) => spec.service.port ?? DEFAULT_CONTAINER_PORT;
+/** Routable services are dialled by the edge; others only when they name a port or a probe needs one. */
+const publishes = (spec: DeploymentSpec) =>
+  isRoutable(spec.serviceType) || spec.service.port !== undefined || spec.service.readiness?.path !== undefined || spec.service.readiness?.tcp === true;
+const short = (id: string) => id.slice(0, 12);
+
+export class DockerRuntime implements WorkloadRuntime {
+  readonly kind = 'docker' as const;
+  private readonly driver: DockerDriver;
+
+  constructor(private readonly opts: DockerRuntimeOptions) {
+    this.driver = new DockerDriver({
+      socketPath: opts.socketPath ?? defaultDockerSocket(),
+      nodeId: opts.nodeId,
+      host: opts.host,
+      stateDir: opts.dataDir,
+      warn: opts.warn,
+      outputStored: opts.outputStored,
+    });
+  }
+
+  ensureAvailable(): Promise<void> {
+    return this.driver.ping();
+  }
+
+  async build(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
+    const key = keyOf(spec);
+    const tag = this.driver.imageTag(key);
+    // No engine: DOCKER_UNAVAILABLE naming the socket, before the source is fetched.
+    if (await this.driver.imageExists(key)) return void this.opts.sink.event(spec, `build already complete (image ${tag})`);
+    const tmp = await mkdtemp(join(tmpdir(), 'compartment-context-'));
+    const pending: Promise<void>[] = [];
+    try {
+      const file = join(tmp, 'source.tar.gz');
+      await this.opts.fetchSource(spec.sourceDigest, file);
+      this.opts.sink.event(spec, `build: docker build -f ${spec.service.dockerfile} (image ${tag})`);
+      await this.driver.build(key, {
+        contextFile: file,
+        dockerfile: spec.service.dockerfile,
+        signal,
+        // Lines go out as Docker reports them, not after the build.
+        onLine: (text) => void pending.push(this.opts.sink.output(spec, 'stdout', [{ time: new Date().toISOString(), text }])),
+      });
+    } finally {
+      await Promise.allSettled(pending);
+      await rm(tmp, { recursive: true, force: true });
+    }
+    this.opts.sink.event(spec, `build complete (image ${tag})`);
+  }
+
+  async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
+    const key = keyOf(spec);
+    const r = spec.service.resources;
+    const started = await this.driver.start(key, {
+      env: spec.variables,
+      containerPort: containerPortOf(spec),
+      publish: publishes(spec),
+      hostPort: port ?? null,
+      ...(r?.memoryMb !== undefined ? { memoryMb: r.memoryMb } : {}),
+      ...(r?.cpus !== undefined ? { cpus: r.cpus } : {}),
+    });
+    if (publishes(spec) && started.hostPort === null) {
+      throw new CompartmentError('START_FAILED', `container ${short(started.id)} runs but its port ${containerPortOf(spec)} is not published`);
+    }
+    await this.follow(spec, started.id, started.adopted);
+    if (!started.adopted) {
+      const where = started.hostPort === null ? 'no port published' : `${started.host}:${started.hostPort} → ${containerPortOf(spec)}`;
+      this.opts.sink.event(spec, `started container ${short(started.id)} from ${this.driver.imageTag(key)} (${where})`);
+    }
+    return { driver: 'docker', ref: started.id, host: started.host, port: started.hostPort, nodeId: this.opts.nodeId };
+  }
+
+  watch(spec: DeploymentSpec, onExit: (exit: ExitReport) => void): () => void {
+    // After an agent restart nothing called start for a candidate in readiness: its output is picked up here.
+    void this.driver
+      .inspect(keyOf(spec))
+      .then((c) => (c ? this.follow(spec, c.id, true) : undefined))
+      .catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
+    return this.driver.watch(keyOf(spec), onExit);
+  }
+
+  async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
+    // A previous deployment drained after an agent restart was not followed since: its last lines still go out.
+    await this.driver.resumeLogs(keyOf(spec), this.output(spec, true)).catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
+    const result = await this.driver.stop(keyOf(spec), graceMs);
+    if (result.wasRunning) {
+      const killed = result.exit?.signal === 'SIGKILL';
+      this.opts.sink.event(spec, `stopped and removed the container (${killed ? `killed after ${graceMs} ms grace` : 'docker stop'})`);
+    }
+  }
+
+  probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget {
+    // Probes run on this host: PORT is where they reach the container from here, not the port inside it.
+    return { host: workload.host, port: workload.port, env: { ...spec.variables, ...(workload.port !== null ? { PORT: String(workload.port) } : {}) } };
+  }
+
+  async list(): Promise<KnownWorkload[]> {
+    try {
+      return (await this.driver.list()).map((c) => ({ deploymentId: c.deploymentId, environmentName: c.env, serviceName: c.service, running: c.running }));
+    } catch (error) {
+      // The agent must start (and serve process services) without an engine; Docker services get a clear error instead.
+      if (error instanceof CompartmentError && error.code === 'DOCKER_UNAVAILABLE') return this.opts.warn(`docker containers not reconciled: ${error.message}`), [];
+      throw error;
+    }
+  }
+
+  async prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void> {
+    try {
+      await this.driver.prune(environmentName, serviceName, keepIds);
+    } catch (error) {
+      if (error instanceof CompartmentError && error.code === 'DOCKER_UNAVAILABLE') return;
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  /** `resuming`: a container an earlier agent followed (adopted, or watched after a restart), not one just created. */
+  private follow(spec: DeploymentSpec, containerId: string, resuming: boolean): Promise<void> {
+    return this.driver.followLogs(keyOf(spec), containerId, this.output(spec, resuming));
+  }
+
+  private output(spec: DeploymentSpec, resuming: boolean): OutputTarget {
+    const storedOutput = this.opts.storedOutput;
+    return {
+      onLines: (stream: 'stdout' | 'stderr', lines: OutputLine[]) => this.opts.sink.output(spec, stream, lines),
+      ...(resuming && storedOutput ? { storedSince: (since: string | undefined) => storedOutput(spec, since) } : {}),
+    };
+  }
+}
