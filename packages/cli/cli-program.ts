@@ -30,6 +30,8 @@ export function buildProgram(run: Run): Command {
     .action((o) => run(async () => (await import('./commands/status.command.js')).statusCommand(o)));
 
   common(program.command('inspect').description('everything about one deployment: stages, readiness, statechart').argument('<id>', 'deployment id'), false)
+    .option('--watch', 'print its statechart transitions live until it succeeds or fails')
+    .option('--chart [format]', 'print its statechart with the current states marked: mermaid (default) or dot')
     .action((id, o) => run(async () => (await import('./commands/inspect.command.js')).inspectCommand(id, o)));
 
   common(program.command('rollback').description('make the previously active deployment of a service active again'))
@@ -45,6 +47,9 @@ export function buildProgram(run: Run): Command {
     .option('--since <duration>', 'only lines newer than this, e.g. 10m, 2h (or an ISO time)')
     .option('--follow', 'keep printing new lines')
     .action((o) => run(async () => (await import('./commands/logs.command.js')).logsCommand(o)));
+
+  common(program.command('nodes').description('the node agents of the cluster: live or lost, the leader, their load'), false)
+    .action((o) => run(async () => (await import('./commands/nodes.command.js')).nodesCommand(o)));
 
   const env = program.command('env').description('variables stored in the cluster, per environment');
   common(env.command('set').description('set a variable').argument('<KEY=VALUE>'))
@@ -70,5 +75,6 @@ export function buildProgram(run: Run): Command {
 
   program.command('node').description('run a node agent (used by `compartment up`; see `compartment node --help`)');
   program.command('edge').description('run an edge: DNS responder and Caddy (used by `compartment up`)');
+  program.command('dashboard').description('serve the web dashboard: live deployments, stages, logs, statecharts (`up` starts one; see `compartment dashboard --help`)');
   return program;
 }

@@ -74,7 +74,7 @@ test('up --detach starts nats-server, edge and node with the documented flags an
     '--caddy-admin-port', String(first.ports.caddyAdmin), '--route-ports', routes, '--listen-host', '127.0.0.1',
   ]);
   assert.equal(lines('node.starts')[0].argv, ['node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1']);
-  assert.equal(readdirSync(join(dataDir, 'logs')).sort(), ['edge.log', 'nats.log', 'node.log', 'supervisor.log']);
+  assert.equal(readdirSync(join(dataDir, 'logs')).sort(), ['dashboard.log', 'edge.log', 'nats.log', 'node.log', 'supervisor.log']);
 
   // A JetStream server with its store in the data dir: written now, checked after down and up again.
   const nc = await connect({ servers: first.natsUrl });
@@ -115,8 +115,8 @@ test('down stops node, then edge, then nats, waits for them, and keeps the data'
   assert.match(r.stdout, /stopped; data kept/);
   for (const pid of [c.pid, c.children.node, c.children.edge, c.children.nats]) assert.not.ok(alive(pid), `pid ${pid} is gone`);
   const stops = lines('stops.log');
-  assert.equal(stops.map((s) => s.name), ['node', 'edge']);
-  assert.ok(BigInt(stops[0].at) < BigInt(stops[1].at), 'node stopped before edge');
+  assert.equal(stops.map((s) => s.name), ['dashboard', 'node', 'edge']);
+  assert.ok(BigInt(stops[1].at) < BigInt(stops[2].at), 'node stopped before edge');
   assert.ok(stops.every((s) => s.natsUp), 'NATS was still up while node and edge stopped');
   assert.ok(existsSync(join(dataDir, 'nats', 'jetstream')), 'JetStream data kept');
   assert.is(context().pid, null);

@@ -1,15 +1,71 @@
-// `compartment inspect ID`: every field of one deployment, its stage timeline and readiness attempts.
+// `compartment inspect ID`: every field of one deployment; --watch its statechart transitions live; --chart the statechart.
+import { CompartmentError, type DeploymentRecord } from '../../protocol/index.js';
 import { checkDeploymentId, type CommonFlags } from '../cli-options.js';
-import { validateRequest } from '../client/api.client.js';
+import { validateRequest, type ApiClient } from '../client/api.client.js';
 import { inspectText } from '../output/deployment-text.js';
 import { Output } from '../output/terminal-output.js';
-import { withClient } from './command-context.js';
+import { transitionLine } from '../output/transition-text.js';
+import { watchTransitions } from '../progress/transition-watch.js';
+import { isTerminal } from '../progress/transition-report.js';
+import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
 
-export async function inspectCommand(id: string, flags: CommonFlags): Promise<number> {
+export interface InspectFlags extends CommonFlags {
+  watch?: boolean;
+  /** `--chart` alone is `true` (Mermaid); `--chart dot` names the format. */
+  chart?: string | boolean;
+}
+
+export async function inspectCommand(id: string, flags: InspectFlags): Promise<number> {
   const out = new Output(Boolean(flags.json));
   const request = validateRequest('inspect', { id: checkDeploymentId(id, 'ID') });
-  const reply = await withClient(flags, (client) => client.request('inspect', request));
-  out.event(reply.deployment);
-  out.line(inspectText(reply.deployment));
-  return 0;
+  if (flags.watch && flags.chart !== undefined) throw new CompartmentError('INVALID_ARGUMENT', '--watch and --chart cannot be combined', '--chart');
+  if (flags.chart !== undefined) {
+    const format = flags.chart === true ? 'mermaid' : flags.chart;
+    if (format !== 'mermaid' && format !== 'dot') {
+      throw new CompartmentError('INVALID_ARGUMENT', `--chart ${JSON.stringify(format)}: expected mermaid (the default) or dot`, '--chart');
+    }
+    const reply = await withClient(flags, (client) => client.request('chart', validateRequest('chart', { id: request.id, format })));
+    out.event(reply);
+    out.line(reply.chart);
+    return 0;
+  }
+  return withClient(flags, async (client) => {
+    const { deployment } = await client.request('inspect', request);
+    if (!flags.watch) {
+      out.event(deployment);
+      out.line(inspectText(deployment));
+      return 0;
+    }
+    return watch(client, deployment, out);
+  });
+}
+
+async function watch(client: ApiClient, deployment: DeploymentRecord, out: Output): Promise<number> {
+  out.line(out.paint('dim', `deployment ${deployment.id}: ${deployment.serviceName} in ${deployment.environmentName}, node ${deployment.nodeId ?? '-'}; transitions until it is done (Ctrl-C stops watching)`));
+  const interrupt = interruptSignal();
+  try {
+    const result = await watchTransitions(client.nc, deployment, {
+      onReport: (report) => {
+        out.event(report);
+        out.line(transitionLine(report, out));
+      },
+      onNote: (text) => out.note(text),
+      signal: interrupt.signal,
+    });
+    if (interrupt.signal.aborted) return INTERRUPTED;
+    // The record says why it failed and where it answers (a transition carries neither); it may lag the transition.
+    const ended = result.last && isTerminal(result.last.after) ? result.last.after.status : null;
+    let final = result.record;
+    for (let tries = 0; tries < 10 && (!final || (ended && final.status !== ended)); tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
+      final = await client.request('inspect', { id: deployment.id }).then((r) => r.deployment, () => null);
+    }
+    const status = ended ?? final?.status ?? result.last?.after.status ?? deployment.status;
+    const detail = status === 'failed' ? final?.failureMessage : status === 'succeeded' ? final?.routeUrl : null;
+    out.event({ type: 'inspect.finished', id: deployment.id, status, deployment: final });
+    out.line(out.paint(status === 'failed' ? 'red' : status === 'succeeded' ? 'green' : 'yellow', detail ? `${status}: ${detail}` : status));
+    return status === 'failed' ? 1 : 0;
+  } finally {
+    interrupt.dispose();
+  }
 }

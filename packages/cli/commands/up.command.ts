@@ -80,6 +80,7 @@ async function detach(projectDir: string, dataDir: string): Promise<number> {
     if (context && context.pid === child.pid && (await apiAnswers(context.natsUrl))) {
       say(context.natsUrl);
       process.stderr.write(`local cluster up (supervisor pid ${child.pid}, logs in ${join(dataDir, 'logs')}); \`compartment down\` stops it\n`);
+      if (context.dashboardUrl) process.stderr.write(`dashboard: ${context.dashboardUrl}\n`);
       return 0;
     }
     await new Promise((r) => setTimeout(r, 250));

@@ -1,7 +1,8 @@
-// Turns a stream of deployment records into one line per change (or JSON lines) and the final exit code.
+// Turns a stream of deployment records into a live view (terminal), one line per change (plain), or JSON lines; and the exit code.
 import type { DeploymentRecord } from '../../protocol/index.js';
 import type { Output } from '../output/terminal-output.js';
 import type { WatchEvent, WatchResult } from './deployment-watch.js';
+import { LiveView } from './live-view.js';
 
 /** What a person wants to hear about: everything else in a record change is noise on a terminal. */
 export function describeChange(prev: DeploymentRecord | undefined, next: DeploymentRecord): string[] {
@@ -29,18 +30,24 @@ export class ProgressReport {
   private readonly last = new Map<string, DeploymentRecord>();
   private readonly lastJson = new Map<string, string>();
   private width: number;
+  /** A person at a colour terminal gets rows redrawn in place; pipes, NO_COLOR and --json get lines. */
+  private readonly live: LiveView | null;
 
   constructor(
     private readonly out: Output,
     private readonly kind: 'deploy' | 'rollback',
     initial: readonly DeploymentRecord[],
+    stream: NodeJS.WriteStream = process.stdout,
   ) {
     this.width = Math.max(0, ...initial.map((d) => d.serviceName.length));
+    this.live = out.color && !out.json && stream.isTTY ? new LiveView(stream, (c, t) => out.paint(c, t)) : null;
     for (const d of initial) this.show(d);
   }
 
   update(event: WatchEvent): void {
     if (event.type === 'updated') return this.show(event.record);
+    this.out.event({ type: 'deployment.gone', id: event.id, serviceName: event.serviceName });
+    if (this.live) return this.live.gone(event.id, event.serviceName);
     this.out.line(this.prefix(event.serviceName, event.id) + this.out.paint('red', 'deleted from the cluster'));
   }
 
@@ -55,6 +62,7 @@ export class ProgressReport {
     this.out.event({ type: 'deployment.updated', deployment: record });
     const lines = describeChange(this.last.get(record.id), record);
     this.last.set(record.id, record);
+    if (this.live) return this.live.set(record);
     for (const text of lines) {
       const color = text.startsWith('failed') ? 'red' : text.startsWith('succeeded') ? 'green' : 'cyan';
       this.out.line(this.prefix(record.serviceName, record.id) + this.out.paint(color, text));
@@ -63,6 +71,7 @@ export class ProgressReport {
 
   /** Prints the summary; exit 0 if every deployment succeeded, 1 otherwise. */
   finish(result: WatchResult, extra: Record<string, unknown> = {}): number {
+    this.live?.stop();
     const finals = [...result.entries()];
     const succeeded = finals.filter(([, r]) => r?.status === 'succeeded').map(([id]) => id);
     const failed = finals.filter(([, r]) => r?.status !== 'succeeded').map(([id]) => id);

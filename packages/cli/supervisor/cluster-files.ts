@@ -10,6 +10,8 @@ export interface ClusterPorts {
   caddyAdmin: number;
   /** First and last port of the edge's route range, inclusive. */
   routes: [number, number];
+  /** The web dashboard's port; absent in files written before there was one (it is picked then). */
+  dashboard?: number;
 }
 
 /** Kept across `up`s so route URLs (which name the route ports) stay stable. */
@@ -22,6 +24,7 @@ export interface ChildPids {
   nats: number | null;
   edge: number | null;
   node: number | null;
+  dashboard?: number | null;
 }
 
 /** What clients read to find the local cluster; `pid` is the supervisor, null once it stopped. */
@@ -32,6 +35,8 @@ export interface ClusterContext {
   dataDir: string;
   projectDir: string;
   children: ChildPids;
+  /** Where the dashboard `up` started answers, e.g. http://127.0.0.1:7070. */
+  dashboardUrl?: string | null;
   startedAt: string;
   stoppedAt: string | null;
 }

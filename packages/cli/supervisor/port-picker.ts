@@ -7,6 +7,7 @@ const HOST = '127.0.0.1';
 export const ROUTE_PORT_COUNT = 100;
 const PREFERRED_NATS = 4222;
 const PREFERRED_ROUTES = 8100;
+const PREFERRED_DASHBOARD = 7070;
 
 export function tcpFree(port: number, host = HOST): Promise<boolean> {
   return new Promise((resolve) => {
@@ -71,5 +72,12 @@ export async function pickClusterPorts(): Promise<ClusterPorts> {
   const dns = keep(await pickPort(taken, async (p) => (await tcpFree(p)) && (await udpFree(p))));
   const caddyAdmin = keep(await pickPort(taken, (p) => tcpFree(p)));
   const routes = await pickRouteRange(taken);
-  return { nats, dns, caddyAdmin, routes };
+  for (let p = routes[0]; p <= routes[1]; p++) taken.add(p);
+  const dashboard = await pickDashboardPort(taken);
+  return { nats, dns, caddyAdmin, routes, dashboard };
+}
+
+/** 7070 when free, else any free port outside `taken`. */
+export function pickDashboardPort(taken: Set<number> = new Set()): Promise<number> {
+  return pickPort(taken, (p) => tcpFree(p), PREFERRED_DASHBOARD);
 }

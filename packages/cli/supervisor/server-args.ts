@@ -2,17 +2,19 @@
 import { join } from 'node:path';
 import type { ClusterPorts } from './cluster-files.js';
 
-export type ServerName = 'nats' | 'edge' | 'node';
+export type ServerName = 'nats' | 'edge' | 'node' | 'dashboard';
 
 export interface ServerArgsInput {
   bin: string;
   natsUrl: string;
   dataDir: string;
   ports: ClusterPorts;
+  /** The dashboard's deploy button (when enabled) deploys this project. */
+  projectDir?: string;
 }
 
 export function serverArgs(name: ServerName, input: ServerArgsInput): { command: string; args: string[] } {
-  const { bin, natsUrl, dataDir, ports } = input;
+  const { bin, natsUrl, dataDir, ports, projectDir } = input;
   const routePorts = `${ports.routes[0]}-${ports.routes[1]}`;
   switch (name) {
     case 'nats':
@@ -34,6 +36,11 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
       return {
         command: process.execPath,
         args: [bin, 'node', '--nats', natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routePorts, '--route-host', '127.0.0.1'],
+      };
+    case 'dashboard':
+      return {
+        command: process.execPath,
+        args: [bin, 'dashboard', '--nats', natsUrl, '--host', '127.0.0.1', '--port', String(ports.dashboard ?? 0), ...(projectDir ? ['--project', projectDir] : [])],
       };
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
 import { readClusterFile, readContext, writeClusterFile, writeContext, type ClusterContext, type ClusterPorts } from './cluster-files.js';
 import { ManagedChild, type ChildSpec } from './managed-child.js';
-import { pickClusterPorts, tcpFree } from './port-picker.js';
+import { pickClusterPorts, pickDashboardPort, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
 import { serverArgs, type ServerName } from './server-args.js';
 
@@ -22,9 +22,11 @@ const NATS_START_TIMEOUT_MS = 30_000;
 /** Runs until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const { projectDir, dataDir, log } = opts;
-  const ports = await portsFor(projectDir, dataDir);
+  let ports = await portsFor(projectDir, dataDir);
   const natsUrl = `nats://127.0.0.1:${ports.nats}`;
   await stopLeftovers(projectDir, log);
+  ports = await withDashboardPort(projectDir, dataDir, ports);
+  const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   for (const d of ['nats', 'edge', 'node', 'logs']) mkdirSync(join(dataDir, d), { recursive: true });
   if (!(await tcpFree(ports.nats))) {
     throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${ports.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
@@ -36,7 +38,8 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     ports,
     dataDir,
     projectDir,
-    children: { nats: null, edge: null, node: null },
+    children: { nats: null, edge: null, node: null, dashboard: null },
+    dashboardUrl,
     startedAt: new Date().toISOString(),
     stoppedAt: null,
   };
@@ -56,7 +59,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     },
   };
   const make = (name: ServerName): ManagedChild => {
-    const { command, args } = serverArgs(name, { bin: opts.bin, natsUrl, dataDir, ports });
+    const { command, args } = serverArgs(name, { bin: opts.bin, natsUrl, dataDir, ports, projectDir });
     const spec: ChildSpec = { name, command, args, logFile: join(dataDir, 'logs', `${name}.log`), cwd: projectDir };
     const child = new ManagedChild(spec, events);
     children.set(name, child);
@@ -81,14 +84,18 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     log(`NATS answers at ${natsUrl}`);
     make('edge').start();
     make('node').start();
+    make('dashboard').start();
+    log(`dashboard: ${dashboardUrl}`);
     await stop;
   } else if (!stopRequested) {
     log(`nats-server did not start; see ${join(dataDir, 'logs', 'nats.log')}`);
   }
 
+  // The dashboard only reads: it goes first, so it never shows the others stopping as a failure.
+  await children.get('dashboard')?.stop(STOP_GRACE_MS);
   log('stopping node, edge, nats');
   for (const name of ['node', 'edge', 'nats'] as const) await children.get(name)?.stop(STOP_GRACE_MS);
-  writeContext(projectDir, { ...context, pid: null, children: { nats: null, edge: null, node: null }, stoppedAt: new Date().toISOString() });
+  writeContext(projectDir, { ...context, pid: null, children: { nats: null, edge: null, node: null, dashboard: null }, dashboardUrl: null, stoppedAt: new Date().toISOString() });
   log('stopped');
   return started || stopRequested ? 0 : 1;
 }
@@ -110,6 +117,16 @@ async function portsFor(projectDir: string, dataDir: string): Promise<ClusterPor
   return ports;
 }
 
+/** The kept dashboard port, unless cluster.json predates it or something else took it since: then a new one, kept. */
+async function withDashboardPort(projectDir: string, dataDir: string, ports: ClusterPorts): Promise<ClusterPorts> {
+  if (ports.dashboard !== undefined && (await tcpFree(ports.dashboard))) return ports;
+  const taken = new Set([ports.nats, ports.dns, ports.caddyAdmin]);
+  for (let p = ports.routes[0]; p <= ports.routes[1]; p++) taken.add(p);
+  const next = { ...ports, dashboard: await pickDashboardPort(taken) };
+  writeClusterFile(projectDir, { ports: next, dataDir });
+  return next;
+}
+
 /**
  * Children of a supervisor that died without stopping them would hold the ports and nats' data dir lock.
  * Stops them in the usual order; a pid only counts if its command line still names our data dir.
@@ -117,9 +134,11 @@ async function portsFor(projectDir: string, dataDir: string): Promise<ClusterPor
 export async function stopLeftovers(projectDir: string, log: (line: string) => void): Promise<void> {
   const previous = readContext(projectDir);
   if (!previous?.children) return;
-  for (const name of ['node', 'edge', 'nats'] as const) {
+  for (const name of ['dashboard', 'node', 'edge', 'nats'] as const) {
     const pid = previous.children[name];
-    if (!isOurs(pid, (argv) => argv.some((a) => a.startsWith(previous.dataDir)))) continue;
+    // Servers name the data dir in their flags; the dashboard has none, but names the cluster's NATS.
+    const ours = (argv: string[]) => (name === 'dashboard' ? argv.includes('dashboard') && argv.includes(previous.natsUrl) : argv.some((a) => a.startsWith(previous.dataDir)));
+    if (!isOurs(pid, ours)) continue;
     log(`stopping ${name} (pid ${pid}) left over from an earlier run`);
     try {
       process.kill(pid, 'SIGTERM');

@@ -1,0 +1,69 @@
+// `compartment dashboard`: serves the web dashboard of the cluster at --nats (else the one `compartment up` runs here).
+import { Command, InvalidArgumentError } from 'commander';
+import pino from 'pino';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { connectCluster } from '../../cluster/connection/index.js';
+import { startDashboard, type Dashboard } from './dashboard.js';
+
+const DEFAULT_PORT = 7070;
+
+const parsePort = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0: any free port)');
+  return n;
+};
+
+const program = new Command('compartment dashboard')
+  .description('serve the web dashboard: environments, services and deployments live, stage timeline, readiness, logs, statechart')
+  .option('--nats <url>', 'NATS URL (else $COMPARTMENT_NATS_URL, else the cluster `compartment up` started here, else nats://127.0.0.1:4222)')
+  .option('--host <host>', 'address to listen on (loopback by default: the page shows logs)', '127.0.0.1')
+  .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}, or any free one if that is taken; 0: any free port)`, parsePort)
+  .option('--actions', 'show deploy and rollback buttons (read-only without it)', false)
+  .option('--project <dir>', 'project directory the deploy button deploys (default: this directory)')
+  .allowExcessArguments(false);
+
+program.parse(process.argv.slice(3), { from: 'user' });
+const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string }>();
+const log = pino({ name: 'compartment-dashboard' });
+const warn = (message: string, error?: unknown) => (error ? log.warn({ err: error }, message) : log.warn(message));
+
+/** The CLI's rule (packages/cli/client/nats-url.ts), which a server may not import. */
+function natsUrl(): string {
+  if (o.nats) return o.nats;
+  if (process.env.COMPARTMENT_NATS_URL) return process.env.COMPARTMENT_NATS_URL;
+  try {
+    const context = JSON.parse(readFileSync(join(process.cwd(), '.compartment', 'context.json'), 'utf8')) as { natsUrl?: unknown };
+    if (typeof context.natsUrl === 'string') return context.natsUrl;
+  } catch {
+    // no cluster started here
+  }
+  return 'nats://127.0.0.1:4222';
+}
+
+const url = natsUrl();
+// Keep trying: under `up` the dashboard may start before NATS answers, and it must outlive NATS restarts.
+const conn = await connectCluster({ servers: url.split(','), name: 'compartment-dashboard', waitOnFirstConnect: true });
+const options = { conn, natsUrl: url, host: o.host, actions: o.actions, projectDir: resolve(o.project ?? process.cwd()), warn };
+let dashboard: Dashboard;
+try {
+  dashboard = await startDashboard({ ...options, port: o.port ?? DEFAULT_PORT });
+} catch (error) {
+  if (o.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  warn(`port ${DEFAULT_PORT} is taken; using any free port`);
+  dashboard = await startDashboard({ ...options, port: 0 });
+}
+process.stdout.write(`dashboard: ${dashboard.url} (NATS ${url}${o.actions ? ', deploy and rollback enabled' : ', read-only'})\n`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void dashboard
+      .close()
+      .then(() => conn.close())
+      .catch((e) => warn('error while stopping', e))
+      .finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,118 @@
+// The dashboard's HTTP side: the page and its assets, a JSON API over the live model, and server-sent events.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CompartmentError } from '../../packages/protocol/index.js';
+import { deploymentChart } from '../../machines/deployment/index.js';
+import type { ClusterConnection } from '../../cluster/connection/index.js';
+import type { DashboardModel } from './dashboard-model.js';
+import type { DashboardActions } from './dashboard-actions.js';
+import { openEventStream, StreamSet } from './event-stream.js';
+import { logTail, streamLogs } from './log-feed.js';
+import { assetPath, serveAsset } from './static-assets.js';
+
+export interface ServerDeps {
+  conn: ClusterConnection;
+  natsUrl: string;
+  model: DashboardModel;
+  /** Null: read-only (no deploy or rollback from the page). */
+  actions: DashboardActions | null;
+  events: StreamSet;
+  warn(message: string, error?: unknown): void;
+}
+
+const STATE_PART = /^[a-z_]+(\.[a-z_]+)*$/;
+const STATUS_OF_CODE: Record<string, number> = { INVALID_ARGUMENT: 400, CONFIG_NOT_FOUND: 400, DEPLOYMENT_NOT_FOUND: 404, SERVICE_NOT_FOUND: 404, CONFLICT: 409, ROLLBACK_UNAVAILABLE: 409 };
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 64 * 1024) throw new CompartmentError('INVALID_ARGUMENT', 'request body too large');
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new CompartmentError('INVALID_ARGUMENT', 'the request body is not JSON');
+  }
+}
+
+/**
+ * Writes only from our own page: a JSON content type (a cross-site form cannot send one without a CORS preflight,
+ * which we never grant) and, when the browser names an origin, the one we serve.
+ */
+function checkSameOrigin(req: IncomingMessage): void {
+  const type = req.headers['content-type'] ?? '';
+  const origin = req.headers.origin;
+  if (!type.startsWith('application/json') || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
+    throw new CompartmentError('INVALID_ARGUMENT', 'actions are accepted from the dashboard page only');
+  }
+}
+
+export function createDashboardServer(deps: ServerDeps): Server {
+  const { model } = deps;
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/api/overview') {
+      return json(res, 200, {
+        nats: deps.natsUrl,
+        ready: model.ready,
+        actions: deps.actions ? { rollback: true, deploy: deps.actions.canDeploy } : null,
+        deployments: model.list(),
+      });
+    }
+    const detail = /^\/api\/deployments\/([a-z0-9]+)$/.exec(path);
+    if (req.method === 'GET' && detail) {
+      const deployment = model.get(detail[1]!);
+      if (!deployment) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${detail[1]}`);
+      return json(res, 200, { deployment, ...(await model.transitions(deployment.id)) });
+    }
+    if (req.method === 'GET' && path === '/api/chart') {
+      const state = { status: url.searchParams.get('status') ?? '', stage: url.searchParams.get('stage') ?? '', health: url.searchParams.get('health') ?? '' };
+      const given = Object.values(state).some(Boolean);
+      if (given && !Object.values(state).every((v) => STATE_PART.test(v))) throw new CompartmentError('INVALID_ARGUMENT', 'status, stage and health are state paths');
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      return void res.end(deploymentChart('mermaid', given ? state : null));
+    }
+    if (req.method === 'GET' && path === '/api/logs') {
+      return json(res, 200, await logTail(deps.conn, url.searchParams.get('deployment'), Number(url.searchParams.get('tail') ?? 300)));
+    }
+    if (req.method === 'GET' && path === '/events') {
+      const stream = openEventStream(req, res);
+      stream.send('hello', { ready: model.ready });
+      return deps.events.add(stream);
+    }
+    if (req.method === 'GET' && path === '/events/logs') {
+      const stream = openEventStream(req, res);
+      return void streamLogs(deps.conn, url.searchParams.get('deployment'), Number(url.searchParams.get('from') ?? 1), stream);
+    }
+    const action = /^\/api\/actions\/(deploy|rollback)$/.exec(path);
+    if (req.method === 'POST' && action) {
+      if (!deps.actions) return json(res, 403, { error: { code: 'INVALID_ARGUMENT', message: 'read-only dashboard: start it with --actions to deploy or roll back from here' } });
+      checkSameOrigin(req);
+      const body = await readJson(req);
+      return action[1] === 'deploy' ? json(res, 202, deps.actions.deploy(body)) : json(res, 200, await deps.actions.rollback(body));
+    }
+    if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true, ready: model.ready });
+    const asset = req.method === 'GET' ? assetPath(path) : null;
+    if (asset && (await serveAsset(asset, res))) return;
+    json(res, 404, { error: { code: 'INVALID_ARGUMENT', message: `no such page: ${req.method} ${path}` } });
+  };
+
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    route(req, res, url).catch((error: unknown) => {
+      const e = error instanceof CompartmentError ? error : new CompartmentError('INTERNAL', error instanceof Error ? error.message : String(error));
+      if (e.code === 'INTERNAL') deps.warn(`${req.method} ${url.pathname} failed`, error);
+      if (res.headersSent) return void res.end();
+      json(res, STATUS_OF_CODE[e.code] ?? 500, { error: e.toPayload() });
+    });
+  });
+}
