@@ -19,8 +19,9 @@ export interface KvWatchHandlers {
   onError?(error: Error): void;
 }
 
-const CHECK_EVERY_MS = 3_000;
-const CHECK_TIMEOUT_MS = 2_000;
+// A silent consumer costs the watch two checks before it is rebuilt: keep both short, the edges depend on it.
+const CHECK_EVERY_MS = 1_000;
+const CHECK_TIMEOUT_MS = 1_000;
 
 /** Asks for a consumer's info with a short timeout of its own (not the API's), so a dead one is noticed soon. */
 async function consumerState(conn: ClusterConnection, stream: string, name: string): Promise<'alive' | 'gone' | 'silent'> {

@@ -9,6 +9,11 @@ export const DEFAULT_LOG_MAX_BYTES = 1024 ** 3;
 /** Retries of a log publish carry a message id; the server drops duplicates seen within this window. */
 export const LOG_DUPLICATE_WINDOW_MS = 120_000;
 
+/** Heartbeat entries outlive a silent member by this much before the bucket drops them (liveness is judged sooner). */
+export const HEARTBEAT_TTL_MS = 30_000;
+/** The leader lease: a leader that stops renewing loses it after this long. */
+export const LEADER_LEASE_MS = 4_000;
+
 export interface EnsureClusterOptions {
   /** JetStream replicas of every bucket and stream (1 on a single server, 3 on a three-node cluster). */
   replicas?: number;
@@ -76,6 +81,17 @@ export async function ensureCluster(conn: ClusterConnection, options: EnsureClus
       racing(
         `bucket ${bucket}`,
         () => conn.kvm.create(bucket, { history: 1, replicas, storage: StorageType.File }),
+        () => streamExists(conn, `KV_${bucket}`),
+      ),
+    ),
+    ...([
+      [BUCKETS.nodes, HEARTBEAT_TTL_MS],
+      [BUCKETS.leader, LEADER_LEASE_MS],
+      [BUCKETS.members, 0],
+    ] as const).map(([bucket, ttl]) =>
+      racing(
+        `bucket ${bucket}`,
+        () => conn.kvm.create(bucket, { history: 1, replicas, storage: StorageType.File, ...(ttl ? { ttl } : {}) }),
         () => streamExists(conn, `KV_${bucket}`),
       ),
     ),

@@ -154,10 +154,12 @@ export const deploymentMachine = deploymentSetup.createMachine({
                   { guard: 'hasPrevious', target: stageTarget('draining_previous'), actions: ['setSwitched', enter('draining_previous')] },
                   { target: stageTarget('active'), actions: ['setSwitched', 'succeed'] },
                 ],
-                onError: { target: 'halted', actions: fail('switching_route', (e) => msg.effectFailedMessage('route switch failed', e), true) },
+                // The route was not written: the candidate never had traffic and is stopped like a failed readiness.
+                onError: { target: 'cleanup', actions: fail('switching_route', (e) => msg.effectFailedMessage('route switch failed', e), true) },
               },
               on: { 'node.lost': lost('switching_route', true) },
             },
+            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: spec, onDone: 'halted', onError: 'halted' } },
             halted: {},
           },
         },

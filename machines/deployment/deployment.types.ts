@@ -16,6 +16,8 @@ export interface DeploymentSpec {
   routeUrl: string | null;
   createdAt: string;
   nodeId: string | null;
+  /** A re-placement (trigger reschedule) of this deployment: it switches only while the route still points there. */
+  replaces?: string;
 }
 
 /** A running workload as its driver names it; `host:port` is where the edge dials it. */

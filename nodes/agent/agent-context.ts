@@ -1,6 +1,6 @@
 // Everything an API handler may use: this node's identity, the stores, the actor host and the deployment index.
-import type { DeploymentRecord, Runtime } from '../../packages/protocol/index.js';
-import type { DeploymentEvent } from '../../machines/deployment/index.js';
+import type { DeploymentRecord, Runtime, Trigger } from '../../packages/protocol/index.js';
+import type { DeploymentEvent, DeploymentSpec } from '../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import type { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { RouteStore } from '../../cluster/routes/index.js';
@@ -10,12 +10,15 @@ import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
 import type { KeyedMutex } from '../shared/keyed-mutex.js';
+import type { ClusterView } from './cluster/cluster-view.js';
 
 export interface AgentSettings {
   nodeId: string;
   /** Host part of route URLs (the edge's listen address as clients reach it). */
   routeHost: string;
   routePorts: number[];
+  /** The address other nodes and the edges dial to reach this node's workloads. */
+  workloadHost: string;
   /** Releases kept per service and environment for rollback. */
   keepReleases: number;
   runtimes: Runtime[];
@@ -39,5 +42,9 @@ export interface AgentContext {
   recordOf(id: string): DeploymentRecord | null;
   /** Records of an environment (optionally one service), freshest versions. */
   records(filter: { env?: string; service?: string }): DeploymentRecord[];
+  /** Delivers an event to a deployment wherever it lives: hosted here, on its owner node, or stored only. */
   deliver(id: string, event: DeploymentEvent): Promise<DeploymentRecord>;
+  /** Creates a deployment on the node its spec names (this node hosts it at once; another picks it up from KV). */
+  createDeployment(spec: DeploymentSpec, trigger: Trigger): Promise<DeploymentRecord>;
+  cluster: ClusterView;
 }

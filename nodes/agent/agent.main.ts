@@ -1,9 +1,11 @@
 // `compartment node`: runs a node agent that joins the cluster at --nats, hosts deployments and serves the API.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { readFileSync } from 'node:fs';
+import { subjects } from '../../packages/protocol/index.js';
 import { connectCluster } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
+import { setActorInspector } from './host/actor-host.js';
 import { parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -22,13 +24,21 @@ const program = new Command('compartment node')
   .option('--log-max-age <days>', 'log stream retention: age', parsePositiveInt, 7)
   .option('--log-max-mb <mb>', 'log stream retention: size', parsePositiveInt, 1024)
   .option('--keep-workloads', 'leave workloads running when this agent is asked to stop', false)
+  .option('--replicas <n>', 'JetStream replicas of the buckets and streams this node creates (3 on a three-server cluster)', parsePositiveInt, 1)
+  .option('--edge', 'this node also runs an edge (informational: the edge itself is `compartment edge`)', false)
   .option('--nats-creds <file>', 'NATS credentials file')
+  .option('--docker-socket <path>', 'Docker engine socket for runtime: docker services (default: DOCKER_HOST unix://…, else /var/run/docker.sock)')
+  .option('--inspect <ws-url>', 'also send XState inspection events to a Stately-compatible WebSocket inspector, e.g. ws://localhost:8080', (v: string) => {
+    if (!/^wss?:\/\/\S+$/.test(v)) throw new InvalidArgumentError('expected a ws:// or wss:// URL');
+    return v;
+  })
   .allowExcessArguments(false);
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string;
-  buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; natsCreds?: string;
+  buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; natsCreds?: string; replicas: number; edge: boolean; dockerSocket?: string;
+  inspect?: string;
 }>();
 const log = pino({ name: 'compartment-node' });
 const nodeId = serverId(o.dataDir, 'node', o.name);
@@ -36,6 +46,29 @@ const logger = {
   info: (message: string) => log.info(message),
   warn: (message: string, error?: unknown) => (error ? log.warn({ err: error }, message) : log.warn(message)),
 };
+
+let inspector: { stop(): void } | null = null;
+if (o.inspect) {
+  const { createWebSocketInspector } = await import('@statelyai/inspect');
+  // Contexts, the init event and every effect's input carry the service's variables, secrets included: whatever goes to
+  // an external inspector is serialized here with their values masked (and cycles cut, as the default serializer does).
+  const redact = <T>(value: T): T => {
+    const seen = new WeakSet<object>();
+    const text = JSON.stringify(value, (key, v: unknown) => {
+      if (key === 'variables' && v && typeof v === 'object') return Object.fromEntries(Object.keys(v).map((k) => [k, '***']));
+      if (v && typeof v === 'object') {
+        if (seen.has(v)) return '[circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+    return JSON.parse(text ?? 'null') as T;
+  };
+  const ws = createWebSocketInspector({ url: o.inspect, serialize: redact });
+  setActorInspector(ws.inspect);
+  inspector = ws;
+  log.info({ url: o.inspect }, 'forwarding XState inspection events');
+}
 
 const { credsAuthenticator } = await import('@nats-io/nats-core');
 const conn = await connectCluster({
@@ -52,14 +85,28 @@ const agent = await Agent.start(
     routeHost: o.routeHost,
     routePorts: o.routePorts,
     workloadHost: o.workloadHost,
+    ...(o.dockerSocket ? { dockerSocket: o.dockerSocket } : {}),
     buildSlots: o.buildSlots,
     keepReleases: o.keepReleases,
     keepRecords: o.keepRecords,
     version,
-    cluster: { logs: { maxAgeMs: o.logMaxAge * 86_400_000, maxBytes: o.logMaxMb * 1024 * 1024 } },
+    edge: o.edge,
+    cluster: { replicas: o.replicas, logs: { maxAgeMs: o.logMaxAge * 86_400_000, maxBytes: o.logMaxMb * 1024 * 1024 } },
   },
   logger,
 );
+// Core NATS keeps no history: `inspect --watch` and the dashboard ask here for the transitions they missed.
+const history = conn.nc.subscribe(subjects.node(nodeId, 'transitions'), {
+  callback: (_e, m) => {
+    let id = '';
+    try {
+      id = String((m.json() as { id?: unknown }).id ?? '');
+    } catch {
+      // not JSON: answer with nothing
+    }
+    m.respond(JSON.stringify({ id, transitions: agent.ctx.host.transitionsOf(id) }));
+  },
+});
 log.info({ nodeId, version }, 'node agent ready');
 
 let stopping = false;
@@ -68,6 +115,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'node agent stopping');
+    history.unsubscribe();
+    inspector?.stop();
     void agent
       .stop(o.keepWorkloads)
       .then(() => conn.close())

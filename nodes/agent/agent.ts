@@ -12,25 +12,37 @@ import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
 import { BuildSlots } from './build-slots.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { retryTransient } from '../shared/retry.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
+import { DockerRuntime } from './runtime/docker.runtime.js';
+import { registerRuntimes } from './runtime/runtime-availability.js';
+import { storedOutputReader } from './runtime/stored-output.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 import { platformLines } from './platform-log.js';
-import { serveApi, type ApiServer } from './api/api.server.js';
+import { serveApi, type ApiServer } from '../../cluster/api/index.js';
 import { apiHandlers } from './api/handlers.js';
 import type { AgentContext, AgentSettings } from './agent-context.js';
 import { metaOf, outputSink, publishTransition, workloadOf, stopWorkloadOf } from './agent-wiring.js';
 import { reconcileWorkloads, shutdownDeployments } from './agent-lifecycle.js';
+import { Membership } from '../../cluster/membership/index.js';
+import { ClusterView } from './cluster/cluster-view.js';
+import { ClusterMembership } from './cluster/cluster-membership.js';
+import { deliverAnywhere, stopAnywhere } from './cluster/anywhere.js';
+import { createStored } from './host/stored-transition.js';
+import { isDormant } from './host/dormant.js';
 import { Housekeeper } from './housekeeping.js';
 
 export interface AgentOptions extends Omit<AgentSettings, 'runtimes' | 'startedAt'> {
   dataDir: string;
   buildSlots: number;
-  /** The address other machines (and the edge) dial to reach this node's workloads. */
-  workloadHost: string;
   /** Deployment records kept per service and environment (history); older ones are removed. */
   keepRecords: number;
+  /** This node also runs an edge (Caddy and the DNS responder). */
+  edge?: boolean;
+  /** The Docker engine's socket (default: DOCKER_HOST, else /var/run/docker.sock). */
+  dockerSocket?: string;
   cluster?: EnsureClusterOptions;
 }
 
@@ -41,6 +53,7 @@ export interface Logger {
 
 export class Agent {
   private api: ApiServer | null = null;
+  private membership: ClusterMembership | null = null;
   private constructor(
     readonly ctx: AgentContext,
     private readonly runtimes: Map<Runtime, WorkloadRuntime>,
@@ -58,10 +71,28 @@ export class Agent {
     ]);
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
+    const fetchSource = (d: string, p: string) => retryTransient(() => sources.getToFile(d, p)).then(() => undefined);
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource: (d, p) => sources.getToFile(d, p).then(() => undefined) })],
+      ['process', new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource })],
+      [
+        'docker',
+        new DockerRuntime({
+          dataDir: `${opts.dataDir}/docker`,
+          host: opts.workloadHost,
+          nodeId: opts.nodeId,
+          sink,
+          fetchSource,
+          warn: log.warn,
+          outputStored: () => publisher.flush(),
+          storedOutput: storedOutputReader(conn),
+          ...(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {}),
+        }),
+      ],
     ]);
     const settings: AgentSettings = { ...opts, runtimes: [...runtimes.keys()], startedAt: new Date().toISOString() };
+    const members = await Membership.open(conn);
+    await members.watch();
+    const cluster = new ClusterView(opts.nodeId, members);
     const index = new DeploymentIndex();
     const slots = new BuildSlots(opts.buildSlots);
     const runtime = (kind: Runtime) => {
@@ -78,6 +109,7 @@ export class Agent {
       routePorts: opts.routePorts,
       recordOf: async (id) => ctx.recordOf(id) ?? (await deployments.get(id))?.value.record ?? null,
       workloadOf: (id) => workloadOf(deployments, id),
+      expectedEdges: () => cluster.liveEdgeCount(),
       event: sink.event,
     });
     const machine = provideEffects({
@@ -85,7 +117,7 @@ export class Agent {
       slots,
       router,
       deliver: async (id, event) => void (await ctx.deliver(id, event)),
-      stopDeployment: async (id) => void (await stopWorkloadOf(deployments, runtime, id)),
+      stopDeployment: (id) => retryTransient(() => stopAnywhere(ctx, (spec) => runtime(spec.runtime), id, sink.event)),
       event: sink.event,
       warn: log.warn,
     });
@@ -116,14 +148,31 @@ export class Agent {
       planning: new KeyedMutex(),
       recordOf: (id) => host.recordOf(id) ?? index.get(id)?.record ?? null,
       records: (filter) => index.list(filter).map((r) => host.recordOf(r.id) ?? r),
-      deliver: (id: string, event: DeploymentEvent): Promise<DeploymentRecord> => host.deliver(id, event),
+      deliver: (id: string, event: DeploymentEvent): Promise<DeploymentRecord> => deliverAnywhere(ctx, id, event),
+      createDeployment: async (spec, trigger) => {
+        if (spec.nodeId === opts.nodeId) return host.create(spec, trigger);
+        const record = await createStored(machine, deployments, spec, trigger, spec.nodeId!);
+        for (const line of platformLines(null, record)) void publisher.event(metaOf(record), line).catch(() => undefined);
+        return record;
+      },
+      cluster,
     };
+    // Deployments the leader placed here arrive through the KV watch; so do ones this node owned before a restart.
+    index.onPut = (change) => {
+      const { value, revision } = change;
+      if (value.owner === opts.nodeId && !host.isHosted(value.record.id) && !isDormant(value.record.state.stage)) {
+        void host.restoreOwned([{ revision, value }]).catch((e) => log.warn(`could not host ${value.record.id}`, e));
+      }
+    };
+    registerRuntimes(ctx, runtimes);
     const housekeeper = new Housekeeper(ctx, runtimes, opts.keepRecords, log);
     const agent = new Agent(ctx, runtimes, publisher, log);
     await index.start(deployments, (e) => log.warn('deployment watch error', e));
     const restored = await host.restoreOwned(await deployments.list());
     log.info(`restored ${restored} deployment actor(s)`);
     await reconcileWorkloads(ctx, runtimes, log);
+    agent.membership = new ClusterMembership(ctx, machine, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false);
+    await agent.membership.start();
     agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e));
     return agent;
   }
@@ -134,8 +183,10 @@ export class Agent {
    */
   async stop(keepWorkloads: boolean): Promise<void> {
     await this.api?.stop();
+    await this.membership?.stop();
     await shutdownDeployments(this.ctx, this.runtimes, keepWorkloads, this.log);
     await this.ctx.index.stop();
+    await this.ctx.cluster.membership.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     await this.publisher.close();
   }

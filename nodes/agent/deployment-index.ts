@@ -12,6 +12,8 @@ export interface IndexedDeployment {
 export class DeploymentIndex {
   private readonly byId = new Map<string, IndexedDeployment>();
   private watcher: KvWatcher | null = null;
+  /** Called with every newer stored value: the agent adopts deployments placed on it from here. */
+  onPut: ((change: Extract<DeploymentChange, { type: 'put' }>) => void) | null = null;
 
   /** Resolves once every existing deployment has been read. */
   async start(store: DeploymentStore, onError: (error: Error) => void): Promise<void> {
@@ -36,6 +38,11 @@ export class DeploymentIndex {
     const known = this.byId.get(change.value.record.id);
     if (known && known.revision >= change.revision) return;
     this.byId.set(change.value.record.id, { record: change.value.record, owner: change.value.owner, revision: change.revision });
+    this.onPut?.(change);
+  }
+
+  entries(): IndexedDeployment[] {
+    return [...this.byId.values()];
   }
 
   get(id: string): IndexedDeployment | null {

@@ -16,19 +16,20 @@ const program = new Command('compartment edge')
   .option('--listen-host <host>', 'address the route ports listen on', '127.0.0.1')
   .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, 20)
   .option('--name <id>', 'edge id (default: remembered in the data dir)')
+  .option('--replicas <n>', 'JetStream replicas of the buckets this edge creates if it is first', parsePositiveInt, 1)
   .option('--keep-caddy', 'leave Caddy serving when this process is asked to stop (e.g. to upgrade the edge)', false)
   .allowExcessArguments(false);
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; dnsPort: number; caddyAdminPort: number; routePorts: number[];
-  listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean;
+  listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number;
 }>();
 const log = pino({ name: 'compartment-edge' });
 const edgeId = serverId(o.dataDir, 'edge', o.name);
 
 const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true });
-await ensureCluster(conn);
+await ensureCluster(conn, { replicas: o.replicas });
 const edge = new EdgeService(conn, {
   edgeId,
   dataDir: o.dataDir,

@@ -12,6 +12,8 @@ import {
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { RouteStore, type RouteChange } from '../../cluster/routes/index.js';
 import { serveEdgeState } from '../../cluster/edges/index.js';
+import { Membership, HEARTBEAT_EVERY_MS } from '../../cluster/membership/index.js';
+import { retryTransient } from '../shared/retry.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
 
 export interface EdgeOptions {
@@ -34,6 +36,9 @@ export class EdgeService {
   private keeper: CaddyKeeper | null = null;
   private watcher: KvWatcher | null = null;
   private stateSub: { unsubscribe(): void } | null = null;
+  private membership: Membership | null = null;
+  private beat: NodeJS.Timeout | undefined;
+  private readonly startedAt = new Date().toISOString();
 
   constructor(
     private readonly conn: ClusterConnection,
@@ -62,10 +67,18 @@ export class EdgeService {
       onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
     });
     this.stateSub = serveEdgeState(this.conn, () => this.state(), (error) => this.opts.log('edge state request failed', error));
+    // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
+    this.membership = await Membership.open(this.conn);
+    const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt });
+    // A cluster that just formed may still be electing the bucket's leader: wait for it rather than crash.
+    await retryTransient(() => this.membership!.beatEdge(beat()), 60_000, (e) => this.opts.log('first edge heartbeat waiting for the cluster', e));
+    this.beat = setInterval(() => void this.membership?.beatEdge(beat()).catch((e) => this.opts.log('edge heartbeat failed', e)), HEARTBEAT_EVERY_MS);
   }
 
   /** Stops answering and watching; Caddy is stopped only when `stopCaddy` (an orderly `down`). */
   async stop(stopCaddy: boolean): Promise<void> {
+    clearInterval(this.beat);
+    await this.membership?.leave('edge', this.opts.edgeId).catch(() => undefined);
     this.stateSub?.unsubscribe();
     await this.watcher?.stop();
     if (stopCaddy) await this.keeper?.stop();

@@ -22,8 +22,12 @@ export const API_QUEUE_GROUP = 'compartment-api';
 export const BUCKETS = {
   deployments: 'compartment_deployments',
   routes: 'compartment_routes',
+  /** Heartbeats of node agents and edges: a TTL bucket, so a silent member's key disappears. */
   nodes: 'compartment_nodes',
+  /** The leader lease: a TTL bucket holding one key that the leader keeps renewing. */
   leader: 'compartment_leader',
+  /** Every node ever seen, with its last state (alive, lost): survives the heartbeat's expiry. */
+  members: 'compartment_members',
   variables: 'compartment_variables',
 } as const;
 export const OBJECT_STORES = { sources: 'compartment_sources' } as const;
@@ -45,8 +49,10 @@ export const subjects = {
   edgeApplied: (edgeId: string) => `compartment.edge.${edgeId}.applied`,
   /** Request to every edge: reply with its applied route revisions and in-flight upstreams. */
   edgeState: 'compartment.edge.state',
-  /** Commands addressed to one node agent (stop a workload it hosts, forward a request). */
+  /** Commands addressed to one node agent (stop a workload it hosts, deliver an event to an actor it hosts). */
   node: (nodeId: string, verb: string) => `compartment.node.${nodeId}.${verb}`,
+  /** Requests only the current leader answers (placing deployments): no responders means an election is under way. */
+  leader: (verb: string) => `compartment.leader.${verb}`,
 } as const;
 
 export const keys = {
@@ -57,6 +63,9 @@ export const keys = {
   routes: 'route.>',
   routePort: (port: number) => `port.${port}`,
   variable: (env: string, name: string) => `${env}.${name}`,
+  nodeBeat: (nodeId: string) => `node.${nodeId}`,
+  edgeBeat: (edgeId: string) => `edge.${edgeId}`,
+  leaderLease: 'lease',
   variablesOf: (env: string) => `${env}.*`,
 } as const;
 

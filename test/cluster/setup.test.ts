@@ -25,7 +25,7 @@ test('four connections calling ensureCluster at once all succeed and create ever
   for await (const name of conns[0]!.jsm.streams.names()) names.push(name);
   assert.equal(
     names.sort(),
-    [STREAMS.logs, `KV_${BUCKETS.deployments}`, `KV_${BUCKETS.routes}`, `KV_${BUCKETS.variables}`, `OBJ_${OBJECT_STORES.sources}`].sort(),
+    [STREAMS.logs, ...Object.values(BUCKETS).map((b) => `KV_${b}`), `OBJ_${OBJECT_STORES.sources}`].sort(),
   );
   const { config } = await conns[0]!.jsm.streams.info(STREAMS.logs);
   assert.equal(config.subjects, [subjects.logsAll]);
@@ -47,6 +47,14 @@ test('an unreachable server is CLUSTER_UNAVAILABLE', async () => {
   const error = await connectCluster({ servers: 'nats://127.0.0.1:1', name: 'nowhere' }).catch((e: unknown) => e);
   assert.instance(error, CompartmentError);
   assert.is((error as CompartmentError).code, 'CLUSTER_UNAVAILABLE');
+});
+
+test('the heartbeat and leader buckets expire silent entries; the members bucket keeps them', async () => {
+  const conn = conns[0]!;
+  const ttl = async (b: string) => (await conn.jsm.streams.info(`KV_${b}`)).config.max_age;
+  assert.ok((await ttl(BUCKETS.nodes)) > 0, 'heartbeats expire');
+  assert.ok((await ttl(BUCKETS.leader)) > 0, 'the leader lease expires');
+  assert.is(await ttl(BUCKETS.members), 0, 'members are remembered');
 });
 
 test.run();

@@ -24,7 +24,8 @@ export class Project {
   readonly dir: string;
   private readonly tmp = tempDir('compartment-e2e-');
 
-  constructor(files: Record<string, string>) {
+  /** `env`: variables every command gets, e.g. COMPARTMENT_NATS_URL to use a cluster not started by `up`. */
+  constructor(files: Record<string, string>, private readonly env: Record<string, string> = {}) {
     this.dir = this.tmp.path;
     this.write(files);
   }
@@ -38,7 +39,7 @@ export class Project {
 
   cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...this.env, ...options.env } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

@@ -1,6 +1,6 @@
 // Binds every API verb to its handler.
 import type { AgentContext } from '../agent-context.js';
-import type { ApiHandlers } from './api.server.js';
+import type { ApiHandlers } from '../../../cluster/api/index.js';
 import { deploy } from './deploy.handler.js';
 import { status, inspect } from './query.handlers.js';
 import { rollback } from './rollback.handler.js';
@@ -19,7 +19,7 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     'env.unset': (req) => envUnset(ctx, req),
     'env.list': (req) => envList(ctx, req),
     logs: (req) => logs(ctx, req),
-    nodes: async () => nodes(ctx),
+    nodes: () => nodes(ctx),
     chart: async (req) => chart(ctx, req),
   };
 }

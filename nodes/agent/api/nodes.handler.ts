@@ -1,25 +1,22 @@
-// `nodes`: the node agents of the cluster with their load (this node only, until membership lands).
-import type { ApiReply } from '../../../packages/protocol/index.js';
+// `nodes`: every node agent the cluster knows, live or lost, with what it offers and what it runs.
+import type { ApiReply, NodeInfo } from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
 
-export function nodes(ctx: AgentContext): ApiReply<'nodes'> {
-  const s = ctx.settings;
-  const mine = ctx.records({}).filter((r) => r.nodeId === s.nodeId);
-  return {
-    nodes: [
-      {
-        id: s.nodeId,
-        address: s.routeHost,
-        pid: process.pid,
-        runtimes: s.runtimes,
-        capacity: { buildSlots: ctx.slots.capacity },
-        load: { deployments: mine.filter((r) => r.isActive || r.status === 'queued' || r.status === 'running').length, builds: ctx.slots.inUse },
-        edge: false,
-        leader: true,
-        state: 'alive',
-        startedAt: s.startedAt,
-        seenAt: new Date().toISOString(),
-      },
-    ],
-  };
+export async function nodes(ctx: AgentContext): Promise<ApiReply<'nodes'>> {
+  const now = Date.now();
+  const running = (id: string) => ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || r.status === 'queued' || r.status === 'running')).length;
+  const out = new Map<string, NodeInfo>();
+  for (const m of await ctx.cluster.membership.members()) {
+    out.set(m.node.id, { ...m.node, leader: false, state: 'lost', seenAt: m.lostAt ?? m.node.startedAt, load: { ...m.node.load, deployments: running(m.node.id) } });
+  }
+  for (const v of ctx.cluster.membership.nodeViews(now)) {
+    out.set(v.beat.id, {
+      ...v.beat,
+      leader: v.beat.id === ctx.cluster.leader(),
+      state: v.live ? 'alive' : 'lost',
+      seenAt: v.seenAt.toISOString(),
+      load: { ...v.beat.load, deployments: running(v.beat.id) },
+    });
+  }
+  return { nodes: [...out.values()].sort((a, b) => a.id.localeCompare(b.id)) };
 }

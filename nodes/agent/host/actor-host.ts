@@ -1,20 +1,24 @@
 // Hosts deployment actors on this node: creates and restores them, persists every transition, and delivers events.
-import { createActor, transition, type Actor } from 'xstate';
-import type { DeploymentRecord } from '../../../packages/protocol/index.js';
+import { createActor, transition, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import type { DeploymentRecord, Trigger } from '../../../packages/protocol/index.js';
 import { CompartmentError } from '../../../packages/protocol/index.js';
 import { toRecord, regionPaths, type DeploymentMachine, type DeploymentSpec, type DeploymentEvent } from '../../../machines/deployment/index.js';
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
 import { isDormant } from './dormant.js';
 import { RecordWriter } from './record-writer.js';
+import { transitionStored } from './stored-transition.js';
+import { TransitionJournal, eventData, transitionObserver, type TransitionReport } from './transition-journal.js';
+
+export type { TransitionReport } from './transition-journal.js';
 
 type Hosted = { actor: Actor<DeploymentMachine>; writer: RecordWriter; last: DeploymentRecord };
+/** How an actor came to be hosted: its first snapshot is reported as new, as restored, or not at all (already reported). */
+type Arrival = 'created' | 'restored' | 'woken';
 
-export interface TransitionReport {
-  id: string;
-  event: string;
-  before: DeploymentRecord['state'] | null;
-  after: DeploymentRecord['state'];
-  at: string;
+/** Process-wide (one agent per process): `compartment node --inspect ws://…` sets it before any actor exists. */
+let actorInspector: Observer<InspectionEvent> | undefined;
+export function setActorInspector(observer: Observer<InspectionEvent> | undefined): void {
+  actorInspector = observer;
 }
 
 export interface HostHooks {
@@ -29,6 +33,9 @@ export interface HostHooks {
 
 export class ActorHost {
   private readonly hosted = new Map<string, Hosted>();
+  /** Being created or woken here: its own write's echo from the KV watch must not start a second actor. */
+  private readonly claimed = new Set<string>();
+  private readonly journal: TransitionJournal;
 
   constructor(
     private readonly nodeId: string,
@@ -36,23 +43,35 @@ export class ActorHost {
     private readonly store: DeploymentStore,
     private readonly hooks: HostHooks,
     private readonly platformLines: (before: DeploymentRecord | null, after: DeploymentRecord) => string[],
-  ) {}
+  ) {
+    this.journal = new TransitionJournal(nodeId);
+  }
+
+  /** The transitions this node reported for a deployment (bounded, since this agent started), or null. */
+  transitionsOf(id: string): TransitionReport[] | null {
+    return this.journal.of(id);
+  }
 
   get size(): number {
     return this.hosted.size;
   }
 
   isHosted(id: string): boolean {
-    return this.hosted.has(id);
+    return this.hosted.has(id) || this.claimed.has(id);
   }
 
   /** Persists a new deployment (failing if its id exists), then starts its actor. */
-  async create(spec: DeploymentSpec): Promise<DeploymentRecord> {
-    const actor = createActor(this.machine, { input: { spec } });
+  async create(spec: DeploymentSpec, trigger: Trigger = 'deploy'): Promise<DeploymentRecord> {
+    const actor = createActor(this.machine, { input: { spec, trigger }, inspect: actorInspector });
     const record = toRecord(actor.getSnapshot());
-    const revision = await this.store.create({ record, snapshot: actor.getPersistedSnapshot(), owner: this.nodeId });
-    this.hooks.platformLog(record, this.platformLines(null, record));
-    this.start(spec.id, actor, revision, record);
+    this.claimed.add(spec.id);
+    try {
+      const revision = await this.store.create({ record, snapshot: actor.getPersistedSnapshot(), owner: this.nodeId });
+      this.hooks.platformLog(record, this.platformLines(null, record));
+      this.start(spec.id, actor, revision, record, 'created');
+    } finally {
+      this.claimed.delete(spec.id);
+    }
     return record;
   }
 
@@ -60,9 +79,9 @@ export class ActorHost {
   async restoreOwned(stored: Array<{ revision: number; value: StoredDeployment }>): Promise<number> {
     let restored = 0;
     for (const { revision, value } of stored) {
-      if (value.owner !== this.nodeId || this.hosted.has(value.record.id)) continue;
+      if (value.owner !== this.nodeId || this.isHosted(value.record.id)) continue;
       if (isDormant(value.record.state.stage)) continue;
-      this.start(value.record.id, this.restore(value.snapshot), revision, value.record);
+      this.start(value.record.id, this.restore(value.snapshot), revision, value.record, 'restored');
       restored += 1;
     }
     return restored;
@@ -78,23 +97,15 @@ export class ActorHost {
       local.actor.send(event);
       return toRecord(local.actor.getSnapshot());
     }
-    for (;;) {
-      const stored = await this.store.get(id);
-      if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
-      const current = this.restore(stored.value.snapshot).getSnapshot();
-      const [next] = transition(this.machine, current, event);
-      const record = toRecord(next);
-      const persisted = this.machine.getPersistedSnapshot(next);
-      try {
-        const revision = await this.store.update({ record, snapshot: persisted, owner: this.nodeId }, stored.revision);
-        this.hooks.platformLog(record, this.platformLines(stored.value.record, record));
-        this.hooks.transition({ id, event: event.type, before: stored.value.record.state, after: record.state, at: event.at });
-        if (!isDormant(record.state.stage)) this.start(id, this.restore(persisted), revision, record);
-        return record;
-      } catch (error) {
-        if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
-        // Changed underneath us (its own actor on another node wrote): read again and re-apply.
-      }
+    this.claimed.add(id);
+    try {
+      const t = await transitionStored(this.machine, this.store, id, event, this.nodeId);
+      this.hooks.platformLog(t.record, this.platformLines(t.before, t.record));
+      this.report({ id, event: event.type, raised: [], data: eventData(event), before: t.before.state, after: t.record.state, at: event.at });
+      if (!isDormant(t.record.state.stage)) this.start(id, this.restore(t.persisted), t.revision, t.record, 'woken');
+      return t.record;
+    } finally {
+      this.claimed.delete(id);
     }
   }
 
@@ -119,10 +130,16 @@ export class ActorHost {
 
   /** An actor from a persisted snapshot (not started: nothing runs until `start`). */
   private restore(snapshot: unknown): Actor<DeploymentMachine> {
-    return createActor(this.machine, { snapshot } as never);
+    return createActor(this.machine, { snapshot, inspect: actorInspector } as never);
   }
 
-  private start(id: string, actor: Actor<DeploymentMachine>, revision: number, last: DeploymentRecord): void {
+  private report(report: Omit<TransitionReport, 'seq' | 'nodeId'>): void {
+    this.hooks.transition(this.journal.add(report));
+  }
+
+  private start(id: string, actor: Actor<DeploymentMachine>, revision: number, last: DeploymentRecord, arrival: Arrival): void {
+    // A deployment is hosted once: an adoption from the KV watch can race a local create or wake-up.
+    if (this.hosted.has(id)) return;
     const writer = new RecordWriter(
       this.store,
       this.nodeId,
@@ -145,15 +162,7 @@ export class ActorHost {
       },
       error: (error) => this.hooks.warn(`deployment ${id} actor stopped with an error`, error),
     });
-    actor.system.inspect({
-      next: (ev) => {
-        if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
-        const snap = (ev as unknown as { snapshot: Parameters<typeof toRecord>[0] }).snapshot;
-        const event = (ev as unknown as { event: { type: string; at?: string } }).event;
-        const after = toRecord(snap);
-        this.hooks.transition({ id, event: event.type, before: null, after: after.state, at: after.updatedAt });
-      },
-    });
+    actor.system.inspect(transitionObserver(actor, arrival === 'created' ? null : last.state, arrival === 'woken', (r) => this.report({ id, ...r })));
     actor.start();
   }
 

@@ -4,6 +4,7 @@ import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines
 import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
 import { edgeStates } from '../../../cluster/edges/index.js';
+import { retryTransient } from '../../shared/retry.js';
 import type { Router } from '../effects/index.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -18,13 +19,20 @@ export interface RouterDeps {
   recordOf(id: string): Promise<DeploymentRecord | null>;
   /** The workload a deployment runs (from its persisted context). */
   workloadOf(id: string): Promise<WorkloadRef | null>;
+  /** How many edges are live: a switch is confirmed only when that many have applied it. */
+  expectedEdges(): number;
   event(spec: DeploymentSpec, text: string): void;
 }
 
 export class EdgeRouter implements Router {
   constructor(private readonly deps: RouterDeps) {}
 
-  async switchTo(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
+  /** Route writes are desired state: a cluster briefly unreachable delays the switch, it does not fail it. */
+  switchTo(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
+    return retryTransient(() => this.trySwitch(spec, workload), 120_000, (e) => this.deps.event(spec, `route switch waiting for the cluster: ${(e as Error).message}`));
+  }
+
+  private async trySwitch(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
     const routable = isRoutable(spec.serviceType);
     for (;;) {
       const current = await this.deps.routes.get(spec.environmentName, spec.serviceName);
@@ -32,6 +40,10 @@ export class EdgeRouter implements Router {
         // Re-run after a restore: already switched; make sure the edges serve it and answer as before.
         if (routable) await this.confirm(spec, current.revision);
         return { previous: await this.previousRef(current.route.previousId) };
+      }
+      if (spec.replaces && current?.route.deploymentId !== spec.replaces) {
+        // A re-placement of a lost deployment is moot once something else serves the service.
+        throw new CompartmentError('CONFLICT', `${spec.serviceName} is served by ${current?.route.deploymentId ?? 'nothing'} now, not ${spec.replaces}; this re-placement is not needed`);
       }
       if (current?.route.deploymentId && (await this.stillSwitching(current.route.deploymentId))) {
         // One already switching or draining finishes first: two switches in flight could leave two active.
@@ -63,13 +75,17 @@ export class EdgeRouter implements Router {
   async drain(spec: DeploymentSpec, previous: PreviousRef, timeoutMs: number): Promise<{ drained: boolean; inFlight: number; waitedMs: number }> {
     const started = Date.now();
     if (!isRoutable(spec.serviceType)) return { drained: true, inFlight: 0, waitedMs: 0 };
+    const key = keys.route(spec.environmentName, spec.serviceName);
+    const switched = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
     for (;;) {
       const states = await edgeStates(this.deps.conn);
       const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
       const inFlight = states.reduce((n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0), 0);
+      // An edge that has not applied the switch (its route watch lagging) still sends new requests to the previous one.
+      const applied = states.length >= this.deps.expectedEdges() && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= (switched?.revision ?? 0));
       const waitedMs = Date.now() - started;
       // Absent from every edge after one refresh since the switch: no new request can pick it, none is left.
-      if (states.length > 0 && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
+      if (states.length > 0 && applied && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
       if (waitedMs >= timeoutMs) return { drained: false, inFlight, waitedMs };
       await sleep(Math.max(refreshMs, 25));
     }
@@ -81,7 +97,8 @@ export class EdgeRouter implements Router {
     const deadline = Date.now() + EDGE_CONFIRM_MS;
     while (Date.now() < deadline) {
       const states = await edgeStates(this.deps.conn);
-      if (states.length > 0 && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)) {
+      const enough = states.length > 0 && states.length >= this.deps.expectedEdges();
+      if (enough && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)) {
         await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
         return;
       }

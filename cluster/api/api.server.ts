@@ -15,7 +15,7 @@ import {
   type ApiRequestParsed,
   type ApiVerb,
   type ErrorPayload,
-} from '../../../packages/protocol/index.js';
+} from '../../packages/protocol/index.js';
 
 export type ApiHandlers = { [V in ApiVerb]: (request: ApiRequestParsed<V>) => Promise<ApiReply<V>> };
 

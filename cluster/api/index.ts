@@ -1,0 +1,2 @@
+// Public face of the API server side: serve every verb with handlers, replies chunked when large.
+export { serveApi, replyMessages, type ApiHandlers, type ApiServer } from './api.server.js';

@@ -1,0 +1,2 @@
+// Public face of leadership: the leader lease.
+export { LeaderLease, type LeaseHolder } from './leader-lease.js';

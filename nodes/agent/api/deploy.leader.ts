@@ -1,0 +1,58 @@
+// The leader's half of `deploy`: plans affected services, places each new deployment on a node, creates it there.
+import { CompartmentError, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import type { DeploymentSpec } from '../../../machines/deployment/index.js';
+import type { AgentContext } from '../agent-context.js';
+import { planDeploy } from '../planning/deploy.plan.js';
+import { place } from '../planning/placement.plan.js';
+import { fingerprintOf, mergeVariables } from '../planning/variables.js';
+import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
+import { newDeploymentId } from '../ids.js';
+
+export async function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
+  if (!ctx.cluster.isLeader()) throw new CompartmentError('CONFLICT', 'this node is not the leader');
+  const env = req.environment;
+  const clusterVars = await ctx.variables.resolve(env);
+  const desired = req.services.map((s) => {
+    const variables = mergeVariables(req.environmentVariables, clusterVars, s.config.variables);
+    return { ...s, serviceName: s.name, variables, fingerprint: fingerprintOf(s.sourceDigest, s.config, variables) };
+  });
+
+  return ctx.planning.run(`env:${env}`, async () => {
+    const plan = planDeploy(desired, ctx.records({ env }), req.force);
+    const wanted = plan.create.map((c) => desired.find((x) => x.serviceName === c.serviceName)!);
+    const placements = place(
+      wanted.map((d) => ({ serviceName: d.serviceName, environmentName: env, runtime: d.config.runtime, sourceDigest: d.sourceDigest })),
+      ctx.cluster.nodeViews(),
+      ctx.records({}),
+      ctx.cluster.now(),
+      LOST_AFTER_MS,
+    );
+    // All or nothing: a service that cannot be placed refuses the whole deploy before anything is created.
+    for (const p of placements) {
+      if ('error' in p) throw new CompartmentError('NO_NODE_AVAILABLE', `cannot place ${p.desired.serviceName}: ${p.error}`);
+    }
+    const created: DeploymentRecord[] = [];
+    for (const [i, item] of plan.create.entries()) {
+      const d = wanted[i]!;
+      const nodeId = (placements[i] as { nodeId: string }).nodeId;
+      const port = isRoutable(d.config.type) ? await ctx.routes.claimPort(env, d.serviceName, ctx.settings.routePorts) : null;
+      const spec: DeploymentSpec = {
+        id: newDeploymentId(),
+        serviceName: d.serviceName,
+        environmentName: env,
+        serviceType: d.config.type,
+        runtime: d.config.runtime,
+        service: d.config,
+        variables: d.variables,
+        sourceDigest: d.sourceDigest,
+        fingerprint: d.fingerprint,
+        routeUrl: port === null ? null : `http://${ctx.settings.routeHost}:${port}`,
+        createdAt: new Date().toISOString(),
+        nodeId,
+      };
+      created.push(await ctx.createDeployment(spec, 'deploy'));
+      for (const old of item.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at: new Date().toISOString(), by: spec.id });
+    }
+    return { deployments: created, unchanged: plan.unchanged };
+  });
+}

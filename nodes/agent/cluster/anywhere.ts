@@ -1,0 +1,29 @@
+// Reaching a deployment wherever it lives: hosted here, hosted by a live owner node, or only stored in KV.
+import type { DeploymentRecord } from '../../../packages/protocol/index.js';
+import type { DeploymentEvent, DeploymentSpec } from '../../../machines/deployment/index.js';
+import { deliverRemote, stopRemote } from '../../../cluster/rpc/index.js';
+import type { AgentContext } from '../agent-context.js';
+import { storedContext } from '../agent-wiring.js';
+import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
+
+/** To its actor here, or to its owner's; with no live owner, as a pure transition here (which wakes it here if needed). */
+export async function deliverAnywhere(ctx: AgentContext, id: string, event: DeploymentEvent): Promise<DeploymentRecord> {
+  const self = ctx.settings.nodeId;
+  if (ctx.host.isHosted(id)) return ctx.host.deliver(id, event);
+  const owner = ctx.index.get(id)?.owner ?? (await ctx.deployments.get(id))?.value.owner ?? null;
+  if (owner && owner !== self && ctx.cluster.isLive(owner)) return deliverRemote(ctx.conn.nc, owner, id, event);
+  return ctx.host.deliver(id, event);
+}
+
+/**
+ * Stops a deployment's workload on the node that runs it (its spec names it). A workload on a lost node is left to
+ * that node: when it comes back it finds the deployment no longer its own and stops it as an orphan.
+ */
+export async function stopAnywhere(ctx: AgentContext, runtime: (spec: DeploymentSpec) => WorkloadRuntime, id: string, event: (spec: DeploymentSpec, text: string) => void): Promise<void> {
+  const context = await storedContext(ctx.deployments, id);
+  if (!context) return;
+  const { spec } = context;
+  if (spec.nodeId === ctx.settings.nodeId || spec.nodeId === null) return runtime(spec).stop(spec, spec.service.stop.graceMs);
+  if (ctx.cluster.isLive(spec.nodeId)) return stopRemote(ctx.conn.nc, spec.nodeId, id);
+  event(spec, `workload of ${id} runs on lost node ${spec.nodeId}; that node stops it when it returns`);
+}

@@ -1,0 +1,98 @@
+// What only the leader does: serve deploy/rollback for the cluster, and notice lost nodes and act on them.
+import type { Subscription } from '@nats-io/nats-core';
+import { API, parseWith, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import type { DeploymentContext, DeploymentMachine } from '../../../machines/deployment/index.js';
+import { serveLeaderVerb } from '../../../cluster/rpc/index.js';
+import type { AgentContext } from '../agent-context.js';
+import type { Logger } from '../agent.js';
+import { deployAsLeader } from '../api/deploy.leader.js';
+import { rollbackAsLeader } from '../api/rollback.handler.js';
+import { lostOwners, planNodeLoss, type OwnedRecord } from '../planning/node-loss.plan.js';
+import { place } from '../planning/placement.plan.js';
+import { transitionStored } from '../host/stored-transition.js';
+import { newDeploymentId } from '../ids.js';
+import { LOST_AFTER_MS } from './cluster-view.js';
+
+const CHECK_EVERY_MS = 1_000;
+
+export class LeaderDuties {
+  private subs: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly machine: DeploymentMachine,
+    private readonly owned: () => OwnedRecord[],
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    const nc = this.ctx.conn.nc;
+    this.subs = [
+      serveLeaderVerb(nc, 'deploy', (body) => deployAsLeader(this.ctx, parseWith(API.deploy.request, body))),
+      serveLeaderVerb(nc, 'rollback', (body) => rollbackAsLeader(this.ctx, parseWith(API.rollback.request, body))),
+    ];
+    this.timer = setInterval(() => void this.checkNodes(), CHECK_EVERY_MS);
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.subs = [];
+    clearInterval(this.timer);
+  }
+
+  /** Idempotent: a lost node's deployments stop being owned by it once handled, so a new leader picks up the rest. */
+  async checkNodes(): Promise<void> {
+    if (this.checking || !this.ctx.cluster.isLeader()) return;
+    this.checking = true;
+    try {
+      const now = this.ctx.cluster.now();
+      const records = this.owned();
+      const live = this.ctx.cluster.liveNodes(now);
+      for (const nodeId of lostOwners(records, live, this.ctx.cluster.seenWhileLeading, this.ctx.cluster.since(), now, LOST_AFTER_MS * 2)) {
+        await this.handleLoss(nodeId, records, now);
+      }
+    } catch (error) {
+      this.log.warn('checking for lost nodes failed', error);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async handleLoss(nodeId: string, records: OwnedRecord[], now: number): Promise<void> {
+    const routed = new Set<string>();
+    for (const { record: r } of records) {
+      if (r.promotionStage !== 'switching_route') continue;
+      const route = await this.ctx.routes.get(r.environmentName, r.serviceName);
+      if (route?.route.deploymentId) routed.add(route.route.deploymentId);
+    }
+    const plan = planNodeLoss(nodeId, records, routed);
+    this.log.warn(`node ${nodeId} lost: failing ${plan.lost.length} deployment(s), re-placing ${plan.reschedule.length}`);
+    const at = new Date(now).toISOString();
+    const contexts = new Map<string, DeploymentContext>();
+    for (const id of plan.lost) {
+      const t = await transitionStored(this.machine, this.ctx.deployments, id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
+      contexts.set(id, (t.persisted as { context: DeploymentContext }).context);
+    }
+    for (const old of plan.reschedule) await this.reschedule(old, contexts.get(old.id)!, nodeId);
+    const member = this.ctx.cluster.membership.nodeViews(now).find((n) => n.beat.id === nodeId);
+    if (member) await this.ctx.cluster.membership.remember({ node: member.beat, state: 'lost', lostAt: at });
+  }
+
+  /** The same release as a new deployment on a live node: the service comes back without anyone deploying. */
+  private async reschedule(old: DeploymentRecord, context: DeploymentContext, lostNode: string): Promise<void> {
+    // Only while the lost one is still what the service serves: a newer deploy already under way replaces it anyway.
+    const newer = this.ctx.records({ env: old.environmentName, service: old.serviceName }).find((r) => r.createdAt > old.createdAt && (r.status === 'queued' || r.status === 'running'));
+    if (newer) return this.log.info(`not re-placing ${old.id}: ${newer.id} is already replacing it`);
+    const nodes = this.ctx.cluster.nodeViews().filter((n) => n.id !== lostNode);
+    const [placed] = place([{ serviceName: old.serviceName, environmentName: old.environmentName, runtime: old.runtime, sourceDigest: old.sourceDigest }], nodes, this.ctx.records({}), this.ctx.cluster.now(), LOST_AFTER_MS);
+    if (!placed || 'error' in placed) {
+      this.log.warn(`cannot re-place ${old.serviceName} (${old.id}) from lost node ${lostNode}: ${placed && 'error' in placed ? placed.error : 'no placement'}`);
+      return;
+    }
+    const spec = { ...context.spec, id: newDeploymentId(), nodeId: placed.nodeId, createdAt: new Date().toISOString(), replaces: old.id };
+    await this.ctx.createDeployment(spec, 'reschedule');
+    this.log.info(`re-placed ${old.serviceName} in ${old.environmentName} from lost node ${lostNode} on ${placed.nodeId} as ${spec.id}`);
+  }
+}

@@ -1,0 +1,45 @@
+// Applies an event to a deployment that no actor hosts: a pure transition of its stored snapshot, written back with CAS.
+import { createActor, transition } from 'xstate';
+import { CompartmentError, type DeploymentRecord, type Trigger } from '../../../packages/protocol/index.js';
+import { toRecord, type DeploymentEvent, type DeploymentMachine, type DeploymentSpec } from '../../../machines/deployment/index.js';
+import type { DeploymentStore } from '../../../cluster/deployments/index.js';
+
+export interface Transitioned {
+  before: DeploymentRecord;
+  record: DeploymentRecord;
+  persisted: unknown;
+  revision: number;
+}
+
+/** The next state of a stored deployment under `event`, written with `owner`; retried when the entry moved meanwhile. */
+export async function transitionStored(
+  machine: DeploymentMachine,
+  store: DeploymentStore,
+  id: string,
+  event: DeploymentEvent,
+  owner: string | null,
+): Promise<Transitioned> {
+  for (;;) {
+    const stored = await store.get(id);
+    if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
+    // An actor built from the snapshot but never started: nothing it would run is run.
+    const current = createActor(machine, { snapshot: stored.value.snapshot } as never).getSnapshot();
+    const [next] = transition(machine, current, event);
+    const record = toRecord(next);
+    const persisted = machine.getPersistedSnapshot(next);
+    try {
+      const revision = await store.update({ record, snapshot: persisted, owner }, stored.revision);
+      return { before: stored.value.record, record, persisted, revision };
+    } catch (error) {
+      if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
+    }
+  }
+}
+
+/** Writes a new deployment owned by `owner` without hosting it here: the owner picks it up from the KV watch. */
+export async function createStored(machine: DeploymentMachine, store: DeploymentStore, spec: DeploymentSpec, trigger: Trigger, owner: string): Promise<DeploymentRecord> {
+  const snapshot = createActor(machine, { input: { spec, trigger } }).getSnapshot();
+  const record = toRecord(snapshot);
+  await store.create({ record, snapshot: machine.getPersistedSnapshot(snapshot), owner });
+  return record;
+}
