@@ -1,10 +1,11 @@
 // `compartment node`: runs a node agent that joins the cluster at --nats, hosts deployments and serves the API.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { readFileSync } from 'node:fs';
 import { subjects } from '../../packages/protocol/index.js';
-import { connectCluster } from '../../cluster/connection/index.js';
+import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
+import { EdgeCompanion } from './cluster/edge-companion.js';
 import { setActorInspector } from './host/actor-host.js';
 import { parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 
@@ -25,21 +26,23 @@ const program = new Command('compartment node')
   .option('--log-max-mb <mb>', 'log stream retention: size', parsePositiveInt, 1024)
   .option('--keep-workloads', 'leave workloads running when this agent is asked to stop', false)
   .option('--replicas <n>', 'JetStream replicas of the buckets and streams this node creates (3 on a three-server cluster)', parsePositiveInt, 1)
-  .option('--edge', 'this node also runs an edge (informational: the edge itself is `compartment edge`)', false)
-  .option('--nats-creds <file>', 'NATS credentials file')
+  .option('--edge', 'also run an edge here (Caddy and its DNS responder), kept running by this agent', false)
+  .option('--edge-listen-host <host>', 'address the edge\'s route ports listen on (default: --route-host)')
+  .addOption(new Option('--edge-external', 'an edge runs beside this node, started by someone else (compartment up)').hideHelp())
   .option('--docker-socket <path>', 'Docker engine socket for runtime: docker services (default: DOCKER_HOST unix://…, else /var/run/docker.sock)')
   .option('--inspect <ws-url>', 'also send XState inspection events to a Stately-compatible WebSocket inspector, e.g. ws://localhost:8080', (v: string) => {
     if (!/^wss?:\/\/\S+$/.test(v)) throw new InvalidArgumentError('expected a ws:// or wss:// URL');
     return v;
   })
   .allowExcessArguments(false);
+for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string;
-  buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; natsCreds?: string; replicas: number; edge: boolean; dockerSocket?: string;
+  buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; replicas: number; edge: boolean; edgeExternal?: boolean; edgeListenHost?: string; dockerSocket?: string;
   inspect?: string;
-}>();
+} & SecurityFlags>();
 const log = pino({ name: 'compartment-node' });
 const nodeId = serverId(o.dataDir, 'node', o.name);
 const logger = {
@@ -70,12 +73,11 @@ if (o.inspect) {
   log.info({ url: o.inspect }, 'forwarding XState inspection events');
 }
 
-const { credsAuthenticator } = await import('@nats-io/nats-core');
 const conn = await connectCluster({
   servers: o.nats.split(','),
   name: `compartment-node-${nodeId}`,
   waitOnFirstConnect: true,
-  ...(o.natsCreds ? { nats: { authenticator: credsAuthenticator(readFileSync(o.natsCreds)) } } : {}),
+  nats: securityOptions(o),
 });
 const agent = await Agent.start(
   conn,
@@ -90,7 +92,7 @@ const agent = await Agent.start(
     keepReleases: o.keepReleases,
     keepRecords: o.keepRecords,
     version,
-    edge: o.edge,
+    edge: o.edge || Boolean(o.edgeExternal),
     cluster: { replicas: o.replicas, logs: { maxAgeMs: o.logMaxAge * 86_400_000, maxBytes: o.logMaxMb * 1024 * 1024 } },
   },
   logger,
@@ -107,6 +109,22 @@ const history = conn.nc.subscribe(subjects.node(nodeId, 'transitions'), {
     m.respond(JSON.stringify({ id, transitions: agent.ctx.host.transitionsOf(id) }));
   },
 });
+let companion: EdgeCompanion | null = null;
+if (o.edge) {
+  companion = new EdgeCompanion({
+    bin: process.argv[1]!,
+    natsUrl: o.nats,
+    dataDir: o.dataDir,
+    routePorts: [o.routePorts[0]!, o.routePorts.at(-1)!],
+    listenHost: o.edgeListenHost ?? o.routeHost,
+    passThrough: [
+      ['--replicas', String(o.replicas)],
+      ...(['natsCreds', 'natsTlsCa', 'natsTlsCert', 'natsTlsKey'] as const).flatMap((k) => (o[k] ? [[`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, o[k]!]] : [])),
+    ].flat(),
+    log: (m) => log.info(m),
+  });
+  await companion.start();
+}
 log.info({ nodeId, version }, 'node agent ready');
 
 let stopping = false;
@@ -119,6 +137,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     inspector?.stop();
     void agent
       .stop(o.keepWorkloads)
+      .then(() => companion?.stop())
       .then(() => conn.close())
       .catch((e) => logger.warn('error while stopping', e))
       .finally(() => process.exit(0));

@@ -12,7 +12,7 @@ import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
 import { BuildSlots } from './build-slots.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
-import { retryTransient } from '../shared/retry.js';
+import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
@@ -62,7 +62,7 @@ export class Agent {
   ) {}
 
   static async start(conn: ClusterConnection, opts: AgentOptions, log: Logger): Promise<Agent> {
-    await ensureCluster(conn, opts.cluster);
+    await whenClusterAccepts(() => ensureCluster(conn, opts.cluster), (e) => log.warn('waiting for JetStream to accept the buckets', e));
     const [deployments, routes, sources, variables] = await Promise.all([
       DeploymentStore.open(conn),
       RouteStore.open(conn),

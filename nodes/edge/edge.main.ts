@@ -1,9 +1,10 @@
 // `compartment edge`: the routing data plane of one machine (route table from KV, DNS responder, Caddy).
 import { Command } from 'commander';
 import pino from 'pino';
-import { connectCluster } from '../../cluster/connection/index.js';
+import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { ensureCluster } from '../../cluster/setup/index.js';
 import { EdgeService } from './edge.service.js';
+import { whenClusterAccepts } from '../shared/retry.js';
 import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 
 const program = new Command('compartment edge')
@@ -19,17 +20,18 @@ const program = new Command('compartment edge')
   .option('--replicas <n>', 'JetStream replicas of the buckets this edge creates if it is first', parsePositiveInt, 1)
   .option('--keep-caddy', 'leave Caddy serving when this process is asked to stop (e.g. to upgrade the edge)', false)
   .allowExcessArguments(false);
+for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; dnsPort: number; caddyAdminPort: number; routePorts: number[];
   listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number;
-}>();
+} & SecurityFlags>();
 const log = pino({ name: 'compartment-edge' });
 const edgeId = serverId(o.dataDir, 'edge', o.name);
 
-const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true });
-await ensureCluster(conn, { replicas: o.replicas });
+const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true, nats: securityOptions(o) });
+await whenClusterAccepts(() => ensureCluster(conn, { replicas: o.replicas }), (e) => log.warn({ err: e }, 'waiting for JetStream to accept the buckets'));
 const edge = new EdgeService(conn, {
   edgeId,
   dataDir: o.dataDir,

@@ -20,3 +20,17 @@ export async function retryTransient<T>(work: () => Promise<T>, withinMs = 60_00
     }
   }
 }
+
+/** Start-up only: a freshly formed JetStream cluster refuses everything until it has elected its leaders. */
+export async function whenClusterAccepts<T>(work: () => Promise<T>, onRetry: (error: unknown) => void, withinMs = 90_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      onRetry(error);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}

@@ -62,8 +62,9 @@ export function buildProgram(run: Run): Command {
 
   program
     .command('up')
-    .description('start a local single-node cluster for this directory (nats-server, edge with Caddy, node agent)')
+    .description('start a local cluster for this directory: nats-server, edge with Caddy, node agent (× --nodes)')
     .option('--detach', 'run it in the background; return once the API answers')
+    .option('--nodes <n>', 'nodes in the local cluster (clustered nats-servers, 3-way replicated state, an edge each on 127.0.0.N)')
     .option('--data-dir <dir>', 'where the cluster keeps its data (default .compartment/)')
     .addOption(new Option('--foreground').hideHelp())
     .action((o) => run(async () => (await import('./commands/up.command.js')).upCommand(o)));

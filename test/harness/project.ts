@@ -17,7 +17,7 @@ export interface Context {
   natsUrl: string;
   pid: number | null;
   ports: { nats: number; dns: number; caddyAdmin: number; routes: [number, number] };
-  children: { nats: number | null; edge: number | null; node: number | null };
+  children: { nats: number | null; edge: number | null; node: number | null } & Record<string, number | null>;
 }
 
 export class Project {
@@ -78,8 +78,8 @@ export class Project {
     }
   }
 
-  async up(): Promise<Context> {
-    await this.ok(['up', '--detach'], { timeoutMs: 120_000 });
+  async up(extra: string[] = []): Promise<Context> {
+    await this.ok(['up', '--detach', ...extra], { timeoutMs: 120_000 });
     return this.context();
   }
 

@@ -12,6 +12,8 @@ import { runSupervisor } from '../supervisor/supervisor.js';
 export interface UpFlags {
   detach?: boolean;
   dataDir?: string;
+  /** How many nodes (each a nats-server, an edge and a node agent); kept by the project once chosen. */
+  nodes?: string;
   /** Hidden: the detached supervisor itself. */
   foreground?: boolean;
 }
@@ -23,18 +25,30 @@ const DETACH_TIMEOUT_MS = Number(process.env.COMPARTMENT_UP_TIMEOUT_MS ?? 120_00
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
+function nodesOf(flags: UpFlags): number | undefined {
+  if (flags.nodes === undefined) return undefined;
+  const n = Number(flags.nodes);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new CompartmentError('INVALID_ARGUMENT', `--nodes ${JSON.stringify(flags.nodes)}: expected a whole number from 1 to 9`, '--nodes');
+  return n;
+}
+
 export async function upCommand(flags: UpFlags): Promise<number> {
   const projectDir = process.cwd();
+  const nodes = nodesOf(flags);
   const dataDir = dataDirOf(projectDir, flags.dataDir);
   const context = readContext(projectDir);
   if (context && context.pid !== process.pid && isSupervisor(context.pid)) {
     if (await natsAnswers(context.natsUrl)) {
+      const running = context.natsUrl.split(',').length;
+      if (nodes !== undefined && nodes !== running) {
+        throw new CompartmentError('INVALID_ARGUMENT', `--nodes ${nodes}: the local cluster already runs with ${running} node(s)`, '--nodes');
+      }
       say(`already up: NATS at ${context.natsUrl} (supervisor pid ${context.pid})`);
       return 0;
     }
     throw new CompartmentError('CLUSTER_UNAVAILABLE', `a supervisor (pid ${context.pid}) runs but NATS at ${context.natsUrl} does not answer; see ${join(context.dataDir, 'logs')} or run \`compartment down\``);
   }
-  if (flags.detach && !flags.foreground) return detach(projectDir, dataDir);
+  if (flags.detach && !flags.foreground) return detach(projectDir, dataDir, nodes);
 
   // A supervisor outlives its terminal (SIGHUP): a closed stdout must not kill it before it has stopped its children.
   process.stdout.removeAllListeners('error');
@@ -49,18 +63,18 @@ export async function upCommand(flags: UpFlags): Promise<number> {
     }
   })();
   try {
-    return await runSupervisor({ projectDir, dataDir, bin: serverBin(), log });
+    return await runSupervisor({ projectDir, dataDir, bin: serverBin(), log, ...(nodes ? { nodes } : {}) });
   } finally {
     running = false;
     await ready;
   }
 }
 
-async function detach(projectDir: string, dataDir: string): Promise<number> {
+async function detach(projectDir: string, dataDir: string, nodes: number | undefined): Promise<number> {
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const logFile = join(dataDir, 'logs', 'supervisor.log');
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [OWN_BIN, 'up', '--foreground', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [OWN_BIN, 'up', '--foreground', '--data-dir', dataDir, ...(nodes ? ['--nodes', String(nodes)] : [])], {
     cwd: projectDir,
     detached: true,
     stdio: ['ignore', fd, fd],

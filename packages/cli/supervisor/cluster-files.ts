@@ -12,6 +12,16 @@ export interface ClusterPorts {
   routes: [number, number];
   /** The web dashboard's port; absent in files written before there was one (it is picked then). */
   dashboard?: number;
+  /** `up --nodes N`: every member's own ports (member 1 repeats nats, dns and caddyAdmin above). */
+  members?: MemberPorts[];
+}
+
+/** One member of a local multi-node cluster: its nats-server (client and cluster ports) and its edge. */
+export interface MemberPorts {
+  nats: number;
+  natsCluster: number;
+  dns: number;
+  caddyAdmin: number;
 }
 
 /** Kept across `up`s so route URLs (which name the route ports) stay stable. */
@@ -25,6 +35,8 @@ export interface ChildPids {
   edge: number | null;
   node: number | null;
   dashboard?: number | null;
+  /** Members 2..N of `up --nodes N`: `nats-2`, `edge-2`, `node-2`, ... */
+  [member: string]: number | null | undefined;
 }
 
 /** What clients read to find the local cluster; `pid` is the supervisor, null once it stopped. */

@@ -1,7 +1,7 @@
 // Picks the local cluster's ports once: NATS, DNS (free for UDP and TCP), Caddy admin, and 100 consecutive route ports.
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import type { ClusterPorts } from './cluster-files.js';
+import type { ClusterPorts, MemberPorts } from './cluster-files.js';
 
 const HOST = '127.0.0.1';
 export const ROUTE_PORT_COUNT = 100;
@@ -46,35 +46,46 @@ async function pickPort(taken: Set<number>, accept: (p: number) => Promise<boole
   throw new Error('no free port found');
 }
 
-async function rangeFree(first: number, taken: Set<number>): Promise<boolean> {
+/** Member i's edge listens on 127.0.0.i: every member uses the same route ports, each on its own address. */
+export const edgeHostOf = (member: number) => `127.0.0.${member}`;
+
+async function rangeFree(first: number, taken: Set<number>, hosts: string[]): Promise<boolean> {
   if (first + ROUTE_PORT_COUNT - 1 > 65535) return false;
   for (let p = first; p < first + ROUTE_PORT_COUNT; p++) {
-    if (taken.has(p) || !(await tcpFree(p))) return false;
+    if (taken.has(p)) return false;
+    for (const host of hosts) if (!(await tcpFree(p, host))) return false;
   }
   return true;
 }
 
 /** Prefers 8100–8199, then the next hundreds up to 9999, then random bases above 20000. */
-async function pickRouteRange(taken: Set<number>): Promise<[number, number]> {
+async function pickRouteRange(taken: Set<number>, hosts: string[]): Promise<[number, number]> {
   const candidates = [];
   for (let base = PREFERRED_ROUTES; base < 10_000; base += ROUTE_PORT_COUNT) candidates.push(base);
   for (let i = 0; i < 30; i++) candidates.push(20_000 + ROUTE_PORT_COUNT * Math.floor(Math.random() * 400));
   for (const base of candidates) {
-    if (await rangeFree(base, taken)) return [base, base + ROUTE_PORT_COUNT - 1];
+    if (await rangeFree(base, taken, hosts)) return [base, base + ROUTE_PORT_COUNT - 1];
   }
   throw new Error(`no ${ROUTE_PORT_COUNT} consecutive free ports found`);
 }
 
-export async function pickClusterPorts(): Promise<ClusterPorts> {
+export async function pickClusterPorts(nodes = 1): Promise<ClusterPorts> {
   const taken = new Set<number>();
   const keep = (p: number) => (taken.add(p), p);
-  const nats = keep(await pickPort(taken, (p) => tcpFree(p), PREFERRED_NATS));
-  const dns = keep(await pickPort(taken, async (p) => (await tcpFree(p)) && (await udpFree(p))));
-  const caddyAdmin = keep(await pickPort(taken, (p) => tcpFree(p)));
-  const routes = await pickRouteRange(taken);
+  const members: MemberPorts[] = [];
+  for (let i = 1; i <= nodes; i++) {
+    members.push({
+      nats: keep(await pickPort(taken, (p) => tcpFree(p), i === 1 ? PREFERRED_NATS : undefined)),
+      natsCluster: nodes > 1 ? keep(await pickPort(taken, (p) => tcpFree(p))) : 0,
+      dns: keep(await pickPort(taken, async (p) => (await tcpFree(p)) && (await udpFree(p)))),
+      caddyAdmin: keep(await pickPort(taken, (p) => tcpFree(p))),
+    });
+  }
+  const routes = await pickRouteRange(taken, members.map((_, i) => edgeHostOf(i + 1)));
   for (let p = routes[0]; p <= routes[1]; p++) taken.add(p);
   const dashboard = await pickDashboardPort(taken);
-  return { nats, dns, caddyAdmin, routes, dashboard };
+  const [first] = members;
+  return { nats: first!.nats, dns: first!.dns, caddyAdmin: first!.caddyAdmin, routes, dashboard, ...(nodes > 1 ? { members } : {}) };
 }
 
 /** 7070 when free, else any free port outside `taken`. */

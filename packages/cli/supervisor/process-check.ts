@@ -39,8 +39,13 @@ export async function waitForExit(pid: number, timeoutMs: number, everyMs = 50):
   return !isAlive(pid);
 }
 
-/** True if something at `url` greets like a NATS server (its INFO line) within `timeoutMs`. */
-export function natsAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
+/** True if something at `url` (or, for a comma-separated list, any of them) greets like a NATS server within `timeoutMs`. */
+export async function natsAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
+  const all = url.split(',').map((u) => u.trim()).filter(Boolean);
+  return (await Promise.all(all.map((u) => oneAnswers(u, timeoutMs)))).some(Boolean);
+}
+
+function oneAnswers(url: string, timeoutMs: number): Promise<boolean> {
   const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
   return new Promise((resolve) => {
     const socket = connect({ host: hostname || '127.0.0.1', port: Number(port || 4222) });

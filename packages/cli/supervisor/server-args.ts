@@ -1,6 +1,7 @@
-// The exact command lines `up` runs: nats-server with JetStream, `compartment edge` and `compartment node`.
+// The exact command lines `up` runs: nats-server with JetStream, `compartment edge`, `compartment node`, the dashboard.
 import { join } from 'node:path';
-import type { ClusterPorts } from './cluster-files.js';
+import type { ClusterPorts, MemberPorts } from './cluster-files.js';
+import { edgeHostOf } from './port-picker.js';
 
 export type ServerName = 'nats' | 'edge' | 'node' | 'dashboard';
 
@@ -11,31 +12,63 @@ export interface ServerArgsInput {
   ports: ClusterPorts;
   /** The dashboard's deploy button (when enabled) deploys this project. */
   projectDir?: string;
+  /** 1-based member of `up --nodes N`; member 1 keeps the single-node names and directories. */
+  member?: number;
 }
+
+/** Every member's ports: one, or `members` of a multi-node cluster. */
+export function membersOf(ports: ClusterPorts): MemberPorts[] {
+  return ports.members ?? [{ nats: ports.nats, natsCluster: 0, dns: ports.dns, caddyAdmin: ports.caddyAdmin }];
+}
+
+/** `node`, or `node-2` for member 2: the child's name, its log file and (below the data dir) its directory. */
+export const childName = (name: ServerName, member = 1) => (member === 1 ? name : `${name}-${member}`);
 
 export function serverArgs(name: ServerName, input: ServerArgsInput): { command: string; args: string[] } {
   const { bin, natsUrl, dataDir, ports, projectDir } = input;
+  const member = input.member ?? 1;
+  const all = membersOf(ports);
+  const me = all[member - 1]!;
   const routePorts = `${ports.routes[0]}-${ports.routes[1]}`;
+  const dir = (kind: ServerName) => join(dataDir, childName(kind, member));
+  // Three-way replication once there are three servers; a single server holds one copy.
+  const replicas = ['--replicas', String(Math.min(all.length, 3))];
+  const clustered = all.length > 1;
   switch (name) {
     case 'nats':
-      return { command: 'nats-server', args: ['-js', '-sd', join(dataDir, 'nats'), '-a', '127.0.0.1', '-p', String(ports.nats)] };
+      return {
+        command: 'nats-server',
+        args: [
+          '-js', '-sd', dir('nats'), '-a', '127.0.0.1', '-p', String(me.nats),
+          ...(clustered
+            ? ['-n', childName('nats', member), '--cluster_name', 'compartment', '--cluster', `nats://127.0.0.1:${me.natsCluster}`,
+               '--routes', all.map((m) => `nats://127.0.0.1:${m.natsCluster}`).join(',')]
+            : []),
+        ],
+      };
     case 'edge':
       return {
         command: process.execPath,
         args: [
           bin, 'edge',
           '--nats', natsUrl,
-          '--data-dir', join(dataDir, 'edge'),
-          '--dns-port', String(ports.dns),
-          '--caddy-admin-port', String(ports.caddyAdmin),
+          '--data-dir', dir('edge'),
+          '--dns-port', String(me.dns),
+          '--caddy-admin-port', String(me.caddyAdmin),
           '--route-ports', routePorts,
-          '--listen-host', '127.0.0.1',
+          '--listen-host', edgeHostOf(member),
+          ...(clustered ? ['--name', `edge-${member}`, ...replicas] : []),
         ],
       };
     case 'node':
       return {
         command: process.execPath,
-        args: [bin, 'node', '--nats', natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routePorts, '--route-host', '127.0.0.1'],
+        args: [
+          bin, 'node', '--nats', natsUrl, '--data-dir', dir('node'), '--route-ports', routePorts, '--route-host', '127.0.0.1',
+          // The edge runs as its own child of `up` (so `up` restarts it); the flag only tells the cluster it is there.
+          '--edge-external',
+          ...(clustered ? ['--name', `node-${member}`, ...replicas] : []),
+        ],
       };
     case 'dashboard':
       return {

@@ -1,18 +1,20 @@
-// The `up` supervisor: runs nats-server, then the edge and a node agent, keeps them up, stops them in order.
+// The `up` supervisor: runs nats-server(s), then edge(s) and node agent(s) and the dashboard, keeps them up, stops them in order.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
-import { readClusterFile, readContext, writeClusterFile, writeContext, type ClusterContext, type ClusterPorts } from './cluster-files.js';
+import { readClusterFile, readContext, writeClusterFile, writeContext, STATE_DIR, type ClusterContext, type ClusterPorts } from './cluster-files.js';
 import { ManagedChild, type ChildSpec } from './managed-child.js';
 import { pickClusterPorts, pickDashboardPort, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
-import { serverArgs, type ServerName } from './server-args.js';
+import { childName, membersOf, serverArgs, type ServerName } from './server-args.js';
 
 export interface SupervisorOptions {
   projectDir: string;
   dataDir: string;
   /** The `compartment` executable whose `edge` and `node` commands run the servers. */
   bin: string;
+  /** `--nodes N`; undefined keeps what the project's cluster already has (1 for a new one). */
+  nodes?: number;
   log(line: string): void;
 }
 
@@ -22,14 +24,19 @@ const NATS_START_TIMEOUT_MS = 30_000;
 /** Runs until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const { projectDir, dataDir, log } = opts;
-  let ports = await portsFor(projectDir, dataDir);
-  const natsUrl = `nats://127.0.0.1:${ports.nats}`;
+  let ports = await portsFor(projectDir, dataDir, opts.nodes);
+  const members = membersOf(ports);
+  const natsUrls = members.map((m) => `nats://127.0.0.1:${m.nats}`);
+  const natsUrl = natsUrls.join(',');
   await stopLeftovers(projectDir, log);
   ports = await withDashboardPort(projectDir, dataDir, ports);
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
-  for (const d of ['nats', 'edge', 'node', 'logs']) mkdirSync(join(dataDir, d), { recursive: true });
-  if (!(await tcpFree(ports.nats))) {
-    throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${ports.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  members.forEach((_, i) => (['nats', 'edge', 'node'] as const).forEach((d) => mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true })));
+  for (const m of members) {
+    if (!(await tcpFree(m.nats))) {
+      throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${m.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
+    }
   }
 
   const context: ClusterContext = {
@@ -45,26 +52,28 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   };
   writeContext(projectDir, context);
 
-  const children = new Map<ServerName, ManagedChild>();
+  const children = new Map<string, ManagedChild>();
   const events = {
     started: (name: string, pid: number, restarts: number) => {
-      context.children[name as ServerName] = pid;
+      context.children[name] = pid;
       writeContext(projectDir, context);
       log(`${name} ${restarts ? 'restarted' : 'started'} (pid ${pid}), log: ${join(dataDir, 'logs', `${name}.log`)}`);
     },
     exited: (name: string, code: number | null, signal: string | null, restartInMs: number | null) => {
-      context.children[name as ServerName] = null;
+      context.children[name] = null;
       const how = signal ? `signal ${signal}` : `code ${code}`;
       log(restartInMs === null ? `${name} stopped (${how})` : `${name} exited unexpectedly (${how}); restarting in ${restartInMs} ms`);
     },
   };
-  const make = (name: ServerName): ManagedChild => {
-    const { command, args } = serverArgs(name, { bin: opts.bin, natsUrl, dataDir, ports, projectDir });
+  const make = (kind: ServerName, member = 1): ManagedChild => {
+    const name = childName(kind, member);
+    const { command, args } = serverArgs(kind, { bin: opts.bin, natsUrl, dataDir, ports, projectDir, member });
     const spec: ChildSpec = { name, command, args, logFile: join(dataDir, 'logs', `${name}.log`), cwd: projectDir };
     const child = new ManagedChild(spec, events);
     children.set(name, child);
     return child;
   };
+  const numbers = members.map((_, i) => i + 1);
 
   let stopRequested = false;
   let requestStop: () => void = () => undefined;
@@ -77,13 +86,14 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     });
   }
 
-  const nats = make('nats');
-  nats.start();
-  const started = await Promise.race([waitForNats(natsUrl, NATS_START_TIMEOUT_MS), nats.exited().then(() => false), stop.then(() => false)]);
+  const servers = numbers.map((i) => make('nats', i));
+  for (const s of servers) s.start();
+  const allAnswer = Promise.all(natsUrls.map((u) => waitForNats(u, NATS_START_TIMEOUT_MS))).then((ok) => ok.every(Boolean));
+  const started = await Promise.race([allAnswer, ...servers.map((s) => s.exited().then(() => false)), stop.then(() => false)]);
   if (started) {
     log(`NATS answers at ${natsUrl}`);
-    make('edge').start();
-    make('node').start();
+    for (const i of numbers) make('edge', i).start();
+    for (const i of numbers) make('node', i).start();
     make('dashboard').start();
     log(`dashboard: ${dashboardUrl}`);
     await stop;
@@ -94,8 +104,9 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   // The dashboard only reads: it goes first, so it never shows the others stopping as a failure.
   await children.get('dashboard')?.stop(STOP_GRACE_MS);
   log('stopping node, edge, nats');
-  for (const name of ['node', 'edge', 'nats'] as const) await children.get(name)?.stop(STOP_GRACE_MS);
-  writeContext(projectDir, { ...context, pid: null, children: { nats: null, edge: null, node: null, dashboard: null }, dashboardUrl: null, stoppedAt: new Date().toISOString() });
+  for (const kind of ['node', 'edge', 'nats'] as const) await Promise.all(numbers.map((i) => children.get(childName(kind, i))?.stop(STOP_GRACE_MS)));
+  const none = Object.fromEntries(Object.keys(context.children).map((k) => [k, null])) as ClusterContext['children'];
+  writeContext(projectDir, { ...context, pid: null, children: none, dashboardUrl: null, stoppedAt: new Date().toISOString() });
   log('stopped');
   return started || stopRequested ? 0 : 1;
 }
@@ -110,9 +121,14 @@ async function waitForNats(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 /** Ports from cluster.json when there is one (route URLs name them), otherwise picked now and kept. */
-async function portsFor(projectDir: string, dataDir: string): Promise<ClusterPorts> {
+async function portsFor(projectDir: string, dataDir: string, nodes: number | undefined): Promise<ClusterPorts> {
   const kept = readClusterFile(projectDir);
-  const ports = kept?.ports ?? (await pickClusterPorts());
+  const have = kept ? membersOf(kept.ports).length : null;
+  if (have !== null && nodes !== undefined && nodes !== have) {
+    // Its buckets were created with that many copies; a different shape needs a fresh cluster.
+    throw new CompartmentError('INVALID_ARGUMENT', `--nodes ${nodes}: this project's local cluster has ${have} node(s); \`compartment down\` and remove ${STATE_DIR}/ to start a different one`, '--nodes');
+  }
+  const ports = kept?.ports ?? (await pickClusterPorts(nodes ?? 1));
   if (!kept || kept.dataDir !== dataDir) writeClusterFile(projectDir, { ports, dataDir });
   return ports;
 }
@@ -134,8 +150,10 @@ async function withDashboardPort(projectDir: string, dataDir: string, ports: Clu
 export async function stopLeftovers(projectDir: string, log: (line: string) => void): Promise<void> {
   const previous = readContext(projectDir);
   if (!previous?.children) return;
-  for (const name of ['dashboard', 'node', 'edge', 'nats'] as const) {
-    const pid = previous.children[name];
+  const order = ['dashboard', 'node', 'edge', 'nats'];
+  const names = Object.keys(previous.children).sort((a, b) => order.indexOf(a.split('-')[0]!) - order.indexOf(b.split('-')[0]!));
+  for (const name of names) {
+    const pid = previous.children[name] ?? null;
     // Servers name the data dir in their flags; the dashboard has none, but names the cluster's NATS.
     const ours = (argv: string[]) => (name === 'dashboard' ? argv.includes('dashboard') && argv.includes(previous.natsUrl) : argv.some((a) => a.startsWith(previous.dataDir)));
     if (!isOurs(pid, ours)) continue;
