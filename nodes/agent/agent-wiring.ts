@@ -1,11 +1,9 @@
 // Small adapters between the agent's parts: log metadata, the output sink, reading another deployment's spec.
-import { subjects, type DeploymentRecord } from '../../packages/protocol/index.js';
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import type { DeploymentContext, DeploymentSpec, WorkloadRef } from '../../machines/deployment/index.js';
-import type { ClusterConnection } from '../../cluster/connection/index.js';
 import type { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { LogMeta, LogPublisher } from '../../cluster/logs/index.js';
 import type { OutputSink, WorkloadRuntime } from './runtime/workload-runtime.js';
-import type { TransitionReport } from './host/actor-host.js';
 
 export function metaOf(d: DeploymentSpec | DeploymentRecord): LogMeta {
   return {
@@ -21,11 +19,6 @@ export function outputSink(publisher: LogPublisher, warn: (m: string, e?: unknow
     output: (spec, stream, lines) => publisher.write(metaOf(spec), stream, lines),
     event: (spec, text) => void publisher.event(metaOf(spec), text).catch((e) => warn('could not publish a platform event', e)),
   };
-}
-
-/** Statechart transitions go out on core NATS: watchers that are not listening miss nothing they could replay. */
-export function publishTransition(conn: ClusterConnection, report: TransitionReport): void {
-  conn.nc.publish(subjects.inspect(report.id), JSON.stringify(report));
 }
 
 /** The spec and workload of any deployment, from its persisted actor context. */

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { readFileSync } from 'node:fs';
-import { subjects } from '../../packages/protocol/index.js';
+import { serveTransitionHistory } from '../../cluster/inspect/index.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
 import { EdgeCompanion } from './cluster/edge-companion.js';
@@ -98,17 +98,7 @@ const agent = await Agent.start(
   logger,
 );
 // Core NATS keeps no history: `inspect --watch` and the dashboard ask here for the transitions they missed.
-const history = conn.nc.subscribe(subjects.node(nodeId, 'transitions'), {
-  callback: (_e, m) => {
-    let id = '';
-    try {
-      id = String((m.json() as { id?: unknown }).id ?? '');
-    } catch {
-      // not JSON: answer with nothing
-    }
-    m.respond(JSON.stringify({ id, transitions: agent.ctx.host.transitionsOf(id) }));
-  },
-});
+const history = serveTransitionHistory(conn, nodeId, (id) => agent.ctx.host.transitionsOf(id));
 let companion: EdgeCompanion | null = null;
 if (o.edge) {
   companion = new EdgeCompanion({

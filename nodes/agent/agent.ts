@@ -24,7 +24,8 @@ import { platformLines } from './platform-log.js';
 import { serveApi, type ApiServer } from '../../cluster/api/index.js';
 import { apiHandlers } from './api/handlers.js';
 import type { AgentContext, AgentSettings } from './agent-context.js';
-import { metaOf, outputSink, publishTransition, workloadOf, stopWorkloadOf } from './agent-wiring.js';
+import { metaOf, outputSink, workloadOf, stopWorkloadOf } from './agent-wiring.js';
+import { publishTransition } from '../../cluster/inspect/index.js';
 import { reconcileWorkloads, shutdownDeployments } from './agent-lifecycle.js';
 import { Membership } from '../../cluster/membership/index.js';
 import { ClusterView } from './cluster/cluster-view.js';
@@ -171,7 +172,7 @@ export class Agent {
     const restored = await host.restoreOwned(await deployments.list());
     log.info(`restored ${restored} deployment actor(s)`);
     await reconcileWorkloads(ctx, runtimes, log);
-    agent.membership = new ClusterMembership(ctx, machine, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false);
+    agent.membership = new ClusterMembership(ctx, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false);
     await agent.membership.start();
     agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e));
     return agent;

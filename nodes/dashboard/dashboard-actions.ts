@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API, CompartmentError, parseWith, replyEnvelope, subjects, type ApiReply } from '../../packages/protocol/index.js';
+import { API, CompartmentError, parseWith, type ApiReply } from '../../packages/protocol/index.js';
+import { callApi } from '../../cluster/api/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/compartment.js', import.meta.url));
@@ -29,10 +30,7 @@ export class DashboardActions {
 
   async rollback(body: unknown): Promise<ApiReply<'rollback'>> {
     const request = parseWith(API.rollback.request, body, 'INVALID_ARGUMENT');
-    const msg = await this.opts.conn.nc.request(subjects.api('rollback'), JSON.stringify(request), { timeout: 60_000 });
-    const envelope = replyEnvelope(API.rollback.reply).parse(msg.json());
-    if (!envelope.ok) throw new CompartmentError(envelope.error.code, envelope.error.message, envelope.error.field);
-    return envelope.result;
+    return callApi(this.opts.conn, 'rollback', request);
   }
 
   /** Runs `compartment deploy --json` in the project directory, as a person would; one at a time. */

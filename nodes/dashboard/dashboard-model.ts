@@ -1,10 +1,10 @@
 // What the dashboard knows, kept live: every deployment record (KV watch) and the statechart transitions nodes publish.
-import { subjects, type DeploymentRecord } from '../../packages/protocol/index.js';
+import type { DeploymentRecord, TransitionReport } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
-import type { TransitionReport } from '../agent/host/transition-journal.js';
-import { mergeTransitions, parseReport, toReport, ReportBuffer } from './transition-buffer.js';
+import { mergeTransitions, ReportBuffer } from './transition-buffer.js';
+import { followTransitions, requestTransitionHistory } from '../../cluster/inspect/index.js';
 
 export type ModelEvent =
   | { type: 'record'; record: DeploymentRecord }
@@ -31,13 +31,9 @@ export class DashboardModel {
 
   /** Starts listening; the bucket may not exist yet (a fresh cluster), so opening it is retried in the background. */
   start(): void {
-    this.conn.nc.subscribe(subjects.inspectAll, {
-      callback: (_e, m) => {
-        const report = parseReport(m.data);
-        if (!report) return;
-        this.reports.add(report);
-        this.emit({ type: 'transition', report });
-      },
+    followTransitions(this.conn, (report) => {
+      this.reports.add(report);
+      this.emit({ type: 'transition', report });
     });
     void this.openStore();
   }
@@ -86,13 +82,8 @@ export class DashboardModel {
     const nodeId = this.records.get(id)?.nodeId;
     let journal: TransitionReport[] | null = null;
     if (nodeId) {
-      try {
-        const reply = await this.conn.nc.request(subjects.node(nodeId, 'transitions'), JSON.stringify({ id }), { timeout: HISTORY_TIMEOUT_MS });
-        const body = reply.json<{ transitions?: unknown }>();
-        journal = Array.isArray(body.transitions) ? body.transitions.map(toReport).filter((t) => t !== null) : null;
-      } catch {
-        journal = null; // node gone or restarted: what this dashboard saw is all there is
-      }
+      // null when the node is gone or restarted: then what this dashboard saw is all there is.
+      journal = await requestTransitionHistory(this.conn, nodeId, id, HISTORY_TIMEOUT_MS);
     }
     return { transitions: mergeTransitions(journal, this.reports.of(id)), journal: journal !== null };
   }

@@ -1,29 +1,8 @@
 // Transitions the dashboard received, per deployment and bounded, and how they merge with a node's journal.
-import type { TransitionReport } from '../agent/host/transition-journal.js';
+import type { TransitionReport } from '../../packages/protocol/index.js';
 
 const PER_DEPLOYMENT = 300;
 const DEPLOYMENTS = 300;
-
-const isState = (v: unknown): boolean => {
-  const s = v as Record<string, unknown> | null;
-  return !!s && typeof s.status === 'string' && typeof s.stage === 'string' && typeof s.health === 'string';
-};
-
-/** A report as published by a node agent, or null for anything else on the subject. */
-export function toReport(value: unknown): TransitionReport | null {
-  const r = value as Partial<TransitionReport> | null;
-  if (!r || typeof r.id !== 'string' || typeof r.seq !== 'number' || typeof r.event !== 'string' || typeof r.at !== 'string') return null;
-  if (!isState(r.after) || (r.before !== null && !isState(r.before))) return null;
-  return { id: r.id, seq: r.seq, nodeId: String(r.nodeId ?? ''), event: r.event, raised: Array.isArray(r.raised) ? r.raised.map(String) : [], data: r.data ?? null, before: r.before ?? null, after: r.after!, at: r.at };
-}
-
-export function parseReport(data: Uint8Array): TransitionReport | null {
-  try {
-    return toReport(JSON.parse(new TextDecoder().decode(data)));
-  } catch {
-    return null;
-  }
-}
 
 export class ReportBuffer {
   private readonly byId = new Map<string, TransitionReport[]>();

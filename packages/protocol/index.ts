@@ -8,5 +8,6 @@ export * from './log.schema.js';
 export * from './route.schema.js';
 export * from './edge.schema.js';
 export * from './member.schema.js';
+export * from './transition.schema.js';
 export * from './api.schema.js';
 export * from './subjects.js';

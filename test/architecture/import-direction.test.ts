@@ -30,7 +30,8 @@ const RULES: Array<[test: (area: string, file: string) => boolean, rule: Rule]> 
   }],
   [(a) => a.startsWith('packages/'), { areas: (x) => x.startsWith('packages/') && x !== 'packages/cli', modules: () => true }],
   [(a) => a === 'cluster', { areas: (x) => x === 'cluster' || x === 'packages/protocol', modules: (m) => NATS.test(m) || m.startsWith('node:') || m === 'zod' }],
-  [(a) => a === 'nodes', { areas: (x) => x !== 'test' && x !== 'packages/cli', modules: () => true }],
+  // Everything that talks to NATS lives in cluster/: nodes/ may name NATS types, never call the client itself.
+  [(a) => a === 'nodes', { areas: (x) => x !== 'test' && x !== 'packages/cli', modules: (m) => !NATS.test(m) }],
 ];
 
 function sources(dir: string): string[] {
@@ -49,12 +50,14 @@ function packageName(spec: string): string {
   return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }
 
-function importsOf(text: string): string[] {
-  const specs = new Set<string>();
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) specs.add(m[1]!);
-  for (const m of text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) specs.add(m[1]!);
-  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.add(m[1]!);
-  return [...specs];
+/** Every module a file imports; `typeOnly` tells which are only `import type` (erased when compiled). */
+function importsOf(text: string): Array<{ spec: string; typeOnly: boolean }> {
+  const specs = new Map<string, boolean>();
+  const add = (spec: string, typeOnly: boolean) => specs.set(spec, (specs.get(spec) ?? true) && typeOnly);
+  for (const m of text.matchAll(/(?:^|\n)\s*(import|export)(\s+type)?\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) add(m[3]!, Boolean(m[2]));
+  for (const m of text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) add(m[1]!, false);
+  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) add(m[1]!, false);
+  return [...specs].map(([spec, typeOnly]) => ({ spec, typeOnly }));
 }
 
 const files = ['packages', 'machines', 'cluster', 'nodes'].flatMap((d) => {
@@ -73,8 +76,8 @@ test('every import follows the dependency table in DESIGN.md', () => {
     if (!rule) continue;
     // Test files beside the code may use test libraries; which project folders they reach is still checked.
     const isTest = file.includes('/tests/');
-    for (const spec of importsOf(readFileSync(file, 'utf8'))) {
-      const ok = spec.startsWith('.') ? rule.areas(areaOf(resolve(dirname(file), spec))) : isTest || rule.modules(packageName(spec));
+    for (const { spec, typeOnly } of importsOf(readFileSync(file, 'utf8'))) {
+      const ok = spec.startsWith('.') ? rule.areas(areaOf(resolve(dirname(file), spec))) : isTest || typeOnly || rule.modules(packageName(spec));
       if (!ok) violations.push(`${relative(root, file)} imports ${spec}`);
     }
   }
@@ -85,6 +88,13 @@ test('the rule catches a violation (machines importing node:fs)', () => {
   const rule = RULES.find(([m]) => m('machines', join(root, 'machines/deployment/x.ts')))![1];
   assert.not.ok(rule.modules('node:fs'));
   assert.not.ok(rule.areas('nodes'));
+});
+
+test('nodes/ may not call the NATS client: that lives in cluster/', () => {
+  const rule = RULES.find(([m]) => m('nodes', join(root, 'nodes/agent/x.ts')))![1];
+  assert.not.ok(rule.modules('@nats-io/nats-core'));
+  assert.ok(rule.modules('xstate'));
+  assert.equal(importsOf("import type { Msg } from '@nats-io/nats-core';\nimport { x } from 'y';"), [{ spec: '@nats-io/nats-core', typeOnly: true }, { spec: 'y', typeOnly: false }]);
 });
 
 test.run();

@@ -1,6 +1,5 @@
 // Joins this agent to the cluster: heartbeat, requests from other nodes, the leader lease and the leader's duties.
 import type { Subscription } from '@nats-io/nats-core';
-import type { DeploymentMachine } from '../../../machines/deployment/index.js';
 import { LeaderLease } from '../../../cluster/leadership/index.js';
 import { serveNodeRpc } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
@@ -17,7 +16,6 @@ export class ClusterMembership {
 
   constructor(
     private readonly ctx: AgentContext,
-    machine: DeploymentMachine,
     stop: (id: string) => Promise<void>,
     private readonly log: Logger,
     edge: boolean,
@@ -38,7 +36,7 @@ export class ClusterMembership {
       log.warn,
     );
     const owned = (): OwnedRecord[] => ctx.index.entries().map((e) => ({ record: ctx.recordOf(e.record.id) ?? e.record, owner: e.owner }));
-    this.duties = new LeaderDuties(ctx, machine, owned, log);
+    this.duties = new LeaderDuties(ctx, owned, log);
     this.rpc = serveNodeRpc(ctx.conn.nc, s.nodeId, {
       deliver: (id, event) => ctx.host.deliver(id, event as never),
       stop,

@@ -1,7 +1,7 @@
 // What only the leader does: serve deploy/rollback for the cluster, and notice lost nodes and act on them.
 import type { Subscription } from '@nats-io/nats-core';
 import { API, parseWith, type DeploymentRecord } from '../../../packages/protocol/index.js';
-import type { DeploymentContext, DeploymentMachine } from '../../../machines/deployment/index.js';
+import type { DeploymentContext } from '../../../machines/deployment/index.js';
 import { serveLeaderVerb } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Logger } from '../agent.js';
@@ -9,7 +9,6 @@ import { deployAsLeader } from '../api/deploy.leader.js';
 import { rollbackAsLeader } from '../api/rollback.handler.js';
 import { lostOwners, planNodeLoss, type OwnedRecord } from '../planning/node-loss.plan.js';
 import { place } from '../planning/placement.plan.js';
-import { transitionStored } from '../host/stored-transition.js';
 import { newDeploymentId } from '../ids.js';
 import { LOST_AFTER_MS } from './cluster-view.js';
 
@@ -22,7 +21,6 @@ export class LeaderDuties {
 
   constructor(
     private readonly ctx: AgentContext,
-    private readonly machine: DeploymentMachine,
     private readonly owned: () => OwnedRecord[],
     private readonly log: Logger,
   ) {}
@@ -72,7 +70,7 @@ export class LeaderDuties {
     const at = new Date(now).toISOString();
     const contexts = new Map<string, DeploymentContext>();
     for (const id of plan.lost) {
-      const t = await transitionStored(this.machine, this.ctx.deployments, id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
+      const t = await this.ctx.host.applyUnhosted(id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
       contexts.set(id, (t.persisted as { context: DeploymentContext }).context);
     }
     for (const old of plan.reschedule) await this.reschedule(old, contexts.get(old.id)!, nodeId);

@@ -109,6 +109,17 @@ export class ActorHost {
     }
   }
 
+  /**
+   * Applies an event to a deployment no actor runs anywhere (its node was lost), logging and reporting it like any
+   * transition, and never hosting it: `owner` null leaves it to no one.
+   */
+  async applyUnhosted(id: string, event: DeploymentEvent, owner: string | null): Promise<{ record: DeploymentRecord; persisted: unknown }> {
+    const t = await transitionStored(this.machine, this.store, id, event, owner);
+    this.hooks.platformLog(t.record, this.platformLines(t.before, t.record));
+    this.report({ id, event: event.type, raised: [], data: eventData(event), before: t.before.state, after: t.record.state, at: event.at });
+    return t;
+  }
+
   /** The live record of a hosted deployment. */
   recordOf(id: string): DeploymentRecord | null {
     const h = this.hosted.get(id);

@@ -1,31 +1,9 @@
 // Statechart transitions of hosted deployments: the report each one publishes, and a bounded journal to replay them.
 import type { ActorRefLike, InspectionEvent, Observer } from 'xstate';
 import { timeOf, errorText, regionPaths } from '../../../machines/deployment/index.js';
-import type { DeploymentRecord } from '../../../packages/protocol/index.js';
+import type { RegionState, TransitionReport } from '../../../packages/protocol/index.js';
 
-export type RegionState = DeploymentRecord['state'];
-
-/** One macrostep of one deployment actor: the event it took, what the regions were before and after, and when. */
-export interface TransitionReport {
-  id: string;
-  /** 1, 2, 3… per deployment on the node that reports it: a watcher sees gaps and duplicates by it. */
-  seq: number;
-  nodeId: string;
-  /** The external event (or effect result) the actor processed, e.g. `readiness.attempt`, `xstate.done.actor.build`. */
-  event: string;
-  /** Events the machine raised while processing it (`status.running`, `health.healthy`), in order. */
-  raised: string[];
-  /** A short JSON-safe view of the event's payload (attempt detail, effect output, error text). */
-  data: Record<string, unknown> | null;
-  /**
-   * Null in the first report of a deployment on this node: its actor was created here, or hosted from its stored
-   * snapshot (`data.restored`: placed here by the leader, or restored after a restart). Otherwise the previous `after`.
-   */
-  before: RegionState | null;
-  after: RegionState;
-  /** When the event happened (its own time when it carries one). */
-  at: string;
-}
+export type { RegionState, TransitionReport } from '../../../packages/protocol/index.js';
 
 const MAX_PER_DEPLOYMENT = 500;
 const MAX_DEPLOYMENTS = 200;
