@@ -11,6 +11,7 @@ import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
 import type { KeyedMutex } from '../shared/keyed-mutex.js';
 import type { ClusterView } from './cluster/cluster-view.js';
+import type { RuntimeAvailability } from './runtime/runtime-availability.js';
 
 export interface AgentSettings {
   nodeId: string;
@@ -47,4 +48,6 @@ export interface AgentContext {
   /** Creates a deployment on the node its spec names (this node hosts it at once; another picks it up from KV). */
   createDeployment(spec: DeploymentSpec, trigger: Trigger): Promise<DeploymentRecord>;
   cluster: ClusterView;
+  /** What this node can run right now (advertised in its heartbeat). */
+  availability: RuntimeAvailability;
 }

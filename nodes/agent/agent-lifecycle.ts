@@ -6,6 +6,8 @@ import type { Logger } from './agent.js';
 import { stopWorkloadOf } from './agent-wiring.js';
 
 const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readiness']);
+/** An orphan has no record to tell its own stop grace: this one. */
+const ORPHAN_GRACE_MS = 10_000;
 
 /** Workloads some hosted deployment still needs: its own, and the previous one it is switching from or draining. */
 function neededWorkloads(ctx: AgentContext): Set<string> {
@@ -26,7 +28,8 @@ async function stopRunning(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRun
       if (!w.running || keep.has(w.deploymentId)) continue;
       log.info(`stopping workload of deployment ${w.deploymentId} (${why})`);
       const known = await stopWorkloadOf(ctx.deployments, runtime, w.deploymentId).catch((e) => (log.warn(`could not stop ${w.deploymentId}`, e), true));
-      if (!known) log.warn(`workload of unknown deployment ${w.deploymentId} is running; leaving it alone`);
+      // No record at all (pruned, or its cluster state was reset): the runtime lists only this node's own workloads.
+      if (!known) await rt.stopOrphan(w, ORPHAN_GRACE_MS).catch((e) => log.warn(`could not stop the orphan ${w.deploymentId}`, e));
     }
   }
 }

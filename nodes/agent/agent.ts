@@ -17,7 +17,7 @@ import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
 import { DockerRuntime } from './runtime/docker.runtime.js';
-import { registerRuntimes } from './runtime/runtime-availability.js';
+import { RuntimeAvailability } from './runtime/runtime-availability.js';
 import { storedOutputReader } from './runtime/stored-output.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 import { platformLines } from './platform-log.js';
@@ -157,6 +157,7 @@ export class Agent {
         return record;
       },
       cluster,
+      availability: new RuntimeAvailability(runtimes),
     };
     // Deployments the leader placed here arrive through the KV watch; so do ones this node owned before a restart.
     index.onPut = (change) => {
@@ -165,7 +166,7 @@ export class Agent {
         void host.restoreOwned([{ revision, value }]).catch((e) => log.warn(`could not host ${value.record.id}`, e));
       }
     };
-    registerRuntimes(ctx, runtimes);
+    await ctx.availability.start();
     const housekeeper = new Housekeeper(ctx, runtimes, opts.keepRecords, log);
     const agent = new Agent(ctx, runtimes, publisher, log);
     await index.start(deployments, (e) => log.warn('deployment watch error', e));
@@ -188,6 +189,7 @@ export class Agent {
     await shutdownDeployments(this.ctx, this.runtimes, keepWorkloads, this.log);
     await this.ctx.index.stop();
     await this.ctx.cluster.membership.stop();
+    this.ctx.availability.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     await this.publisher.close();
   }

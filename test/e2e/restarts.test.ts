@@ -7,7 +7,9 @@ import { Project, alive } from '../harness/project.js';
 import { waitFor } from '../harness/wait.js';
 import { webProject } from './apps.js';
 import { startLoad } from './load.js';
-import type { DeploymentRecord } from '../../packages/protocol/index.js';
+import { BUCKETS, keys, type DeploymentRecord } from '../../packages/protocol/index.js';
+import { connect } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
 
 const project = new Project(webProject({ version: 'v1' }));
 let url = '';
@@ -85,6 +87,21 @@ test('an active workload that crashes is restarted, and its health shows it', as
   assert.match(events, /workload exited \(SIGKILL\); restarting in \d+ ms/);
   assert.match(events, /health: unhealthy/);
   assert.match(events, /health: healthy/);
+});
+
+test('a workload no record names any more (an orphan) is stopped when the agent starts', async () => {
+  const [web] = (await project.json<DeploymentRecord[]>(['status'])).filter((r) => r.isActive);
+  const pid = Number(/pid=(\d+)/.exec(await (await fetch(url)).text())![1]);
+  const nodePid = project.context().children.node!;
+  // Frozen, the agent cannot rewrite the record we delete; then it restarts from KV that no longer names it.
+  process.kill(nodePid, 'SIGSTOP');
+  const nc = await connect({ servers: project.context().natsUrl });
+  const kv = await new Kvm(nc).open(BUCKETS.deployments);
+  await kv.delete(keys.deployment(web!.environmentName, web!.serviceName, web!.id));
+  await nc.close();
+  process.kill(nodePid, 'SIGKILL');
+  await project.restarted('node', nodePid);
+  await waitFor('the orphan stopped', () => !alive(pid), 30_000, 100);
 });
 
 test.run();

@@ -27,7 +27,7 @@ export class ClusterMembership {
         id: s.nodeId,
         address: s.workloadHost,
         pid: process.pid,
-        runtimes: s.runtimes,
+        runtimes: ctx.availability.list(),
         capacity: { buildSlots: ctx.slots.capacity },
         load: { deployments: ctx.host.size, builds: ctx.slots.inUse },
         edge,

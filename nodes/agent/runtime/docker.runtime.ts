@@ -132,6 +132,10 @@ export class DockerRuntime implements WorkloadRuntime {
     }
   }
 
+  async stopOrphan(w: KnownWorkload, graceMs: number): Promise<void> {
+    await this.driver.stop({ env: w.environmentName, service: w.serviceName, deploymentId: w.deploymentId }, graceMs);
+  }
+
   async prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void> {
     try {
       await this.driver.prune(environmentName, serviceName, keepIds);

@@ -76,6 +76,10 @@ export class ProcessRuntime implements WorkloadRuntime {
     return (await this.driver.list()).map((w) => ({ deploymentId: w.deploymentId, environmentName: w.env, serviceName: w.service, running: w.running }));
   }
 
+  async stopOrphan(w: KnownWorkload, graceMs: number): Promise<void> {
+    await this.driver.stop({ env: w.environmentName, service: w.serviceName, deploymentId: w.deploymentId }, graceMs);
+  }
+
   async prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void> {
     await this.driver.prune(environmentName, serviceName, keepIds);
   }

@@ -1,15 +1,40 @@
-// Lets API handlers ask an agent's runtimes, before anything is created, whether they can run workloads now (is there a Docker engine).
+// Which runtimes this node can run right now (is there a Docker engine): advertised in its heartbeat, refreshed.
 import type { Runtime } from '../../../packages/protocol/index.js';
 import type { WorkloadRuntime } from './workload-runtime.js';
 
-// Keyed by the agent's context object: the handlers hold it, and several agents may share a process (tests).
-const runtimesOf = new WeakMap<object, ReadonlyMap<Runtime, WorkloadRuntime>>();
+const REFRESH_MS = 10_000;
 
-export function registerRuntimes(ctx: object, runtimes: ReadonlyMap<Runtime, WorkloadRuntime>): void {
-  runtimesOf.set(ctx, runtimes);
-}
+export class RuntimeAvailability {
+  private available: Runtime[];
+  private timer: NodeJS.Timeout | undefined;
 
-/** Throws the first runtime's CompartmentError (e.g. DOCKER_UNAVAILABLE naming the socket) for a kind that cannot run now. */
-export async function ensureAvailable(ctx: object, kind: Runtime): Promise<void> {
-  await runtimesOf.get(ctx)?.get(kind)?.ensureAvailable?.();
+  constructor(private readonly runtimes: ReadonlyMap<Runtime, WorkloadRuntime>) {
+    this.available = [...runtimes.keys()];
+  }
+
+  /** Checks now and then every few seconds, so an engine that goes away (or comes up) shows in the heartbeat. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The runtimes placement may use on this node. */
+  list(): Runtime[] {
+    return this.available;
+  }
+
+  /** Throws the runtime's own error (e.g. DOCKER_UNAVAILABLE naming the socket) when it cannot run workloads here. */
+  async ensure(kind: Runtime): Promise<void> {
+    await this.runtimes.get(kind)?.ensureAvailable?.();
+  }
+
+  private async refresh(): Promise<void> {
+    const checks = await Promise.all([...this.runtimes].map(async ([kind, rt]) => ((await rt.ensureAvailable?.().then(() => true, () => false)) ?? true ? kind : null)));
+    this.available = checks.filter((k): k is Runtime => k !== null);
+  }
 }

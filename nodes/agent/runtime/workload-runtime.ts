@@ -50,6 +50,8 @@ export interface WorkloadRuntime {
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget;
   /** Every workload this runtime knows on this node: what the agent reconciles with at start. */
   list(): Promise<KnownWorkload[]>;
+  /** Stops a workload no deployment record names any more (an orphan of this node), by its key alone. */
+  stopOrphan(workload: KnownWorkload, graceMs: number): Promise<void>;
   /** Throws a CompartmentError when workloads cannot run now (Docker: DOCKER_UNAVAILABLE naming the socket); optional. */
   ensureAvailable?(): Promise<void>;
   /** Removes releases of a service except `keepIds`. */
