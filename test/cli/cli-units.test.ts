@@ -184,4 +184,17 @@ test('--help stays fast: the entry, program and error mapping load no NATS clien
   }
 });
 
+test('an empty source directory packs into a small, deterministic archive instead of failing', async () => {
+  const dir = tempDir('compartment-empty-');
+  try {
+    const a = await packSource(dir.path);
+    const b = await packSource(dir.path);
+    assert.is(a.files, 0);
+    assert.is(a.digest, b.digest);
+    assert.ok(a.bytes.length > 0 && a.bytes.length < 200);
+  } finally {
+    dir.remove();
+  }
+});
+
 test.run();

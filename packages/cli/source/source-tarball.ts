@@ -33,7 +33,8 @@ export async function packSource(root: string, field = 'path'): Promise<SourceTa
   const files = listSourceFiles(root);
   const tar = await import('tar');
   const chunks: Buffer[] = [];
-  const pack = tar.create({ cwd: root, gzip: { level: 6 }, portable: true, mtime: EPOCH, noDirRecurse: true, strict: true }, files);
+  // An empty source (a start command that needs no files) is still a release: the archive holds just its root.
+  const pack = tar.create({ cwd: root, gzip: { level: 6 }, portable: true, mtime: EPOCH, noDirRecurse: true, strict: true }, files.length > 0 ? files : ['.']);
   for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
   const bytes = new Uint8Array(Buffer.concat(chunks));
   return { bytes, digest: digestOf(bytes), files: files.length };
