@@ -9,7 +9,7 @@ import type { VariableStore } from '../../cluster/variables/index.js';
 import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
-import type { KeyedMutex } from '../shared/keyed-mutex.js';
+import type { KeyLock } from '../../packages/key-lock/index.js';
 import type { ClusterView } from './cluster/cluster-view.js';
 import type { RuntimeAvailability } from './runtime/runtime-availability.js';
 
@@ -38,7 +38,7 @@ export interface AgentContext {
   index: DeploymentIndex;
   slots: BuildSlots;
   /** Deploys and rollbacks of one environment are planned one at a time. */
-  planning: KeyedMutex;
+  planning: KeyLock;
   /** The freshest record: the live actor's if hosted here, else the indexed one. */
   recordOf(id: string): DeploymentRecord | null;
   /** Records of an environment (optionally one service), freshest versions. */

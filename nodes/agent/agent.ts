@@ -11,7 +11,7 @@ import { LogPublisher } from '../../cluster/logs/index.js';
 import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
 import { BuildSlots } from './build-slots.js';
-import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { KeyLock } from '../../packages/key-lock/index.js';
 import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
@@ -146,7 +146,7 @@ export class Agent {
       host,
       index,
       slots,
-      planning: new KeyedMutex(),
+      planning: new KeyLock(),
       recordOf: (id) => host.recordOf(id) ?? index.get(id)?.record ?? null,
       records: (filter) => index.list(filter).map((r) => host.recordOf(r.id) ?? r),
       deliver: (id: string, event: DeploymentEvent): Promise<DeploymentRecord> => deliverAnywhere(ctx, id, event),

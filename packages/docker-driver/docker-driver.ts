@@ -13,7 +13,7 @@ import { stopContainer, type StopResult } from './container-stopper.js';
 import { LogFollower } from './log-follower.js';
 import { LogFollowers } from './log-followers.js';
 import { removeCursor } from './cursor.store.js';
-import { KeyLock } from './key-lock.js';
+import { KeyLock } from '../key-lock/index.js';
 import type { BuildRequest, ContainerStatus, DockerDriverOptions, OutputTarget, Started, StartRequest } from './driver.types.js';
 
 export class DockerDriver {

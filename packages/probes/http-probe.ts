@@ -1,24 +1,13 @@
 // HTTP readiness: GET a path on host:port; any 2xx passes. The detail reads like `GET /ready → 200 OK`.
 import { request, STATUS_CODES } from 'node:http';
 import { describeError, type ProbeVerdict } from './probe.types.js';
+import { oneAttempt } from './one-attempt.js';
 
 export function httpProbe(path: string, host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ProbeVerdict> {
   const say = (what: string) => `GET ${path} → ${what}`;
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (v: ProbeVerdict) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      req.destroy();
-      resolve(v);
-    };
+  return oneAttempt(say, timeoutMs, signal, (settle) => {
     // agent: false: every attempt is a fresh connection, as a restarted app would see it.
     const req = request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'compartment-probe' } });
-    const timer = setTimeout(() => settle({ ok: false, detail: say(`timed out after ${timeoutMs} ms`) }), timeoutMs);
-    const onAbort = () => settle({ ok: false, detail: say('aborted') });
-    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       res.resume();
@@ -26,5 +15,6 @@ export function httpProbe(path: string, host: string, port: number, timeoutMs: n
     });
     req.on('error', (error) => settle({ ok: false, detail: say(describeError(error)) }));
     req.end();
+    return () => req.destroy();
   });
 }

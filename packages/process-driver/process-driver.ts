@@ -8,7 +8,7 @@ import { launch } from './workload-launcher.js';
 import { watchWorkload } from './workload-watcher.js';
 import { stopWorkload, type StopResult } from './workload-stopper.js';
 import { readRecord, refOf, runningRecord } from './workload.store.js';
-import { KeyLock } from './key-lock.js';
+import { KeyLock } from '../key-lock/index.js';
 import { LogTailer, type LogTailerOptions, type TailBatch } from './log-tailer.js';
 import type { ExitInfo } from './exit-info.js';
 

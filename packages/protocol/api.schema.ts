@@ -4,6 +4,7 @@ import { Name, DeploymentId, VariableName } from './names.js';
 import { ServiceConfig, Variables } from './config.schema.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
+import { NodeBeat } from './member.schema.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import type { ApiVerb } from './subjects.js';
 
@@ -66,17 +67,10 @@ export const LogsRequest = z.strictObject({
 export const LogsReply = z.object({ lines: z.array(LogLine), nextSequence: z.number().int() });
 
 export const NodesRequest = z.strictObject({});
-export const NodeInfo = z.object({
-  id: z.string(),
-  address: z.string(),
-  pid: z.number().int(),
-  runtimes: z.array(z.enum(['process', 'docker'])),
-  capacity: z.object({ buildSlots: z.number().int() }),
-  load: z.object({ deployments: z.number().int(), builds: z.number().int() }),
-  edge: z.boolean(),
+/** A node as `nodes` reports it: its own heartbeat, plus what the cluster knows of it. */
+export const NodeInfo = NodeBeat.extend({
   leader: z.boolean(),
   state: z.enum(['alive', 'lost']),
-  startedAt: z.iso.datetime(),
   seenAt: z.iso.datetime(),
 });
 export const NodesReply = z.object({ nodes: z.array(NodeInfo) });

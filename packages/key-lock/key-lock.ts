@@ -1,4 +1,4 @@
-// Serializes operations on one key inside this process (two effects racing on one workload must not both spawn it).
+// Runs async work one at a time per key, in arrival order (two effects racing on one workload never interleave).
 export class KeyLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
