@@ -1,0 +1,69 @@
+// The issue's goals, each judged from the stored results: the figure measured and whether it meets the target.
+import { dataOf, type Results } from './load-results.js';
+import { ms, num } from './markdown.js';
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export function goals(r: Results): Goal[] {
+  const rep = dataOf(r.replacements);
+  const ours = (rep?.contenders ?? []).filter((c) => c.name.startsWith('compartment-'));
+  const docker = dataOf(r.docker)?.contender;
+  const all = docker ? [...ours, docker] : ours;
+  // Every Compartment operation counts here, the deploys between rollbacks too.
+  const failed = all.reduce((n, c) => n + Object.values(c.kinds).reduce((m, k) => m + k.failures.failed, 0), 0);
+  const ops = all.flatMap((c) => Object.entries(c.kinds).map(([kind, k]) => `${k.n} ${kind}${c.name.includes('docker') ? ' (Docker)' : ''}`));
+  const broken = all.filter((c) => c.error || c.foreignAnswers > 0).map((c) => c.name);
+  const deploy = ours.find((c) => c.name === 'compartment-deploy');
+  const overhead = dataOf(r.overhead);
+  const cp = dataOf(r.controlPlane);
+  const density = dataOf(r.density);
+  const logs = dataOf(r.logs);
+  const switchP50 = deploy?.kinds.deploy?.toFirstNewMs.p50 ?? null;
+  const envStatus = cp?.environment;
+  const heap = density?.growth.afterCreate.heapUsedMb ?? null;
+  const rss = density?.growth.afterCreate.rssMb ?? null;
+  const lost = logs ? logs.count.missing + logs.count.duplicates : null;
+  return [
+    {
+      goal: 'No failed request across all Compartment replacements',
+      target: '0',
+      measured: rep ? `${num(failed)} over ${ops.join(', ')}${broken.length ? `; not valid (did not complete, or another server answered): ${broken.join(', ')}` : ''}` : '–',
+      met: rep && !broken.length ? failed === 0 : null,
+    },
+    {
+      goal: 'Deploy overhead (deploy wall time − app’s own time to ready), p50',
+      target: '≤ 100 ms',
+      measured: overhead ? ms(overhead.compartment.overheadMs.p50) : '–',
+      met: overhead ? (overhead.compartment.overheadMs.p50 ?? Infinity) <= 100 : null,
+    },
+    {
+      goal: 'Switch latency (route write → first request served by the new upstream), p50',
+      target: '≤ 25 ms',
+      measured: switchP50 === null ? '–' : ms(switchP50),
+      met: switchP50 === null ? null : switchP50 <= 25,
+    },
+    {
+      goal: '`status` over NATS with 1,000 records (whole environment, concurrency ' + (cp?.concurrency ?? '–') + ')',
+      target: '≥ 5,000 req/s, p99 ≤ 10 ms',
+      measured: envStatus ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})` : '–',
+      met: envStatus ? envStatus.rps >= 5_000 && (envStatus.latencyMs.p99 ?? Infinity) <= 10 : null,
+    },
+    {
+      goal: `${num(density?.actors ?? 10_000)} deployment actors on one node (memory growth)`,
+      target: '≤ 100 MB',
+      measured: density ? `heap +${heap} MB, RSS +${rss} MB` : '–',
+      met: density ? (rss ?? Infinity) <= 100 && (heap ?? Infinity) <= 100 : null,
+    },
+    {
+      goal: 'Log ingest from stdout into the log stream, none lost',
+      target: '≥ 20,000 lines/s, 0 lost',
+      measured: logs ? `${num(logs.linesPerSecond)} lines/s, ${num(logs.count.missing)} missing, ${num(logs.count.duplicates)} duplicated` : '–',
+      met: logs ? (logs.linesPerSecond ?? 0) >= 20_000 && lost === 0 : null,
+    },
+  ];
+}

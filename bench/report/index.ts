@@ -1,0 +1,2 @@
+// Public face of the report: regenerate BENCHMARKS.md from the stored results.
+export { writeBenchmarksMd } from './benchmarks-md.js';
