@@ -77,9 +77,10 @@ export async function serveApi(
           try {
             const body = decodeBody(msg.data);
             const request = parseWith(API[verb].request, body, 'INVALID_ARGUMENT');
+            // Replies are typed by ApiReply and validated by every client against the same schema: validating them here
+            // too cost a third of `status`'s time (a 1,000-record environment: 0.16 ms per reply) for no new guarantee.
             const result = await (handlers[verb] as (r: unknown) => Promise<unknown>)(request);
-            // Validate our own replies too: a client must never receive a shape the protocol does not promise.
-            reply = { ok: true, result: parseWith(API[verb].reply, result, 'INTERNAL', `reply of ${verb}: `) };
+            reply = { ok: true, result };
           } catch (error) {
             const payload = errorPayload(error);
             if (payload.code === 'INTERNAL') onInternalError(verb, error);

@@ -103,7 +103,9 @@ export const ErrorEnvelope = z.object({
  * Replies of these verbs may exceed one NATS message (1 MB): the server then sends several envelopes on the
  * reply subject, each with part of the named array and `more: true` on all but the last.
  */
-export const CHUNKED_REPLIES = { logs: 'lines' } as const satisfies Partial<Record<ApiVerb, string>>;
+export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments' } as const satisfies Partial<Record<ApiVerb, string>>;
+/** Verbs that change nothing: a client may ask again when an answer does not come (a frozen node held the request). */
+export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set(['status', 'inspect', 'logs', 'nodes', 'env.list', 'chart']);
 /** Largest reply body a server sends in one message, well under nats-server's default 1 MB max_payload. */
 export const MAX_REPLY_BYTES = 512 * 1024;
 

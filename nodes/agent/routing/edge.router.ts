@@ -78,7 +78,7 @@ export class EdgeRouter implements Router {
     const key = keys.route(spec.environmentName, spec.serviceName);
     const switched = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
     for (;;) {
-      const states = await edgeStates(this.deps.conn);
+      const states = await edgeStates(this.deps.conn, this.deps.expectedEdges());
       const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
       const inFlight = states.reduce((n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0), 0);
       // An edge that has not applied the switch (its route watch lagging) still sends new requests to the previous one.
@@ -96,7 +96,7 @@ export class EdgeRouter implements Router {
     const key = keys.route(spec.environmentName, spec.serviceName);
     const deadline = Date.now() + EDGE_CONFIRM_MS;
     while (Date.now() < deadline) {
-      const states = await edgeStates(this.deps.conn);
+      const states = await edgeStates(this.deps.conn, this.deps.expectedEdges());
       const enough = states.length > 0 && states.length >= this.deps.expectedEdges();
       if (enough && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)) {
         await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);

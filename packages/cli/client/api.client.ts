@@ -1,8 +1,9 @@
 // Connects to NATS and calls the request/reply API, turning envelopes and transport failures into CompartmentErrors.
-import type { NatsConnection } from '@nats-io/transport-node';
+import { NoRespondersError, type NatsConnection } from '@nats-io/transport-node';
 import {
   API,
   CHUNKED_REPLIES,
+  READ_ONLY_VERBS,
   CompartmentError,
   isErrorCode,
   parseWith,
@@ -46,7 +47,22 @@ export async function connectApi(url: string, timeoutMs = 3000): Promise<ApiClie
   };
 }
 
+/** Per attempt: a request a frozen node took (it keeps its queue-group subscription) is asked again elsewhere. */
+const READ_ATTEMPTS = 3;
+const READ_ATTEMPT_MS = 5_000;
+
 async function callApi<V extends ApiVerb>(nc: NatsConnection, url: string, verb: V, body: ApiRequestParsed<V>, timeoutMs = 30_000): Promise<ApiReply<V>> {
+  if (!READ_ONLY_VERBS.has(verb)) return callOnce(nc, url, verb, body, timeoutMs);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await callOnce(nc, url, verb, body, Math.min(timeoutMs, READ_ATTEMPT_MS));
+    } catch (error) {
+      if (!(error instanceof CompartmentError && error.code === 'TIMEOUT') || attempt >= READ_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function callOnce<V extends ApiVerb>(nc: NatsConnection, url: string, verb: V, body: ApiRequestParsed<V>, timeoutMs: number): Promise<ApiReply<V>> {
   const field = (CHUNKED_REPLIES as Partial<Record<ApiVerb, string>>)[verb];
   let raw: unknown;
   try {
@@ -75,7 +91,8 @@ async function collectChunks(nc: NatsConnection, verb: ApiVerb, body: unknown, f
 
 function transportError(error: unknown, url: string, verb: ApiVerb, timeoutMs: number): CompartmentError {
   const e = error as { name?: string; message?: string; isNoResponders?: () => boolean };
-  if (e?.isNoResponders?.()) {
+  // A single request reports it through RequestError.isNoResponders(); a chunked one (requestMany) as NoRespondersError.
+  if (e?.isNoResponders?.() || error instanceof NoRespondersError) {
     return new CompartmentError('CLUSTER_UNAVAILABLE', `no Compartment node answers on ${url}; ${UP_HINT}`);
   }
   if (e?.name === 'TimeoutError' || /timeout/i.test(e?.name ?? '')) {
