@@ -75,6 +75,14 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
     await waitFor('cluster processes stopped', () => members.every((m) => ['node', 'edge'].every((k) => !alive(m.pid(k as 'node') ?? -1))), 60_000).catch(() => {
       for (const m of members) for (const k of ['node', 'edge'] as const) m.kill(k);
     });
+    // An edge that died (or crashed at start) leaves its Caddy running on purpose: stop it by its pidfile.
+    for (const m of members) {
+      try {
+        process.kill(Number(readFileSync(join(dir.path, m.name, 'edge', 'caddy', 'caddy.pid'), 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // no pidfile or already gone
+      }
+    }
     await nats.dispose();
     dir.remove();
   };
