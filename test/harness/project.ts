@@ -94,6 +94,14 @@ export class Project {
   /** Stops the cluster (if up) and removes the project. */
   async remove(): Promise<void> {
     await this.cli(['down'], { timeoutMs: 90_000 }).catch(() => undefined);
+    // `down` stops Caddy through its edge; should the edge have been dead just then, Caddy (detached) would stay.
+    for (const edge of ['edge', 'edge-2', 'edge-3']) {
+      try {
+        process.kill(Number(readFileSync(join(this.dir, '.compartment', edge, 'caddy', 'caddy.pid'), 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // no pidfile, or already stopped
+      }
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
