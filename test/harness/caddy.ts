@@ -12,6 +12,8 @@ import {
 } from '../../packages/edge/index.js';
 import { freePort, freePortRange } from './ports.js';
 import { tempDir } from './tmp.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface TestEdge {
   table: RouteTable;
@@ -96,4 +98,15 @@ export async function startTestEdge(options: TestEdgeOptions = {}): Promise<Test
       dirsToRemove.delete(dir.remove);
     },
   };
+}
+
+/** Kills the Caddy whose pidfile is `<edgeDir>/caddy/caddy.pid`, only if that pid still runs Caddy with a config in `edgeDir`. */
+export function killCaddyIn(edgeDir: string): void {
+  try {
+    const pid = Number(readFileSync(join(edgeDir, 'caddy', 'caddy.pid'), 'utf8').trim());
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (cmdline.some((a) => a.endsWith('caddy')) && cmdline.some((a) => a.startsWith(edgeDir))) killQuietly(pid);
+  } catch {
+    // no pidfile, or the process is gone
+  }
 }

@@ -7,6 +7,7 @@ import { freeDualPort, freePort, freePortRange } from './ports.js';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
 import { alive } from './project.js';
+import { killCaddyIn } from './caddy.js';
 
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
 
@@ -76,13 +77,7 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
       for (const m of members) for (const k of ['node', 'edge'] as const) m.kill(k);
     });
     // An edge that died (or crashed at start) leaves its Caddy running on purpose: stop it by its pidfile.
-    for (const m of members) {
-      try {
-        process.kill(Number(readFileSync(join(dir.path, m.name, 'edge', 'caddy', 'caddy.pid'), 'utf8').trim()), 'SIGKILL');
-      } catch {
-        // no pidfile or already gone
-      }
-    }
+    for (const m of members) killCaddyIn(join(dir.path, m.name, 'edge'));
     await nats.dispose();
     dir.remove();
   };

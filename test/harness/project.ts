@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
+import { killCaddyIn } from './caddy.js';
 
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
 
@@ -95,13 +96,7 @@ export class Project {
   async remove(): Promise<void> {
     await this.cli(['down'], { timeoutMs: 90_000 }).catch(() => undefined);
     // `down` stops Caddy through its edge; should the edge have been dead just then, Caddy (detached) would stay.
-    for (const edge of ['edge', 'edge-2', 'edge-3']) {
-      try {
-        process.kill(Number(readFileSync(join(this.dir, '.compartment', edge, 'caddy', 'caddy.pid'), 'utf8').trim()), 'SIGKILL');
-      } catch {
-        // no pidfile, or already stopped
-      }
-    }
+    for (const edge of ['edge', 'edge-2', 'edge-3']) killCaddyIn(join(this.dir, '.compartment', edge));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
