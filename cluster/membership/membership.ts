@@ -79,6 +79,11 @@ export class Membership {
     return [...this.nodes.values()].map((s) => ({ ...s, live: now - s.seenAt.getTime() < LOST_AFTER_MS }));
   }
 
+  /** Every edge with a heartbeat on record, and whether it is live at `now`. */
+  edgeViews(now: number): Array<Seen<EdgeBeat> & { live: boolean }> {
+    return [...this.edges.values()].map((s) => ({ ...s, live: now - s.seenAt.getTime() < LOST_AFTER_MS }));
+  }
+
   liveEdges(now: number): EdgeBeat[] {
     return [...this.edges.values()].filter((s) => now - s.seenAt.getTime() < LOST_AFTER_MS).map((s) => s.beat);
   }

@@ -4,7 +4,7 @@ import { Name, DeploymentId, VariableName } from './names.js';
 import { ServiceConfig, Variables } from './config.schema.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
-import { NodeBeat } from './member.schema.js';
+import { EdgeBeat, NodeBeat } from './member.schema.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import type { ApiVerb } from './subjects.js';
 
@@ -73,7 +73,10 @@ export const NodeInfo = NodeBeat.extend({
   state: z.enum(['alive', 'lost']),
   seenAt: z.iso.datetime(),
 });
-export const NodesReply = z.object({ nodes: z.array(NodeInfo) });
+/** An edge as `nodes` reports it: where its route ports listen, and whether its heartbeat is current. */
+export const EdgeInfo = EdgeBeat.extend({ state: z.enum(['alive', 'lost']), seenAt: z.iso.datetime() });
+export const NodesReply = z.object({ nodes: z.array(NodeInfo), edges: z.array(EdgeInfo).default([]) });
+export type EdgeInfo = z.output<typeof EdgeInfo>;
 export type NodeInfo = z.output<typeof NodeInfo>;
 
 /** Request and reply schema of every verb. */

@@ -1,4 +1,4 @@
-// Stand-in for `compartment edge|node` in the up/down tests: records argv and stops; as `node` it answers `status`.
+// Stand-in for `compartment edge|node` in the up/down tests: records argv and stops; as `node` it answers `status` and `nodes`.
 
 // The real edge and node agent are not built yet. Run as: node fake-server.js <edge|node> --nats URL ...
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,14 @@ if (name === 'node') {
     callback: (_e, m) => {
       m.respond(JSON.stringify({ ok: true, result: { deployments: [] } }));
     },
+  });
+  // `up --detach` is ready once a node and an edge are alive: this stand-in says so for both.
+  const now = new Date().toISOString();
+  const node = { id: 'stand-in', address: '127.0.0.1', pid: process.pid, runtimes: ['process'], capacity: { buildSlots: 2 }, load: { deployments: 0, builds: 0 }, edge: true, startedAt: now, leader: true, state: 'alive', seenAt: now };
+  const edge = { id: 'stand-in-edge', listenHost: '127.0.0.1', routePorts: [8100, 8199], startedAt: now, state: 'alive', seenAt: now };
+  nc.subscribe('compartment.api.nodes', {
+    queue: 'compartment-api',
+    callback: (_e, m) => void m.respond(JSON.stringify({ ok: true, result: { nodes: [node], edges: [edge] } })),
   });
 }
 setInterval(() => undefined, 60_000);

@@ -19,6 +19,15 @@ test('up --nodes 3 starts a three-node cluster: every node alive, one leader, re
   assert.equal(nodes.map((n) => n.id), ['node-1', 'node-2', 'node-3']);
   assert.is(nodes.filter((n) => n.leader).length, 1);
   assert.ok(nodes.every((n) => n.edge));
+  const reply = await project.cli(['nodes', '--json']);
+  assert.ok(reply.code === 0);
+});
+
+test('up --detach returned only once every edge was live: each answers at once', async () => {
+  for (const host of ['127.0.0.1', '127.0.0.2', '127.0.0.3']) {
+    const r = await fetch(`http://${host}:${project.context().ports.routes[0]}/`).catch(() => null);
+    assert.ok(r, `the edge on ${host} answers (an unknown route gives 503)`);
+  }
 });
 
 test('a deploy answers through the edge of every node (127.0.0.1, .2, .3)', async () => {

@@ -3,7 +3,7 @@ import type { ApiReply, NodeInfo } from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
 
 export async function nodes(ctx: AgentContext): Promise<ApiReply<'nodes'>> {
-  const now = Date.now();
+  const now = ctx.cluster.now();
   const running = (id: string) => ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || r.status === 'queued' || r.status === 'running')).length;
   const out = new Map<string, NodeInfo>();
   for (const m of await ctx.cluster.membership.members()) {
@@ -18,5 +18,9 @@ export async function nodes(ctx: AgentContext): Promise<ApiReply<'nodes'>> {
       load: { ...v.beat.load, deployments: running(v.beat.id) },
     });
   }
-  return { nodes: [...out.values()].sort((a, b) => a.id.localeCompare(b.id)) };
+  const edges = ctx.cluster.membership
+    .edgeViews(ctx.cluster.now())
+    .map((e) => ({ ...e.beat, state: e.live ? ('alive' as const) : ('lost' as const), seenAt: e.seenAt.toISOString() }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  return { nodes: [...out.values()].sort((a, b) => a.id.localeCompare(b.id)), edges };
 }

@@ -1,4 +1,4 @@
-// `compartment nodes`: the cluster's node agents, live or lost, the leader, and what each runs.
+// `compartment nodes`: the cluster's node agents (live or lost, the leader, what each runs) and its edges.
 import type { CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { formatTable } from '../output/text-table.js';
@@ -20,5 +20,10 @@ export async function nodesCommand(flags: CommonFlags): Promise<number> {
     n.seenAt.replace('T', ' ').slice(0, 19),
   ]);
   out.line(rows.length === 0 ? 'no nodes' : formatTable(['NODE', 'STATE', 'ADDRESS', 'RUNTIMES', 'DEPLOYMENTS', 'BUILDS', 'EDGE', 'SEEN'], rows));
+  if (reply.edges.length > 0) {
+    const edges = reply.edges.map((e) => [e.id, e.state, `${e.listenHost}:${e.routePorts[0]}-${e.routePorts[1]}`, e.seenAt.replace('T', ' ').slice(0, 19)]);
+    out.line('');
+    out.line(formatTable(['EDGE', 'STATE', 'ROUTE PORTS', 'SEEN'], edges));
+  }
   return 0;
 }

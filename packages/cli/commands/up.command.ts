@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompartmentError } from '../../protocol/index.js';
 import { dataDirOf, readContext } from '../supervisor/cluster-files.js';
-import { apiAnswers, isSupervisor } from '../supervisor/cluster-probe.js';
+import { apiAnswers, clusterReady, isSupervisor } from '../supervisor/cluster-probe.js';
 import { natsAnswers } from '../supervisor/process-check.js';
 import { runSupervisor } from '../supervisor/supervisor.js';
 
@@ -91,7 +91,8 @@ async function detach(projectDir: string, dataDir: string, nodes: number | undef
       throw new CompartmentError('CLUSTER_UNAVAILABLE', `the supervisor exited (code ${exited}) before the cluster was ready; ${logFile} ends with:\n${tail}`);
     }
     const context = readContext(projectDir);
-    if (context && context.pid === child.pid && (await apiAnswers(context.natsUrl))) {
+    // Ready means routes answer: every node agent and every edge is live, not only the first API reply.
+    if (context && context.pid === child.pid && (await clusterReady(context.natsUrl, context.natsUrl.split(',').length))) {
       say(context.natsUrl);
       process.stderr.write(`local cluster up (supervisor pid ${child.pid}, logs in ${join(dataDir, 'logs')}); \`compartment down\` stops it\n`);
       if (context.dashboardUrl) process.stderr.write(`dashboard: ${context.dashboardUrl}\n`);

@@ -8,6 +8,25 @@ export function isSupervisor(pid: number | null | undefined): pid is number {
   return isOurs(pid, (argv) => argv.includes('up'));
 }
 
+/** Every node agent and every edge of a cluster of `members` nodes is live (so routes answer through each edge). */
+export async function clusterReady(natsUrl: string, members: number): Promise<boolean> {
+  let client;
+  try {
+    client = await connectApi(natsUrl, 1000);
+  } catch {
+    return false;
+  }
+  try {
+    const { nodes, edges } = await client.request('nodes', validateRequest('nodes', {}), 2000);
+    const alive = (xs: Array<{ state: string }>) => xs.filter((x) => x.state === 'alive').length;
+    return alive(nodes) >= members && alive(edges) >= members;
+  } catch {
+    return false;
+  } finally {
+    await client.close();
+  }
+}
+
 /** Any reply envelope to `status`, even an error one, means a node agent serves the API. */
 export async function apiAnswers(natsUrl: string): Promise<boolean> {
   let client;
