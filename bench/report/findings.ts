@@ -45,7 +45,7 @@ export function findings(r: Results): string[] {
     const v = cp.replyValidationMs;
     out.push(
       `\`status\` slows with the size of its reply, not with the records held: ${cp.environment.replyRecords} records (${num(cp.environment.replyBytes)} bytes) → ${num(cp.environment.rps)} req/s; ${cp.service.replyRecords} (${num(cp.service.replyBytes)} bytes) → ${num(cp.service.rps)} req/s, both picked from the same ${num(cp.records)} records.` +
-        (v ? ` Validating one environment reply against the protocol schema, which the node agent does before every answer, takes ${ms(v.environment)} on its own (one service: ${ms(v.service)}).` : ''),
+        (v ? ` Validating one environment reply against the protocol schema, which every client does with each answer (the node agent no longer does it before answering), takes ${ms(v.environment)} on its own (one service: ${ms(v.service)}).` : ''),
     );
   }
   const den = dataOf(r.density);
