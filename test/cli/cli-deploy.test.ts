@@ -13,7 +13,7 @@ import { tempDir } from '../harness/tmp.js';
 import { sleep } from '../harness/wait.js';
 import { startResponder, type Responder } from './api-responder.js';
 import { cli } from './cli-runner.js';
-import { advance, makeRecord } from './record-factory.js';
+import { advance, makeRecord } from '../harness/records.js';
 
 let server: NatsServer;
 let nc: NatsConnection;

@@ -10,7 +10,7 @@ import { describeChange } from '../../packages/cli/progress/progress-report.js';
 import { formatTable } from '../../packages/cli/output/text-table.js';
 import { listSourceFiles, packSource, resolveNatsUrl, serverArgs, unwrapEnvelope } from '../../packages/cli/index.js';
 import { tempDir } from '../harness/tmp.js';
-import { advance, makeRecord } from './record-factory.js';
+import { advance, makeRecord } from '../harness/records.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {

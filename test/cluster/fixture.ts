@@ -2,6 +2,7 @@
 import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
 import { connectCluster, ensureCluster, type ClusterConnection, type EnsureClusterOptions } from '../../cluster/index.js';
 import type { DeploymentRecord, RouteRecord } from '../../packages/protocol/index.js';
+import { makeRecord } from '../harness/records.js';
 
 export interface Fixture {
   server: NatsServer;
@@ -43,35 +44,9 @@ export function newId(): string {
   return `d${Date.now().toString(36)}${(counter++).toString(36).padStart(4, '0')}`;
 }
 
+/** A valid record with this file's defaults (no node, an empty timeline, ids from newId). */
 export function record(overrides: Partial<DeploymentRecord> = {}): DeploymentRecord {
-  const now = new Date().toISOString();
-  return {
-    id: newId(),
-    serviceName: 'web',
-    status: 'queued',
-    health: 'pending',
-    promotionStage: 'building',
-    isActive: false,
-    routeUrl: null,
-    failureMessage: null,
-    createdAt: now,
-    completedAt: null,
-    environmentName: 'production',
-    nodeId: null,
-    trigger: 'deploy',
-    serviceType: 'web',
-    runtime: 'process',
-    sourceDigest: `sha256-${'0'.repeat(64)}`,
-    fingerprint: 'f1',
-    previousId: null,
-    replacedBy: null,
-    activatedAt: null,
-    stages: [],
-    readiness: { attempts: 0, recent: [] },
-    state: { status: 'queued', stage: 'building', health: 'pending' },
-    updatedAt: now,
-    ...overrides,
-  };
+  return makeRecord({ id: newId(), nodeId: null, fingerprint: 'f1', stages: [], ...overrides });
 }
 
 export function route(overrides: Partial<RouteRecord> = {}): RouteRecord {
