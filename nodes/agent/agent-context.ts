@@ -1,5 +1,5 @@
 // Everything an API handler may use: this node's identity, the stores, the actor host and the deployment index.
-import type { DeploymentRecord, Runtime, Trigger } from '../../packages/protocol/index.js';
+import type { DeploymentRecord, Trigger } from '../../packages/protocol/index.js';
 import type { DeploymentEvent, DeploymentSpec } from '../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import type { DeploymentStore } from '../../cluster/deployments/index.js';
@@ -22,7 +22,6 @@ export interface AgentSettings {
   workloadHost: string;
   /** Releases kept per service and environment for rollback. */
   keepReleases: number;
-  runtimes: Runtime[];
   startedAt: string;
   version: string;
 }

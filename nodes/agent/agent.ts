@@ -35,7 +35,7 @@ import { createStored } from './host/stored-transition.js';
 import { isDormant } from './host/dormant.js';
 import { Housekeeper } from './housekeeping.js';
 
-export interface AgentOptions extends Omit<AgentSettings, 'runtimes' | 'startedAt'> {
+export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   dataDir: string;
   buildSlots: number;
   /** Deployment records kept per service and environment (history); older ones are removed. */
@@ -90,7 +90,7 @@ export class Agent {
         }),
       ],
     ]);
-    const settings: AgentSettings = { ...opts, runtimes: [...runtimes.keys()], startedAt: new Date().toISOString() };
+    const settings: AgentSettings = { ...opts, startedAt: new Date().toISOString() };
     const members = await Membership.open(conn);
     await members.watch();
     const cluster = new ClusterView(opts.nodeId, members);

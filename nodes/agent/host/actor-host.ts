@@ -6,7 +6,7 @@ import { toRecord, regionPaths, type DeploymentMachine, type DeploymentSpec, typ
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
 import { isDormant } from './dormant.js';
 import { RecordWriter } from './record-writer.js';
-import { transitionStored } from './stored-transition.js';
+import { transitionStored, type Transitioned } from './stored-transition.js';
 import { TransitionJournal, eventData, transitionObserver, type TransitionReport } from './transition-journal.js';
 
 export type { TransitionReport } from './transition-journal.js';
@@ -99,9 +99,7 @@ export class ActorHost {
     }
     this.claimed.add(id);
     try {
-      const t = await transitionStored(this.machine, this.store, id, event, this.nodeId);
-      this.hooks.platformLog(t.record, this.platformLines(t.before, t.record));
-      this.report({ id, event: event.type, raised: [], data: eventData(event), before: t.before.state, after: t.record.state, at: event.at });
+      const t = await this.applyUnhosted(id, event, this.nodeId);
       if (!isDormant(t.record.state.stage)) this.start(id, this.restore(t.persisted), t.revision, t.record, 'woken');
       return t.record;
     } finally {
@@ -110,10 +108,10 @@ export class ActorHost {
   }
 
   /**
-   * Applies an event to a deployment no actor runs anywhere (its node was lost), logging and reporting it like any
-   * transition, and never hosting it: `owner` null leaves it to no one.
+   * Applies an event to a deployment no actor runs (its stored snapshot, compare-and-swap), logging and reporting it
+   * like any transition, without hosting it here: `owner` null leaves it to no one (its node was lost).
    */
-  async applyUnhosted(id: string, event: DeploymentEvent, owner: string | null): Promise<{ record: DeploymentRecord; persisted: unknown }> {
+  async applyUnhosted(id: string, event: DeploymentEvent, owner: string | null): Promise<Transitioned> {
     const t = await transitionStored(this.machine, this.store, id, event, owner);
     this.hooks.platformLog(t.record, this.platformLines(t.before, t.record));
     this.report({ id, event: event.type, raised: [], data: eventData(event), before: t.before.state, after: t.record.state, at: event.at });

@@ -1,5 +1,5 @@
 // Moves traffic by evidence: a compare-and-swap route write the edges confirm, and drains the edges report empty.
-import { CompartmentError, isRoutable, keys, type DeploymentRecord, type RouteRecord } from '../../../packages/protocol/index.js';
+import { CompartmentError, isRoutable, keys, type DeploymentRecord, type EdgeState, type RouteRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
@@ -22,6 +22,11 @@ export interface RouterDeps {
   /** How many edges are live: a switch is confirmed only when that many have applied it. */
   expectedEdges(): number;
   event(spec: DeploymentSpec, text: string): void;
+}
+
+/** Every live edge answered (at least one) and each serves `revision` or a later one of the route `key`. */
+function appliedEverywhere(states: EdgeState[], expected: number, key: string, revision: number): boolean {
+  return states.length > 0 && states.length >= expected && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision);
 }
 
 export class EdgeRouter implements Router {
@@ -82,10 +87,10 @@ export class EdgeRouter implements Router {
       const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
       const inFlight = states.reduce((n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0), 0);
       // An edge that has not applied the switch (its route watch lagging) still sends new requests to the previous one.
-      const applied = states.length >= this.deps.expectedEdges() && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= (switched?.revision ?? 0));
+      const applied = appliedEverywhere(states, this.deps.expectedEdges(), key, switched?.revision ?? 0);
       const waitedMs = Date.now() - started;
       // Absent from every edge after one refresh since the switch: no new request can pick it, none is left.
-      if (states.length > 0 && applied && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
+      if (applied && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
       if (waitedMs >= timeoutMs) return { drained: false, inFlight, waitedMs };
       await sleep(Math.max(refreshMs, 25));
     }
@@ -97,8 +102,7 @@ export class EdgeRouter implements Router {
     const deadline = Date.now() + EDGE_CONFIRM_MS;
     while (Date.now() < deadline) {
       const states = await edgeStates(this.deps.conn, this.deps.expectedEdges());
-      const enough = states.length > 0 && states.length >= this.deps.expectedEdges();
-      if (enough && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)) {
+      if (appliedEverywhere(states, this.deps.expectedEdges(), key, revision)) {
         await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
         return;
       }
