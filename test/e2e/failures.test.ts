@@ -35,9 +35,7 @@ async function portOf(id: string): Promise<number> {
 }
 
 test.before(async () => {
-  await project.up();
-  await project.ok(['deploy']);
-  url = (await project.json<DeploymentRecord[]>(['status']))[0]!.routeUrl!;
+  url = await project.upAndDeploy();
   load = startLoad(url, 20);
 });
 test.after(() => project.remove());

@@ -15,9 +15,7 @@ const project = new Project(webProject({ version: 'v1' }));
 let url = '';
 
 test.before(async () => {
-  await project.up();
-  await project.ok(['deploy']);
-  url = (await project.json<DeploymentRecord[]>(['status']))[0]!.routeUrl!;
+  url = await project.upAndDeploy();
 });
 test.after(() => project.remove());
 

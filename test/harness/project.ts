@@ -84,6 +84,14 @@ export class Project {
     return this.context();
   }
 
+  /** A running cluster with the project deployed: the route URL of its (first) active deployment. */
+  async upAndDeploy(): Promise<string> {
+    await this.up();
+    await this.ok(['deploy']);
+    const records = await this.json<Array<{ isActive: boolean; routeUrl: string | null }>>(['status']);
+    return records.find((r) => r.isActive)!.routeUrl!;
+  }
+
   /** Waits until the supervisor restarted `name` (a new pid that is alive). */
   async restarted(name: 'edge' | 'node', oldPid: number): Promise<number> {
     return waitFor(`${name} restarted`, () => {
