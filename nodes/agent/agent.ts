@@ -42,6 +42,10 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   keepRecords: number;
   /** This node also runs an edge (Caddy and the DNS responder). */
   edge?: boolean;
+  /** Where process releases live (default `<dataDir>/process`): its path must be traversable by the workload user. */
+  workloadDir?: string;
+  /** As root: whom process builds and workloads run as (default compartment-run). */
+  workloadUser?: string;
   /** The Docker engine's socket (default: DOCKER_HOST, else /var/run/docker.sock). */
   dockerSocket?: string;
   cluster?: EnsureClusterOptions;
@@ -74,7 +78,14 @@ export class Agent {
     const sink = outputSink(publisher, log.warn);
     const fetchSource = (d: string, p: string) => retryTransient(() => sources.getToFile(d, p)).then(() => undefined);
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource })],
+      ['process', new ProcessRuntime({
+        dataDir: opts.workloadDir ?? `${opts.dataDir}/process`,
+        host: opts.workloadHost,
+        nodeId: opts.nodeId,
+        sink,
+        fetchSource,
+        ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
+      })],
       [
         'docker',
         new DockerRuntime({
