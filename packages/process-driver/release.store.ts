@@ -68,8 +68,14 @@ async function untar(source: string | Readable, cwd: string, owner: ReleaseOwner
       return why === null && refused.length === 0;
     },
   };
-  if (typeof source === 'string') await extract({ ...options, file: source });
-  else await unpackStream(source, new Unpack(options));
+  try {
+    if (typeof source === 'string') await extract({ ...options, file: source });
+    else await unpackStream(source, new Unpack(options));
+  } catch (error) {
+    // tar's own refusals (e.g. writing through a link the archive made) read as the policy's do.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw refused.length === 0 && code?.startsWith('TAR_') && code !== 'TAR_BAD_ARCHIVE' ? refusedArchive([(error as Error).message]) : error;
+  }
   if (refused.length > 0) throw refusedArchive(refused);
 }
 
