@@ -84,6 +84,8 @@ export class Agent {
         nodeId: opts.nodeId,
         sink,
         fetchSource,
+        explicitDir: opts.workloadDir !== undefined,
+        warn: log.warn,
         ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
       })],
       [

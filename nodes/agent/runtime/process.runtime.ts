@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompartmentError } from '../../../packages/protocol/index.js';
-import { ProcessDriver, prepareReleaseRoot, resolveWorkloadUser, type LogTail, type WorkloadKey, type WorkloadUser } from '../../../packages/process-driver/index.js';
+import { ProcessDriver, chooseReleaseDir, prepareReleaseRoot, resolveWorkloadUser, type LogTail, type WorkloadKey, type WorkloadUser } from '../../../packages/process-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ExitReport, KnownWorkload, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
 
@@ -16,6 +16,9 @@ export interface ProcessRuntimeOptions {
   fetchSource(digest: string, path: string): Promise<void>;
   /** As root: whom builds and workloads run as (default compartment-run); ignored otherwise. */
   workloadUser?: string;
+  /** `dataDir` was asked for explicitly (--workload-dir): it is used even when the workload user cannot reach it. */
+  explicitDir?: boolean;
+  warn?(message: string): void;
 }
 
 const keyOf = (spec: DeploymentSpec): WorkloadKey => ({ env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id });
@@ -35,8 +38,10 @@ export class ProcessRuntime implements WorkloadRuntime {
     } catch (error) {
       missing = (error as Error).message;
     }
-    this.driver = new ProcessDriver({ dataDir: opts.dataDir, host: opts.host, runAs: this.runAs });
-    this.refusal = missing !== null ? Promise.resolve(missing) : prepareReleaseRoot(opts.dataDir, this.runAs).catch((e: Error) => e.message);
+    const { dir, moved } = chooseReleaseDir(opts.dataDir, this.runAs, opts.nodeId, opts.explicitDir ?? false);
+    if (moved !== null) opts.warn?.(`${moved}: process releases go to ${dir} instead`);
+    this.driver = new ProcessDriver({ dataDir: dir, host: opts.host, runAs: this.runAs });
+    this.refusal = missing !== null ? Promise.resolve(missing) : prepareReleaseRoot(dir, this.runAs).catch((e: Error) => e.message);
   }
 
   /** Whom workloads run as: null means the agent's own user. */
