@@ -29,7 +29,7 @@ export class ProcessRuntime implements WorkloadRuntime {
   private readonly tails = new Map<string, Promise<LogTail>>();
   private readonly runAs: WorkloadUser | null = null;
   /** Why no workload can run here (no such workload user, releases out of its reach); checked once. */
-  private refusal: Promise<string | null>;
+  private readonly refusal: Promise<string | null>;
 
   constructor(private readonly opts: ProcessRuntimeOptions) {
     let missing: string | null = null;
@@ -42,11 +42,6 @@ export class ProcessRuntime implements WorkloadRuntime {
     if (moved !== null) opts.warn?.(`${moved}: process releases go to ${dir} instead`);
     this.driver = new ProcessDriver({ dataDir: dir, host: opts.host, runAs: this.runAs });
     this.refusal = missing !== null ? Promise.resolve(missing) : prepareReleaseRoot(dir, this.runAs).catch((e: Error) => e.message);
-  }
-
-  /** Whom workloads run as: null means the agent's own user. */
-  get workloadUser(): WorkloadUser | null {
-    return this.runAs;
   }
 
   async build(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
