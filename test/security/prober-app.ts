@@ -33,9 +33,13 @@ const server = http.createServer(async (req, res) => {
   const report = { files: {}, dirs: {}, tcp: {}, sockets: {}, nats: {} };
   for (const f of a.files || []) report.files[f] = outcome(() => fs.readFileSync(f));
   for (const d of a.dirs || []) report.dirs[d] = outcome(() => fs.readdirSync(d));
-  for (const p of a.tcp || []) report.tcp[p] = await talk({ host: '127.0.0.1', port: p }, ADMIN_GET);
-  for (const s of a.sockets || []) report.sockets[s] = await talk({ path: s }, ADMIN_GET);
-  for (const p of a.nats || []) report.nats[p] = await talk({ host: '127.0.0.1', port: p }, NATS_HELLO);
+  // All at once: a hundred route ports one after the other would outlast a proxied request under load.
+  const all = [
+    ...(a.tcp || []).map((p) => talk({ host: '127.0.0.1', port: p }, ADMIN_GET).then((r) => (report.tcp[p] = r))),
+    ...(a.sockets || []).map((s) => talk({ path: s }, ADMIN_GET).then((r) => (report.sockets[s] = r))),
+    ...(a.nats || []).map((p) => talk({ host: '127.0.0.1', port: p }, NATS_HELLO).then((r) => (report.nats[p] = r))),
+  ];
+  await Promise.all(all);
   res.end(JSON.stringify(report));
 });
 server.listen(Number(process.env.PORT));

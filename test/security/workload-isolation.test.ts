@@ -59,7 +59,9 @@ test('no file or directory of the data dir is readable from the workload, Caddy 
   // Positive controls: the attack itself works where access is allowed, so a refusal below means something.
   const own = join(appDir, 'server.js');
   const res = await fetch(`${routeUrl}/attack`, { method: 'POST', body: JSON.stringify({ ...target, files: [own, '/etc/hostname', ...target.files], tcp: caddyPorts }) });
-  const report = (await res.json()) as AttackReport;
+  const text = await res.text();
+  assert.is(res.status, 200, `the prober answered through its route: ${text}`);
+  const report = JSON.parse(text) as AttackReport;
   assert.is(report.files[own], 'ok');
   assert.is(report.files['/etc/hostname'], 'ok');
   const readable = Object.entries(report.files).filter(([f, r]) => r === 'ok' && f !== own && f !== '/etc/hostname');
