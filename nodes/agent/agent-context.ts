@@ -12,6 +12,7 @@ import type { BuildSlots } from './build-slots.js';
 import type { KeyLock } from '../../packages/key-lock/index.js';
 import type { ClusterView } from './cluster/cluster-view.js';
 import type { RuntimeAvailability } from './runtime/runtime-availability.js';
+import type { RequestMemo } from './api/request-memo.js';
 
 export interface AgentSettings {
   nodeId: string;
@@ -38,6 +39,8 @@ export interface AgentContext {
   slots: BuildSlots;
   /** Deploys and rollbacks of one environment are planned one at a time. */
   planning: KeyLock;
+  /** What keyed deploys and rollbacks answered: a retry gets the first answer. */
+  requests: RequestMemo;
   /** The freshest record: the live actor's if hosted here, else the indexed one. */
   recordOf(id: string): DeploymentRecord | null;
   /** Records of an environment (optionally one service), freshest versions. */

@@ -1,8 +1,8 @@
 // `compartment node`: runs a node agent that joins the cluster at --nats, hosts deployments and serves the API.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
+import { installCrashGuards } from '../shared/crash-guards.js';
 import { readFileSync } from 'node:fs';
-import { serveTransitionHistory } from '../../cluster/inspect/index.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
 import { EdgeCompanion } from './cluster/edge-companion.js';
@@ -44,6 +44,7 @@ const o = program.opts<{
   inspect?: string;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-node' });
+installCrashGuards(log);
 const nodeId = serverId(o.dataDir, 'node', o.name);
 const logger = {
   info: (message: string) => log.info(message),
@@ -97,8 +98,6 @@ const agent = await Agent.start(
   },
   logger,
 );
-// Core NATS keeps no history: `inspect --watch` and the dashboard ask here for the transitions they missed.
-const history = serveTransitionHistory(conn, nodeId, (id) => agent.ctx.host.transitionsOf(id));
 let companion: EdgeCompanion | null = null;
 if (o.edge) {
   companion = new EdgeCompanion({
@@ -123,7 +122,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'node agent stopping');
-    history.unsubscribe();
     inspector?.stop();
     void agent
       .stop(o.keepWorkloads)

@@ -12,6 +12,7 @@ import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
 import { BuildSlots } from './build-slots.js';
 import { KeyLock } from '../../packages/key-lock/index.js';
+import { RequestMemo } from './api/request-memo.js';
 import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
@@ -147,6 +148,7 @@ export class Agent {
       index,
       slots,
       planning: new KeyLock(),
+      requests: new RequestMemo(),
       recordOf: (id) => host.recordOf(id) ?? index.get(id)?.record ?? null,
       records: (filter) => index.list(filter).map((r) => host.recordOf(r.id) ?? r),
       deliver: (id: string, event: DeploymentEvent): Promise<DeploymentRecord> => deliverAnywhere(ctx, id, event),

@@ -1,6 +1,7 @@
 // `compartment dashboard`: serves the web dashboard of the cluster at --nats (else the one `compartment up` runs here).
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
+import { installCrashGuards } from '../shared/crash-guards.js';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectCluster } from '../../cluster/connection/index.js';
@@ -26,6 +27,7 @@ const program = new Command('compartment dashboard')
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string }>();
 const log = pino({ name: 'compartment-dashboard' });
+installCrashGuards(log);
 const warn = (message: string, error?: unknown) => (error ? log.warn({ err: error }, message) : log.warn(message));
 
 /** The CLI's rule (packages/cli/client/nats-url.ts), which a server may not import. */

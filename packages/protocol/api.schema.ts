@@ -5,13 +5,16 @@ import { ServiceConfig, Variables } from './config.schema.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
-import { ERROR_CODES, type ErrorCode } from './errors.js';
 import type { ApiVerb } from './subjects.js';
 
 const Env = Name.default('production');
 
+/** Chosen by the caller once per command: a retried request with the same key returns the first one's result. */
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not an idempotency key (8-64 of A-Z a-z 0-9 _ -)');
+
 export const DeployRequest = z.strictObject({
   environment: Env,
+  idempotencyKey: IdempotencyKey.optional(),
   services: z
     .array(z.strictObject({ name: Name, config: ServiceConfig, sourceDigest: z.string().regex(/^sha256-[0-9a-f]{64}$/) }))
     .min(1),
@@ -35,7 +38,7 @@ export const StatusReply = z.object({ deployments: z.array(DeploymentRecord) });
 export const InspectRequest = z.strictObject({ id: DeploymentId });
 export const InspectReply = z.object({ deployment: DeploymentRecord });
 
-export const RollbackRequest = z.strictObject({ environment: Env, service: Name });
+export const RollbackRequest = z.strictObject({ environment: Env, service: Name, idempotencyKey: IdempotencyKey.optional() });
 export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId.nullable() });
 
 export const EnvSetRequest = z.strictObject({
@@ -97,21 +100,10 @@ export type ApiRequest<V extends ApiVerb> = z.input<(typeof API)[V]['request']>;
 export type ApiRequestParsed<V extends ApiVerb> = z.output<(typeof API)[V]['request']>;
 export type ApiReply<V extends ApiVerb> = z.output<(typeof API)[V]['reply']>;
 
-const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
-export const ErrorEnvelope = z.object({
-  ok: z.literal(false),
-  error: z.object({ code: ErrorCodeSchema, message: z.string(), field: z.string().optional() }),
-});
-/**
- * Replies of these verbs may exceed one NATS message (1 MB): the server then sends several envelopes on the
- * reply subject, each with part of the named array and `more: true` on all but the last.
- */
-export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments' } as const satisfies Partial<Record<ApiVerb, string>>;
 /** Verbs that change nothing: a client may ask again when an answer does not come (a frozen node held the request). */
 export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set(['status', 'inspect', 'logs', 'nodes', 'env.list', 'chart']);
-/** Largest reply body a server sends in one message, well under nats-server's default 1 MB max_payload. */
-export const MAX_REPLY_BYTES = 512 * 1024;
-
-/** Every reply is `{ok: true, result, more?}` or `{ok: false, error: {code, message, field?}}`. */
-export const replyEnvelope = <R extends z.ZodType>(result: R) =>
-  z.union([z.object({ ok: z.literal(true), result }), ErrorEnvelope]);
+/**
+ * Replies of these verbs may exceed one NATS message: the server then sends several envelopes on the reply subject,
+ * each with part of the named array and `more: true` on all but the last.
+ */
+export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments', deploy: 'deployments', 'env.list': 'variables', nodes: 'nodes' } as const satisfies Partial<Record<ApiVerb, string>>;

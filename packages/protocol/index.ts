@@ -10,4 +10,6 @@ export * from './edge.schema.js';
 export * from './member.schema.js';
 export * from './transition.schema.js';
 export * from './api.schema.js';
+export * from './machine-event.schema.js';
+export * from './rpc.schema.js';
 export * from './subjects.js';

@@ -8,7 +8,7 @@ import { CompartmentError, exitCodeOf } from '../../packages/protocol/index.js';
 import { sinceToIso, tailOf, envOf } from '../../packages/cli/cli-options.js';
 import { describeChange } from '../../packages/cli/progress/progress-report.js';
 import { formatTable } from '../../packages/cli/output/text-table.js';
-import { listSourceFiles, packSource, resolveNatsUrl, serverArgs, unwrapEnvelope } from '../../packages/cli/index.js';
+import { listSourceFiles, packSource, resolveNatsUrl, serverArgs } from '../../packages/cli/index.js';
 import { tempDir } from '../harness/tmp.js';
 import { advance, makeRecord } from '../harness/records.js';
 
@@ -39,20 +39,7 @@ test('--tail and --env are checked before anything is sent', () => {
   assert.is(codeOf(() => envOf({ env: 'Staging' })), 'INVALID_ARGUMENT');
 });
 
-test('reply envelopes: results are validated, error codes map through the registry, unknown codes become INTERNAL', () => {
-  const ok = unwrapEnvelope('status', { ok: true, result: { deployments: [] } });
-  assert.equal(ok, { deployments: [] });
-  try {
-    unwrapEnvelope('inspect', { ok: false, error: { code: 'DEPLOYMENT_NOT_FOUND', message: 'no deployment abc123', field: 'id' } });
-    assert.unreachable();
-  } catch (error) {
-    assert.instance(error, CompartmentError);
-    assert.is((error as CompartmentError).code, 'DEPLOYMENT_NOT_FOUND');
-    assert.is((error as CompartmentError).field, 'id');
-  }
-  assert.is(codeOf(() => unwrapEnvelope('status', { ok: false, error: { code: 'NO_SUCH_CODE', message: 'x' } })), 'INTERNAL');
-  assert.is(codeOf(() => unwrapEnvelope('status', { ok: true, result: { deployments: [{ id: 1 }] } })), 'INTERNAL');
-  assert.is(codeOf(() => unwrapEnvelope('status', { deployments: [] })), 'INTERNAL');
+test('error codes carry their exit codes (envelopes are tested in cluster/rpc/tests/rpc-codec.test.ts)', () => {
   assert.is(exitCodeOf('CONFIG_INVALID'), 2);
 });
 

@@ -8,8 +8,12 @@ import { fingerprintOf, mergeVariables } from '../planning/variables.js';
 import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
 
-export async function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
-  if (!ctx.cluster.isLeader()) throw new CompartmentError('CONFLICT', 'this node is not the leader');
+export function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'> & { idempotencyKey: string }): Promise<ApiReply<'deploy'>> {
+  if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
+  return ctx.requests.run('deploy', req.idempotencyKey, Date.now(), () => createDeployments(ctx, req));
+}
+
+async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const env = req.environment;
   const clusterVars = await ctx.variables.resolve(env);
   const desired = req.services.map((s) => {
