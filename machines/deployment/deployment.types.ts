@@ -63,6 +63,8 @@ export type DeploymentEvent =
   | { type: 'slot.granted'; at: string }
   | ({ type: 'readiness.attempt' } & ReadinessAttempt)
   | { type: 'readiness.timed_out'; at: string; timeoutMs: number }
+  /** Sent by the readinessDeadline effect at (or after) the deadline; the machine checks `at` against its own deadline. */
+  | { type: 'readiness.deadline'; at: string }
   | { type: 'workload.exited'; at: string; code: number | null; signal: string | null; lastError: string | null }
   | { type: 'workload.restarted'; at: string; workload: WorkloadRef }
   | { type: 'workload.recovered'; at: string }
@@ -97,6 +99,11 @@ export interface ProbeInput {
   spec: DeploymentSpec;
   workload: WorkloadRef;
   /** Absolute deadline (ISO time): stable across restores, unlike a timer. */
+  deadline: string;
+}
+export interface DeadlineInput {
+  spec: DeploymentSpec;
+  /** Absolute deadline (ISO time) held in context: the effect sends `readiness.deadline` once it has passed. */
   deadline: string;
 }
 export interface DrainInput {
