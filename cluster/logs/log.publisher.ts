@@ -1,6 +1,6 @@
 // Publishes log batches to the JetStream log stream, acked and retried with a message id so a retry never duplicates.
 import { nuid } from '@nats-io/nats-core';
-import { CompartmentError, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
+import { CompartmentError, MAX_LOG_LINE, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 import { fitBatch } from './log-fit.js';
 import { LogBatcher, type BatcherOptions, type LineInput, type LogMeta } from './log-batcher.js';
@@ -17,7 +17,7 @@ export const DEFAULT_BATCHER_OPTIONS: BatcherOptions = {
   eventFlushMs: 0,
   maxBatchLines: 1000,
   maxBatchBytes: 256 * 1024,
-  maxLineChars: 32 * 1024,
+  maxLineChars: MAX_LOG_LINE,
   // One publish at a time per deployment keeps its lines in write order in the stream even across a retry
   // (a retry of batch k after batch k+1 was stored would swap them for followers); locally it costs no throughput.
   maxInFlight: 1,

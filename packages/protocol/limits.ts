@@ -4,8 +4,11 @@
 export const MAX_VARIABLE_VALUE_BYTES = 64 * 1024;
 /** failureMessage and a readiness attempt's detail: longer ones are cut and end with TRUNCATED_MARKER. */
 export const MAX_MESSAGE_CHARS = 4 * 1024;
-/** One log line (workload output, build output): longer lines are split into parts of at most this size. */
-export const MAX_LOG_LINE_BYTES = 64 * 1024;
+/**
+ * One log line (workload stdout/stderr, build output, Docker build output): a longer line is split into parts of at
+ * most this many bytes (file scanner) or characters (stream splitters), so no splitter buffers without bound.
+ */
+export const MAX_LOG_LINE = 32 * 1024;
 /** `logs --tail N`. */
 export const MAX_LOGS_TAIL = 10_000;
 /** Services in one deploy request. */
@@ -23,6 +26,22 @@ export const TRUNCATED_MARKER = '… [truncated]';
 export function truncateText(text: string, max = MAX_MESSAGE_CHARS): string {
   if (text.length <= max) return text;
   return text.slice(0, Math.max(0, max - TRUNCATED_MARKER.length)) + TRUNCATED_MARKER;
+}
+
+/**
+ * Cuts complete parts of `max` characters off the front of an unfinished line (never inside a surrogate pair);
+ * returns them and what is left (shorter than or equal to `max`).
+ */
+export function splitLongLine(text: string, max = MAX_LOG_LINE): { parts: string[]; rest: string } {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const code = rest.charCodeAt(max - 1);
+    const cut = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  return { parts, rest };
 }
 
 /** UTF-8 length without Buffer (protocol and machines compile without Node types). */
