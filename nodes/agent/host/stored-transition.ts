@@ -12,6 +12,8 @@ export interface Transitioned {
   revision: number;
 }
 
+const MAX_CONFLICTS = 50;
+
 /** The next state of a stored deployment under `event`, written with `owner`; retried when the entry moved meanwhile. */
 export async function transitionStored(
   machine: DeploymentMachine,
@@ -20,7 +22,9 @@ export async function transitionStored(
   event: DeploymentEvent,
   owner: string | null,
 ): Promise<Transitioned> {
-  for (;;) {
+  for (let conflicts = 0; ; conflicts++) {
+    // Bounded: each lost compare-and-swap means another writer moved on; endless contention is reported, not spun on.
+    if (conflicts >= MAX_CONFLICTS) throw new CompartmentError('CONFLICT', `deployment ${id} changed under ${conflicts} attempts to apply ${event.type}`);
     const stored = await store.get(id);
     if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
     const check = checkSnapshot(stored.value.snapshot);
