@@ -7,3 +7,4 @@ export * from './sources/index.js';
 export * from './logs/index.js';
 export * from './variables/index.js';
 export { watchKv, type KvWatcher } from './kv/index.js';
+export * from './retry/index.js';

@@ -90,6 +90,11 @@ export interface ProbeInput {
   /** Absolute deadline (ISO time): stable across restores, unlike a timer. */
   deadline: string;
 }
+export interface DeadlineInput {
+  spec: DeploymentSpec;
+  /** Absolute deadline (ISO time) held in context: the effect sends `readiness.deadline` once it has passed. */
+  deadline: string;
+}
 export interface DrainInput {
   spec: DeploymentSpec;
   previous: PreviousRef;

@@ -14,6 +14,7 @@ import { BuildSlots } from './build-slots.js';
 import { KeyLock } from '../../packages/key-lock/index.js';
 import { RequestMemo } from './api/request-memo.js';
 import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
+import { checkUnpackedSize, sourceLimitsFromEnv } from './runtime/source-limits.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
@@ -73,7 +74,11 @@ export class Agent {
     ]);
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
-    const fetchSource = (d: string, p: string) => retryTransient(() => sources.getToFile(d, p)).then(() => undefined);
+    const limits = sourceLimitsFromEnv();
+    const fetchSource = async (d: string, p: string) => {
+      await retryTransient(() => sources.getToFile(d, p, limits.maxSourceBytes));
+      await checkUnpackedSize(p, limits.maxUnpackedBytes);
+    };
     const runtimes = new Map<Runtime, WorkloadRuntime>([
       ['process', new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource })],
       [

@@ -1,7 +1,8 @@
 // Requests and replies of the NATS request/reply API; both sides validate with these.
 import { z } from 'zod';
 import { Name, DeploymentId, VariableName } from './names.js';
-import { ServiceConfig, Variables } from './config.schema.js';
+import { ServiceConfig, Variables, VariableText } from './config.schema.js';
+import { MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
@@ -17,7 +18,8 @@ export const DeployRequest = z.strictObject({
   idempotencyKey: IdempotencyKey.optional(),
   services: z
     .array(z.strictObject({ name: Name, config: ServiceConfig, sourceDigest: z.string().regex(/^sha256-[0-9a-f]{64}$/) }))
-    .min(1),
+    .min(1)
+    .max(MAX_SERVICES_PER_DEPLOY, `too many services in one deploy: at most ${MAX_SERVICES_PER_DEPLOY}`),
   /** Variables of this environment from compartment.yaml; cluster-stored ones are merged on the server. */
   environmentVariables: Variables.default({}),
   force: z.boolean().default(false),
@@ -44,7 +46,7 @@ export const RollbackReply = z.object({ deployment: DeploymentRecord, from: Depl
 export const EnvSetRequest = z.strictObject({
   environment: Env,
   name: VariableName,
-  value: z.string(),
+  value: VariableText,
   secret: z.boolean().default(false),
 });
 export const EnvUnsetRequest = z.strictObject({ environment: Env, name: VariableName });
@@ -62,7 +64,7 @@ export const LogsRequest = z.strictObject({
   deploymentId: DeploymentId.optional(),
   stream: LogStream.optional(),
   /** How many of the most recent lines. */
-  tail: z.number().int().min(0).max(1_000_000).default(100),
+  tail: z.number().int().min(0).max(MAX_LOGS_TAIL, `at most ${MAX_LOGS_TAIL} lines`).default(100),
   /** Only lines at or after this time. */
   since: z.iso.datetime().optional(),
 });

@@ -1,6 +1,7 @@
 // Public face of the protocol: schemas, types, names and error codes shared by every part of Compartment.
 export * from './names.js';
 export * from './errors.js';
+export * from './limits.js';
 export * from './parse.js';
 export * from './config.schema.js';
 export * from './deployment.schema.js';

@@ -19,6 +19,8 @@ export const MachineEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('slot.granted'), at: At }),
   ReadinessAttempt.extend({ type: z.literal('readiness.attempt'), detail: Text }).strict(),
   z.strictObject({ type: z.literal('readiness.timed_out'), at: At, timeoutMs: z.number().int().min(0) }),
+  /** Sent by the readinessDeadline effect at (or after) the deadline; the machine checks `at` against its own deadline. */
+  z.strictObject({ type: z.literal('readiness.deadline'), at: At }),
   z.strictObject({
     type: z.literal('workload.exited'),
     at: At,

@@ -13,6 +13,8 @@ export interface NatsServer {
   readonly monitorPort: number;
   readonly storeDir: string;
   readonly running: boolean;
+  /** The server process's pid while it runs (to freeze it with SIGSTOP), else null. */
+  readonly pid: number | null;
   /** The server's recent output, for failure messages. */
   output(): string;
   /** SIGTERM and wait for the process to exit (JetStream flushes its store). */
@@ -127,6 +129,9 @@ function createServer(name: string, ports: Ports, cluster: ClusterSpec | null): 
     port: ports.port,
     monitorPort: ports.monitorPort,
     storeDir,
+    get pid() {
+      return child?.pid ?? null;
+    },
     get running() {
       return child !== null;
     },

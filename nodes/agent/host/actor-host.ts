@@ -2,10 +2,12 @@
 import { createActor, transition, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { DeploymentRecord, Trigger } from '../../../packages/protocol/index.js';
 import { CompartmentError } from '../../../packages/protocol/index.js';
-import { toRecord, regionPaths, type DeploymentMachine, type DeploymentSpec, type DeploymentEvent } from '../../../machines/deployment/index.js';
+import { toRecord, regionPaths, errorText, type DeploymentMachine, type DeploymentSpec, type DeploymentEvent } from '../../../machines/deployment/index.js';
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
 import { isDormant } from './dormant.js';
 import { RecordWriter } from './record-writer.js';
+import { storeFailure } from './stored-failure.js';
+import { checkSnapshot, persistSnapshot } from './snapshot-check.js';
 import { transitionStored, type Transitioned } from './stored-transition.js';
 import { TransitionJournal, eventData, transitionObserver, type TransitionReport } from './transition-journal.js';
 
@@ -66,7 +68,7 @@ export class ActorHost {
     const record = toRecord(actor.getSnapshot());
     this.claimed.add(spec.id);
     try {
-      const revision = await this.store.create({ record, snapshot: actor.getPersistedSnapshot(), owner: this.nodeId });
+      const revision = await this.store.create({ record, snapshot: persistSnapshot(actor), owner: this.nodeId });
       this.hooks.platformLog(record, this.platformLines(null, record));
       this.start(spec.id, actor, revision, record, 'created');
     } finally {
@@ -81,6 +83,13 @@ export class ActorHost {
     for (const { revision, value } of stored) {
       if (value.owner !== this.nodeId || this.isHosted(value.record.id)) continue;
       if (isDormant(value.record.state.stage)) continue;
+      // Already failed by a check like the one below: nothing left to run.
+      if (value.snapshot === null && value.record.status === 'failed') continue;
+      const check = checkSnapshot(value.snapshot);
+      if (!check.ok) {
+        await this.failHosted(value.record.id, `cannot be restored: ${check.message}`);
+        continue;
+      }
       this.start(value.record.id, this.restore(value.snapshot), revision, value.record, 'restored');
       restored += 1;
     }
@@ -153,9 +162,12 @@ export class ActorHost {
       this.store,
       this.nodeId,
       revision,
-      { record: () => toRecord(actor.getSnapshot()), snapshot: () => actor.getPersistedSnapshot() },
-      (error) => this.release(id, `another writer changed deployment ${id}: ${error.message}`),
-      (error) => this.hooks.warn(`could not persist deployment ${id}`, error),
+      { record: () => toRecord(actor.getSnapshot()), snapshot: () => persistSnapshot(actor) },
+      {
+        lost: (error) => this.release(id, `another writer changed deployment ${id}: ${error.message}`),
+        failed: (error) => void this.failHosted(id, `the deployment's state could not be stored: ${errorText(error)}`),
+        retrying: (error, attempt) => this.hooks.warn(`could not persist deployment ${id} (attempt ${attempt}); retrying`, error),
+      },
     );
     const hosted: Hosted = { actor, writer, last };
     this.hosted.set(id, hosted);
@@ -179,6 +191,19 @@ export class ActorHost {
     if (this.hosted.get(id) !== hosted) return;
     this.hosted.delete(id);
     hosted.actor.stop();
+  }
+
+  /** Stops the actor and stores the deployment as failed with `message` (its workload is left to the node-loss rules). */
+  private async failHosted(id: string, message: string): Promise<void> {
+    const h = this.hosted.get(id);
+    this.hooks.warn(`deployment ${id}: ${message}`);
+    if (h) this.unhost(id, h);
+    try {
+      const record = await storeFailure(this.store, id, message, this.nodeId);
+      if (record) this.hooks.platformLog(record, this.platformLines(h?.last ?? null, record));
+    } catch (error) {
+      this.hooks.warn(`could not store deployment ${id} as failed`, error);
+    }
   }
 
   private release(id: string, why: string): void {
