@@ -56,7 +56,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   });
   const { port } = server.address() as AddressInfo;
   guard = new DashboardGuard(opts.token, opts.host, port);
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  // Listening on every address: the URL names loopback, an address browsers open and the Host check accepts.
+  const shown = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  const host = shown.includes(':') ? `[${shown}]` : shown;
   const url = `http://${host}:${port}`;
   return {
     url,
