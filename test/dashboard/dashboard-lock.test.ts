@@ -41,6 +41,9 @@ test('up prints the URL with a 32-byte token; the token is in a 0600 file and on
   assert.match(argv, /--token-file/);
   assert.not.ok(argv.includes(token), 'the token is not in the dashboard process command line');
   assert.not.ok(readFileSync(join(project.dir, '.compartment', 'context.json'), 'utf8').includes(token), 'nor in context.json');
+  const logs = join(project.dir, '.compartment', 'logs');
+  assert.match(readFileSync(join(logs, 'supervisor.log'), 'utf8'), /dashboard: http:\/\/127\.0\.0\.1:\d+ \(token in \S+dashboard\.token\)/);
+  for (const name of ['supervisor.log', 'dashboard.log']) assert.not.ok(readFileSync(join(logs, name), 'utf8').includes(token), `nor in ${name}`);
   await project.ok(['deploy'], { timeoutMs: 60_000 });
 });
 
