@@ -43,7 +43,8 @@ test('up starts the dashboard and prints its URL; the page loads with every asse
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(printed);
   await page.waitForSelector('[data-testid=live].on');
-  assert.match((await text('#main')) ?? '', /No deployments yet/);
+  // The stream opens first; the overview it asks for then fills the page (slowly on a busy machine).
+  await page.waitForFunction(() => /No deployments yet/.test((globalThis as unknown as InPage).document.querySelector('#main')?.textContent ?? ''), undefined, { timeout: 15_000 });
   assert.ok(requests.length >= 8, 'page, styles, scripts, Mermaid, API, events');
   assert.equal(requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:')), [], 'no request leaves the dashboard');
 });
