@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectCluster } from '../../cluster/connection/index.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
+import { newToken, tokenFromFile } from './dashboard-token.js';
 
 const DEFAULT_PORT = 7070;
 
@@ -22,10 +23,11 @@ const program = new Command('compartment dashboard')
   .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}, or any free one if that is taken; 0: any free port)`, parsePort)
   .option('--actions', 'show deploy and rollback buttons (read-only without it)', false)
   .option('--project <dir>', 'project directory the deploy button deploys (default: this directory)')
+  .option('--token-file <file>', 'read the access token from this file (mode 0600; written with a new token when empty); default: a new token, printed in the URL')
   .allowExcessArguments(false);
 
 program.parse(process.argv.slice(3), { from: 'user' });
-const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string }>();
+const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string; tokenFile?: string }>();
 const log = pino({ name: 'compartment-dashboard' });
 installCrashGuards(log);
 const warn = (message: string, error?: unknown) => (error ? log.warn({ err: error }, message) : log.warn(message));
@@ -46,7 +48,9 @@ function natsUrl(): string {
 const url = natsUrl();
 // Keep trying: under `up` the dashboard may start before NATS answers, and it must outlive NATS restarts.
 const conn = await connectCluster({ servers: url.split(','), name: 'compartment-dashboard', waitOnFirstConnect: true });
-const options = { conn, natsUrl: url, host: o.host, actions: o.actions, projectDir: resolve(o.project ?? process.cwd()), warn };
+// Per start, and never on a command line (`ps` shows those): from the file `up` wrote, else made here and printed once.
+const token = o.tokenFile ? tokenFromFile(resolve(o.tokenFile)) : newToken();
+const options = { conn, natsUrl: url, host: o.host, actions: o.actions, projectDir: resolve(o.project ?? process.cwd()), token, warn };
 let dashboard: Dashboard;
 try {
   dashboard = await startDashboard({ ...options, port: o.port ?? DEFAULT_PORT });
@@ -55,7 +59,9 @@ try {
   warn(`port ${DEFAULT_PORT} is taken; using any free port`);
   dashboard = await startDashboard({ ...options, port: 0 });
 }
-process.stdout.write(`dashboard: ${dashboard.url} (NATS ${url}${o.actions ? ', deploy and rollback enabled' : ', read-only'})\n`);
+// With a token file the one who wrote it prints the URL: this output goes to a log file.
+const shown = o.tokenFile ? `${dashboard.url} (token in ${resolve(o.tokenFile)})` : dashboard.openUrl;
+process.stdout.write(`dashboard: ${shown} (NATS ${url}${o.actions ? ', deploy and rollback enabled' : ', read-only'})\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -24,6 +24,8 @@ async function reportError(error: unknown, json: boolean): Promise<number> {
   const { CompartmentError, exitCodeOf } = await import('../protocol/index.js');
   const e = error instanceof CompartmentError ? error : new CompartmentError('INTERNAL', error instanceof Error ? (error.stack ?? error.message) : String(error));
   if (json) process.stdout.write(JSON.stringify({ error: e.toPayload() }) + '\n');
-  process.stderr.write(`error: ${e.message}\n`);
+  // Messages can carry a workload's words or a log's tail: line breaks stay, escape sequences do not.
+  const { terminalSafeLines } = await import('./output/terminal-safe.js');
+  process.stderr.write(`error: ${terminalSafeLines(e.message)}\n`);
   return exitCodeOf(e.code);
 }

@@ -137,6 +137,7 @@ test('foreground up reuses the kept ports and data, and stops everything on Ctrl
   assert.is(done.code, 0, done.stderr);
   for (const pid of [c.children.node, c.children.edge, c.children.nats]) assert.not.ok(alive(pid), `pid ${pid} is gone`);
   assert.match(done.stdout, /stopping node, edge, nats/);
+  assert.match(done.stdout, /up: dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/, 'a person at the terminal gets the URL with its token');
 });
 
 test('down after the supervisor was killed outright still stops the children it left behind', async () => {

@@ -8,6 +8,7 @@ import { dataDirOf, readContext } from '../supervisor/cluster-files.js';
 import { apiAnswers, clusterReady, isSupervisor } from '../supervisor/cluster-probe.js';
 import { natsAnswers } from '../supervisor/process-check.js';
 import { runSupervisor } from '../supervisor/supervisor.js';
+import { dashboardLink, readDashboardToken } from '../supervisor/dashboard-token.js';
 
 export interface UpFlags {
   detach?: boolean;
@@ -44,6 +45,7 @@ export async function upCommand(flags: UpFlags): Promise<number> {
         throw new CompartmentError('INVALID_ARGUMENT', `--nodes ${nodes}: the local cluster already runs with ${running} node(s)`, '--nodes');
       }
       say(`already up: NATS at ${context.natsUrl} (supervisor pid ${context.pid})`);
+      if (context.dashboardUrl) process.stderr.write(`dashboard: ${dashboardLink(context.dashboardUrl, readDashboardToken(context.dataDir))}\n`);
       return 0;
     }
     throw new CompartmentError('CLUSTER_UNAVAILABLE', `a supervisor (pid ${context.pid}) runs but NATS at ${context.natsUrl} does not answer; see ${join(context.dataDir, 'logs')} or run \`compartment down\``);
@@ -63,7 +65,8 @@ export async function upCommand(flags: UpFlags): Promise<number> {
     }
   })();
   try {
-    return await runSupervisor({ projectDir, dataDir, bin: serverBin(), log, ...(nodes ? { nodes } : {}) });
+    // The detached supervisor (--foreground) writes to a log file: its parent prints the token, not it.
+    return await runSupervisor({ projectDir, dataDir, bin: serverBin(), log, showDashboardToken: !flags.foreground, ...(nodes ? { nodes } : {}) });
   } finally {
     running = false;
     await ready;
@@ -95,7 +98,7 @@ async function detach(projectDir: string, dataDir: string, nodes: number | undef
     if (context && context.pid === child.pid && (await clusterReady(context.natsUrl, context.natsUrl.split(',').length))) {
       say(context.natsUrl);
       process.stderr.write(`local cluster up (supervisor pid ${child.pid}, logs in ${join(dataDir, 'logs')}); \`compartment down\` stops it\n`);
-      if (context.dashboardUrl) process.stderr.write(`dashboard: ${context.dashboardUrl}\n`);
+      if (context.dashboardUrl) process.stderr.write(`dashboard: ${dashboardLink(context.dashboardUrl, readDashboardToken(dataDir))}\n`);
       return 0;
     }
     await new Promise((r) => setTimeout(r, 250));

@@ -73,7 +73,10 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
     case 'dashboard':
       return {
         command: process.execPath,
-        args: [bin, 'dashboard', '--nats', natsUrl, '--host', '127.0.0.1', '--port', String(ports.dashboard ?? 0), ...(projectDir ? ['--project', projectDir] : [])],
+        args: [
+          bin, 'dashboard', '--nats', natsUrl, '--host', '127.0.0.1', '--port', String(ports.dashboard ?? 0),
+          '--token-file', join(dataDir, 'dashboard.token'), ...(projectDir ? ['--project', projectDir] : []),
+        ],
       };
   }
 }

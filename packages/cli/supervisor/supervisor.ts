@@ -7,12 +7,15 @@ import { ManagedChild, type ChildSpec } from './managed-child.js';
 import { pickClusterPorts, pickDashboardPort, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
 import { childName, membersOf, serverArgs, type ServerName } from './server-args.js';
+import { dashboardLink, dashboardTokenFile, writeDashboardToken } from './dashboard-token.js';
 
 export interface SupervisorOptions {
   projectDir: string;
   dataDir: string;
   /** The `compartment` executable whose `edge` and `node` commands run the servers. */
   bin: string;
+  /** Print the dashboard's URL with its token (a person's terminal); else name the token file (a log file). */
+  showDashboardToken?: boolean;
   /** `--nodes N`; undefined keeps what the project's cluster already has (1 for a new one). */
   nodes?: number;
   log(line: string): void;
@@ -94,8 +97,9 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     log(`NATS answers at ${natsUrl}`);
     for (const i of numbers) make('edge', i).start();
     for (const i of numbers) make('node', i).start();
+    const token = writeDashboardToken(dataDir);
     make('dashboard').start();
-    log(`dashboard: ${dashboardUrl}`);
+    log(`dashboard: ${opts.showDashboardToken ? dashboardLink(dashboardUrl, token) : `${dashboardUrl} (token in ${dashboardTokenFile(dataDir)})`}`);
     await stop;
   } else if (!stopRequested) {
     log(`nats-server did not start; see ${join(dataDir, 'logs', 'nats.log')}`);
