@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { installCrashGuards } from '../shared/crash-guards.js';
 import { readFileSync } from 'node:fs';
+import { privateDataDir } from '../shared/data-dir.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
 import { EdgeCompanion } from './cluster/edge-companion.js';
@@ -29,6 +30,8 @@ const program = new Command('compartment node')
   .option('--edge', 'also run an edge here (Caddy and its DNS responder), kept running by this agent', false)
   .option('--edge-listen-host <host>', 'address the edge\'s route ports listen on (default: --route-host)')
   .addOption(new Option('--edge-external', 'an edge runs beside this node, started by someone else (compartment up)').hideHelp())
+  .option('--workload-user <name>', 'as root: the user process builds and workloads run as (env COMPARTMENT_WORKLOAD_USER)', process.env.COMPARTMENT_WORKLOAD_USER ?? 'compartment-run')
+  .option('--workload-dir <dir>', 'where process releases live (default <data-dir>/process); the workload user must be able to traverse its path')
   .option('--docker-socket <path>', 'Docker engine socket for runtime: docker services (default: DOCKER_HOST unix://…, else /var/run/docker.sock)')
   .option('--inspect <ws-url>', 'also send XState inspection events to a Stately-compatible WebSocket inspector, e.g. ws://localhost:8080', (v: string) => {
     if (!/^wss?:\/\/\S+$/.test(v)) throw new InvalidArgumentError('expected a ws:// or wss:// URL');
@@ -40,11 +43,13 @@ for (const [flag, description] of SECURITY_FLAGS) program.option(flag, descripti
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string;
-  buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; replicas: number; edge: boolean; edgeExternal?: boolean; edgeListenHost?: string; dockerSocket?: string;
+  workloadUser: string; workloadDir?: string; buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; replicas: number; edge: boolean; edgeExternal?: boolean; edgeListenHost?: string; dockerSocket?: string;
   inspect?: string;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-node' });
 installCrashGuards(log);
+// 0711 (releases below are reachable by the workload user), everything this agent writes from here on 0600/0700.
+privateDataDir(o.dataDir, ['process']);
 const nodeId = serverId(o.dataDir, 'node', o.name);
 const logger = {
   info: (message: string) => log.info(message),
@@ -88,6 +93,8 @@ const agent = await Agent.start(
     routeHost: o.routeHost,
     routePorts: o.routePorts,
     workloadHost: o.workloadHost,
+    workloadUser: o.workloadUser,
+    ...(o.workloadDir ? { workloadDir: o.workloadDir } : {}),
     ...(o.dockerSocket ? { dockerSocket: o.dockerSocket } : {}),
     buildSlots: o.buildSlots,
     keepReleases: o.keepReleases,

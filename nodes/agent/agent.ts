@@ -44,6 +44,10 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   keepRecords: number;
   /** This node also runs an edge (Caddy and the DNS responder). */
   edge?: boolean;
+  /** Where process releases live (default `<dataDir>/process`): its path must be traversable by the workload user. */
+  workloadDir?: string;
+  /** As root: whom process builds and workloads run as (default compartment-run). */
+  workloadUser?: string;
   /** The Docker engine's socket (default: DOCKER_HOST, else /var/run/docker.sock). */
   dockerSocket?: string;
   cluster?: EnsureClusterOptions;
@@ -80,7 +84,16 @@ export class Agent {
       await checkUnpackedSize(p, limits.maxUnpackedBytes);
     };
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource })],
+      ['process', new ProcessRuntime({
+        dataDir: opts.workloadDir ?? `${opts.dataDir}/process`,
+        host: opts.workloadHost,
+        nodeId: opts.nodeId,
+        sink,
+        fetchSource,
+        explicitDir: opts.workloadDir !== undefined,
+        warn: log.warn,
+        ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
+      })],
       [
         'docker',
         new DockerRuntime({

@@ -5,6 +5,8 @@ import { installCrashGuards } from '../shared/crash-guards.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { ensureCluster } from '../../cluster/setup/index.js';
 import { EdgeService } from './edge.service.js';
+import { join } from 'node:path';
+import { privateDataDir } from '../shared/data-dir.js';
 import { whenClusterAccepts } from '../shared/retry.js';
 import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 
@@ -13,7 +15,7 @@ const program = new Command('compartment edge')
   .requiredOption('--nats <urls>', 'NATS server URL(s), comma-separated')
   .requiredOption('--data-dir <dir>', "where Caddy's config, storage and logs live")
   .requiredOption('--dns-port <port>', 'UDP/TCP port of the DNS responder Caddy resolves upstreams from', parsePort)
-  .requiredOption('--caddy-admin-port <port>', "port of Caddy's admin endpoint (loopback)", parsePort)
+  .option('--caddy-admin-socket <path>', "unix socket of Caddy's admin endpoint (default <data-dir>/admin/caddy.sock, its dir 0700)")
   .requiredOption('--route-ports <from-to>', 'the edge ports routes get, e.g. 8100-8199', parsePortRange)
   .option('--listen-host <host>', 'address the route ports listen on', '127.0.0.1')
   .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, 20)
@@ -25,11 +27,13 @@ for (const [flag, description] of SECURITY_FLAGS) program.option(flag, descripti
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
-  nats: string; dataDir: string; dnsPort: number; caddyAdminPort: number; routePorts: number[];
+  nats: string; dataDir: string; dnsPort: number; caddyAdminSocket?: string; routePorts: number[];
   listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-edge' });
 installCrashGuards(log);
+// Caddy's config, storage, log and admin socket: 0700/0600, nothing a workload may read or reach.
+privateDataDir(o.dataDir);
 const edgeId = serverId(o.dataDir, 'edge', o.name);
 
 const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true, nats: securityOptions(o) });
@@ -39,7 +43,7 @@ const edge = new EdgeService(conn, {
   dataDir: o.dataDir,
   dnsHost: '127.0.0.1',
   dnsPort: o.dnsPort,
-  caddyAdminPort: o.caddyAdminPort,
+  caddyAdminSocket: o.caddyAdminSocket ?? join(o.dataDir, 'admin', 'caddy.sock'),
   routePorts: o.routePorts,
   listenHost: o.listenHost,
   refreshMs: o.refreshMs,

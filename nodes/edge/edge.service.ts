@@ -15,13 +15,16 @@ import { serveEdgeState } from '../../cluster/edges/index.js';
 import { Membership, HEARTBEAT_EVERY_MS } from '../../cluster/membership/index.js';
 import { retryTransient } from '../shared/retry.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface EdgeOptions {
   edgeId: string;
   dataDir: string;
   dnsHost: string;
   dnsPort: number;
-  caddyAdminPort: number;
+  /** Caddy's admin endpoint: a unix socket whose directory only this edge's user can enter. */
+  caddyAdminSocket: string;
   routePorts: number[];
   listenHost: string;
   refreshMs: number;
@@ -50,9 +53,11 @@ export class EdgeService {
     // The table is filled before Caddy starts, so a restarted edge serves every route at once.
     this.watcher = routes.watchAll((change) => this.apply(change), (error) => this.opts.log('route watch error', error));
     await this.watcher.ready;
+    mkdirSync(dirname(this.opts.caddyAdminSocket), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(this.opts.caddyAdminSocket), 0o700);
     this.dns = await startDnsResponder({ host: this.opts.dnsHost, port: this.opts.dnsPort, table: this.table });
     const config = buildCaddyConfig({
-      admin: { host: '127.0.0.1', port: this.opts.caddyAdminPort },
+      admin: { socket: this.opts.caddyAdminSocket },
       routePorts: this.opts.routePorts,
       listenHost: this.opts.listenHost,
       resolver: { host: this.opts.dnsHost, port: this.dns.port },

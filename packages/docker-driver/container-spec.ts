@@ -14,6 +14,12 @@ export interface ContainerPlan {
   cpus?: number;
 }
 
+/**
+ * Docker's default capabilities minus the ones an app has no use for (raw sockets, mknod, chroot, file capabilities,
+ * audit): what is left lets an image bind low ports and drop to its own user. No setuid binary gains anything inside.
+ */
+const KEPT_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID', 'KILL', 'NET_BIND_SERVICE'];
+
 /** json-file keeps timestamps per line (resumable with `since`); bounded so a chatty app cannot fill the disk. */
 const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '20m', 'max-file': '3' } };
 
@@ -31,6 +37,10 @@ export function createOptions(plan: ContainerPlan): ContainerCreateOptions {
       // docker-init as PID 1: SIGTERM from `docker stop` reaches the app, and zombies are reaped.
       Init: true,
       RestartPolicy: { Name: 'no' },
+      // No mounts at all (nothing of the data dir), no extra privileges.
+      CapDrop: ['ALL'],
+      CapAdd: KEPT_CAPABILITIES,
+      SecurityOpt: ['no-new-privileges'],
       LogConfig: LOG_CONFIG,
       ...(plan.publish ? { PortBindings: { [portKey]: [{ HostIp: plan.publish.hostIp, HostPort: plan.publish.hostPort === null ? '' : String(plan.publish.hostPort) }] } } : {}),
       ...(plan.memoryMb !== undefined ? { Memory: plan.memoryMb * 1024 * 1024 } : {}),

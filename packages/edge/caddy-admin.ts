@@ -1,4 +1,5 @@
-// A small client for Caddy's admin API: readiness, the loaded config, and in-flight requests per upstream.
+// A small client for Caddy's admin API (unix socket or TCP): readiness, the loaded config, in-flight requests per upstream.
+import { request } from 'node:http';
 import { CompartmentError } from '../protocol/index.js';
 import { canonicalName, deploymentOfUpstreamName } from './dns-names.js';
 
@@ -28,30 +29,52 @@ export interface CaddyAdmin {
   inFlightOf(deploymentId: string): Promise<number>;
 }
 
-export function caddyAdmin(url: string, options: { requestTimeoutMs?: number } = {}): CaddyAdmin {
-  const base = url.replace(/\/+$/, '');
-  const timeoutMs = options.requestTimeoutMs ?? 5_000;
+interface Answer {
+  status: number;
+  text: string;
+  json(): unknown;
+}
 
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+/** `endpoint`: `unix:/path/to/admin.sock` (how the edge runs it) or `http://host:port`. */
+export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: number } = {}): CaddyAdmin {
+  const base = endpoint.replace(/\/+$/, '');
+  const timeoutMs = options.requestTimeoutMs ?? 5_000;
+  const socketPath = base.startsWith('unix:') ? base.slice('unix:'.length) : null;
+  const url = socketPath === null ? new URL(base) : null;
+
+  function send(method: string, path: string, body?: unknown): Promise<Answer> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' };
+    // Over a unix socket Caddy only accepts an empty Host (RFC 7230: no Internet host to name).
+    const target = socketPath !== null ? { socketPath, setHost: false, headers: { ...headers, Host: '' } } : { host: url!.hostname, port: url!.port, headers };
+    return new Promise((resolve, reject) => {
+      const req = request({ ...target, method, path, timeout: timeoutMs }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text) as unknown }));
       });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  async function call(method: string, path: string, body?: unknown): Promise<Answer> {
+    let answer: Answer;
+    try {
+      answer = await send(method, path, body);
     } catch (error) {
       throw new CompartmentError('INTERNAL', `Caddy's admin API at ${base} does not answer ${method} ${path}: ${(error as Error).message}`);
     }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      throw new CompartmentError('INTERNAL', `Caddy's admin API answered ${method} ${path} with ${response.status}: ${text.trim()}`);
+    if (answer.status < 200 || answer.status > 299) {
+      throw new CompartmentError('INTERNAL', `Caddy's admin API answered ${method} ${path} with ${answer.status}: ${answer.text.trim()}`);
     }
-    return response;
+    return answer;
   }
 
-  const upstreams = async (): Promise<UpstreamStatus[]> => (await (await call('GET', '/reverse_proxy/upstreams')).json()) as UpstreamStatus[];
+  const upstreams = async (): Promise<UpstreamStatus[]> => (await call('GET', '/reverse_proxy/upstreams')).json() as UpstreamStatus[];
 
   return {
     url: base,

@@ -5,8 +5,11 @@ import { CompartmentError } from '../protocol/index.js';
 import { routeName } from './dns-names.js';
 
 export interface EdgeCaddyOptions {
-  /** Caddy's admin endpoint; always loopback unless said otherwise. */
-  admin: { host?: string; port: number };
+  /**
+   * Caddy's admin endpoint: a unix socket (the edge's: in a 0700 dir, so workloads cannot reach it), or a TCP port
+   * on loopback unless said otherwise (tests and benchmarks only).
+   */
+  admin: { socket: string } | { host?: string; port: number };
   /** The route ports, one Caddy server each (Caddy 2.6 has no placeholder for the local port). */
   routePorts: readonly number[];
   listenHost?: string;
@@ -100,15 +103,27 @@ export function buildCaddyConfig(options: EdgeCaddyOptions): CaddyConfig {
     };
   }
   return {
-    admin: { listen: hostPort(o.admin.host ?? '127.0.0.1', o.admin.port), config: { persist: false } },
+    admin: { listen: adminListen(o.admin), config: { persist: false } },
     storage: { module: 'file_system', root: join(o.dataDir, 'storage') },
     apps: { http: { grace_period: ms(o.gracePeriodMs), servers } },
   };
 }
 
-/** The admin endpoint's base URL, from a built config. */
+/** Longest unix socket path Linux takes (sun_path is 108 bytes with the terminating NUL). */
+const MAX_SOCKET_PATH = 107;
+
+function adminListen(admin: EdgeCaddyOptions['admin']): string {
+  if (!('socket' in admin)) return hostPort(admin.host ?? '127.0.0.1', admin.port);
+  if (Buffer.byteLength(admin.socket) > MAX_SOCKET_PATH) {
+    throw new CompartmentError('INVALID_ARGUMENT', `Caddy's admin socket path ${admin.socket} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter --data-dir`, 'dataDir');
+  }
+  return `unix/${admin.socket}`;
+}
+
+/** The admin endpoint a built config listens on, as `caddyAdmin` takes it: `unix:/path` or `http://host:port`. */
 export function adminUrlOf(config: CaddyConfig): string {
-  return `http://${config.admin.listen}`;
+  const listen = config.admin.listen;
+  return listen.startsWith('unix/') ? `unix:${listen.slice('unix/'.length)}` : `http://${listen}`;
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -10,6 +10,7 @@ export function commandProbe(
   env: Record<string, string> | undefined,
   timeoutMs: number,
   signal?: AbortSignal,
+  user?: { uid: number; gid: number },
 ): Promise<ProbeVerdict> {
   const say = (what: string) => `command ${JSON.stringify(command)} → ${what}`;
   return new Promise((resolve) => {
@@ -27,6 +28,7 @@ export function commandProbe(
     const child = spawn('sh', ['-c', command], {
       cwd,
       env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...env },
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -23,7 +23,7 @@ export async function probeOnce(
 }
 
 function attempt(r: ReadinessKind, target: ProbeTarget, timeoutMs: number, signal?: AbortSignal): Promise<ProbeVerdict> {
-  if (r.command !== undefined) return commandProbe(r.command, target.cwd, target.env, timeoutMs, signal);
+  if (r.command !== undefined) return commandProbe(r.command, target.cwd, target.env, timeoutMs, signal, target.user);
   if (target.port === null) {
     const what = r.path !== undefined ? `GET ${r.path}` : `tcp ${target.host}`;
     return Promise.resolve({ ok: false, detail: `${what} → the workload has no port` });

@@ -8,6 +8,8 @@ export interface ProbeTarget {
   /** Working directory and environment of a command probe (the release dir and the workload's variables). */
   cwd?: string;
   env?: Record<string, string>;
+  /** A command probe runs as this user (the workload's), not as the agent's. */
+  user?: { uid: number; gid: number };
 }
 
 export type ProbeAttempt = ReadinessAttempt;

@@ -7,6 +7,7 @@ import { isAlive, killGroup, readStat } from './proc-stat.js';
 import { exists, readJson, writeJsonAtomic } from './atomic-file.js';
 import { buildAborted, buildFailed, notExtracted } from './driver-errors.js';
 import type { ReleasePaths } from './release-layout.js';
+import type { WorkloadUser } from './workload-user.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -17,6 +18,8 @@ export interface BuildOptions {
   env: Record<string, string>;
   onLine?: (stream: OutputStream, text: string) => void;
   signal?: AbortSignal;
+  /** Runs the command as this user (set by the driver). */
+  runAs?: WorkloadUser | null;
 }
 
 export interface BuildResult {
@@ -52,6 +55,7 @@ async function runCommand(paths: ReleasePaths, command: string, opts: BuildOptio
   const child = spawn('sh', ['-c', command], {
     cwd: paths.app,
     env: opts.env,
+    ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

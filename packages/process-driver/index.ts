@@ -7,3 +7,7 @@ export type { StopResult } from './workload-stopper.js';
 export type { ExitInfo } from './exit-info.js';
 export { LogTailer } from './log-tailer.js';
 export type { LogTailerOptions, TailBatch, TailLine } from './log-tailer.js';
+export { resolveWorkloadUser, lookupUser, baseWorkloadEnv, DEFAULT_WORKLOAD_USER } from './workload-user.js';
+export type { WorkloadUser } from './workload-user.js';
+export { prepareReleaseRoot, chooseReleaseDir, blockedAt, FALLBACK_RELEASES } from './release-access.js';
+export { refusalOf } from './archive-policy.js';

@@ -11,6 +11,7 @@ import { readRecord, refOf, runningRecord } from './workload.store.js';
 import { KeyLock } from '../key-lock/index.js';
 import { LogTailer, type LogTailerOptions, type TailBatch } from './log-tailer.js';
 import type { ExitInfo } from './exit-info.js';
+import { baseWorkloadEnv, type WorkloadUser } from './workload-user.js';
 
 export interface ProcessDriverOptions {
   dataDir: string;
@@ -18,8 +19,10 @@ export interface ProcessDriverOptions {
   host?: string;
   /** How often an adopted workload is checked for exit. */
   pollMs?: number;
-  /** Variables every build and workload gets under its own; default: PATH, HOME, LANG and a few more of the agent's. */
+  /** Variables every build and workload gets under its own; default: PATH, LANG, LC_ALL, TZ of the agent's, HOME/USER of `runAs`. */
   baseEnv?: Record<string, string>;
+  /** Builds, workloads and command probes run as this user, and own their app dir; absent: as the agent's user. */
+  runAs?: WorkloadUser | null;
 }
 
 export interface StartOptions {
@@ -51,13 +54,12 @@ export interface LogTail {
   close(): Promise<void>;
 }
 
-const INHERITED = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
-
 export class ProcessDriver {
   readonly dataDir: string;
   readonly host: string;
   private readonly pollMs: number;
   private readonly baseEnv: Record<string, string>;
+  readonly runAs: WorkloadUser | null;
   private readonly lock = new KeyLock();
   /** Children this instance spawned, by release dir: their exit is known at once. */
   private readonly children = new Map<string, ChildProcess>();
@@ -66,7 +68,8 @@ export class ProcessDriver {
     this.dataDir = opts.dataDir;
     this.host = opts.host ?? '127.0.0.1';
     this.pollMs = Math.min(opts.pollMs ?? 200, 250);
-    this.baseEnv = opts.baseEnv ?? Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+    this.runAs = opts.runAs ?? null;
+    this.baseEnv = opts.baseEnv ?? baseWorkloadEnv(this.runAs);
   }
 
   releaseDir(key: WorkloadKey): string {
@@ -80,7 +83,7 @@ export class ProcessDriver {
 
   /** Extracts a source tar(.gz) (path or stream) as the release; a no-op if it exists. */
   extract(key: WorkloadKey, source: string | Readable): Promise<{ dir: string; extracted: boolean }> {
-    return this.lock.run(keyText(key), () => extractRelease(this.dataDir, key, source));
+    return this.lock.run(keyText(key), () => extractRelease(this.dataDir, key, source, this.runAs));
   }
 
   /** Removes the service's releases not in `keepIds`, except any whose workload runs. */
@@ -89,14 +92,14 @@ export class ProcessDriver {
   }
 
   build(key: WorkloadKey, opts: BuildOptions): Promise<BuildResult> {
-    return this.lock.run(keyText(key), () => runBuild(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env) }));
+    return this.lock.run(keyText(key), () => runBuild(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }));
   }
 
   /** Starts the workload, or adopts it when it already runs (same answer as the first start). */
   start(key: WorkloadKey, opts: StartOptions): Promise<Started> {
     return this.lock.run(keyText(key), async () => {
       const paths = releasePaths(this.dataDir, key);
-      const { record, adopted, child } = await launch(paths, key, { ...opts, env: this.env(opts.env), host: this.host });
+      const { record, adopted, child } = await launch(paths, key, { ...opts, env: this.env(opts.env), host: this.host, runAs: this.runAs });
       if (child !== null) {
         this.children.set(paths.dir, child);
         child.once('exit', () => this.children.get(paths.dir) === child && this.children.delete(paths.dir));
@@ -145,7 +148,8 @@ export class ProcessDriver {
     };
   }
 
-  private env(given: Record<string, string>): Record<string, string> {
+  /** The environment a command probe of this workload gets (the same base as the workload). */
+  env(given: Record<string, string>): Record<string, string> {
     return { ...this.baseEnv, ...given };
   }
 }

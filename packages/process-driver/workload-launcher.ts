@@ -9,6 +9,7 @@ import { exists } from './atomic-file.js';
 import { notExtracted, startFailed } from './driver-errors.js';
 import { runningRecord, writeRecord, WRAPPER_MARK, type WorkloadRecord } from './workload.store.js';
 import type { ReleasePaths, WorkloadKey } from './release-layout.js';
+import { dropTo, type WorkloadUser } from './workload-user.js';
 
 export interface LaunchOptions {
   command: string;
@@ -16,6 +17,8 @@ export interface LaunchOptions {
   env: Record<string, string>;
   port?: number;
   host: string;
+  /** The app runs as this user; the wrapper (which writes the pid and exit files) stays the agent's. */
+  runAs?: WorkloadUser | null;
 }
 
 export interface Launched {
@@ -33,14 +36,15 @@ export interface Launched {
  * child. The app gets default dispositions (a trapped signal is reset on exec). Side effect: a
  * shell loop written inline in `start` does not end on SIGTERM (it is SIGKILLed after the grace).
  */
-const WRAPPER = [
-  'echo $$ > "$2/wrapper.pid"',
-  "trap ':' TERM INT HUP QUIT",
-  `( trap ':' TERM INT HUP QUIT; eval "$1" )`,
-  'c=$?',
-  'echo $c > "$2/exit-status"',
-  'exit $c',
-].join('\n');
+const wrapper = (runAs: WorkloadUser | null) =>
+  [
+    'echo $$ > "$2/wrapper.pid"',
+    "trap ':' TERM INT HUP QUIT",
+    runAs === null ? `( trap ':' TERM INT HUP QUIT; eval "$1" )` : `${dropTo(runAs)} sh -c 'trap ":" TERM INT HUP QUIT; eval "$1"' workload "$1"`,
+    'c=$?',
+    'echo $c > "$2/exit-status"',
+    'exit $c',
+  ].join('\n');
 
 export async function launch(paths: ReleasePaths, key: WorkloadKey, opts: LaunchOptions): Promise<Launched> {
   const running = await runningRecord(paths);
@@ -58,7 +62,7 @@ export async function launch(paths: ReleasePaths, key: WorkloadKey, opts: Launch
   const err = openSync(paths.stderr, 'a');
   let child: ChildProcess;
   try {
-    child = spawn('sh', ['-c', WRAPPER, WRAPPER_MARK, opts.command, paths.dir], {
+    child = spawn('sh', ['-c', wrapper(opts.runAs ?? null), WRAPPER_MARK, opts.command, paths.dir], {
       cwd: paths.app,
       env: { ...opts.env, PORT: String(port) },
       detached: true,

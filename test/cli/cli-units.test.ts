@@ -66,7 +66,7 @@ test('the servers `up` runs get exactly these command lines', () => {
   assert.equal(serverArgs('nats', input), { command: 'nats-server', args: ['-js', '-sd', '/p/.compartment/nats', '-a', '127.0.0.1', '-p', '4222'] });
   assert.equal(serverArgs('edge', input).args, [
     '/x/bin/compartment.js', 'edge', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/edge',
-    '--dns-port', '5353', '--caddy-admin-port', '2019', '--route-ports', '8100-8199', '--listen-host', '127.0.0.1',
+    '--dns-port', '5353', '--route-ports', '8100-8199', '--listen-host', '127.0.0.1',
   ]);
   assert.equal(serverArgs('node', input).args, [
     '/x/bin/compartment.js', 'node', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/node',

@@ -71,7 +71,7 @@ test('up --detach starts nats-server, edge and node with the documented flags an
   await waitFor('the edge recorded its start', () => lines('edge.starts').length > 0);
   assert.equal(lines('edge.starts')[0].argv, [
     'edge', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'edge'), '--dns-port', String(first.ports.dns),
-    '--caddy-admin-port', String(first.ports.caddyAdmin), '--route-ports', routes, '--listen-host', '127.0.0.1',
+    '--route-ports', routes, '--listen-host', '127.0.0.1',
   ]);
   assert.equal(lines('node.starts')[0].argv, ['node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--edge-external']);
   assert.equal(readdirSync(join(dataDir, 'logs')).sort(), ['dashboard.log', 'edge.log', 'nats.log', 'node.log', 'supervisor.log']);

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { CompartmentError } from '../../packages/protocol/index.js';
 import { RouteTable, startDnsResponder, buildCaddyConfig, startCaddyKeeper, caddyAdmin, adminUrlOf, type DnsResponder, type KeeperEvent } from '../../packages/edge/index.js';
 import { isAlive } from '../../packages/edge/caddy-process.js';
-import { startTestEdge, killOnExit, killQuietly, removeOnExit, type TestEdge } from '../harness/caddy.js';
-import { freePort, freePortRange } from '../harness/ports.js';
+import { startTestEdge, adminSocketIn, killOnExit, killQuietly, removeOnExit, type TestEdge } from '../harness/caddy.js';
+import { freePortRange } from '../harness/ports.js';
 import { tempDir } from '../harness/tmp.js';
 import { waitFor } from '../harness/wait.js';
 import { startBackend, get, closeClients, type Backend } from './http-backend.js';
@@ -56,8 +56,8 @@ test('a SIGKILLed Caddy is restarted and serves the current upstream again', asy
 });
 
 /** A data plane (table + responder) in this process and a keeper in a child process we can SIGKILL. */
-async function keeperInChild(routePorts: number[], adminPort: number, dns: DnsResponder, dataDir: string, refreshMs: number) {
-  const config = buildCaddyConfig({ admin: { port: adminPort }, routePorts, resolver: { host: dns.host, port: dns.port }, dataDir, refreshMs });
+async function keeperInChild(routePorts: number[], adminSocket: string, dns: DnsResponder, dataDir: string, refreshMs: number) {
+  const config = buildCaddyConfig({ admin: { socket: adminSocket }, routePorts, resolver: { host: dns.host, port: dns.port }, dataDir, refreshMs });
   const input = join(dataDir, 'input.json');
   writeFileSync(input, JSON.stringify({ config, dataDir }));
   const script = fileURLToPath(new URL('./keeper-process.js', import.meta.url));
@@ -79,14 +79,14 @@ async function dataPlane() {
     await dns.close();
     dir.remove();
   });
-  return { table, dns, dir: dir.path, routePorts: await freePortRange(1), adminPort: await freePort() };
+  return { table, dns, dir: dir.path, routePorts: await freePortRange(1), adminSocket: adminSocketIn(dir.path) };
 }
 
 test('Caddy outlives its keeper; the next keeper adopts it, then restarts it when it dies', async () => {
   const plane = await dataPlane();
   const port = plane.routePorts[0];
   plane.table.set({ port, deploymentId: 'deploya1', upstreams: [{ host: '127.0.0.1', port: a.port }], revision: 1 });
-  const { config, child, caddyPid } = await keeperInChild(plane.routePorts, plane.adminPort, plane.dns, plane.dir, 20);
+  const { config, child, caddyPid } = await keeperInChild(plane.routePorts, plane.adminSocket, plane.dns, plane.dir, 20);
   await waitFor('A through the child keeper’s Caddy', answers(port, 'A'));
 
   child.kill('SIGKILL');
@@ -115,9 +115,9 @@ test('adopting a Caddy that runs another config loads ours once, and stop() ends
   const plane = await dataPlane();
   const port = plane.routePorts[0];
   plane.table.set({ port, deploymentId: 'deploya1', upstreams: [{ host: '127.0.0.1', port: a.port }], revision: 1 });
-  const { child, caddyPid } = await keeperInChild(plane.routePorts, plane.adminPort, plane.dns, plane.dir, 25);
+  const { child, caddyPid } = await keeperInChild(plane.routePorts, plane.adminSocket, plane.dns, plane.dir, 25);
   child.kill('SIGKILL');
-  const config = buildCaddyConfig({ admin: { port: plane.adminPort }, routePorts: plane.routePorts, resolver: { host: plane.dns.host, port: plane.dns.port }, dataDir: plane.dir, refreshMs: 15 });
+  const config = buildCaddyConfig({ admin: { socket: plane.adminSocket }, routePorts: plane.routePorts, resolver: { host: plane.dns.host, port: plane.dns.port }, dataDir: plane.dir, refreshMs: 15 });
   const keeper = await startCaddyKeeper({ config, dataDir: plane.dir });
   cleanups.push(() => keeper.stop());
   assert.ok(keeper.adopted());
@@ -133,11 +133,11 @@ test('a Caddy that cannot start is reported with its log, not retried forever; a
   const blocker = createServer();
   await new Promise<void>((r) => blocker.listen(plane.routePorts[0], '127.0.0.1', () => r()));
   cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
-  const config = buildCaddyConfig({ admin: { port: plane.adminPort }, routePorts: plane.routePorts, resolver: { host: plane.dns.host, port: plane.dns.port }, dataDir: plane.dir });
+  const config = buildCaddyConfig({ admin: { socket: plane.adminSocket }, routePorts: plane.routePorts, resolver: { host: plane.dns.host, port: plane.dns.port }, dataDir: plane.dir });
   const failure = await startCaddyKeeper({ config, dataDir: plane.dir }).then(() => null, (error: unknown) => error);
   assert.instance(failure, CompartmentError);
   assert.match((failure as Error).message, /address already in use/);
-  assert.not.ok(await caddyAdmin(adminUrlOf(config)).ping(), 'nothing left answering on the admin port');
+  assert.not.ok(await caddyAdmin(adminUrlOf(config)).ping(), 'nothing left answering on the admin socket');
   const missing = await startCaddyKeeper({ config, dataDir: plane.dir, caddyBin: '/nonexistent/caddy' }).then(() => null, (error: unknown) => error);
   assert.match((missing as Error).message, /could not be spawned/);
 });

@@ -12,7 +12,7 @@ import {
 } from '../../packages/edge/index.js';
 import { freePort, freePortRange } from './ports.js';
 import { tempDir } from './tmp.js';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TestEdge {
@@ -68,7 +68,7 @@ export async function startTestEdge(options: TestEdgeOptions = {}): Promise<Test
   const dns = await startDnsResponder({ table, retainMs: options.retainMs });
   const routePorts = await freePortRange(options.routeCount ?? 4);
   const config = buildCaddyConfig({
-    admin: { port: await freePort() },
+    admin: { socket: adminSocketIn(dir.path) },
     routePorts,
     resolver: { host: dns.host, port: dns.port },
     dataDir: dir.path,
@@ -98,6 +98,12 @@ export async function startTestEdge(options: TestEdgeOptions = {}): Promise<Test
       dirsToRemove.delete(dir.remove);
     },
   };
+}
+
+/** Caddy's admin socket for a test edge in `dir`: `<dir>/admin/caddy.sock`, its dir 0700 (as the edge makes it). */
+export function adminSocketIn(dir: string): string {
+  mkdirSync(join(dir, 'admin'), { recursive: true, mode: 0o700 });
+  return join(dir, 'admin', 'caddy.sock');
 }
 
 /** Kills the Caddy whose pidfile is `<edgeDir>/caddy/caddy.pid`, only if that pid still runs Caddy with a config in `edgeDir`. */

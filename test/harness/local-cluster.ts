@@ -39,11 +39,11 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
   for (let i = 1; i <= size; i++) {
     const name = `n${i}`;
     const edgeHost = `127.0.0.${i}`;
-    const [dns, admin] = [await freeDualPort(), await freePort()];
+    const dns = await freeDualPort();
     const procs: Partial<Record<'node' | 'edge', ChildProcess>> = {};
     const argv = {
       node: ['node', '--nats', natsUrl, '--name', name, '--data-dir', join(dir.path, name, 'node'), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--replicas', String(Math.min(size, 3))],
-      edge: ['edge', '--nats', natsUrl, '--name', `${name}-edge`, '--data-dir', join(dir.path, name, 'edge'), '--dns-port', String(dns), '--caddy-admin-port', String(admin), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--listen-host', edgeHost, '--replicas', String(Math.min(size, 3))],
+      edge: ['edge', '--nats', natsUrl, '--name', `${name}-edge`, '--data-dir', join(dir.path, name, 'edge'), '--dns-port', String(dns), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--listen-host', edgeHost, '--replicas', String(Math.min(size, 3))],
     };
     const logFile = (kind: 'node' | 'edge') => join(dir.path, `${name}-${kind}.log`);
     members.push({

@@ -24,13 +24,13 @@ const freePort = () =>
     });
   });
 
-/** The DNS and Caddy admin ports, picked once: an edge restarted later must find its own Caddy again. */
-async function portsOf(dir: string): Promise<{ dns: number; admin: number }> {
+/** The DNS port, picked once: an edge restarted later must find its own Caddy again (its admin socket is in `dir`). */
+async function portsOf(dir: string): Promise<{ dns: number }> {
   const file = join(dir, 'edge-ports.json');
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as { dns: number; admin: number };
+    return JSON.parse(readFileSync(file, 'utf8')) as { dns: number };
   } catch {
-    const ports = { dns: await freePort(), admin: await freePort() };
+    const ports = { dns: await freePort() };
     writeFileSync(file, JSON.stringify(ports));
     return ports;
   }
@@ -46,9 +46,9 @@ export class EdgeCompanion {
   async start(): Promise<void> {
     const dir = join(this.o.dataDir, 'edge');
     mkdirSync(dir, { recursive: true });
-    const { dns, admin } = await portsOf(dir);
+    const { dns } = await portsOf(dir);
     const args = [
-      this.o.bin, 'edge', '--nats', this.o.natsUrl, '--data-dir', dir, '--dns-port', String(dns), '--caddy-admin-port', String(admin),
+      this.o.bin, 'edge', '--nats', this.o.natsUrl, '--data-dir', dir, '--dns-port', String(dns),
       '--route-ports', `${this.o.routePorts[0]}-${this.o.routePorts[1]}`, '--listen-host', this.o.listenHost, ...this.o.passThrough,
     ];
     const launch = () => {

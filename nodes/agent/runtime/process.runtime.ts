@@ -2,7 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessDriver, type LogTail, type WorkloadKey } from '../../../packages/process-driver/index.js';
+import { CompartmentError } from '../../../packages/protocol/index.js';
+import { ProcessDriver, chooseReleaseDir, prepareReleaseRoot, resolveWorkloadUser, type LogTail, type WorkloadKey, type WorkloadUser } from '../../../packages/process-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ExitReport, KnownWorkload, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
 
@@ -13,6 +14,11 @@ export interface ProcessRuntimeOptions {
   sink: OutputSink;
   /** Writes the source tarball of `digest` to `path` (from the object store). */
   fetchSource(digest: string, path: string): Promise<void>;
+  /** As root: whom builds and workloads run as (default compartment-run); ignored otherwise. */
+  workloadUser?: string;
+  /** `dataDir` was asked for explicitly (--workload-dir): it is used even when the workload user cannot reach it. */
+  explicitDir?: boolean;
+  warn?(message: string): void;
 }
 
 const keyOf = (spec: DeploymentSpec): WorkloadKey => ({ env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id });
@@ -21,12 +27,26 @@ export class ProcessRuntime implements WorkloadRuntime {
   readonly kind = 'process' as const;
   private readonly driver: ProcessDriver;
   private readonly tails = new Map<string, Promise<LogTail>>();
+  private readonly runAs: WorkloadUser | null = null;
+  /** Why no workload can run here (no such workload user, releases out of its reach); checked once. */
+  private readonly refusal: Promise<string | null>;
 
   constructor(private readonly opts: ProcessRuntimeOptions) {
-    this.driver = new ProcessDriver({ dataDir: opts.dataDir, host: opts.host });
+    let missing: string | null = null;
+    try {
+      this.runAs = resolveWorkloadUser(opts.workloadUser);
+    } catch (error) {
+      missing = (error as Error).message;
+    }
+    const { dir, moved } = chooseReleaseDir(opts.dataDir, this.runAs, opts.nodeId, opts.explicitDir ?? false);
+    if (moved !== null) opts.warn?.(`${moved}: process releases go to ${dir} instead`);
+    this.driver = new ProcessDriver({ dataDir: dir, host: opts.host, runAs: this.runAs });
+    this.refusal = missing !== null ? Promise.resolve(missing) : prepareReleaseRoot(dir, this.runAs).catch((e: Error) => e.message);
   }
 
   async build(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
+    const refusal = await this.refusal;
+    if (refusal !== null) throw new CompartmentError('BUILD_FAILED', refusal);
     const key = keyOf(spec);
     const tmp = await mkdtemp(join(tmpdir(), 'compartment-source-'));
     try {
@@ -51,6 +71,8 @@ export class ProcessRuntime implements WorkloadRuntime {
   }
 
   async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
+    const refusal = await this.refusal;
+    if (refusal !== null) throw new CompartmentError('START_FAILED', refusal);
     const key = keyOf(spec);
     const started = await this.driver.start(key, { command: spec.service.start!, env: spec.variables, ...(port ? { port } : {}) });
     await this.ensureTail(spec);
@@ -69,7 +91,8 @@ export class ProcessRuntime implements WorkloadRuntime {
   }
 
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget {
-    return { host: workload.host, port: workload.port, cwd: this.driver.appDir(keyOf(spec)), env: { ...spec.variables, PORT: String(workload.port) } };
+    const user = this.runAs ? { user: { uid: this.runAs.uid, gid: this.runAs.gid } } : {};
+    return { host: workload.host, port: workload.port, cwd: this.driver.appDir(keyOf(spec)), env: this.driver.env({ ...spec.variables, PORT: String(workload.port) }), ...user };
   }
 
   async list(): Promise<KnownWorkload[]> {

@@ -25,6 +25,8 @@ export interface ProbeTarget {
   port: number | null;
   cwd?: string;
   env?: Record<string, string>;
+  /** Command probes of process workloads run as the workload's user. */
+  user?: { uid: number; gid: number };
 }
 
 export interface KnownWorkload {

@@ -54,7 +54,6 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
           '--nats', natsUrl,
           '--data-dir', dir('edge'),
           '--dns-port', String(me.dns),
-          '--caddy-admin-port', String(me.caddyAdmin),
           '--route-ports', routePorts,
           '--listen-host', edgeHostOf(member),
           ...(clustered ? ['--name', `edge-${member}`, ...replicas] : []),

@@ -1,5 +1,5 @@
 // The `up` supervisor: runs nats-server(s), then edge(s) and node agent(s) and the dashboard, keeps them up, stops them in order.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
 import { readClusterFile, readContext, writeClusterFile, writeContext, STATE_DIR, type ClusterContext, type ClusterPorts } from './cluster-files.js';
@@ -36,6 +36,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   members.forEach((_, i) => (['nats', 'edge', 'node'] as const).forEach((d) => mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true })));
+  lockDataDir(dataDir, members.map((_, i) => childName('node', i + 1)));
   for (const m of members) {
     if (!(await tcpFree(m.nats))) {
       throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${m.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
@@ -168,5 +169,19 @@ export async function stopLeftovers(projectDir: string, log: (line: string) => v
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * The data dir is traverse-only (0711) so that workloads reach their releases below the node dirs; every other entry
+ * (NATS store, edge with Caddy's data and admin socket, logs, cluster files) is 0700/0600, and so is whatever the
+ * supervisor and its children create from now on (umask 077).
+ */
+function lockDataDir(dataDir: string, passThrough: string[]): void {
+  chmodSync(dataDir, 0o711);
+  process.umask(0o077);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    if (passThrough.includes(entry.name) || entry.isSymbolicLink()) continue;
+    chmodSync(join(dataDir, entry.name), entry.isDirectory() ? 0o700 : 0o600);
   }
 }

@@ -20,6 +20,16 @@ test('published on the workload host, docker-init, variables plus PORT, labels, 
   assert.is(o.HostConfig!.Memory, undefined);
 });
 
+test('no mounts, no raw sockets or mknod, no privilege gain through setuid binaries', () => {
+  const o = createOptions({ ...plan, publish: { hostIp: '127.0.0.1', hostPort: null } });
+  assert.equal(o.HostConfig!.CapDrop, ['ALL']);
+  for (const cap of ['NET_RAW', 'MKNOD', 'SYS_CHROOT', 'SETFCAP', 'AUDIT_WRITE']) assert.not.ok(o.HostConfig!.CapAdd!.includes(cap), cap);
+  assert.equal(o.HostConfig!.SecurityOpt, ['no-new-privileges']);
+  assert.is(o.HostConfig!.Binds, undefined);
+  assert.is(o.HostConfig!.Mounts, undefined);
+  assert.is(o.HostConfig!.Privileged, undefined);
+});
+
 test('a restart asks for the port it had; limits become bytes and nano-CPUs; a worker publishes nothing', () => {
   const o = createOptions({ ...plan, containerPort: 3000, publish: { hostIp: '127.0.0.1', hostPort: 32768 }, memoryMb: 64, cpus: 0.5 });
   assert.equal(o.HostConfig!.PortBindings, { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }] });
