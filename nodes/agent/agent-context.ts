@@ -33,6 +33,8 @@ export interface AgentContext {
   routes: RouteStore;
   sources: SourceStore;
   variables: VariableStore;
+  /** The deployment fingerprint's HMAC key, derived from the current cluster key. */
+  fingerprintKey(): Buffer;
   host: ActorHost;
   index: DeploymentIndex;
   slots: BuildSlots;

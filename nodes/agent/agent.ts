@@ -7,6 +7,8 @@ import { DeploymentStore } from '../../cluster/deployments/index.js';
 import { RouteStore } from '../../cluster/routes/index.js';
 import { SourceStore } from '../../cluster/sources/index.js';
 import { VariableStore } from '../../cluster/variables/index.js';
+import { fingerprintKey, type KeyRing } from '../../cluster/secrets/index.js';
+import { withSecrets } from './runtime/secret-env.runtime.js';
 import { LogPublisher } from '../../cluster/logs/index.js';
 import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
@@ -45,6 +47,8 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   /** The Docker engine's socket (default: DOCKER_HOST, else /var/run/docker.sock). */
   dockerSocket?: string;
   cluster?: EnsureClusterOptions;
+  /** The cluster key file's keys: secrets are sealed and opened here, never anywhere else. */
+  keys: KeyRing;
 }
 
 export interface Logger {
@@ -68,16 +72,18 @@ export class Agent {
       DeploymentStore.open(conn),
       RouteStore.open(conn),
       SourceStore.open(conn),
-      VariableStore.open(conn),
+      VariableStore.open(conn, opts.keys),
     ]);
+    await variables.marker.claim(opts.keys.all(), opts.keys.path);
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
     const fetchSource = (d: string, p: string) => retryTransient(() => sources.getToFile(d, p)).then(() => undefined);
+    const secrets = (env: string, names: readonly string[]) => variables.secrets(env, names);
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource })],
+      ['process', withSecrets(new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource }), secrets)],
       [
         'docker',
-        new DockerRuntime({
+        withSecrets(new DockerRuntime({
           dataDir: `${opts.dataDir}/docker`,
           host: opts.workloadHost,
           nodeId: opts.nodeId,
@@ -87,10 +93,11 @@ export class Agent {
           outputStored: () => publisher.flush(),
           storedOutput: storedOutputReader(conn),
           ...(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {}),
-        }),
+        }), secrets),
       ],
     ]);
-    const settings: AgentSettings = { ...opts, startedAt: new Date().toISOString() };
+    const { keys: _keys, ...plain } = opts;
+    const settings: AgentSettings = { ...plain, startedAt: new Date().toISOString() };
     const members = await Membership.open(conn);
     await members.watch();
     const cluster = new ClusterView(opts.nodeId, members);
@@ -143,6 +150,7 @@ export class Agent {
       routes,
       sources,
       variables,
+      fingerprintKey: () => fingerprintKey(opts.keys.current()),
       host,
       index,
       slots,
