@@ -150,6 +150,7 @@ export class Agent {
       routes,
       sources,
       variables,
+      keyRing: opts.keys,
       fingerprintKey: () => fingerprintKey(opts.keys.current()),
       host,
       index,

@@ -59,6 +59,8 @@ export function buildProgram(run: Run): Command {
     .action((key, o) => run(async () => (await import('./commands/env.command.js')).envUnsetCommand(key, o)));
   common(env.command('list').description('list variables (secret values hidden)'))
     .action((o) => run(async () => (await import('./commands/env.command.js')).envListCommand(o)));
+  common(env.command('rotate-key').description('new cluster key: every secret is re-sealed, running workloads keep going'), false)
+    .action((o) => run(async () => (await import('./commands/env.command.js')).envRotateKeyCommand(o)));
 
   program
     .command('up')

@@ -40,3 +40,14 @@ export async function envListCommand(flags: CommonFlags): Promise<number> {
   else out.line(formatTable(['NAME', 'VALUE'], reply.variables.map((v) => [v.name, v.secret ? '(secret)' : (v.value ?? '')])));
   return 0;
 }
+
+/** Asks a node agent to rotate the cluster key: the CLI never sees a key, only the new key's id and where it was written. */
+export async function envRotateKeyCommand(flags: CommonFlags): Promise<number> {
+  const out = new Output(Boolean(flags.json));
+  const request = validateRequest('env.rotate-key', {});
+  const reply = await withClient(flags, (client) => client.request('env.rotate-key', request, 120_000));
+  out.event(reply);
+  out.line(`cluster key rotated: ${reply.previousKeyIds.join(', ')} → ${reply.keyId}; ${reply.resealed} secret(s) re-sealed`);
+  out.line(`node ${reply.nodeId} wrote the new key to ${reply.keyFile}; nodes reading another key file need a copy of it (README: rotating the cluster key)`);
+  return 0;
+}
