@@ -1,7 +1,7 @@
 // `compartment node`: runs a node agent that joins the cluster at --nats, hosts deployments and serves the API.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serveTransitionHistory } from '../../cluster/inspect/index.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
@@ -79,7 +79,15 @@ if (o.inspect) {
 // A path, never the key itself: a flag would show in `ps`. Only this process reads it; workloads get no copy.
 const keyFile = resolve(o.clusterKey ?? join(o.dataDir, 'cluster.key'));
 if (!o.clusterKey && ensureKeyFile(keyFile)) log.warn({ keyFile }, 'created a new cluster key: nodes joining this cluster need a copy (--cluster-key)');
-const keys = new KeyRing(keyFile);
+const keys = (() => {
+  try {
+    return new KeyRing(keyFile);
+  } catch (e) {
+    log.error((e as Error).message);
+    process.exit(2);
+  }
+})();
+if ((statSync(keyFile).mode & 0o077) !== 0) log.warn({ keyFile }, 'the cluster key file is readable by other users: chmod 600 it');
 
 const conn = await connectCluster({
   servers: o.nats.split(','),
