@@ -78,7 +78,8 @@ export class Agent {
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
     const fetchSource = (d: string, p: string) => retryTransient(() => sources.getToFile(d, p)).then(() => undefined);
-    const secrets = (env: string, names: readonly string[]) => variables.secrets(env, names);
+    // Starts now read the variables bucket: a JetStream leader election must not fail them, an unset secret must.
+    const secrets = (env: string, names: readonly string[]) => retryTransient(() => variables.secrets(env, names));
     const runtimes = new Map<Runtime, WorkloadRuntime>([
       ['process', withSecrets(new ProcessRuntime({ dataDir: `${opts.dataDir}/process`, host: opts.workloadHost, nodeId: opts.nodeId, sink, fetchSource }), secrets)],
       [
