@@ -9,8 +9,10 @@ export interface DeploymentSpec {
   serviceType: ServiceType;
   runtime: Runtime;
   service: ServiceConfig;
-  /** Service variables merged over environment variables (secrets included: effects need them). */
+  /** Service variables merged over environment variables, secrets left out: this spec is persisted in every snapshot. */
   variables: Record<string, string>;
+  /** Names of cluster-stored secrets the workload gets, read from the variables bucket each time it starts (absent in old specs). */
+  secretRefs?: string[];
   sourceDigest: string;
   fingerprint: string;
   routeUrl: string | null;

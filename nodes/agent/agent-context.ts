@@ -6,6 +6,7 @@ import type { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { RouteStore } from '../../cluster/routes/index.js';
 import type { SourceStore } from '../../cluster/sources/index.js';
 import type { VariableStore } from '../../cluster/variables/index.js';
+import type { KeyRing } from '../../cluster/secrets/index.js';
 import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
@@ -34,6 +35,10 @@ export interface AgentContext {
   routes: RouteStore;
   sources: SourceStore;
   variables: VariableStore;
+  /** This node's cluster key file (read, and written by a rotation served here). */
+  keyRing: KeyRing;
+  /** The deployment fingerprint's HMAC key, derived from the current cluster key. */
+  fingerprintKey(): Buffer;
   host: ActorHost;
   index: DeploymentIndex;
   slots: BuildSlots;

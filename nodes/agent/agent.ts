@@ -7,6 +7,8 @@ import { DeploymentStore } from '../../cluster/deployments/index.js';
 import { RouteStore } from '../../cluster/routes/index.js';
 import { SourceStore } from '../../cluster/sources/index.js';
 import { VariableStore } from '../../cluster/variables/index.js';
+import { fingerprintKey, type KeyRing } from '../../cluster/secrets/index.js';
+import { withSecrets } from './runtime/secret-env.runtime.js';
 import { LogPublisher } from '../../cluster/logs/index.js';
 import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
@@ -51,6 +53,8 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   /** The Docker engine's socket (default: DOCKER_HOST, else /var/run/docker.sock). */
   dockerSocket?: string;
   cluster?: EnsureClusterOptions;
+  /** The cluster key file's keys: secrets are sealed and opened here, never anywhere else. */
+  keys: KeyRing;
 }
 
 export interface Logger {
@@ -74,8 +78,9 @@ export class Agent {
       DeploymentStore.open(conn),
       RouteStore.open(conn),
       SourceStore.open(conn),
-      VariableStore.open(conn),
+      VariableStore.open(conn, opts.keys),
     ]);
+    await variables.marker.claim(opts.keys.all(), opts.keys.path);
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
     const limits = sourceLimitsFromEnv();
@@ -83,8 +88,10 @@ export class Agent {
       await retryTransient(() => sources.getToFile(d, p, limits.maxSourceBytes));
       await checkUnpackedSize(p, limits.maxUnpackedBytes);
     };
+    // Starts now read the variables bucket: a JetStream leader election must not fail them, an unset secret must.
+    const secrets = (env: string, names: readonly string[]) => retryTransient(() => variables.secrets(env, names));
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', new ProcessRuntime({
+      ['process', withSecrets(new ProcessRuntime({
         dataDir: opts.workloadDir ?? `${opts.dataDir}/process`,
         host: opts.workloadHost,
         nodeId: opts.nodeId,
@@ -93,10 +100,10 @@ export class Agent {
         explicitDir: opts.workloadDir !== undefined,
         warn: log.warn,
         ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
-      })],
+      }), secrets)],
       [
         'docker',
-        new DockerRuntime({
+        withSecrets(new DockerRuntime({
           dataDir: `${opts.dataDir}/docker`,
           host: opts.workloadHost,
           nodeId: opts.nodeId,
@@ -106,10 +113,11 @@ export class Agent {
           outputStored: () => publisher.flush(),
           storedOutput: storedOutputReader(conn),
           ...(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {}),
-        }),
+        }), secrets),
       ],
     ]);
-    const settings: AgentSettings = { ...opts, startedAt: new Date().toISOString() };
+    const { keys: _keys, ...plain } = opts;
+    const settings: AgentSettings = { ...plain, startedAt: new Date().toISOString() };
     const members = await Membership.open(conn);
     await members.watch();
     const cluster = new ClusterView(opts.nodeId, members);
@@ -162,6 +170,8 @@ export class Agent {
       routes,
       sources,
       variables,
+      keyRing: opts.keys,
+      fingerprintKey: () => fingerprintKey(opts.keys.current()),
       host,
       index,
       slots,

@@ -52,13 +52,15 @@ export function buildProgram(run: Run): Command {
     .action((o) => run(async () => (await import('./commands/nodes.command.js')).nodesCommand(o)));
 
   const env = program.command('env').description('variables stored in the cluster, per environment');
-  common(env.command('set').description('set a variable').argument('<KEY=VALUE>'))
-    .option('--secret', 'never print the value back')
+  common(env.command('set').description('set a variable; `KEY --secret` reads the value from standard input (hidden at a terminal)').argument('<KEY[=VALUE]>'))
+    .option('--secret', 'sealed in the cluster, never printed back; without =VALUE it is read from standard input')
     .action((kv, o) => run(async () => (await import('./commands/env.command.js')).envSetCommand(kv, o)));
   common(env.command('unset').description('remove a variable').argument('<KEY>'))
     .action((key, o) => run(async () => (await import('./commands/env.command.js')).envUnsetCommand(key, o)));
   common(env.command('list').description('list variables (secret values hidden)'))
     .action((o) => run(async () => (await import('./commands/env.command.js')).envListCommand(o)));
+  common(env.command('rotate-key').description('new cluster key: every secret is re-sealed, running workloads keep going'), false)
+    .action((o) => run(async () => (await import('./commands/env.command.js')).envRotateKeyCommand(o)));
 
   program
     .command('up')

@@ -54,6 +54,9 @@ export const EnvListRequest = z.strictObject({ environment: Env });
 export const EnvVariable = z.object({ name: VariableName, value: z.string().nullable(), secret: z.boolean() });
 export const EnvListReply = z.object({ environment: Name, variables: z.array(EnvVariable) });
 export const EnvChangeReply = z.object({ environment: Name, name: VariableName, changed: z.boolean() });
+export const EnvRotateKeyRequest = z.strictObject({});
+/** `keyFile`: where the serving node wrote the new key; nodes that do not read that same file need a copy. */
+export const EnvRotateKeyReply = z.object({ keyId: z.string(), previousKeyIds: z.array(z.string()), resealed: z.number().int(), keyFile: z.string(), nodeId: z.string() });
 
 export const ChartRequest = z.strictObject({ id: DeploymentId.optional(), format: z.enum(['mermaid', 'dot']).default('mermaid') });
 export const ChartReply = z.object({ format: z.enum(['mermaid', 'dot']), chart: z.string() });
@@ -93,6 +96,7 @@ export const API = {
   'env.set': { request: EnvSetRequest, reply: EnvChangeReply },
   'env.unset': { request: EnvUnsetRequest, reply: EnvChangeReply },
   'env.list': { request: EnvListRequest, reply: EnvListReply },
+  'env.rotate-key': { request: EnvRotateKeyRequest, reply: EnvRotateKeyReply },
   nodes: { request: NodesRequest, reply: NodesReply },
   logs: { request: LogsRequest, reply: LogsReply },
   chart: { request: ChartRequest, reply: ChartReply },

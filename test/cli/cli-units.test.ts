@@ -70,7 +70,7 @@ test('the servers `up` runs get exactly these command lines', () => {
   ]);
   assert.equal(serverArgs('node', input).args, [
     '/x/bin/compartment.js', 'node', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/node',
-    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--edge-external',
+    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--edge-external', '--cluster-key', '/p/.compartment/cluster.key',
   ]);
   // A three-node cluster: member 2's nats-server joins the others' cluster ports; its edge listens on 127.0.0.2.
   const members = [1, 2, 3].map((i) => ({ nats: 4221 + i, natsCluster: 6221 + i, dns: 5352 + i, caddyAdmin: 2018 + i }));
@@ -80,7 +80,7 @@ test('the servers `up` runs get exactly these command lines', () => {
     '--cluster', 'nats://127.0.0.1:6223', '--routes', 'nats://127.0.0.1:6222,nats://127.0.0.1:6223,nats://127.0.0.1:6224',
   ]);
   assert.ok(serverArgs('edge', three).args.join(' ').includes('--listen-host 127.0.0.2 --name edge-2 --replicas 3'));
-  assert.ok(serverArgs('node', three).args.join(' ').endsWith('--edge-external --name node-2 --replicas 3'));
+  assert.ok(serverArgs('node', three).args.join(' ').endsWith('--edge-external --name node-2 --replicas 3 --cluster-key /p/.compartment/cluster.key'), 'every member reads the one key file');
 });
 
 test('NATS URL: --nats, then COMPARTMENT_NATS_URL, then .compartment/context.json, then the default', () => {

@@ -3,7 +3,7 @@
 // Edge and node are the stand-in (COMPARTMENT_SERVER_BIN) until the real ones land.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
@@ -20,6 +20,7 @@ const env = { COMPARTMENT_SERVER_BIN: FAKE, FAKE_SERVER_DIR: fake.path, FAKE_CRA
 const run = (args: string[]) => cli(args, { cwd: project.path, env, timeoutMs: 90_000 });
 const dataDir = join(project.path, '.compartment');
 let first: ClusterContext;
+let clusterKey = '';
 
 const alive = (pid: number | null | undefined) => {
   if (!pid) return false;
@@ -73,7 +74,10 @@ test('up --detach starts nats-server, edge and node with the documented flags an
     'edge', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'edge'), '--dns-port', String(first.ports.dns),
     '--route-ports', routes, '--listen-host', '127.0.0.1',
   ]);
-  assert.equal(lines('node.starts')[0].argv, ['node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--edge-external']);
+  assert.equal(lines('node.starts')[0].argv, ['node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--edge-external', '--cluster-key', join(dataDir, 'cluster.key')]);
+  assert.is(statSync(join(dataDir, 'cluster.key')).mode & 0o777, 0o600, 'the cluster key file is 0600');
+  assert.is(Buffer.from(readFileSync(join(dataDir, 'cluster.key'), 'utf8').trim(), 'base64').length, 32);
+  clusterKey = readFileSync(join(dataDir, 'cluster.key'), 'utf8');
   assert.equal(readdirSync(join(dataDir, 'logs')).sort(), ['dashboard.log', 'edge.log', 'nats.log', 'node.log', 'supervisor.log']);
 
   // A JetStream server with its store in the data dir: written now, checked after down and up again.
@@ -128,6 +132,7 @@ test('foreground up reuses the kept ports and data, and stops everything on Ctrl
   await waitFor('ready', () => up.stdout().includes('ready: the API answers'), 30_000);
   const c = context();
   assert.equal(c.ports, first.ports, 'same ports as the first up');
+  assert.is(readFileSync(join(dataDir, 'cluster.key'), 'utf8'), clusterKey, 'the same cluster key as the first up');
   assert.is(c.pid, up.child.pid);
   const nc = await connect({ servers: c.natsUrl });
   assert.is((await (await new Kvm(nc).open('cli_up_persist')).get('k'))?.string(), 'kept');

@@ -38,9 +38,11 @@ export class Project {
     }
   }
 
-  cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  /** `input`: written to the command's standard input, then closed. */
+  cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...this.env, ...options.env } });
+      if (options.input !== undefined) child.stdin.end(options.input);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -57,7 +59,7 @@ export class Project {
   }
 
   /** Runs a command that must succeed; returns its stdout. */
-  async ok(args: string[], options: { timeoutMs?: number } = {}): Promise<string> {
+  async ok(args: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<string> {
     const r = await this.cli(args, options);
     if (r.code !== 0) throw new Error(`compartment ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     return r.stdout;

@@ -4,7 +4,7 @@ import type { DeploymentSpec } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
 import { place } from '../planning/placement.plan.js';
-import { fingerprintOf, mergeVariables } from '../planning/variables.js';
+import { fingerprintOf, mergeVariables, splitSecrets } from '../planning/variables.js';
 import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
 
@@ -15,10 +15,12 @@ export function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'
 
 async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const env = req.environment;
-  const clusterVars = await ctx.variables.resolve(env);
+  const cluster = await ctx.variables.resolve(env);
+  const key = ctx.fingerprintKey();
   const desired = req.services.map((s) => {
-    const variables = mergeVariables(req.environmentVariables, clusterVars, s.config.variables);
-    return { ...s, serviceName: s.name, variables, fingerprint: fingerprintOf(s.sourceDigest, s.config, variables) };
+    const merged = mergeVariables(req.environmentVariables, cluster.values, s.config.variables);
+    // The fingerprint covers secret values (a changed secret redeploys); the spec keeps only their names.
+    return { ...s, serviceName: s.name, ...splitSecrets(merged, cluster.secrets, s.config.variables), fingerprint: fingerprintOf(s.sourceDigest, s.config, merged, key) };
   });
 
   return ctx.planning.run(`env:${env}`, async () => {
@@ -48,6 +50,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
         runtime: d.config.runtime,
         service: d.config,
         variables: d.variables,
+        secretRefs: d.secretRefs,
         sourceDigest: d.sourceDigest,
         fingerprint: d.fingerprint,
         routeUrl: port === null ? null : `http://${ctx.settings.routeHost}:${port}`,

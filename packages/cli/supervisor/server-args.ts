@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { ClusterPorts, MemberPorts } from './cluster-files.js';
 import { edgeHostOf } from './port-picker.js';
+import { clusterKeyFileOf } from './cluster-key.js';
 
 export type ServerName = 'nats' | 'edge' | 'node' | 'dashboard';
 
@@ -67,6 +68,8 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
           // The edge runs as its own child of `up` (so `up` restarts it); the flag only tells the cluster it is there.
           '--edge-external',
           ...(clustered ? ['--name', `node-${member}`, ...replicas] : []),
+          // A path, not the key: every member reads the same file.
+          '--cluster-key', clusterKeyFileOf(dataDir),
         ],
       };
     case 'dashboard':

@@ -8,6 +8,7 @@ import { pickClusterPorts, pickDashboardPort, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
 import { childName, membersOf, serverArgs, type ServerName } from './server-args.js';
 import { dashboardLink, dashboardTokenFile, writeDashboardToken } from './dashboard-token.js';
+import { ensureClusterKey } from './cluster-key.js';
 
 export interface SupervisorOptions {
   projectDir: string;
@@ -35,6 +36,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   ports = await withDashboardPort(projectDir, dataDir, ports);
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  if (ensureClusterKey(dataDir).created) log(`created the cluster key ${join(dataDir, 'cluster.key')} (0600): keep it, secrets are sealed with it`);
   members.forEach((_, i) => (['nats', 'edge', 'node'] as const).forEach((d) => mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true })));
   lockDataDir(dataDir, members.map((_, i) => childName('node', i + 1)));
   for (const m of members) {
