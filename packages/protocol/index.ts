@@ -11,3 +11,4 @@ export * from './member.schema.js';
 export * from './transition.schema.js';
 export * from './api.schema.js';
 export * from './subjects.js';
+export * from './credentials.js';
