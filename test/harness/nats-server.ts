@@ -2,6 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import { ensureCredentials, type ClusterCredentials } from '../../packages/cli/supervisor/cluster-credentials.js';
+import { natsConfigText, type TlsFiles } from '../../packages/cli/supervisor/nats-config.js';
+import type { Role } from '../../packages/cli/supervisor/role-permissions.js';
+import { credentialsOptions } from '../../cluster/connection/index.js';
 import { freePort } from './ports.js';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
@@ -23,6 +28,33 @@ export interface NatsServer {
   restart(): Promise<void>;
   /** Stops (if running) and removes the temp dir. */
   dispose(): Promise<void>;
+  /** Set when started with `auth`: the same users, permissions and route auth `compartment up` configures. */
+  readonly auth: ServerAuth | null;
+}
+
+/** Opt-in: a server configured like `up` configures it (per-role nkey users, route password, TLS if given). */
+export interface AuthOptions {
+  tls?: TlsFiles;
+}
+
+export interface ServerAuth {
+  credentials: ClusterCredentials;
+  tls: TlsFiles | null;
+  /** Connection options of a role: its credentials file (and the CA when TLS is on). */
+  options(role: Role): Partial<NodeConnectionOptions>;
+}
+
+function serverAuth(options: AuthOptions | undefined): ServerAuth | null {
+  if (!options) return null;
+  const dir = tempDir('nats-auth-');
+  dirs.add(dir);
+  const credentials = ensureCredentials(join(dir.path, 'data'));
+  const tls = options.tls ?? null;
+  return {
+    credentials,
+    tls,
+    options: (role) => ({ ...credentialsOptions(credentials.users[role].file), ...(tls ? { tls: { caFile: tls.ca } } : {}) }),
+  };
 }
 
 export interface NatsCluster {
@@ -51,7 +83,14 @@ process.once('exit', () => {
   for (const dir of dirs) dir.remove();
 });
 
-function configText(name: string, ports: Ports, storeDir: string, cluster: ClusterSpec | null): string {
+function configText(name: string, ports: Ports, storeDir: string, cluster: ClusterSpec | null, auth: ServerAuth | null): string {
+  if (auth) {
+    return natsConfigText({
+      serverName: name, port: ports.port, monitorPort: ports.monitorPort, storeDir, credentials: auth.credentials,
+      ...(cluster && ports.clusterPort !== null ? { cluster: { name: cluster.name, port: ports.clusterPort, routes: cluster.routes } } : {}),
+      ...(auth.tls ? { tls: auth.tls } : {}),
+    });
+  }
   const lines = [
     `server_name: ${JSON.stringify(name)}`,
     `listen: "127.0.0.1:${ports.port}"`,
@@ -74,12 +113,12 @@ async function healthy(monitorPort: number): Promise<boolean> {
   }
 }
 
-function createServer(name: string, ports: Ports, cluster: ClusterSpec | null): NatsServer {
+function createServer(name: string, ports: Ports, cluster: ClusterSpec | null, auth: ServerAuth | null = null): NatsServer {
   const dir = tempDir(`nats-${name}-`);
   dirs.add(dir);
   const storeDir = join(dir.path, 'store');
   const configPath = join(dir.path, 'nats.conf');
-  writeFileSync(configPath, configText(name, ports, storeDir, cluster));
+  writeFileSync(configPath, configText(name, ports, storeDir, cluster, auth));
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   let log = '';
@@ -127,6 +166,7 @@ function createServer(name: string, ports: Ports, cluster: ClusterSpec | null): 
     port: ports.port,
     monitorPort: ports.monitorPort,
     storeDir,
+    auth,
     get running() {
       return child !== null;
     },
@@ -160,9 +200,9 @@ async function portOpen(port: number): Promise<boolean> {
 }
 
 /** One JetStream server on 127.0.0.1 with its store in a fresh temp dir; resolves when it is healthy. */
-export async function startNatsServer(name = 'nats-test'): Promise<NatsServer> {
+export async function startNatsServer(name = 'nats-test', options: { auth?: AuthOptions } = {}): Promise<NatsServer> {
   const ports: Ports = { port: await freePort(), monitorPort: await freePort(), clusterPort: null };
-  const server = createServer(name, ports, null) as NatsServer & { launch(h: boolean): Promise<void> };
+  const server = createServer(name, ports, null, serverAuth(options.auth)) as NatsServer & { launch(h: boolean): Promise<void> };
   try {
     await server.launch(true);
   } catch (error) {
@@ -173,11 +213,12 @@ export async function startNatsServer(name = 'nats-test'): Promise<NatsServer> {
 }
 
 /** `size` clustered JetStream servers with routes between them; resolves when every one is healthy (meta leader elected). */
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+export async function startNatsCluster(size = 3, options: { auth?: AuthOptions } = {}): Promise<NatsCluster> {
   const all: Ports[] = [];
   for (let i = 0; i < size; i++) all.push({ port: await freePort(), monitorPort: await freePort(), clusterPort: await freePort() });
   const spec: ClusterSpec = { name: `c${process.pid}`, routes: all.map((p) => p.clusterPort!) };
-  const servers = all.map((p, i) => createServer(`n${i + 1}`, p, spec) as NatsServer & { launch(h: boolean): Promise<void> });
+  const auth = serverAuth(options.auth);
+  const servers = all.map((p, i) => createServer(`n${i + 1}`, p, spec, auth) as NatsServer & { launch(h: boolean): Promise<void> });
   const dispose = async () => {
     await Promise.all(servers.map((s) => s.dispose()));
   };

@@ -18,6 +18,8 @@ export interface NatsConfigInput {
   cluster?: { name: string; port: number; routes: number[] };
   tls?: TlsFiles;
   host?: string;
+  /** The HTTP monitoring port (tests read /healthz and /routez); none by default. */
+  monitorPort?: number;
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -41,6 +43,7 @@ export function natsConfigText(input: NatsConfigInput): string {
     '# Written by `compartment up`; rewritten on every up. Users authenticate with nkeys (no anonymous access).',
     ...(input.serverName ? [`server_name: ${q(input.serverName)}`] : []),
     `listen: ${q(`${host}:${input.port}`)}`,
+    ...(input.monitorPort ? [`http: ${q(`${host}:${input.monitorPort}`)}`] : []),
     `jetstream { store_dir: ${q(input.storeDir)} }`,
     'authorization {',
     '  users = [',
