@@ -1,8 +1,9 @@
 // A throwaway Compartment project driven through the real executable, with a watch on its route writes.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project, type Context } from '../../test/harness/project.js';
 import { freeDualPort, freePort, freePortRange } from '../../test/harness/ports.js';
-import { connectCluster, RouteStore, type ClusterConnection } from '../../cluster/index.js';
+import { connectCluster, credentialsOptions, RouteStore, type ClusterConnection } from '../../cluster/index.js';
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import { isoMs, nowMs, listenersOn, runTimed, COMPARTMENT_BIN, type Cleanup, type Timed } from '../harness/index.js';
 
@@ -78,7 +79,9 @@ export class BenchProject {
   }
 
   private async watchRoutes(cleanup: Cleanup): Promise<void> {
-    this.conn = await connectCluster({ servers: this.natsUrl.split(','), name: 'compartment-bench' });
+    // The edge role may read routes: what this watch needs, nothing more.
+    const creds = join(this.project.dir, '.compartment', 'credentials', 'edge.creds');
+    this.conn = await connectCluster({ servers: this.natsUrl.split(','), name: 'compartment-bench', nats: existsSync(creds) ? credentialsOptions(creds) : {} });
     cleanup.add('close the bench NATS connection', () => this.conn?.close());
     const routes = await RouteStore.open(this.conn);
     const watcher = routes.watchAll((change) => {

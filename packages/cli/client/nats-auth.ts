@@ -16,7 +16,7 @@ export interface NatsAuth {
 export function resolveNatsAuth(url: string, flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NatsAuth {
   const context = readContext(cwd);
   const local = context !== null && context.natsUrl === url;
-  const localCreds = local ? join(context.dataDir, 'credentials', 'cli.creds') : undefined;
+  const localCreds = local && typeof context.dataDir === 'string' ? join(context.dataDir, 'credentials', 'cli.creds') : undefined;
   const credsFile = flag ?? (env.COMPARTMENT_NATS_CREDS || undefined) ?? (localCreds && existsSync(localCreds) ? localCreds : undefined);
   const tlsCa = (env.COMPARTMENT_NATS_TLS_CA || undefined) ?? (local ? context.tlsCa ?? undefined : undefined);
   return { ...(credsFile ? { credsFile } : {}), ...(tlsCa ? { tlsCa } : {}) };
