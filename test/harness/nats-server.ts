@@ -16,6 +16,8 @@ export interface NatsServer {
   readonly url: string;
   readonly port: number;
   readonly monitorPort: number;
+  /** The route port of a cluster member, null for a single server. */
+  readonly clusterPort: number | null;
   readonly storeDir: string;
   readonly running: boolean;
   /** The server's recent output, for failure messages. */
@@ -165,6 +167,7 @@ function createServer(name: string, ports: Ports, cluster: ClusterSpec | null, a
     url: `nats://127.0.0.1:${ports.port}`,
     port: ports.port,
     monitorPort: ports.monitorPort,
+    clusterPort: ports.clusterPort,
     storeDir,
     auth,
     get running() {
