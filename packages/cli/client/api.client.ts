@@ -105,6 +105,10 @@ function transportError(error: unknown, url: string, verb: ApiVerb, timeoutMs: n
     return new CompartmentError('TIMEOUT', `the cluster did not answer "${verb}" within ${timeoutMs} ms`);
   }
   if (error instanceof SyntaxError) return new CompartmentError('INTERNAL', `the reply to "${verb}" is not JSON`);
+  const cause = (error as { cause?: { name?: string } })?.cause;
+  if (e?.name === 'PermissionViolationError' || cause?.name === 'PermissionViolationError' || /permissions violation/i.test(e?.message ?? '')) {
+    return new CompartmentError('PERMISSION_DENIED', `NATS refused "${verb}" for the credentials in use (pass --nats-creds FILE of a role allowed to do this)`);
+  }
   return new CompartmentError('CLUSTER_UNAVAILABLE', `request "${verb}" failed: ${e?.message ?? String(error)}`);
 }
 
