@@ -48,7 +48,7 @@ export class BenchProject {
    * On this shared machine another `up` starting at the same moment can pick the same route ports (and Caddy
    * binds them with SO_REUSEPORT, so both succeed and split the traffic): such a cluster is discarded and started again.
    */
-  static async start(files: Record<string, string>, cleanup: Cleanup, log: (line: string) => void = () => undefined, upArgs: string[] = []): Promise<BenchProject> {
+  static async start(files: Record<string, string>, cleanup: Cleanup, log: (line: string) => void = () => undefined, upArgs: string[] = [], upEnv: NodeJS.ProcessEnv = {}): Promise<BenchProject> {
     for (let attempt = 1; ; attempt++) {
       const bp = new BenchProject(new Project(files));
       // A multi-node `up` (upArgs) keeps other ports than a single node's: it picks its own.
@@ -56,7 +56,7 @@ export class BenchProject {
       let removed: Promise<void> | null = null;
       const remove = () => (removed ??= bp.project.remove());
       cleanup.add(`compartment down in ${bp.dir}`, remove);
-      const { pid, ports } = await bp.up(upArgs);
+      const { pid, ports } = await bp.up(upArgs, upEnv);
       // Only if the bench crashes: the supervisor stops its own children on SIGTERM.
       cleanup.pid('compartment supervisor', () => pid, () => undefined, 'SIGTERM');
       const routePort = ports?.routes?.[0];
@@ -73,14 +73,14 @@ export class BenchProject {
   }
 
   /** `compartment up --detach` plus `extra`; the cluster's context once the API answers. */
-  private async up(extra: string[]): Promise<Context> {
-    await this.cli(['up', '--detach', ...extra]);
+  private async up(extra: string[], env: NodeJS.ProcessEnv): Promise<Context> {
+    await this.cli(['up', '--detach', ...extra], 120_000, env);
     return this.project.context();
   }
 
   private async watchRoutes(cleanup: Cleanup): Promise<void> {
-    // The edge role may read routes: what this watch needs, nothing more.
-    const creds = join(this.project.dir, '.compartment', 'credentials', 'edge.creds');
+    // The bench seeds records and calls the API: the control-plane role (absent when `up` ran with auth off).
+    const creds = join(this.project.dir, '.compartment', 'credentials', 'node.creds');
     this.conn = await connectCluster({ servers: this.natsUrl.split(','), name: 'compartment-bench', nats: existsSync(creds) ? credentialsOptions(creds) : {} });
     cleanup.add('close the bench NATS connection', () => this.conn?.close());
     const routes = await RouteStore.open(this.conn);
@@ -111,8 +111,8 @@ export class BenchProject {
   }
 
   /** Runs `compartment <args>` in the project, timed from spawn to exit; a non-zero exit is an error. */
-  async cli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
-    const r = await runTimed(process.execPath, [COMPARTMENT_BIN, ...args], { cwd: this.dir, timeoutMs });
+  async cli(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+    const r = await runTimed(process.execPath, [COMPARTMENT_BIN, ...args], { cwd: this.dir, timeoutMs, env });
     if (r.code !== 0) throw new Error(`compartment ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     const id = /deployment (\S+) created/.exec(r.stdout)?.[1] ?? /rolling back from \S+ to (\S+)/.exec(r.stdout)?.[1] ?? null;
     return { ...r, deploymentId: id };

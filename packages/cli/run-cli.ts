@@ -33,7 +33,7 @@ function permissionError<E>(error: unknown, make: new (code: 'PERMISSION_DENIED'
   for (let e = error as (Error & { cause?: unknown; operation?: string; subject?: string }) | undefined; e; e = e.cause as typeof e) {
     if (e.name === 'PermissionViolationError' || /permissions violation/i.test(e.message ?? '')) {
       const what = e.operation && e.subject ? `${e.operation} to ${e.subject}` : e.message;
-      return new make('PERMISSION_DENIED', `NATS refused ${what} for the credentials in use (pass --nats-creds FILE of a role allowed to do this)`);
+      return new make('PERMISSION_DENIED', `NATS refused this for the credentials in use (${what}); pass --nats-creds FILE of a role allowed to do it`);
     }
   }
   return null;

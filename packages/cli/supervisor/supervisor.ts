@@ -38,7 +38,10 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   members.forEach((_, i) => (['nats', 'edge', 'node'] as const).forEach((d) => mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true })));
-  const security = prepareSecurity(dataDir, ports, tls);
+  // Benchmarks only (the with/without-auth row): a cluster any local process can control.
+  const insecure = process.env.COMPARTMENT_NATS_AUTH === 'off';
+  if (insecure) log('WARNING: COMPARTMENT_NATS_AUTH=off: NATS runs without authentication; any local process can control this cluster');
+  const security = insecure ? undefined : prepareSecurity(dataDir, ports, tls);
   for (const m of members) {
     if (!(await tcpFree(m.nats))) {
       throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${m.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
@@ -53,7 +56,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     projectDir,
     children: { nats: null, edge: null, node: null, dashboard: null },
     dashboardUrl,
-    tlsCa: tls?.ca ?? null,
+    tlsCa: security ? (tls?.ca ?? null) : null,
     startedAt: new Date().toISOString(),
     stoppedAt: null,
   };
