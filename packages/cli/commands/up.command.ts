@@ -1,6 +1,6 @@
 // `compartment up`: run the local cluster's supervisor here, or (--detach) in the background until the API answers.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompartmentError } from '../../protocol/index.js';
@@ -48,7 +48,10 @@ function tlsOf(flags: UpFlags, projectDir: string): TlsFiles | undefined {
 }
 
 /** How `up` itself talks to the cluster it runs: the operator credentials in the data dir, the kept CA. */
-const localAuth = (dataDir: string, tlsCa: string | null | undefined): NatsAuth => ({ credsFile: credentialsFileOf(dataDir, 'cli'), ...(tlsCa ? { tlsCa } : {}) });
+function localAuth(dataDir: string, tlsCa: string | null | undefined): NatsAuth {
+  const credsFile = credentialsFileOf(dataDir, 'cli');
+  return { ...(existsSync(credsFile) ? { credsFile } : {}), ...(tlsCa ? { tlsCa } : {}) };
+}
 
 export async function upCommand(flags: UpFlags): Promise<number> {
   const projectDir = process.cwd();

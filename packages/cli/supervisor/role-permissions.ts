@@ -67,8 +67,8 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     publish: {
       allow: ['compartment.>', '$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$KV.>', '$O.>', '_INBOX.>', ...ROLES.map(inbox)],
     },
+    // No allow_responses: every inbox is listed, and the server would track each request it delivers (slow at load).
     subscribe: { allow: ['compartment.>', '$SRV.>', inbox('node')] },
-    allowResponses: true,
   },
   // The routing data plane: reads routes, heartbeats, answers edge.state; writes no record.
   edge: {
