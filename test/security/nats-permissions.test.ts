@@ -95,4 +95,28 @@ test('cli: calls every verb, uploads sources, watches records; cannot answer as 
   assert.ok(await requestRefused(cli.nc, `$KV.${BUCKETS.deployments}.${RECORD_KEY}`, '{}'), 'cannot write records directly');
 });
 
+test('a stored value that JetStream delivers onto a node or API subject reaches no handler', async () => {
+  const edge = as('edge');
+  await edge.js.publish(`$KV.${BUCKETS.nodes}.edge.e1`, '{"forged":true}');
+  // A raw connection (no guard) proves the deliveries happen; the node agent's connection (connectCluster) drops them.
+  const raw = await connect({ servers: server.url, ...server.auth!.options('node') });
+  const seen = { raw: [] as string[], guarded: [] as string[] };
+  for (const subject of [subjects.node('n2', 'deliver'), subjects.api('rollback')]) {
+    // (A push delivery keeps the stored message's own subject: record the subscription's.)
+    raw.subscribe(subject, { callback: () => void seen.raw.push(subject) });
+    as('node').nc.subscribe(subject, { callback: () => void seen.guarded.push(subject) });
+  }
+  await Promise.all([raw.flush(), as('node').nc.flush()]);
+  const stream = `KV_${BUCKETS.nodes}`;
+  const consumer = { stream_name: stream, config: { deliver_subject: subjects.node('n2', 'deliver'), ack_policy: 'none', deliver_policy: 'all' } };
+  const created = (await edge.nc.request(`$JS.API.CONSUMER.CREATE.${stream}`, JSON.stringify(consumer), { timeout: 2000 })).json<{ error?: unknown }>();
+  assert.is(created.error, undefined, JSON.stringify(created));
+  edge.nc.publish(`$JS.API.DIRECT.GET.${stream}`, JSON.stringify({ last_by_subj: `$KV.${BUCKETS.nodes}.edge.e1` }), { reply: subjects.api('rollback') });
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.ok(seen.raw.includes(subjects.node('n2', 'deliver')), 'JetStream delivered the heartbeat onto the node subject');
+  assert.ok(seen.raw.includes(subjects.api('rollback')), 'the direct get answered onto the API subject');
+  assert.equal(seen.guarded, [], 'no handler saw them');
+  await raw.close();
+});
+
 test.run();
