@@ -2,11 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NodeConnectionOptions } from '@nats-io/transport-node';
-import { ensureCredentials, type ClusterCredentials } from '../../packages/cli/supervisor/cluster-credentials.js';
-import { natsConfigText, type TlsFiles } from '../../packages/cli/supervisor/nats-config.js';
-import type { Role } from '../../packages/cli/supervisor/role-permissions.js';
-import { credentialsOptions } from '../../cluster/connection/index.js';
+import { authConfigText, serverAuth, type AuthOptions, type ServerAuth } from './nats-auth.js';
 import { freePort } from './ports.js';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
@@ -34,30 +30,7 @@ export interface NatsServer {
   readonly auth: ServerAuth | null;
 }
 
-/** Opt-in: a server configured like `up` configures it (per-role nkey users, route password, TLS if given). */
-export interface AuthOptions {
-  tls?: TlsFiles;
-}
-
-export interface ServerAuth {
-  credentials: ClusterCredentials;
-  tls: TlsFiles | null;
-  /** Connection options of a role: its credentials file (and the CA when TLS is on). */
-  options(role: Role): Partial<NodeConnectionOptions>;
-}
-
-function serverAuth(options: AuthOptions | undefined): ServerAuth | null {
-  if (!options) return null;
-  const dir = tempDir('nats-auth-');
-  dirs.add(dir);
-  const credentials = ensureCredentials(join(dir.path, 'data'));
-  const tls = options.tls ?? null;
-  return {
-    credentials,
-    tls,
-    options: (role) => ({ ...credentialsOptions(credentials.users[role].file), ...(tls ? { tls: { caFile: tls.ca } } : {}) }),
-  };
-}
+export type { AuthOptions, ServerAuth } from './nats-auth.js';
 
 export interface NatsCluster {
   readonly servers: NatsServer[];
@@ -86,13 +59,7 @@ process.once('exit', () => {
 });
 
 function configText(name: string, ports: Ports, storeDir: string, cluster: ClusterSpec | null, auth: ServerAuth | null): string {
-  if (auth) {
-    return natsConfigText({
-      serverName: name, port: ports.port, monitorPort: ports.monitorPort, storeDir, credentials: auth.credentials,
-      ...(cluster && ports.clusterPort !== null ? { cluster: { name: cluster.name, port: ports.clusterPort, routes: cluster.routes } } : {}),
-      ...(auth.tls ? { tls: auth.tls } : {}),
-    });
-  }
+  if (auth) return authConfigText(auth, { name, port: ports.port, monitorPort: ports.monitorPort, storeDir, clusterPort: ports.clusterPort, cluster });
   const lines = [
     `server_name: ${JSON.stringify(name)}`,
     `listen: "127.0.0.1:${ports.port}"`,
@@ -205,7 +172,7 @@ async function portOpen(port: number): Promise<boolean> {
 /** One JetStream server on 127.0.0.1 with its store in a fresh temp dir; resolves when it is healthy. */
 export async function startNatsServer(name = 'nats-test', options: { auth?: AuthOptions } = {}): Promise<NatsServer> {
   const ports: Ports = { port: await freePort(), monitorPort: await freePort(), clusterPort: null };
-  const server = createServer(name, ports, null, serverAuth(options.auth)) as NatsServer & { launch(h: boolean): Promise<void> };
+  const server = createServer(name, ports, null, serverAuth(options.auth, (d) => dirs.add(d))) as NatsServer & { launch(h: boolean): Promise<void> };
   try {
     await server.launch(true);
   } catch (error) {
@@ -220,7 +187,7 @@ export async function startNatsCluster(size = 3, options: { auth?: AuthOptions }
   const all: Ports[] = [];
   for (let i = 0; i < size; i++) all.push({ port: await freePort(), monitorPort: await freePort(), clusterPort: await freePort() });
   const spec: ClusterSpec = { name: `c${process.pid}`, routes: all.map((p) => p.clusterPort!) };
-  const auth = serverAuth(options.auth);
+  const auth = serverAuth(options.auth, (d) => dirs.add(d));
   const servers = all.map((p, i) => createServer(`n${i + 1}`, p, spec, auth) as NatsServer & { launch(h: boolean): Promise<void> });
   const dispose = async () => {
     await Promise.all(servers.map((s) => s.dispose()));
