@@ -1,5 +1,5 @@
 // Calls the requests declared in packages/protocol's RPC: validated both ways, transport failures as coded errors.
-import { NoRespondersError, type NatsConnection } from '@nats-io/nats-core';
+import { NoRespondersError, PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
 import { CompartmentError, parseWith, type AnyRpc, type RpcReply, type RpcRequest } from '../../packages/protocol/index.js';
 import { decodeJson, decodeReply, mergeChunk } from './rpc.codec.js';
 
@@ -19,6 +19,9 @@ function isNoResponders(error: unknown): boolean {
 function transportError(error: unknown, spec: AnyRpc, timeoutMs: number): CompartmentError {
   if (error instanceof CompartmentError) return error;
   if (isNoResponders(error)) return new CompartmentError('CLUSTER_UNAVAILABLE', `nothing answers ${spec.name}`);
+  if (error instanceof PermissionViolationError || (error as { cause?: unknown })?.cause instanceof PermissionViolationError) {
+    return new CompartmentError('PERMISSION_DENIED', `NATS refused ${spec.name} for the credentials in use (use --nats-creds FILE of a role allowed to do this)`);
+  }
   const e = error as { name?: string; message?: string };
   if (/timeout/i.test(e?.name ?? '') || /timeout/i.test(e?.message ?? '')) {
     return new CompartmentError('TIMEOUT', `${spec.name} was not answered within ${timeoutMs} ms`);

@@ -2,9 +2,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { installCrashGuards } from '../shared/crash-guards.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connectCluster } from '../../cluster/connection/index.js';
+import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
 import { newToken, tokenFromFile } from './dashboard-token.js';
 
@@ -25,32 +25,53 @@ const program = new Command('compartment dashboard')
   .option('--project <dir>', 'project directory the deploy button deploys (default: this directory)')
   .option('--token-file <file>', 'read the access token from this file (mode 0600; written with a new token when empty); default: a new token, printed in the URL')
   .allowExcessArguments(false);
+for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
 program.parse(process.argv.slice(3), { from: 'user' });
-const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string; tokenFile?: string }>();
+const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string; tokenFile?: string } & SecurityFlags>();
 const log = pino({ name: 'compartment-dashboard' });
 installCrashGuards(log);
 const warn = (message: string, error?: unknown) => (error ? log.warn({ err: error }, message) : log.warn(message));
 
+interface LocalContext {
+  natsUrl?: unknown;
+  dataDir?: unknown;
+  tlsCa?: unknown;
+}
+function localContext(): LocalContext {
+  try {
+    return JSON.parse(readFileSync(join(process.cwd(), '.compartment', 'context.json'), 'utf8')) as LocalContext;
+  } catch {
+    return {}; // no cluster started here
+  }
+}
+
 /** The CLI's rule (packages/cli/client/nats-url.ts), which a server may not import. */
-function natsUrl(): string {
+function natsUrl(context: LocalContext): string {
   if (o.nats) return o.nats;
   if (process.env.COMPARTMENT_NATS_URL) return process.env.COMPARTMENT_NATS_URL;
-  try {
-    const context = JSON.parse(readFileSync(join(process.cwd(), '.compartment', 'context.json'), 'utf8')) as { natsUrl?: unknown };
-    if (typeof context.natsUrl === 'string') return context.natsUrl;
-  } catch {
-    // no cluster started here
-  }
+  if (typeof context.natsUrl === 'string') return context.natsUrl;
   return 'nats://127.0.0.1:4222';
 }
 
-const url = natsUrl();
+/** Without --nats-creds, talking to the cluster `up` started here: its dashboard (or dashboard-actions) credentials. */
+function security(context: LocalContext, url: string): SecurityFlags {
+  if (o.natsCreds || context.natsUrl !== url || typeof context.dataDir !== 'string') return o;
+  const file = join(context.dataDir, 'credentials', o.actions ? 'dashboard-actions.creds' : 'dashboard.creds');
+  const ca = typeof context.tlsCa === 'string' && !o.natsTlsCa ? { natsTlsCa: context.tlsCa } : {};
+  return { ...o, ...ca, ...(existsSync(file) ? { natsCreds: file } : {}) };
+}
+
+const context = localContext();
+const url = natsUrl(context);
+const flags = security(context, url);
 // Keep trying: under `up` the dashboard may start before NATS answers, and it must outlive NATS restarts.
-const conn = await connectCluster({ servers: url.split(','), name: 'compartment-dashboard', waitOnFirstConnect: true });
+const conn = await connectCluster({ servers: url.split(','), name: 'compartment-dashboard', waitOnFirstConnect: true, nats: securityOptions(flags) });
 // Per start, and never on a command line (`ps` shows those): from the file `up` wrote, else made here and printed once.
 const token = o.tokenFile ? tokenFromFile(resolve(o.tokenFile)) : newToken();
-const options = { conn, natsUrl: url, host: o.host, actions: o.actions, projectDir: resolve(o.project ?? process.cwd()), token, warn };
+// The deploy button runs the CLI: with this dashboard's own credentials (dashboard-actions may deploy, not set variables).
+const childEnv = { ...(flags.natsCreds ? { COMPARTMENT_NATS_CREDS: flags.natsCreds } : {}), ...(flags.natsTlsCa ? { COMPARTMENT_NATS_TLS_CA: flags.natsTlsCa } : {}) };
+const options = { conn, natsUrl: url, childEnv, host: o.host, actions: o.actions, projectDir: resolve(o.project ?? process.cwd()), token, warn };
 let dashboard: Dashboard;
 try {
   dashboard = await startDashboard({ ...options, port: o.port ?? DEFAULT_PORT });

@@ -12,6 +12,8 @@ export interface DashboardOptions {
   conn: ClusterConnection;
   /** Shown on the page, and given to the deploys it starts. */
   natsUrl: string;
+  /** Environment for the CLI the deploy button runs (its credentials file). */
+  childEnv?: Record<string, string>;
   host: string;
   /** 0: any free port. */
   port: number;
@@ -36,7 +38,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const model = new DashboardModel(opts.conn, opts.warn);
   const events = new StreamSet();
   const actions = opts.actions
-    ? new DashboardActions({ conn: opts.conn, natsUrl: opts.natsUrl, projectDir: opts.projectDir, report: (e) => events.broadcast('action', e) })
+    ? new DashboardActions({ conn: opts.conn, natsUrl: opts.natsUrl, ...(opts.childEnv ? { childEnv: opts.childEnv } : {}), projectDir: opts.projectDir, report: (e) => events.broadcast('action', e) })
     : null;
   model.subscribe((e) => {
     if (e.type === 'record') events.broadcast('record', e.record);

@@ -7,7 +7,10 @@ const NATS_HELP = 'NATS URL (else $COMPARTMENT_NATS_URL, else the cluster `compa
 
 function common(cmd: Command, withEnv = true): Command {
   if (withEnv) cmd.option('--env <name>', 'environment', 'production');
-  return cmd.option('--json', 'machine-readable output on stdout').option('--nats <url>', NATS_HELP);
+  return cmd
+    .option('--json', 'machine-readable output on stdout')
+    .option('--nats <url>', NATS_HELP)
+    .option('--nats-creds <file>', 'NATS credentials file (else $COMPARTMENT_NATS_CREDS, else the operator credentials `up` keeps in .compartment/credentials)');
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -68,6 +71,9 @@ export function buildProgram(run: Run): Command {
     .option('--detach', 'run it in the background; return once the API answers')
     .option('--nodes <n>', 'nodes in the local cluster (clustered nats-servers, 3-way replicated state, an edge each on 127.0.0.N)')
     .option('--data-dir <dir>', 'where the cluster keeps its data (default .compartment/)')
+    .option('--nats-tls-cert <file>', "serve NATS (clients and routes) with TLS: the servers' certificate")
+    .option('--nats-tls-key <file>', "the certificate's private key (with --nats-tls-cert)")
+    .option('--nats-tls-ca <file>', 'the CA that signed it; clients verify the servers with it')
     .addOption(new Option('--foreground').hideHelp())
     .action((o) => run(async () => (await import('./commands/up.command.js')).upCommand(o)));
 

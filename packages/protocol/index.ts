@@ -14,3 +14,4 @@ export * from './api.schema.js';
 export * from './machine-event.schema.js';
 export * from './rpc.schema.js';
 export * from './subjects.js';
+export * from './credentials.js';

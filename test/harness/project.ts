@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
 import { killCaddyIn } from './caddy.js';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import { credentialsOptions } from '../../cluster/connection/index.js';
 
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
 
@@ -71,6 +73,11 @@ export class Project {
 
   context(): Context {
     return JSON.parse(readFileSync(join(this.dir, '.compartment/context.json'), 'utf8')) as Context;
+  }
+
+  /** Client options for a role of the cluster `up` runs here: its credentials file in the data dir (`node` may do anything). */
+  natsOptions(role: 'node' | 'edge' | 'cli' | 'dashboard' = 'node'): Partial<NodeConnectionOptions> {
+    return credentialsOptions(join(this.dir, '.compartment', 'credentials', `${role}.creds`));
   }
 
   log(name: 'node' | 'edge' | 'nats' | 'supervisor'): string {

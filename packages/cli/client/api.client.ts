@@ -2,6 +2,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { API, CompartmentError, RPC, parseWith, type ApiReply, type ApiRequest, type ApiRequestParsed, type ApiVerb } from '../../protocol/index.js';
 import { call } from '../../../cluster/rpc/index.js';
+import { authOptions, type NatsAuth } from './nats-auth.js';
 
 const UP_HINT = 'start a local cluster with `compartment up`, or point --nats / COMPARTMENT_NATS_URL at one';
 
@@ -17,13 +18,18 @@ export function validateRequest<V extends ApiVerb>(verb: V, body: ApiRequest<V>)
   return parseWith(API[verb].request, body, 'INVALID_ARGUMENT') as ApiRequestParsed<V>;
 }
 
-export async function connectApi(url: string, timeoutMs = 3000): Promise<ApiClient> {
-  const { connect } = await import('@nats-io/transport-node');
+export async function connectApi(url: string, timeoutMs = 3000, auth?: NatsAuth): Promise<ApiClient> {
+  const { connect, AuthorizationError } = await import('@nats-io/transport-node');
+  const options = await authOptions(auth);
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url, timeout: timeoutMs, name: 'compartment-cli' });
+    nc = await connect({ servers: url, timeout: timeoutMs, name: 'compartment-cli', ...options });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
+    if (error instanceof AuthorizationError || (error as { cause?: unknown })?.cause instanceof AuthorizationError) {
+      const which = auth?.credsFile ? `the credentials in ${auth.credsFile}` : 'no credentials';
+      throw new CompartmentError('PERMISSION_DENIED', `NATS at ${url} refused ${which} (${why}); pass --nats-creds FILE or set COMPARTMENT_NATS_CREDS`);
+    }
     throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot reach NATS at ${url} (${why}); ${UP_HINT}`);
   }
   return {
