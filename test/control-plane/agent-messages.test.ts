@@ -15,7 +15,7 @@ let pids: Record<string, number | null>;
 test.before(async () => {
   const ctx = await project.up();
   pids = { ...ctx.children };
-  nc = await connect({ servers: ctx.natsUrl, name: 'agent-messages-test' });
+  nc = await connect({ servers: ctx.natsUrl, name: 'agent-messages-test', ...project.natsOptions('node') });
   nodeId = (await call(nc, RPC.api.nodes, undefined, {})).nodes[0]!.id;
 });
 test.after(async () => {

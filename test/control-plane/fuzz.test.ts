@@ -45,7 +45,7 @@ function targets(nodeId: string, edgeId: string): Target[] {
 
 /** Runs `work` while a worker thread asks status every 100 ms (its own event loop: the flood here cannot delay it). */
 async function whileAskingStatus(natsUrl: string, work: () => Promise<void>): Promise<AskerStats> {
-  const asker = new Worker(new URL('./status-asker.worker.js', import.meta.url), { workerData: { natsUrl } });
+  const asker = new Worker(new URL('./status-asker.worker.js', import.meta.url), { workerData: { natsUrl, credsFile: project.credsFile('cli') } });
   const done = new Promise<AskerStats>((resolve, reject) => (asker.once('message', resolve), asker.once('error', reject)));
   try {
     await new Promise((r) => setTimeout(r, 500));
@@ -82,7 +82,8 @@ async function flood(nc: NatsConnection, all: Target[], reply: string): Promise<
 test('hostile messages to every subject: status answers within 1 s throughout, no process exits, a deploy then succeeds', async () => {
   const ctx = await project.up();
   const pids = { ...ctx.children };
-  const attacker = await connect({ servers: ctx.natsUrl, name: 'fuzzer' });
+  // As a node agent: the one role that may publish on every subject, so the fuzz reaches every handler.
+  const attacker = await connect({ servers: ctx.natsUrl, name: 'fuzzer', ...project.natsOptions('node') });
   try {
     const sink = createInbox();
     let answers = 0;

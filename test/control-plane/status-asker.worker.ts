@@ -3,8 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '@nats-io/transport-node';
 import { RPC } from '../../packages/protocol/index.js';
 import { call } from '../../cluster/rpc/index.js';
+import { credentialsOptions } from '../../cluster/connection/index.js';
 
-const nc = await connect({ servers: workerData.natsUrl as string, name: 'status-asker' });
+const nc = await connect({ servers: workerData.natsUrl as string, name: 'status-asker', ...credentialsOptions(workerData.credsFile as string) });
 let running = true;
 let asked = 0;
 let longest = 0;

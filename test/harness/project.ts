@@ -77,7 +77,11 @@ export class Project {
 
   /** Client options for a role of the cluster `up` runs here: its credentials file in the data dir (`node` may do anything). */
   natsOptions(role: 'node' | 'edge' | 'cli' | 'dashboard' = 'node'): Partial<NodeConnectionOptions> {
-    return credentialsOptions(join(this.dir, '.compartment', 'credentials', `${role}.creds`));
+    return credentialsOptions(this.credsFile(role));
+  }
+
+  credsFile(role: 'node' | 'edge' | 'cli' | 'dashboard'): string {
+    return join(this.dir, '.compartment', 'credentials', `${role}.creds`);
   }
 
   log(name: 'node' | 'edge' | 'nats' | 'supervisor'): string {
