@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
-import { API_VERBS, RPC, subjects } from '../../packages/protocol/index.js';
+import { API_VERBS, RPC, inboxPrefixOf, subjects } from '../../packages/protocol/index.js';
 import { call } from '../../cluster/rpc/index.js';
 import { Project, alive } from '../harness/project.js';
 import { webProject } from '../e2e/apps.js';
@@ -85,7 +85,7 @@ test('hostile messages to every subject: status answers within 1 s throughout, n
   // As a node agent: the one role that may publish on every subject, so the fuzz reaches every handler.
   const attacker = await connect({ servers: ctx.natsUrl, name: 'fuzzer', ...project.natsOptions('node') });
   try {
-    const sink = createInbox();
+    const sink = createInbox(inboxPrefixOf('node'));
     let answers = 0;
     attacker.subscribe(sink, { callback: () => void answers++ });
     const { nodes, edges } = await call(attacker, RPC.api.nodes, undefined, {});
