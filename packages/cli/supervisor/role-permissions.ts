@@ -38,8 +38,8 @@ function jsRead(stream: string): string[] {
   ];
 }
 
-/** Writing objects: the chunks and meta subjects, and the purge that replacing an object does. */
-const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${OBJ_STREAM}`, `$JS.API.STREAM.PURGE.${OBJ_STREAM}`];
+/** Uploading sources: chunks and meta (content-addressed, never replaced, so no purge: that could wipe every source). */
+const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${OBJ_STREAM}`];
 const WRITE_VERBS = ['deploy', 'rollback', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
 const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart'].map((v) => `compartment.api.${v}`);
 /** Subjects on which only node agents and edges answer: nobody else may listen there. */
