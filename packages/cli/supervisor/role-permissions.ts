@@ -67,7 +67,7 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     publish: {
       allow: ['compartment.>', '$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$KV.>', '$O.>', '_INBOX.>', ...ROLES.map(inbox)],
     },
-    // No allow_responses: every inbox is listed, and the server would track each request it delivers (slow at load).
+    // No allow_responses: every role's inbox is listed, so it is not needed (and the server would track each request it delivers).
     subscribe: { allow: ['compartment.>', '$SRV.>', inbox('node')] },
   },
   // The routing data plane: reads routes, heartbeats, answers edge.state; writes no record.
