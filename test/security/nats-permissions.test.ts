@@ -93,6 +93,8 @@ test('cli: calls every verb, uploads sources, watches records; cannot answer as 
   assert.ok(await subscribeRefused(cli.nc, subjects.api('deploy'), 'compartment-api'), 'cannot join the API queue group');
   assert.ok(await publishRefused(cli.nc, subjects.node('n1', 'deliver')), 'cannot forge a statechart event');
   assert.ok(await requestRefused(cli.nc, `$KV.${BUCKETS.deployments}.${RECORD_KEY}`, '{}'), 'cannot write records directly');
+  assert.ok(await requestRefused(cli.nc, `$JS.API.STREAM.PURGE.OBJ_${OBJECT_STORES.sources}`), 'cannot wipe the sources');
+  assert.ok(await requestRefused(cli.nc, `$JS.API.STREAM.DELETE.KV_${BUCKETS.deployments}`), 'cannot delete the records');
 });
 
 test('a stored value that JetStream delivers onto a node or API subject reaches no handler', async () => {

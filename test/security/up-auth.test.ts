@@ -7,6 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { Project } from '../harness/project.js';
 import { makeThrowawayCa } from '../harness/throwaway-ca.js';
 import { webProject } from '../e2e/apps.js';
+import { freeDualPort, freePort, freePortRange } from '../harness/ports.js';
 
 const ca = makeThrowawayCa();
 const project = new Project(webProject({ version: 'v1' }));
@@ -18,6 +19,10 @@ test.after(async () => {
 });
 
 test('up --nats-tls-*: deploy, status and the route work with the operator credentials over TLS', async () => {
+  // Ports of our own (as the bench does): a cluster started elsewhere at the same moment could share 8100+ (SO_REUSEPORT).
+  const routes = await freePortRange(100);
+  const ports = { nats: await freePort(), dns: await freeDualPort(), caddyAdmin: await freePort(), routes: [routes[0], routes.at(-1)], dashboard: await freePort() };
+  project.write({ '.compartment/cluster.json': JSON.stringify({ ports, dataDir: join(project.dir, '.compartment') }) });
   const context = await project.up(['--nats-tls-cert', ca.cert, '--nats-tls-key', ca.key, '--nats-tls-ca', ca.ca]);
   assert.match(readFileSync(join(project.dir, '.compartment', 'credentials', 'nats.conf'), 'utf8'), /tls \{ cert_file/);
   await project.ok(['deploy']);

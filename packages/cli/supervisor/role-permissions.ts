@@ -38,8 +38,8 @@ function jsRead(stream: string): string[] {
   ];
 }
 
-/** Writing objects: the chunks and meta subjects, and the purge that replacing an object does. */
-const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${OBJ_STREAM}`, `$JS.API.STREAM.PURGE.${OBJ_STREAM}`];
+/** Uploading sources: chunks and meta (content-addressed, never replaced, so no purge: that could wipe every source). */
+const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${OBJ_STREAM}`];
 const WRITE_VERBS = ['deploy', 'rollback', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
 const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart'].map((v) => `compartment.api.${v}`);
 /** Subjects on which only node agents and edges answer: nobody else may listen there. */
@@ -67,7 +67,7 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     publish: {
       allow: ['compartment.>', '$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$KV.>', '$O.>', '_INBOX.>', ...ROLES.map(inbox)],
     },
-    // No allow_responses: every inbox is listed, and the server would track each request it delivers (slow at load).
+    // No allow_responses: every role's inbox is listed, so it is not needed (and the server would track each request it delivers).
     subscribe: { allow: ['compartment.>', '$SRV.>', inbox('node')] },
   },
   // The routing data plane: reads routes, heartbeats, answers edge.state; writes no record.
