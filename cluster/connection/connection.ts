@@ -5,7 +5,6 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { CompartmentError } from '../../packages/protocol/index.js';
-import { guardRequestSubjects } from './request-guard.js';
 
 export interface ClusterConnection {
   readonly name: string;
@@ -54,7 +53,6 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCo
     const servers = Array.isArray(options.servers) ? options.servers.join(', ') : options.servers;
     throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot reach NATS at ${servers}: ${(error as Error).message}`);
   }
-  guardRequestSubjects(nc);
   const jsOptions = { timeout: options.apiTimeoutMs ?? 5_000 };
   const js = jetstream(nc, jsOptions);
   // checkAPI: false: a connection must come up even before JetStream is ready (setup may still be running).

@@ -22,10 +22,19 @@ export function replyLimit(nc: NatsConnection): number {
 }
 
 /**
+ * Any role allowed to create a JetStream consumer or call the JetStream API picks where the server delivers, and
+ * nats-server 2.9 does not check that subject against the role's permissions: a stored value could be delivered onto
+ * `compartment.node.<id>.deliver`. Such deliveries carry a `$JS.` reply or none; every real request carries its
+ * requester's inbox (every role's inbox prefix starts `_INBOX`). So only those reach a handler.
+ */
+const fromRequester = (msg: Msg) => typeof msg.reply === 'string' && msg.reply.startsWith('_INBOX');
+
+/**
  * Parses, validates and runs one request inside its own promise, answers every failure with a coded envelope, and
  * never throws: a synchronous throw in a subscription callback would end the client's read loop for every subject.
  */
 export function answer<S extends AnyRpc>(nc: NatsConnection, spec: S, handler: RpcHandler<S>, msg: Msg, onInternalError?: OnInternalError): void {
+  if (!fromRequester(msg)) return;
   const run = async () => {
     let envelope: Parameters<typeof encodeReply>[1];
     try {
@@ -36,7 +45,6 @@ export function answer<S extends AnyRpc>(nc: NatsConnection, spec: S, handler: R
       if (payload.code === 'INTERNAL') onInternalError?.(spec.name, error);
       envelope = { ok: false, error: payload };
     }
-    if (!msg.reply) return;
     for (const part of encodeReply(spec, envelope, replyLimit(nc))) msg.respond(part);
   };
   run().catch((error: unknown) => onInternalError?.(spec.name, error));

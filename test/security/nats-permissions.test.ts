@@ -3,7 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect } from '@nats-io/transport-node';
 import { nkeyAuthenticator, nkeys } from '@nats-io/nats-core';
-import { BUCKETS, OBJECT_STORES, keys, subjects } from '../../packages/protocol/index.js';
+import { BUCKETS, OBJECT_STORES, RPC, keys, subjects } from '../../packages/protocol/index.js';
+import { serve } from '../../cluster/rpc/index.js';
 import { connectCluster, ensureCluster, type ClusterConnection } from '../../cluster/index.js';
 import type { Role } from '../../packages/cli/supervisor/role-permissions.js';
 import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
@@ -100,14 +101,19 @@ test('cli: calls every verb, uploads sources, watches records; cannot answer as 
 test('a stored value that JetStream delivers onto a node or API subject reaches no handler', async () => {
   const edge = as('edge');
   await edge.js.publish(`$KV.${BUCKETS.nodes}.edge.e1`, '{"forged":true}');
-  // A raw connection (no guard) proves the deliveries happen; the node agent's connection (connectCluster) drops them.
+  // A raw subscription proves the deliveries happen; the handlers served through the RPC layer never see them.
   const raw = await connect({ servers: server.url, ...server.auth!.options('node') });
   const seen = { raw: [] as string[], guarded: [] as string[] };
   for (const subject of [subjects.node('n2', 'deliver'), subjects.api('rollback')]) {
     // (A push delivery keeps the stored message's own subject: record the subscription's.)
     raw.subscribe(subject, { callback: () => void seen.raw.push(subject) });
-    as('node').nc.subscribe(subject, { callback: () => void seen.guarded.push(subject) });
   }
+  const handled = (subject: string) => async (): Promise<never> => {
+    seen.guarded.push(subject);
+    throw new Error('a handler ran');
+  };
+  serve(as('node').nc, RPC.nodeDeliver, { nodeId: 'n2' }, handled(subjects.node('n2', 'deliver')));
+  serve(as('node').nc, RPC.api.rollback, undefined, handled(subjects.api('rollback')));
   await Promise.all([raw.flush(), as('node').nc.flush()]);
   const stream = `KV_${BUCKETS.nodes}`;
   const consumer = { stream_name: stream, config: { deliver_subject: subjects.node('n2', 'deliver'), ack_policy: 'none', deliver_policy: 'all' } };
