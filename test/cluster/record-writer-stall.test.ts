@@ -63,6 +63,24 @@ test('writes scheduled while NATS is frozen reach KV once it resumes; the latest
   assert.equal((await store.get(r.id))!.value.snapshot, { n: 3 });
 });
 
+test('an agent stopping while NATS is frozen does not wait forever: close() stops retrying after its bound', async () => {
+  const r = record({ status: 'running' });
+  const revision = await store.create({ record: r, snapshot: { n: 0 }, owner: 'n1' });
+  const state = { record: r, snapshot: { n: 1 } as unknown };
+  const { writer } = writerFor(r, revision, state);
+  process.kill(fx.server.pid!, 'SIGSTOP');
+  try {
+    void writer.schedule();
+    let closed = false;
+    void writer.close(1_500).then(() => (closed = true));
+    await sleep(2_500);
+    assert.ok(closed, 'close() returned while NATS was still frozen');
+  } finally {
+    process.kill(fx.server.pid!, 'SIGCONT');
+  }
+  await writer.flushed();
+});
+
 test('a write that can never succeed (the record fails its schema) is reported as failed at once, not retried', async () => {
   const r = record({ status: 'running' });
   const revision = await store.create({ record: r, snapshot: null, owner: 'n1' });

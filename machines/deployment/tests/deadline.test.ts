@@ -73,6 +73,22 @@ test('a probe that hangs after restore still fails: the deadline effect is re-in
   actor.stop();
 });
 
+test('a version-1 snapshot (no deadline effect among its children) restores into probing and still ends by the probe timeout', async () => {
+  const r = await replay({ spec: withReadiness(), events: TO_PROBING });
+  const persisted = JSON.parse(JSON.stringify(r.actor.getPersistedSnapshot()));
+  r.actor.stop();
+  delete persisted.children.readinessDeadline;
+  const effects = new FakeEffects();
+  const actor = createActor(effects.machine() as AnyStateMachine, { snapshot: persisted, input: { spec: withReadiness() } } as never);
+  actor.start();
+  await flush();
+  assert.is(toRecord(actor.getSnapshot()).state.stage, 'checking_readiness.probing');
+  effects.deliver({ type: 'readiness.timed_out', at: T_DEADLINE, timeoutMs: 5_000 }, (x) => actor.send(x as never));
+  await flush();
+  assert.is(toRecord(actor.getSnapshot()).status, 'failed');
+  actor.stop();
+});
+
 test('failure messages and readiness details are truncated with a marker', async () => {
   const long = 'x'.repeat(MAX_MESSAGE_CHARS * 3);
   const attempt = { type: 'readiness.attempt', at: T1, ok: false, detail: long, latencyMs: 1 };

@@ -13,6 +13,9 @@ import { TransitionJournal, eventData, transitionObserver, type TransitionReport
 
 export type { TransitionReport } from './transition-journal.js';
 
+/** How long an orderly stop waits for pending record writes. */
+const STOP_FLUSH_MS = 15_000;
+
 type Hosted = { actor: Actor<DeploymentMachine>; writer: RecordWriter; last: DeploymentRecord };
 /** How an actor came to be hosted: its first snapshot is reported as new, as restored, or not at all (already reported). */
 type Arrival = 'created' | 'restored' | 'woken';
@@ -138,7 +141,8 @@ export class ActorHost {
     const all = [...this.hosted.values()];
     this.hosted.clear();
     for (const h of all) h.actor.stop();
-    await Promise.all(all.map((h) => h.writer.flushed()));
+    // Bounded: with NATS gone for good a stop must still end (a write is retried while NATS is only slow).
+    await Promise.all(all.map((h) => h.writer.close(STOP_FLUSH_MS)));
   }
 
   /** Ids of hosted deployments. */

@@ -27,6 +27,7 @@ export class RecordWriter {
   private dirty = false;
   private running: Promise<void> | null = null;
   private unconfirmed: string[] = [];
+  private abandoned = false;
 
   constructor(
     private readonly store: DeploymentStore,
@@ -54,6 +55,17 @@ export class RecordWriter {
     while (this.running) await this.running;
   }
 
+  /**
+   * The agent is stopping: waits up to `withinMs` for pending writes, then stops retrying (NATS may be down for
+   * good). The KV record may then lag the actor; the restored actor re-runs its effect and writes it again.
+   */
+  async close(withinMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flushed(), new Promise<void>((r) => (timer = setTimeout(r, withinMs)))]);
+    clearTimeout(timer);
+    this.abandoned = true;
+  }
+
   private async drain(): Promise<void> {
     let delay = RETRY_BASE_MS;
     for (let attempt = 1; this.dirty; attempt++) {
@@ -78,6 +90,7 @@ export class RecordWriter {
           return;
         }
         this.unconfirmed = [...this.unconfirmed, JSON.stringify(value.snapshot)].slice(-UNCONFIRMED_KEPT);
+        if (this.abandoned) return;
         this.hooks.retrying(error, attempt);
         // Keep the change and write the then-latest state: the actor keeps running meanwhile.
         this.dirty = true;

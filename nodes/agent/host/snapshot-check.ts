@@ -11,7 +11,7 @@ import {
   Trigger,
   formatZodError,
 } from '../../../packages/protocol/index.js';
-import { DEPLOYMENT_MACHINE_VERSION, type DeploymentMachine } from '../../../machines/deployment/index.js';
+import { DEPLOYMENT_MACHINE_VERSION, RESTORABLE_MACHINE_VERSIONS, type DeploymentMachine } from '../../../machines/deployment/index.js';
 
 const Time = z.iso.datetime();
 const Workload = z.object({ driver: Runtime, ref: z.string().min(1), host: z.string(), port: z.number().int().nullable(), nodeId: z.string().nullable() });
@@ -47,7 +47,8 @@ export const DeploymentContextSchema = z.object({
 });
 
 const VersionedSnapshot = z.looseObject({
-  machineVersion: z.number().int(),
+  /** Absent in snapshots written before versioning: version 1. */
+  machineVersion: z.number().int().default(1),
   status: z.enum(['active', 'done', 'error', 'stopped']),
   value: z.record(z.string(), z.unknown()),
   context: z.unknown(),
@@ -72,12 +73,10 @@ export type SnapshotCheck = { ok: true } | { ok: false; message: string };
 export function checkSnapshot(snapshot: unknown): SnapshotCheck {
   const shape = VersionedSnapshot.safeParse(snapshot);
   if (!shape.success) {
-    const version = (snapshot as { machineVersion?: unknown } | null)?.machineVersion;
-    if (snapshot !== null && typeof snapshot === 'object' && version === undefined) return { ok: false, message: 'its stored snapshot has no machine version (written before versioning)' };
     return { ok: false, message: `its stored snapshot is malformed: ${formatZodError(shape.error, snapshot).split('\n')[0]}` };
   }
-  if (shape.data.machineVersion !== DEPLOYMENT_MACHINE_VERSION) {
-    return { ok: false, message: `its stored snapshot is from machine version ${shape.data.machineVersion}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION}` };
+  if (!RESTORABLE_MACHINE_VERSIONS.includes(shape.data.machineVersion)) {
+    return { ok: false, message: `its stored snapshot is from machine version ${shape.data.machineVersion}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores ${RESTORABLE_MACHINE_VERSIONS.join(', ')}` };
   }
   const context = DeploymentContextSchema.safeParse(shape.data.context);
   if (!context.success) return { ok: false, message: `its stored snapshot has a malformed context: ${formatZodError(context.error, shape.data.context).split('\n')[0]}` };
