@@ -6,4 +6,6 @@ export * from './routes/index.js';
 export * from './sources/index.js';
 export * from './logs/index.js';
 export * from './variables/index.js';
+export * from './secrets/index.js';
 export { watchKv, type KvWatcher } from './kv/index.js';
+export * from './retry/index.js';

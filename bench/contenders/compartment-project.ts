@@ -1,8 +1,9 @@
 // A throwaway Compartment project driven through the real executable, with a watch on its route writes.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project, type Context } from '../../test/harness/project.js';
 import { freeDualPort, freePort, freePortRange } from '../../test/harness/ports.js';
-import { connectCluster, RouteStore, type ClusterConnection } from '../../cluster/index.js';
+import { connectCluster, credentialsOptions, RouteStore, type ClusterConnection } from '../../cluster/index.js';
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import { isoMs, nowMs, listenersOn, runTimed, COMPARTMENT_BIN, type Cleanup, type Timed } from '../harness/index.js';
 
@@ -47,7 +48,7 @@ export class BenchProject {
    * On this shared machine another `up` starting at the same moment can pick the same route ports (and Caddy
    * binds them with SO_REUSEPORT, so both succeed and split the traffic): such a cluster is discarded and started again.
    */
-  static async start(files: Record<string, string>, cleanup: Cleanup, log: (line: string) => void = () => undefined, upArgs: string[] = []): Promise<BenchProject> {
+  static async start(files: Record<string, string>, cleanup: Cleanup, log: (line: string) => void = () => undefined, upArgs: string[] = [], upEnv: NodeJS.ProcessEnv = {}): Promise<BenchProject> {
     for (let attempt = 1; ; attempt++) {
       const bp = new BenchProject(new Project(files));
       // A multi-node `up` (upArgs) keeps other ports than a single node's: it picks its own.
@@ -55,7 +56,7 @@ export class BenchProject {
       let removed: Promise<void> | null = null;
       const remove = () => (removed ??= bp.project.remove());
       cleanup.add(`compartment down in ${bp.dir}`, remove);
-      const { pid, ports } = await bp.up(upArgs);
+      const { pid, ports } = await bp.up(upArgs, upEnv);
       // Only if the bench crashes: the supervisor stops its own children on SIGTERM.
       cleanup.pid('compartment supervisor', () => pid, () => undefined, 'SIGTERM');
       const routePort = ports?.routes?.[0];
@@ -72,13 +73,15 @@ export class BenchProject {
   }
 
   /** `compartment up --detach` plus `extra`; the cluster's context once the API answers. */
-  private async up(extra: string[]): Promise<Context> {
-    await this.cli(['up', '--detach', ...extra]);
+  private async up(extra: string[], env: NodeJS.ProcessEnv): Promise<Context> {
+    await this.cli(['up', '--detach', ...extra], 120_000, env);
     return this.project.context();
   }
 
   private async watchRoutes(cleanup: Cleanup): Promise<void> {
-    this.conn = await connectCluster({ servers: this.natsUrl.split(','), name: 'compartment-bench' });
+    // The bench seeds records and calls the API: the control-plane role (absent when `up` ran with auth off).
+    const creds = join(this.project.dir, '.compartment', 'credentials', 'node.creds');
+    this.conn = await connectCluster({ servers: this.natsUrl.split(','), name: 'compartment-bench', nats: existsSync(creds) ? credentialsOptions(creds) : {} });
     cleanup.add('close the bench NATS connection', () => this.conn?.close());
     const routes = await RouteStore.open(this.conn);
     const watcher = routes.watchAll((change) => {
@@ -108,8 +111,8 @@ export class BenchProject {
   }
 
   /** Runs `compartment <args>` in the project, timed from spawn to exit; a non-zero exit is an error. */
-  async cli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
-    const r = await runTimed(process.execPath, [COMPARTMENT_BIN, ...args], { cwd: this.dir, timeoutMs });
+  async cli(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+    const r = await runTimed(process.execPath, [COMPARTMENT_BIN, ...args], { cwd: this.dir, timeoutMs, env });
     if (r.code !== 0) throw new Error(`compartment ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     const id = /deployment (\S+) created/.exec(r.stdout)?.[1] ?? /rolling back from \S+ to (\S+)/.exec(r.stdout)?.[1] ?? null;
     return { ...r, deploymentId: id };

@@ -34,6 +34,17 @@ export function controlPlaneSection(d: ControlPlaneData): string {
     table(['request', 'records in reply', 'reply bytes', 'req/s', 'p50', 'p99', 'errors'], [row('status of the environment (what `compartment status` asks)', d.environment), row('status of one service', d.service)]),
     '',
     `\`compartment status\` from the shell (a new Node process, connect, request, print): p50 ${ms(d.cli.wallMs.p50)}, p95 ${ms(d.cli.wallMs.p95)} over ${d.cli.runs} runs.`,
+    ...(d.authCost ? ['', authCostText(d.authCost)] : []),
+  ].join('\n');
+}
+
+/** The with/without-auth rows: same run, interleaved rounds, the operator role's connection against NATS without users. */
+function authCostText(a: NonNullable<ControlPlaneData['authCost']>): string {
+  const row = (name: string, s: typeof a.withAuth) => [name, num(s.rps), s.rpsRounds.map(num).join(', '), s.p99Ms.map(ms).join(', '), ms(s.cliWallMs.p50)];
+  return [
+    `Cost of NATS authentication (nkey users with subject permissions, as \`up\` runs it) on \`status\` of one service, ${a.concurrency} in flight, ${a.withAuth.rpsRounds.length} interleaved rounds of ${a.secondsPerRound} s against two clusters seeded alike: ${a.rpsCostPercent}% fewer req/s with auth.`,
+    '',
+    table(['cluster', 'req/s (median)', 'req/s per round', 'p99 per round', '`compartment status` p50'], [row('with auth (operator role)', a.withAuth), row('without auth', a.withoutAuth)]),
   ].join('\n');
 }
 

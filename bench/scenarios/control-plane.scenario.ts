@@ -3,7 +3,7 @@ import { DeploymentStore } from '../../cluster/index.js';
 import { API, subjects } from '../../packages/protocol/index.js';
 import { compartmentFiles } from '../apps/index.js';
 import { BenchProject } from '../contenders/index.js';
-import { seedRecords, statusLoad, type StatusLoadResult } from '../control-plane/index.js';
+import { authCost, seedRecords, statusLoad, type AuthCostData, type StatusLoadResult } from '../control-plane/index.js';
 import { sleep, summarize, type Summary } from '../harness/index.js';
 import type { Scenario } from './scenario.js';
 
@@ -20,6 +20,8 @@ export interface ControlPlaneData {
   cli: { runs: number; wallMs: Summary };
   /** Time to validate one reply against the protocol's schema (the node agent does so for every reply), in this process. */
   replyValidationMs: { environment: number; service: number };
+  /** `status` of one service with NATS auth (as `up` runs it) and without, same run, interleaved; absent in older results. */
+  authCost?: AuthCostData;
 }
 
 /** Mean time of `API.status.reply.parse` over one real reply to `request`. */
@@ -45,7 +47,7 @@ async function indexed(bp: BenchProject, services: number): Promise<number> {
 export const controlPlaneScenario: Scenario<ControlPlaneData> = {
   name: 'control-plane',
   title: 'Control plane: status with 1,000 deployment records',
-  budgetMs: 2 * 60_000,
+  budgetMs: 4 * 60_000,
   async run(ctx) {
     const bp = await BenchProject.start(compartmentFiles('s0'), ctx.cleanup, ctx.log);
     await bp.cli(['deploy']);
@@ -73,6 +75,8 @@ export const controlPlaneScenario: Scenario<ControlPlaneData> = {
     const walls: number[] = [];
     for (let i = 0; i < runs; i++) walls.push((await bp.cli(['status', '--env', 'bench'])).wallMs);
     const replyValidationMs = { environment: await validationMs(bp, environment.request), service: await validationMs(bp, service.request) };
-    return { records: seeded, services: RECORDS.services, concurrency: CONCURRENCY, environment, service, cli: { runs, wallMs: summarize(walls) }, replyValidationMs };
+    ctx.check();
+    const auth = await authCost({ cleanup: ctx.cleanup, log: ctx.log, records: RECORDS, concurrency: CONCURRENCY, rounds: ctx.quick ? 1 : 3, seconds: ctx.quick ? 2 : 4, cliRuns: ctx.quick ? 3 : 10 });
+    return { records: seeded, services: RECORDS.services, concurrency: CONCURRENCY, environment, service, cli: { runs, wallMs: summarize(walls) }, replyValidationMs, authCost: auth };
   },
 };

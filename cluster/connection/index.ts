@@ -1,3 +1,3 @@
 // Public face of the NATS connection: connect once, share the handles.
-export { securityOptions, SECURITY_FLAGS, type SecurityFlags } from './security.js';
+export { credentialsOptions, securityOptions, SECURITY_FLAGS, type SecurityFlags } from './security.js';
 export { connectCluster, type ClusterConnection, type ConnectOptions } from './connection.js';

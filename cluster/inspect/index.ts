@@ -1,2 +1,2 @@
 // Public face of inspection transport: live transitions and the journals of node agents.
-export { publishTransition, followTransitions, serveTransitionHistory, requestTransitionHistory } from './transitions.js';
+export { publishTransition, followTransitions } from './transitions.js';

@@ -1,11 +1,20 @@
-// Statechart transitions on NATS: published live on core subjects, and each node's journal answering for the past.
+// Statechart transitions on NATS: published live on core subjects (a node's journal answers for the past: cluster/rpc).
 import type { Subscription } from '@nats-io/nats-core';
 import { subjects, TransitionReport } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 
+/** Largest report published: a bigger one (a huge event payload) is sent without its data rather than not at all. */
+const MAX_REPORT_BYTES = 64 * 1024;
+
 /** Core NATS on purpose: a watcher that was not listening asks the node's journal instead of a stream. */
 export function publishTransition(conn: ClusterConnection, report: TransitionReport): void {
-  conn.nc.publish(subjects.inspect(report.id), JSON.stringify(report));
+  let body = JSON.stringify(report);
+  if (Buffer.byteLength(body) > MAX_REPORT_BYTES) body = JSON.stringify({ ...report, data: { truncated: true } });
+  try {
+    conn.nc.publish(subjects.inspect(report.id), body);
+  } catch {
+    // A closed or draining connection: live watchers fall back to the journal, nothing here may throw into the actor.
+  }
 }
 
 /** Every transition of every deployment, as it happens; malformed ones are skipped. */
@@ -20,33 +29,4 @@ export function followTransitions(conn: ClusterConnection, onReport: (report: Tr
       }
     },
   });
-}
-
-/** A node answers for the transitions it reported (its journal), so a late watcher sees everything from the start. */
-export function serveTransitionHistory(conn: ClusterConnection, nodeId: string, journal: (id: string) => TransitionReport[] | null): Subscription {
-  return conn.nc.subscribe(subjects.node(nodeId, 'transitions'), {
-    callback: (_e, m) => {
-      let id = '';
-      try {
-        id = String((m.json() as { id?: unknown }).id ?? '');
-      } catch {
-        // not JSON: answer with nothing
-      }
-      m.respond(JSON.stringify({ id, transitions: id ? journal(id) : null }));
-    },
-  });
-}
-
-/** The node's journal of a deployment, or null when the node does not answer or has none. */
-export async function requestTransitionHistory(conn: ClusterConnection, nodeId: string, id: string, timeoutMs: number): Promise<TransitionReport[] | null> {
-  try {
-    const body = (await conn.nc.request(subjects.node(nodeId, 'transitions'), JSON.stringify({ id }), { timeout: timeoutMs })).json<{ transitions?: unknown }>();
-    if (!Array.isArray(body.transitions)) return null;
-    return body.transitions.flatMap((t) => {
-      const parsed = TransitionReport.safeParse(t);
-      return parsed.success ? [parsed.data] : [];
-    });
-  } catch {
-    return null;
-  }
 }

@@ -1,14 +1,17 @@
 // Publishes log batches to the JetStream log stream, acked and retried with a message id so a retry never duplicates.
 import { nuid } from '@nats-io/nats-core';
-import { CompartmentError, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
+import { CompartmentError, MAX_LOG_LINE, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
+import { withBackoff } from '../retry/index.js';
 import { fitBatch } from './log-fit.js';
 import { LogBatcher, type BatcherOptions, type LineInput, type LogMeta } from './log-batcher.js';
 
 export interface LogPublisherOptions extends Partial<BatcherOptions> {
   /** Ack wait per publish; a publish that times out is retried (same message id). */
   publishTimeoutMs?: number;
-  /** Told about each failed attempt (the batch is retried, not dropped). */
+  /** How long one batch is retried before it is given up (default 5 minutes). */
+  giveUpAfterMs?: number;
+  /** Told about each failed attempt (the batch is retried until giveUpAfterMs). */
   onRetry?: (error: Error, attempt: number) => void;
 }
 
@@ -17,7 +20,7 @@ export const DEFAULT_BATCHER_OPTIONS: BatcherOptions = {
   eventFlushMs: 0,
   maxBatchLines: 1000,
   maxBatchBytes: 256 * 1024,
-  maxLineChars: 32 * 1024,
+  maxLineChars: MAX_LOG_LINE,
   // One publish at a time per deployment keeps its lines in write order in the stream even across a retry
   // (a retry of batch k after batch k+1 was stored would swap them for followers); locally it costs no throughput.
   maxInFlight: 1,
@@ -73,18 +76,23 @@ export class LogPublisher {
     const subject = subjects.logs(batch.environmentName, batch.serviceName, batch.deploymentId, batch.stream);
     // The id makes a retry after a lost ack a no-op on the server (within the stream's duplicate window).
     const msgID = `${this.prefix}-${++this.counter}`;
-    for (let attempt = 1; ; attempt++) {
-      try {
+    // Bounded: a batch NATS could not take for giveUpAfterMs is given up (flush then reports it), never retried forever.
+    await withBackoff(
+      async () => {
         await this.conn.whenConnected();
         await this.conn.js.publish(subject, payload, { msgID, timeout: this.options.publishTimeoutMs ?? 5_000 });
-        return;
-      } catch (error) {
-        // A closed connection will never come back; waiting would hang flush() forever.
-        if (this.conn.nc.isClosed()) throw new CompartmentError('CLUSTER_UNAVAILABLE', `log publish failed, connection closed: ${(error as Error).message}`);
-        this.options.onRetry?.(error as Error, attempt);
-        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** Math.min(attempt, 6), 2_000)));
-      }
-    }
+      },
+      {
+        withinMs: this.options.giveUpAfterMs ?? 5 * 60_000,
+        baseMs: 100,
+        // A closed connection will never come back; waiting would hang flush() until the bound.
+        retryable: () => !this.conn.nc.isClosed(),
+        onRetry: (error, attempt) => this.options.onRetry?.(error as Error, attempt),
+      },
+    ).catch((error: Error) => {
+      const why = this.conn.nc.isClosed() ? 'connection closed' : 'gave up after retrying';
+      throw new CompartmentError('CLUSTER_UNAVAILABLE', `log publish failed, ${why}: ${error.message}`);
+    });
   }
 }
 

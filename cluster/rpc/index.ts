@@ -1,3 +1,6 @@
-// Public face of node-to-node requests: to one node (deliver, stop) and to whichever node leads.
-export { serveNodeRpc, deliverRemote, stopRemote, type NodeRpcHandlers, type WireEvent } from './node-rpc.js';
-export { serveLeaderVerb, askLeader } from './leader-rpc.js';
+// Public face of Compartment's one RPC layer: serve() and call() for every subject declared in packages/protocol's RPC.
+export { call, gather, type CallOptions } from './rpc.call.js';
+export { serve, serveService, answer, replyLimit, type RpcHandler, type OnInternalError, type ServeOptions, type Endpoint } from './rpc.serve.js';
+export { encodeReply, decodeReply, decodeBody, errorPayload } from './rpc.codec.js';
+export { serveLeader, askLeader } from './leader.rpc.js';
+export { serveNode, deliverRemote, stopRemote, transitionHistory, type NodeRpcHandlers } from './node.rpc.js';

@@ -45,6 +45,12 @@ function verifying(source: Readable | Uint8Array, hex: string): ReadableStream<U
   });
 }
 
+function tooLarge(digest: string, size: number, maxBytes: number): CompartmentError {
+  return new CompartmentError('TOO_LARGE', `source ${digest} is ${mib(size)}, over this node's limit of ${mib(maxBytes)} (COMPARTMENT_MAX_SOURCE_MB)`, 'source');
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
 export class SourceStore {
   private constructor(
     private readonly conn: ClusterConnection,
@@ -82,15 +88,23 @@ export class SourceStore {
   }
 
   /** Writes the source to `path` (atomically: a partial file never appears there). SOURCE_NOT_FOUND when missing. */
-  async getToFile(digest: string, path: string): Promise<{ size: number }> {
+  async getToFile(digest: string, path: string, maxBytes = Infinity): Promise<{ size: number }> {
     const hex = hexOf(digest);
     await this.conn.whenConnected();
     const result = await this.os.get(digest).catch(unavailable);
     if (!result) throw new CompartmentError('SOURCE_NOT_FOUND', `source ${digest} is not in the object store`);
+    if (result.info.size > maxBytes) {
+      await result.data.cancel().catch(() => undefined);
+      throw tooLarge(digest, result.info.size, maxBytes);
+    }
     const partial = `${path}.partial-${process.pid}-${Date.now()}`;
     const hash = createHash('sha256');
+    let read = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
+        // The stored size is what the uploader said; what arrives is counted too.
+        read += chunk.length;
+        if (read > maxBytes) return done(tooLarge(digest, read, maxBytes));
         hash.update(chunk);
         done(null, chunk);
       },

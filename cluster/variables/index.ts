@@ -1,2 +1,3 @@
 // Public face of cluster-stored environment variables.
-export { VariableStore, StoredVariable, type VariableView } from './variable.store.js';
+export { VariableStore, StoredVariable, type VariableView, type SecretKeys } from './variable.store.js';
+export { KeyMarker, KEY_MARKER } from './key-marker.js';

@@ -124,10 +124,20 @@ export const deploymentMachine = deploymentSetup.createMachine({
           states: {
             probing: {
               invoke: [
-                { id: 'probeReadiness', src: 'probeReadiness', input: ({ context }) => ({ ...workload({ context }), deadline: msg.deadlineOf(context) }) },
+                {
+                  id: 'probeReadiness',
+                  src: 'probeReadiness',
+                  input: ({ context }) => ({ ...workload({ context }), deadline: msg.deadlineOf(context) }),
+                  // A probe that throws cannot leave the deployment waiting: it fails now, naming the error.
+                  onError: { target: 'cleanup', actions: fail('checking_readiness', (e) => msg.effectFailedMessage('readiness probe failed', e), true) },
+                },
                 { id: 'watchCandidate', src: 'watchCandidate', input: workload },
+                // The deadline is the machine's own (absolute, in context); this effect only wakes it. Being invoked,
+                // it is re-invoked on restore, which a delayed `after` transition is not.
+                { id: 'readinessDeadline', src: 'readinessDeadline', input: ({ context }) => ({ spec: context.spec, deadline: msg.deadlineOf(context) }) },
               ],
               on: {
+                'readiness.deadline': { guard: 'deadlinePassed', target: 'cleanup', actions: fail('checking_readiness', msg.timedOutMessage, true) },
                 'readiness.attempt': [
                   { guard: 'attemptPassed', target: stageTarget('switching_route'), actions: ['recordAttempt', 'raiseHealthy', enter('switching_route')] },
                   { actions: 'recordAttempt' },

@@ -24,15 +24,13 @@ export function timedOutMessage(event: AnyEvent, context: DeploymentContext): st
   const { attempts, recent } = context.readiness;
   const last = recent[recent.length - 1];
   const lastText = last ? `; last: ${last.detail}` : '';
-  return `readiness check timed out after ${String(event.timeoutMs)} ms (${attempts} attempt${attempts === 1 ? '' : 's'}${lastText})`;
+  // The probe's own timeout names its timeoutMs; the machine's deadline event does not, the spec does.
+  const timeoutMs = event.timeoutMs ?? context.spec.service.readiness?.timeoutMs;
+  return `readiness check timed out after ${String(timeoutMs)} ms (${attempts} attempt${attempts === 1 ? '' : 's'}${lastText})`;
 }
 
 export function effectFailedMessage(what: string, event: AnyEvent): string {
   return `${what}: ${errorText(event.error)}`;
 }
 
-/** The readiness deadline: absolute, so a restored actor keeps the original one. */
-export function deadlineOf(context: DeploymentContext): string {
-  const timeoutMs = context.spec.service.readiness?.timeoutMs ?? 0;
-  return new Date(Date.parse(context.stageEnteredAt) + timeoutMs).toISOString();
-}
+export { deadlineOf } from './deployment.deadline.js';

@@ -1,6 +1,7 @@
 // The deployment machine's setup: named effect slots (filled by nodes/ through .provide()), guards and actions.
 import { setup, assign, enqueueActions, fromPromise, fromCallback } from 'xstate';
-import type { Stage, Status } from '../../packages/protocol/index.js';
+import { truncateText, type Stage, type Status } from '../../packages/protocol/index.js';
+import { deadlineOf } from './deployment.deadline.js';
 import type {
   DeploymentContext,
   DeploymentEvent,
@@ -11,6 +12,7 @@ import type {
   SwitchInput,
   ProbeInput,
   DrainInput,
+  DeadlineInput,
   Done,
   StartedOutput,
   SwitchedOutput,
@@ -51,6 +53,7 @@ export const deploymentSetup = setup({
     startCandidate: promiseSlot<SpecInput, StartedOutput>('startCandidate'),
     watchCandidate: callbackSlot<WorkloadInput>('watchCandidate'),
     probeReadiness: callbackSlot<ProbeInput>('probeReadiness'),
+    readinessDeadline: callbackSlot<DeadlineInput>('readinessDeadline'),
     stopCandidate: promiseSlot<SpecInput, Done>('stopCandidate'),
     switchRoute: promiseSlot<SwitchInput, SwitchedOutput>('switchRoute'),
     drainPrevious: promiseSlot<DrainInput, DrainedOutput>('drainPrevious'),
@@ -58,6 +61,8 @@ export const deploymentSetup = setup({
   },
   guards: {
     hasReadiness: ({ context }) => context.spec.service.readiness !== undefined,
+    /** The event's time, not a clock: a timer that fires early (or a stray event) changes nothing. */
+    deadlinePassed: ({ context, event }) => event.type === 'readiness.deadline' && Date.parse(event.at) >= Date.parse(deadlineOf(context)),
     attemptPassed: ({ event }) => event.type === 'readiness.attempt' && event.ok,
     replacedByRollback: ({ event }) => event.type === 'deployment.replaced' && event.mode === 'rollback',
     hasPrevious: ({ event }) => (event as unknown as { output: SwitchedOutput }).output.previous !== null,
@@ -72,7 +77,8 @@ export const deploymentSetup = setup({
     }),
     recordAttempt: assign(({ context, event }) => {
       if (event.type !== 'readiness.attempt') return {};
-      const { type: _type, ...attempt } = event;
+      const { type: _type, ...rest } = event;
+      const attempt = { ...rest, detail: truncateText(rest.detail) };
       return {
         clock: attempt.at,
         readiness: {
@@ -86,7 +92,7 @@ export const deploymentSetup = setup({
       const at = timeOf(event, context.clock);
       enqueue.assign({
         clock: at,
-        failureMessage: params.message,
+        failureMessage: truncateText(params.message),
         completedAt: at,
         stages: [...context.stages, { stage: params.stage, status: 'failed' as const, at }],
       });

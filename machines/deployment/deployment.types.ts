@@ -1,5 +1,5 @@
 // Context, events and effect contracts of the deployment statechart; nodes/ implements the effects against these types.
-import type { ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType } from '../../packages/protocol/index.js';
+import type { ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
 
 /** What a deployment is: fixed when it is created. Persisted with the actor, so effects can re-run after a restore. */
 export interface DeploymentSpec {
@@ -9,8 +9,10 @@ export interface DeploymentSpec {
   serviceType: ServiceType;
   runtime: Runtime;
   service: ServiceConfig;
-  /** Service variables merged over environment variables (secrets included: effects need them). */
+  /** Service variables merged over environment variables, secrets left out: this spec is persisted in every snapshot. */
   variables: Record<string, string>;
+  /** Names of cluster-stored secrets the workload gets, read from the variables bucket each time it starts (absent in old specs). */
+  secretRefs?: string[];
   sourceDigest: string;
   fingerprint: string;
   routeUrl: string | null;
@@ -58,18 +60,9 @@ export interface DeploymentInput {
   trigger?: Trigger;
 }
 
-/** Events from outside the machine. Every one carries the time it happened. */
-export type DeploymentEvent =
-  | { type: 'slot.granted'; at: string }
-  | ({ type: 'readiness.attempt' } & ReadinessAttempt)
-  | { type: 'readiness.timed_out'; at: string; timeoutMs: number }
-  | { type: 'workload.exited'; at: string; code: number | null; signal: string | null; lastError: string | null }
-  | { type: 'workload.restarted'; at: string; workload: WorkloadRef }
-  | { type: 'workload.recovered'; at: string }
-  | { type: 'deployment.superseded'; at: string; by: string }
-  | { type: 'deployment.replaced'; at: string; by: string; mode: Trigger }
-  | { type: 'deployment.promote'; at: string; trigger: Trigger }
-  | { type: 'node.lost'; at: string; nodeId: string; reason: 'lost' | 'stopped' };
+/** Events from outside the machine. Every one carries the time it happened. Their schema is the protocol's, so an
+ * event that crossed NATS was validated against exactly this type. */
+export type DeploymentEvent = MachineEvent;
 
 /** Events the stage region raises so the status and health regions can react. */
 export type RegionEvent =
@@ -97,6 +90,11 @@ export interface ProbeInput {
   spec: DeploymentSpec;
   workload: WorkloadRef;
   /** Absolute deadline (ISO time): stable across restores, unlike a timer. */
+  deadline: string;
+}
+export interface DeadlineInput {
+  spec: DeploymentSpec;
+  /** Absolute deadline (ISO time) held in context: the effect sends `readiness.deadline` once it has passed. */
   deadline: string;
 }
 export interface DrainInput {

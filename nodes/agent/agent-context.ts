@@ -6,12 +6,14 @@ import type { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { RouteStore } from '../../cluster/routes/index.js';
 import type { SourceStore } from '../../cluster/sources/index.js';
 import type { VariableStore } from '../../cluster/variables/index.js';
+import type { KeyRing } from '../../cluster/secrets/index.js';
 import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
 import type { KeyLock } from '../../packages/key-lock/index.js';
 import type { ClusterView } from './cluster/cluster-view.js';
 import type { RuntimeAvailability } from './runtime/runtime-availability.js';
+import type { RequestMemo } from './api/request-memo.js';
 
 export interface AgentSettings {
   nodeId: string;
@@ -33,11 +35,17 @@ export interface AgentContext {
   routes: RouteStore;
   sources: SourceStore;
   variables: VariableStore;
+  /** This node's cluster key file (read, and written by a rotation served here). */
+  keyRing: KeyRing;
+  /** The deployment fingerprint's HMAC key, derived from the current cluster key. */
+  fingerprintKey(): Buffer;
   host: ActorHost;
   index: DeploymentIndex;
   slots: BuildSlots;
   /** Deploys and rollbacks of one environment are planned one at a time. */
   planning: KeyLock;
+  /** What keyed deploys and rollbacks answered: a retry gets the first answer. */
+  requests: RequestMemo;
   /** The freshest record: the live actor's if hosted here, else the indexed one. */
   recordOf(id: string): DeploymentRecord | null;
   /** Records of an environment (optionally one service), freshest versions. */

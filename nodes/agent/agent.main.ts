@@ -1,11 +1,13 @@
 // `compartment node`: runs a node agent that joins the cluster at --nats, hosts deployments and serves the API.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
-import { readFileSync } from 'node:fs';
+import { installCrashGuards } from '../shared/crash-guards.js';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { privateDataDir } from '../shared/data-dir.js';
-import { serveTransitionHistory } from '../../cluster/inspect/index.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
+import { ensureKeyFile, KeyRing } from '../../cluster/secrets/index.js';
 import { EdgeCompanion } from './cluster/edge-companion.js';
 import { setActorInspector } from './host/actor-host.js';
 import { parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
@@ -20,6 +22,7 @@ const program = new Command('compartment node')
   .option('--route-host <host>', 'host part of route URLs', '127.0.0.1')
   .option('--workload-host <host>', 'address the edges dial to reach workloads on this node', '127.0.0.1')
   .option('--name <id>', 'node id (default: remembered in the data dir)')
+  .option('--cluster-key <file>', "the cluster key file (0600) that seals secrets; joining nodes need a copy of the cluster's (default: <data-dir>/cluster.key, created when missing)")
   .option('--build-slots <n>', 'builds run at once on this node; the rest wait as queued', parsePositiveInt, 2)
   .option('--keep-releases <n>', 'releases kept per service and environment for rollback', parsePositiveInt, 5)
   .option('--keep-records <n>', 'deployment records kept per service and environment (history)', parsePositiveInt, 50)
@@ -42,11 +45,12 @@ for (const [flag, description] of SECURITY_FLAGS) program.option(flag, descripti
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
-  nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string;
+  nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string; clusterKey?: string;
   workloadUser: string; workloadDir?: string; buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; replicas: number; edge: boolean; edgeExternal?: boolean; edgeListenHost?: string; dockerSocket?: string;
   inspect?: string;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-node' });
+installCrashGuards(log);
 // 0711 (releases below are reachable by the workload user), everything this agent writes from here on 0600/0700.
 privateDataDir(o.dataDir, ['process']);
 const nodeId = serverId(o.dataDir, 'node', o.name);
@@ -78,6 +82,19 @@ if (o.inspect) {
   log.info({ url: o.inspect }, 'forwarding XState inspection events');
 }
 
+// A path, never the key itself: a flag would show in `ps`. Only this process reads it; workloads get no copy.
+const keyFile = resolve(o.clusterKey ?? join(o.dataDir, 'cluster.key'));
+if (!o.clusterKey && ensureKeyFile(keyFile)) log.warn({ keyFile }, 'created a new cluster key: nodes joining this cluster need a copy (--cluster-key)');
+const keys = (() => {
+  try {
+    return new KeyRing(keyFile);
+  } catch (e) {
+    log.error((e as Error).message);
+    process.exit(2);
+  }
+})();
+if ((statSync(keyFile).mode & 0o077) !== 0) log.warn({ keyFile }, 'the cluster key file is readable by other users: chmod 600 it');
+
 const conn = await connectCluster({
   servers: o.nats.split(','),
   name: `compartment-node-${nodeId}`,
@@ -100,12 +117,11 @@ const agent = await Agent.start(
     keepRecords: o.keepRecords,
     version,
     edge: o.edge || Boolean(o.edgeExternal),
+    keys,
     cluster: { replicas: o.replicas, logs: { maxAgeMs: o.logMaxAge * 86_400_000, maxBytes: o.logMaxMb * 1024 * 1024 } },
   },
   logger,
 );
-// Core NATS keeps no history: `inspect --watch` and the dashboard ask here for the transitions they missed.
-const history = serveTransitionHistory(conn, nodeId, (id) => agent.ctx.host.transitionsOf(id));
 let companion: EdgeCompanion | null = null;
 if (o.edge) {
   companion = new EdgeCompanion({
@@ -130,7 +146,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'node agent stopping');
-    history.unsubscribe();
     inspector?.stop();
     void agent
       .stop(o.keepWorkloads)

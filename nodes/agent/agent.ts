@@ -7,12 +7,16 @@ import { DeploymentStore } from '../../cluster/deployments/index.js';
 import { RouteStore } from '../../cluster/routes/index.js';
 import { SourceStore } from '../../cluster/sources/index.js';
 import { VariableStore } from '../../cluster/variables/index.js';
+import { fingerprintKey, type KeyRing } from '../../cluster/secrets/index.js';
+import { withSecrets } from './runtime/secret-env.runtime.js';
 import { LogPublisher } from '../../cluster/logs/index.js';
 import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
 import { BuildSlots } from './build-slots.js';
 import { KeyLock } from '../../packages/key-lock/index.js';
+import { RequestMemo } from './api/request-memo.js';
 import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
+import { checkUnpackedSize, sourceLimitsFromEnv } from './runtime/source-limits.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
@@ -49,6 +53,8 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   /** The Docker engine's socket (default: DOCKER_HOST, else /var/run/docker.sock). */
   dockerSocket?: string;
   cluster?: EnsureClusterOptions;
+  /** The cluster key file's keys: secrets are sealed and opened here, never anywhere else. */
+  keys: KeyRing;
 }
 
 export interface Logger {
@@ -72,13 +78,20 @@ export class Agent {
       DeploymentStore.open(conn),
       RouteStore.open(conn),
       SourceStore.open(conn),
-      VariableStore.open(conn),
+      VariableStore.open(conn, opts.keys),
     ]);
+    await variables.marker.claim(opts.keys.all(), opts.keys.path);
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
-    const fetchSource = (d: string, p: string) => retryTransient(() => sources.getToFile(d, p)).then(() => undefined);
+    const limits = sourceLimitsFromEnv();
+    const fetchSource = async (d: string, p: string) => {
+      await retryTransient(() => sources.getToFile(d, p, limits.maxSourceBytes));
+      await checkUnpackedSize(p, limits.maxUnpackedBytes);
+    };
+    // Starts now read the variables bucket: a JetStream leader election must not fail them, an unset secret must.
+    const secrets = (env: string, names: readonly string[]) => retryTransient(() => variables.secrets(env, names));
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', new ProcessRuntime({
+      ['process', withSecrets(new ProcessRuntime({
         dataDir: opts.workloadDir ?? `${opts.dataDir}/process`,
         host: opts.workloadHost,
         nodeId: opts.nodeId,
@@ -87,10 +100,10 @@ export class Agent {
         explicitDir: opts.workloadDir !== undefined,
         warn: log.warn,
         ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
-      })],
+      }), secrets)],
       [
         'docker',
-        new DockerRuntime({
+        withSecrets(new DockerRuntime({
           dataDir: `${opts.dataDir}/docker`,
           host: opts.workloadHost,
           nodeId: opts.nodeId,
@@ -100,10 +113,11 @@ export class Agent {
           outputStored: () => publisher.flush(),
           storedOutput: storedOutputReader(conn),
           ...(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {}),
-        }),
+        }), secrets),
       ],
     ]);
-    const settings: AgentSettings = { ...opts, startedAt: new Date().toISOString() };
+    const { keys: _keys, ...plain } = opts;
+    const settings: AgentSettings = { ...plain, startedAt: new Date().toISOString() };
     const members = await Membership.open(conn);
     await members.watch();
     const cluster = new ClusterView(opts.nodeId, members);
@@ -156,10 +170,13 @@ export class Agent {
       routes,
       sources,
       variables,
+      keyRing: opts.keys,
+      fingerprintKey: () => fingerprintKey(opts.keys.current()),
       host,
       index,
       slots,
       planning: new KeyLock(),
+      requests: new RequestMemo(),
       recordOf: (id) => host.recordOf(id) ?? index.get(id)?.record ?? null,
       records: (filter) => index.list(filter).map((r) => host.recordOf(r.id) ?? r),
       deliver: (id: string, event: DeploymentEvent): Promise<DeploymentRecord> => deliverAnywhere(ctx, id, event),

@@ -12,6 +12,8 @@ const BIN = fileURLToPath(new URL('../../../bin/compartment.js', import.meta.url
 export interface ActionsOptions {
   conn: ClusterConnection;
   natsUrl: string;
+  /** Extra environment of the deploy it runs (its NATS credentials file). */
+  childEnv?: Record<string, string>;
   /** Where `compartment deploy` runs (its compartment.yaml and sources); null: no deploy button. */
   projectDir: string | null;
   /** Every line the deploy prints (JSON events) and its end, for the page. */
@@ -40,7 +42,7 @@ export class DashboardActions {
     if (this.deploying) throw new CompartmentError('CONFLICT', 'a deploy started from this dashboard is still running');
     const args = [BIN, 'deploy', '--json', '--env', request.environment, '--nats', this.opts.natsUrl];
     if (request.service) args.push('--service', request.service);
-    const child = spawn(process.execPath, args, { cwd: this.opts.projectDir!, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, args, { cwd: this.opts.projectDir!, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...this.opts.childEnv } });
     this.deploying = child;
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -4,7 +4,8 @@ import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
 import { mergeTransitions, ReportBuffer } from './transition-buffer.js';
-import { followTransitions, requestTransitionHistory } from '../../cluster/inspect/index.js';
+import { followTransitions } from '../../cluster/inspect/index.js';
+import { transitionHistory } from '../../cluster/rpc/index.js';
 
 export type ModelEvent =
   | { type: 'record'; record: DeploymentRecord }
@@ -83,7 +84,7 @@ export class DashboardModel {
     let journal: TransitionReport[] | null = null;
     if (nodeId) {
       // null when the node is gone or restarted: then what this dashboard saw is all there is.
-      journal = await requestTransitionHistory(this.conn, nodeId, id, HISTORY_TIMEOUT_MS);
+      journal = await transitionHistory(this.conn.nc, nodeId, id, HISTORY_TIMEOUT_MS);
     }
     return { transitions: mergeTransitions(journal, this.reports.of(id)), journal: journal !== null };
   }

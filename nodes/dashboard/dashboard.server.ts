@@ -5,6 +5,7 @@ import { deploymentChart } from '../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import type { DashboardModel } from './dashboard-model.js';
 import type { DashboardActions } from './dashboard-actions.js';
+import type { DashboardGuard } from './dashboard-guard.js';
 import { openEventStream, StreamSet } from './event-stream.js';
 import { logTail, streamLogs } from './log-feed.js';
 import { assetPath, serveAsset } from './static-assets.js';
@@ -16,6 +17,8 @@ export interface ServerDeps {
   /** Null: read-only (no deploy or rollback from the page). */
   actions: DashboardActions | null;
   events: StreamSet;
+  /** Made once the port is known (0 picks one), before the first request is answered. */
+  guard(): DashboardGuard;
   warn(message: string, error?: unknown): void;
 }
 
@@ -44,22 +47,29 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/**
- * Writes only from our own page: a JSON content type (a cross-site form cannot send one without a CORS preflight,
- * which we never grant) and, when the browser names an origin, the one we serve.
- */
-function checkSameOrigin(req: IncomingMessage): void {
-  const type = req.headers['content-type'] ?? '';
-  const origin = req.headers.origin;
-  if (!type.startsWith('application/json') || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
-    throw new CompartmentError('INVALID_ARGUMENT', 'actions are accepted from the dashboard page only');
-  }
+const LOCKED_PAGE = `<!doctype html><meta charset="utf-8"><title>Compartment dashboard</title>
+<p>This dashboard needs its token: open the URL <code>compartment up</code> (or <code>compartment dashboard</code>) printed, the one with
+<code>?token=</code> in it. A new <code>up</code> makes a new token.</p>`;
+
+function locked(res: ServerResponse, page: boolean): void {
+  if (!page) return json(res, 401, { error: { code: 'PERMISSION_DENIED', message: 'this dashboard needs its token: open the URL `compartment up` printed' } });
+  res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(LOCKED_PAGE);
 }
 
 export function createDashboardServer(deps: ServerDeps): Server {
   const { model } = deps;
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const path = url.pathname;
+    const guard = deps.guard();
+    if (req.method === 'GET' && (path === '/' || path === '/index.html') && url.searchParams.has('token')) {
+      // The printed URL: trade the token for a cookie and land on the clean URL, so the token leaves the address bar.
+      if (!guard.tokenMatches(url.searchParams.get('token'))) return locked(res, true);
+      res.writeHead(303, { location: '/', 'set-cookie': guard.setCookie(), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      return void res.end();
+    }
+    const page = path === '/' || path === '/index.html';
+    if ((page || path.startsWith('/api/') || path.startsWith('/events')) && !guard.authenticated(req)) return locked(res, page);
     if (req.method === 'GET' && path === '/api/overview') {
       return json(res, 200, {
         nats: deps.natsUrl,
@@ -95,8 +105,8 @@ export function createDashboardServer(deps: ServerDeps): Server {
     }
     const action = /^\/api\/actions\/(deploy|rollback)$/.exec(path);
     if (req.method === 'POST' && action) {
-      if (!deps.actions) return json(res, 403, { error: { code: 'INVALID_ARGUMENT', message: 'read-only dashboard: start it with --actions to deploy or roll back from here' } });
-      checkSameOrigin(req);
+      if (!deps.actions) return json(res, 403, { error: { code: 'PERMISSION_DENIED', message: 'read-only dashboard: start it with --actions to deploy or roll back from here' } });
+      if (!guard.sameOrigin(req)) return json(res, 403, { error: { code: 'PERMISSION_DENIED', message: 'actions are accepted from the dashboard page only' } });
       const body = await readJson(req);
       return action[1] === 'deploy' ? json(res, 202, deps.actions.deploy(body)) : json(res, 200, await deps.actions.rollback(body));
     }
@@ -108,6 +118,15 @@ export function createDashboardServer(deps: ServerDeps): Server {
 
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
+    // Framed by another page, the buttons could be clicked for someone; and no page of ours sends a Referer anywhere.
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('content-security-policy', "frame-ancestors 'none'");
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (!deps.guard().hostAllowed(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('misdirected request: this dashboard answers only at the address it was started on\n');
+    }
     route(req, res, url).catch((error: unknown) => {
       const e = error instanceof CompartmentError ? error : new CompartmentError('INTERNAL', error instanceof Error ? error.message : String(error));
       if (e.code === 'INTERNAL') deps.warn(`${req.method} ${url.pathname} failed`, error);

@@ -1,6 +1,7 @@
 // `compartment edge`: the routing data plane of one machine (route table from KV, DNS responder, Caddy).
 import { Command } from 'commander';
 import pino from 'pino';
+import { installCrashGuards } from '../shared/crash-guards.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { ensureCluster } from '../../cluster/setup/index.js';
 import { EdgeService } from './edge.service.js';
@@ -30,6 +31,7 @@ const o = program.opts<{
   listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-edge' });
+installCrashGuards(log);
 // Caddy's config, storage, log and admin socket: 0700/0600, nothing a workload may read or reach.
 privateDataDir(o.dataDir);
 const edgeId = serverId(o.dataDir, 'edge', o.name);

@@ -71,7 +71,7 @@ export class EdgeService {
       detached: true,
       onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
     });
-    this.stateSub = serveEdgeState(this.conn, () => this.state(), (error) => this.opts.log('edge state request failed', error));
+    this.stateSub = serveEdgeState(this.conn, () => this.state(), (name, error) => this.opts.log(`${name} request failed`, error));
     // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
     this.membership = await Membership.open(this.conn);
     const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt });

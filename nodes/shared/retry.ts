@@ -1,24 +1,11 @@
 // Retries work that failed because the cluster was briefly unreachable (a JetStream leader election takes seconds).
-import { CompartmentError } from '../../packages/protocol/index.js';
+import { withBackoff, isTransient } from '../../cluster/retry/index.js';
 
-const TRANSIENT = new Set(['CLUSTER_UNAVAILABLE', 'TIMEOUT']);
-
-export function isTransient(error: unknown): boolean {
-  return error instanceof CompartmentError && TRANSIENT.has(error.code);
-}
+export { withBackoff, isTransient };
 
 /** Runs `work` until it succeeds, fails for another reason, or `withinMs` has passed; backoff 250 ms doubling to 2 s. */
-export async function retryTransient<T>(work: () => Promise<T>, withinMs = 60_000, onRetry?: (error: unknown) => void): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isTransient(error) || Date.now() + delay > deadline) throw error;
-      onRetry?.(error);
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+export function retryTransient<T>(work: () => Promise<T>, withinMs = 60_000, onRetry?: (error: unknown) => void): Promise<T> {
+  return withBackoff(() => work(), { withinMs, onRetry: onRetry && ((e) => onRetry(e)) });
 }
 
 /** Start-up only: a freshly formed JetStream cluster refuses everything until it has elected its leaders. */

@@ -5,6 +5,8 @@ export interface CommonFlags {
   env?: string;
   json?: boolean;
   nats?: string;
+  /** A credentials FILE; else $COMPARTMENT_NATS_CREDS, else the local cluster's operator credentials. */
+  natsCreds?: string;
 }
 
 function check(schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, value: string, field: string): string {

@@ -7,7 +7,10 @@ const NATS_HELP = 'NATS URL (else $COMPARTMENT_NATS_URL, else the cluster `compa
 
 function common(cmd: Command, withEnv = true): Command {
   if (withEnv) cmd.option('--env <name>', 'environment', 'production');
-  return cmd.option('--json', 'machine-readable output on stdout').option('--nats <url>', NATS_HELP);
+  return cmd
+    .option('--json', 'machine-readable output on stdout')
+    .option('--nats <url>', NATS_HELP)
+    .option('--nats-creds <file>', 'NATS credentials file (else $COMPARTMENT_NATS_CREDS, else the operator credentials `up` keeps in .compartment/credentials)');
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -52,13 +55,15 @@ export function buildProgram(run: Run): Command {
     .action((o) => run(async () => (await import('./commands/nodes.command.js')).nodesCommand(o)));
 
   const env = program.command('env').description('variables stored in the cluster, per environment');
-  common(env.command('set').description('set a variable').argument('<KEY=VALUE>'))
-    .option('--secret', 'never print the value back')
+  common(env.command('set').description('set a variable; `KEY --secret` reads the value from standard input (hidden at a terminal)').argument('<KEY[=VALUE]>'))
+    .option('--secret', 'sealed in the cluster, never printed back; without =VALUE it is read from standard input')
     .action((kv, o) => run(async () => (await import('./commands/env.command.js')).envSetCommand(kv, o)));
   common(env.command('unset').description('remove a variable').argument('<KEY>'))
     .action((key, o) => run(async () => (await import('./commands/env.command.js')).envUnsetCommand(key, o)));
   common(env.command('list').description('list variables (secret values hidden)'))
     .action((o) => run(async () => (await import('./commands/env.command.js')).envListCommand(o)));
+  common(env.command('rotate-key').description('new cluster key: every secret is re-sealed, running workloads keep going'), false)
+    .action((o) => run(async () => (await import('./commands/env.command.js')).envRotateKeyCommand(o)));
 
   program
     .command('up')
@@ -66,6 +71,9 @@ export function buildProgram(run: Run): Command {
     .option('--detach', 'run it in the background; return once the API answers')
     .option('--nodes <n>', 'nodes in the local cluster (clustered nats-servers, 3-way replicated state, an edge each on 127.0.0.N)')
     .option('--data-dir <dir>', 'where the cluster keeps its data (default .compartment/)')
+    .option('--nats-tls-cert <file>', "serve NATS (clients and routes) with TLS: the servers' certificate")
+    .option('--nats-tls-key <file>', "the certificate's private key (with --nats-tls-cert)")
+    .option('--nats-tls-ca <file>', 'the CA that signed it; clients verify the servers with it')
     .addOption(new Option('--foreground').hideHelp())
     .action((o) => run(async () => (await import('./commands/up.command.js')).upCommand(o)));
 

@@ -1,4 +1,5 @@
 // Reads `docker build` progress events: whole output lines, the image id, and the error a failed build reports in its last event.
+import { splitLongLine } from '../protocol/index.js';
 
 export interface BuildEvent {
   stream?: string;
@@ -45,9 +46,16 @@ export class BuildProgress {
 
   private text(chunk: string): string[] {
     const parts = (this.partial + chunk.replace(ANSI, '')).split('\n');
-    this.partial = parts.pop()!;
-    return keep(parts);
+    // A build printing without newlines must not grow this buffer: its long line goes out in parts.
+    const unfinished = splitLongLine(parts.pop()!);
+    this.partial = unfinished.rest;
+    return keep([...parts.flatMap(pieces), ...unfinished.parts]);
   }
 }
 
+/** A complete line, in parts of at most MAX_LOG_LINE characters. */
+const pieces = (line: string) => {
+  const { parts, rest } = splitLongLine(line);
+  return [...parts, rest];
+};
 const keep = (lines: string[]) => lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');

@@ -2,6 +2,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'node:fs';
 import { watch as watchFile } from 'node:fs';
+import { MAX_LOG_LINE } from '../protocol/index.js';
 import { scanLines } from './line-scanner.js';
 import { hashBefore, loadTailState, restart, saveTailState, type TailState } from './tail-state.store.js';
 
@@ -58,7 +59,7 @@ export class LogTailer {
       pollMs: 250,
       rotateBytes: 64 * 1024 * 1024,
       partialFlushMs: 1000,
-      maxLineBytes: 64 * 1024,
+      maxLineBytes: MAX_LOG_LINE,
       readBytes: 1024 * 1024,
       ...opts,
     };

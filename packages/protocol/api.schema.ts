@@ -1,20 +1,25 @@
 // Requests and replies of the NATS request/reply API; both sides validate with these.
 import { z } from 'zod';
 import { Name, DeploymentId, VariableName } from './names.js';
-import { ServiceConfig, Variables } from './config.schema.js';
+import { ServiceConfig, Variables, VariableText } from './config.schema.js';
+import { MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
-import { ERROR_CODES, type ErrorCode } from './errors.js';
 import type { ApiVerb } from './subjects.js';
 
 const Env = Name.default('production');
 
+/** Chosen by the caller once per command: a retried request with the same key returns the first one's result. */
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not an idempotency key (8-64 of A-Z a-z 0-9 _ -)');
+
 export const DeployRequest = z.strictObject({
   environment: Env,
+  idempotencyKey: IdempotencyKey.optional(),
   services: z
     .array(z.strictObject({ name: Name, config: ServiceConfig, sourceDigest: z.string().regex(/^sha256-[0-9a-f]{64}$/) }))
-    .min(1),
+    .min(1)
+    .max(MAX_SERVICES_PER_DEPLOY, `too many services in one deploy: at most ${MAX_SERVICES_PER_DEPLOY}`),
   /** Variables of this environment from compartment.yaml; cluster-stored ones are merged on the server. */
   environmentVariables: Variables.default({}),
   force: z.boolean().default(false),
@@ -35,13 +40,13 @@ export const StatusReply = z.object({ deployments: z.array(DeploymentRecord) });
 export const InspectRequest = z.strictObject({ id: DeploymentId });
 export const InspectReply = z.object({ deployment: DeploymentRecord });
 
-export const RollbackRequest = z.strictObject({ environment: Env, service: Name });
+export const RollbackRequest = z.strictObject({ environment: Env, service: Name, idempotencyKey: IdempotencyKey.optional() });
 export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId.nullable() });
 
 export const EnvSetRequest = z.strictObject({
   environment: Env,
   name: VariableName,
-  value: z.string(),
+  value: VariableText,
   secret: z.boolean().default(false),
 });
 export const EnvUnsetRequest = z.strictObject({ environment: Env, name: VariableName });
@@ -49,6 +54,9 @@ export const EnvListRequest = z.strictObject({ environment: Env });
 export const EnvVariable = z.object({ name: VariableName, value: z.string().nullable(), secret: z.boolean() });
 export const EnvListReply = z.object({ environment: Name, variables: z.array(EnvVariable) });
 export const EnvChangeReply = z.object({ environment: Name, name: VariableName, changed: z.boolean() });
+export const EnvRotateKeyRequest = z.strictObject({});
+/** `keyFile`: where the serving node wrote the new key; nodes that do not read that same file need a copy. */
+export const EnvRotateKeyReply = z.object({ keyId: z.string(), previousKeyIds: z.array(z.string()), resealed: z.number().int(), keyFile: z.string(), nodeId: z.string() });
 
 export const ChartRequest = z.strictObject({ id: DeploymentId.optional(), format: z.enum(['mermaid', 'dot']).default('mermaid') });
 export const ChartReply = z.object({ format: z.enum(['mermaid', 'dot']), chart: z.string() });
@@ -59,7 +67,7 @@ export const LogsRequest = z.strictObject({
   deploymentId: DeploymentId.optional(),
   stream: LogStream.optional(),
   /** How many of the most recent lines. */
-  tail: z.number().int().min(0).max(1_000_000).default(100),
+  tail: z.number().int().min(0).max(MAX_LOGS_TAIL, `at most ${MAX_LOGS_TAIL} lines`).default(100),
   /** Only lines at or after this time. */
   since: z.iso.datetime().optional(),
 });
@@ -88,6 +96,7 @@ export const API = {
   'env.set': { request: EnvSetRequest, reply: EnvChangeReply },
   'env.unset': { request: EnvUnsetRequest, reply: EnvChangeReply },
   'env.list': { request: EnvListRequest, reply: EnvListReply },
+  'env.rotate-key': { request: EnvRotateKeyRequest, reply: EnvRotateKeyReply },
   nodes: { request: NodesRequest, reply: NodesReply },
   logs: { request: LogsRequest, reply: LogsReply },
   chart: { request: ChartRequest, reply: ChartReply },
@@ -97,21 +106,10 @@ export type ApiRequest<V extends ApiVerb> = z.input<(typeof API)[V]['request']>;
 export type ApiRequestParsed<V extends ApiVerb> = z.output<(typeof API)[V]['request']>;
 export type ApiReply<V extends ApiVerb> = z.output<(typeof API)[V]['reply']>;
 
-const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
-export const ErrorEnvelope = z.object({
-  ok: z.literal(false),
-  error: z.object({ code: ErrorCodeSchema, message: z.string(), field: z.string().optional() }),
-});
-/**
- * Replies of these verbs may exceed one NATS message (1 MB): the server then sends several envelopes on the
- * reply subject, each with part of the named array and `more: true` on all but the last.
- */
-export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments' } as const satisfies Partial<Record<ApiVerb, string>>;
 /** Verbs that change nothing: a client may ask again when an answer does not come (a frozen node held the request). */
 export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set(['status', 'inspect', 'logs', 'nodes', 'env.list', 'chart']);
-/** Largest reply body a server sends in one message, well under nats-server's default 1 MB max_payload. */
-export const MAX_REPLY_BYTES = 512 * 1024;
-
-/** Every reply is `{ok: true, result, more?}` or `{ok: false, error: {code, message, field?}}`. */
-export const replyEnvelope = <R extends z.ZodType>(result: R) =>
-  z.union([z.object({ ok: z.literal(true), result }), ErrorEnvelope]);
+/**
+ * Replies of these verbs may exceed one NATS message: the server then sends several envelopes on the reply subject,
+ * each with part of the named array and `more: true` on all but the last.
+ */
+export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments', deploy: 'deployments', 'env.list': 'variables', nodes: 'nodes' } as const satisfies Partial<Record<ApiVerb, string>>;

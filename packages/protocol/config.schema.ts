@@ -2,17 +2,31 @@
 import { z } from 'zod';
 import { Name, VariableName } from './names.js';
 import { parseWith } from './parse.js';
+import { MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js';
 
 /** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
-const VariableValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+export const VariableText = z
+  .string()
+  .refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, { message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)` });
+const VariableValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v))
+  .pipe(VariableText);
 export const Variables = z.record(VariableName, VariableValue);
 
 const Millis = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * An origin-form URL path Node's HTTP client accepts as is: "/", then no spaces, control characters or
+ * `#` (`/health check` used to pass here and fail in every probe attempt).
+ */
+export const URL_PATH = /^\/[\x21-\x22\x24-\x7e]*$/;
+const ReadinessPath = z.string().regex(URL_PATH, 'must be a URL path: starting with "/", without spaces, control characters or "#"');
+
 export const Readiness = z
   .strictObject({
     /** HTTP GET of this path on the workload's port; any 2xx is ready. */
-    path: z.string().startsWith('/', 'must start with "/"').optional(),
+    path: ReadinessPath.optional(),
     /** A TCP connect to the workload's port succeeds. */
     tcp: z.literal(true).optional(),
     /** A shell command, run in the release directory with the workload's environment, exits 0. */
@@ -42,6 +56,8 @@ export const ServiceConfig = z
     runtime: Runtime.default('process'),
     path: z.string().min(1).default('.'),
     build: z.string().min(1).optional(),
+    /** A build (process or Docker) still running after this long is killed and the deployment fails (default DEFAULT_BUILD_TIMEOUT_MS). */
+    buildTimeoutMs: Millis(1_000, 24 * 3_600_000).optional(),
     start: z.string().min(1).optional(),
     dockerfile: z.string().min(1).default('Dockerfile'),
     port: z.number().int().min(1).max(65535).optional(),

@@ -5,7 +5,7 @@ import { DeploymentId } from './names.js';
 export const EdgeState = z.object({
   edgeId: z.string(),
   /** How long Caddy may keep a resolved upstream: a switch is served everywhere one refresh after the edge applied it. */
-  refreshMs: z.number().int(),
+  refreshMs: z.number().int().min(0).max(10_000),
   routes: z.array(z.object({ key: z.string(), port: z.number().int(), deploymentId: DeploymentId.nullable(), revision: z.number().int() })),
   /** Deployments Caddy currently lists as upstreams with requests in flight. */
   inFlight: z.array(z.object({ deploymentId: DeploymentId, count: z.number().int() })),

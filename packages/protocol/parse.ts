@@ -60,11 +60,17 @@ export function parseWith<S extends z.ZodType>(
   if (result.success) return result.data;
   const first = result.error.issues[0];
   const field = first ? describe(first, value).path : undefined;
+  // A request field over its size limit is TOO_LARGE (still naming the field); a config file stays CONFIG_INVALID.
+  if (code === 'INVALID_ARGUMENT' && first && isTooLarge(first)) code = 'TOO_LARGE';
   const message = formatZodError(result.error, value)
     .split('\n')
     .map((line) => (prefix ? `${prefix}${line}` : line))
     .join('\n');
   return throwError(new CompartmentError(code, message, field ? prefix + field : undefined));
+}
+
+function isTooLarge(issue: z.core.$ZodIssue): boolean {
+  return (issue.code === 'too_big' && issue.origin !== 'number' && issue.origin !== 'int') || issue.message.startsWith('too large');
 }
 
 function throwError(error: Error): never {

@@ -9,6 +9,7 @@ export const API_VERBS = [
   'env.set',
   'env.unset',
   'env.list',
+  'env.rotate-key',
   'nodes',
   'chart',
   'logs',

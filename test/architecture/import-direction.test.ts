@@ -11,6 +11,8 @@ const NATS = /^@nats-io\//;
 function areaOf(file: string): string {
   const [top, second] = relative(root, file).split('/');
   if (top === 'packages') return `packages/${second}`;
+  // The one RPC layer is its own area: the CLI may use it, so it may use nothing but the protocol and the NATS client.
+  if (top === 'cluster' && second === 'rpc') return 'cluster/rpc';
   return top ?? '';
 }
 
@@ -25,11 +27,12 @@ const RULES: Array<[test: (area: string, file: string) => boolean, rule: Rule]> 
   [(a) => a === 'machines', { areas: (x) => x === 'machines' || x === 'packages/protocol', modules: (m) => m === 'xstate' }],
   [(a) => a === 'packages/protocol', { areas: (x) => x === 'packages/protocol', modules: (m) => m === 'zod' }],
   [(a) => a === 'packages/cli', {
-    areas: (x) => x === 'packages/cli' || x === 'packages/protocol',
+    areas: (x) => x === 'packages/cli' || x === 'packages/protocol' || x === 'cluster/rpc',
     modules: (m) => NATS.test(m) || m.startsWith('node:') || ['commander', 'yaml', 'tar', 'ignore', 'zod'].includes(m),
   }],
   [(a) => a.startsWith('packages/'), { areas: (x) => x.startsWith('packages/') && x !== 'packages/cli', modules: () => true }],
-  [(a) => a === 'cluster', { areas: (x) => x === 'cluster' || x === 'packages/protocol', modules: (m) => NATS.test(m) || m.startsWith('node:') || m === 'zod' }],
+  [(a) => a === 'cluster/rpc', { areas: (x) => x === 'cluster/rpc' || x === 'packages/protocol', modules: (m) => NATS.test(m) }],
+  [(a) => a === 'cluster', { areas: (x) => x === 'cluster' || x === 'cluster/rpc' || x === 'packages/protocol', modules: (m) => NATS.test(m) || m.startsWith('node:') || m === 'zod' }],
   // Everything that talks to NATS lives in cluster/: nodes/ may name NATS types, never call the client itself.
   [(a) => a === 'nodes', { areas: (x) => x !== 'test' && x !== 'packages/cli', modules: (m) => !NATS.test(m) }],
 ];
@@ -95,6 +98,16 @@ test('nodes/ may not call the NATS client: that lives in cluster/', () => {
   assert.not.ok(rule.modules('@nats-io/nats-core'));
   assert.ok(rule.modules('xstate'));
   assert.equal(importsOf("import type { Msg } from '@nats-io/nats-core';\nimport { x } from 'y';"), [{ spec: '@nats-io/nats-core', typeOnly: true }, { spec: 'y', typeOnly: false }]);
+});
+
+test('the CLI reaches NATS only through the protocol and the one RPC layer, which itself imports nothing else', () => {
+  const cli = RULES.find(([m]) => m('packages/cli', join(root, 'packages/cli/x.ts')))![1];
+  assert.ok(cli.areas('cluster/rpc'));
+  assert.not.ok(cli.areas('cluster'));
+  assert.not.ok(cli.areas('nodes'));
+  const rpc = RULES.find(([m]) => m('cluster/rpc', join(root, 'cluster/rpc/x.ts')))![1];
+  assert.not.ok(rpc.areas('cluster'));
+  assert.not.ok(rpc.modules('node:fs'));
 });
 
 test.run();

@@ -1,6 +1,7 @@
-// A tiny stand-in for the node agents' API in tests: answers compartment.api.* with scripted envelopes and records requests.
-import type { Msg, NatsConnection } from '@nats-io/transport-node';
-import { CompartmentError, subjects, type ApiVerb } from '../../packages/protocol/index.js';
+// A tiny stand-in for the node agents' API in tests, served through the one serve(): scripted handlers, recorded requests.
+import type { NatsConnection } from '@nats-io/transport-node';
+import { API_VERBS, CompartmentError, RPC, type ApiVerb } from '../../packages/protocol/index.js';
+import { serve } from '../../cluster/rpc/index.js';
 
 export type Handler = (body: any) => unknown | Promise<unknown>;
 
@@ -10,27 +11,17 @@ export interface Responder {
   stop(): void;
 }
 
-const PREFIX = subjects.api('status').replace(/status$/, '');
-
 /** A handler's return value becomes `{ok: true, result}`; a thrown CompartmentError becomes `{ok: false, error}`. */
 export function startResponder(nc: NatsConnection, handlers: Partial<Record<ApiVerb, Handler>> = {}): Responder {
   const requests: Responder['requests'] = [];
-  const sub = nc.subscribe(subjects.apiWildcard, {
-    callback: (_err, msg) => void answer(msg),
-  });
-  const answer = async (msg: Msg) => {
-    const verb = msg.subject.slice(PREFIX.length);
-    const body = msg.json();
-    requests.push({ verb, body });
-    const handler = responder.handlers[verb as ApiVerb];
-    try {
+  const subs = API_VERBS.map((verb) =>
+    serve(nc, RPC.api[verb], undefined, async (body: unknown) => {
+      requests.push({ verb, body });
+      const handler = responder.handlers[verb];
       if (!handler) throw new CompartmentError('INTERNAL', `test responder has no handler for ${verb}`);
-      msg.respond(JSON.stringify({ ok: true, result: await handler(body) }));
-    } catch (error) {
-      const payload = error instanceof CompartmentError ? error.toPayload() : { code: 'INTERNAL', message: String(error) };
-      msg.respond(JSON.stringify({ ok: false, error: payload }));
-    }
-  };
-  const responder: Responder = { requests, handlers, stop: () => sub.unsubscribe() };
+      return (await handler(body)) as never;
+    }),
+  );
+  const responder: Responder = { requests, handlers, stop: () => subs.forEach((s) => s.unsubscribe()) };
   return responder;
 }

@@ -161,6 +161,27 @@ test('env set/unset/list send the verbs; secrets are hidden; KEY=VALUE is checke
   assert.is(api().requests.length, count);
 });
 
+test('env set KEY --secret reads the value from standard input (one trailing newline dropped); empty input is refused', async () => {
+  const h = api().handlers;
+  h['env.set'] = (b) => ({ environment: b.environment, name: b.name, changed: true });
+  const stdin = (args: string[], input?: string) => cli([...args, '--nats', server.url], { cwd: project.path, ...(input === undefined ? {} : { input }) });
+  const before = api().requests.length;
+  const piped = await stdin(['env', 'set', 'API_KEY', '--secret'], 'from = stdin \n');
+  assert.is(piped.code, 0, piped.stderr);
+  assert.not.ok((piped.stdout + piped.stderr).includes('from = stdin'), 'the value is not echoed');
+  const keepsInner = await stdin(['env', 'set', 'PEM', '--secret', '--env', 'staging'], 'line1\nline2\n');
+  assert.is(keepsInner.code, 0, keepsInner.stderr);
+  assert.equal(api().requests.slice(before).map((r) => r.body), [
+    { environment: 'production', name: 'API_KEY', value: 'from = stdin ', secret: true },
+    { environment: 'staging', name: 'PEM', value: 'line1\nline2', secret: true },
+  ]);
+  const empty = await stdin(['env', 'set', 'API_KEY', '--secret'], '');
+  assert.is(empty.code, 2);
+  assert.match(empty.stderr, /no value for API_KEY on standard input/);
+  assert.is((await stdin(['env', 'set', '1BAD', '--secret'], 'x')).code, 2);
+  assert.is(api().requests.length, before + 2);
+});
+
 test('logs: recent lines in the spec format or as JSON; --follow reads new lines from nextSequence until Ctrl-C', async () => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: STREAMS.logs, subjects: [subjects.logsAll] });

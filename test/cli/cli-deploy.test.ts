@@ -265,7 +265,9 @@ test('rollback follows the rolled-back-to deployment like deploy; --json ends wi
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /web: rolling back from old123 to \w+/);
   assert.match(r.stdout, /succeeded: http:\/\/127\.0\.0\.1:8100/);
-  assert.equal(sent('rollback').at(-1), { environment: 'staging', service: 'web' });
+  const { idempotencyKey, ...rest } = sent('rollback').at(-1);
+  assert.equal(rest, { environment: 'staging', service: 'web' });
+  assert.match(idempotencyKey, /^[A-Za-z0-9_-]{22}$/, 'a fresh key per command, so a retry is never a second rollback');
   const j = await run(['rollback', '--service', 'web', '--json']);
   const events = j.json() as any[];
   assert.is(events[0].type, 'rollback.accepted');

@@ -16,6 +16,8 @@ export interface CliOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Written to the command's standard input, then closed (else stdin is /dev/null). */
+  input?: string;
 }
 
 /** The environment a user's shell would give: no NATS URL leaking in from the test runner. */
@@ -26,7 +28,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 }
 
 export function startCli(args: string[], opts: CliOptions): { child: ChildProcess; done: Promise<CliResult>; stdout(): string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (opts.input !== undefined) child.stdin!.end(opts.input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -8,7 +8,7 @@ import { CompartmentError, exitCodeOf } from '../../packages/protocol/index.js';
 import { sinceToIso, tailOf, envOf } from '../../packages/cli/cli-options.js';
 import { describeChange } from '../../packages/cli/progress/progress-report.js';
 import { formatTable } from '../../packages/cli/output/text-table.js';
-import { listSourceFiles, packSource, resolveNatsUrl, serverArgs, unwrapEnvelope } from '../../packages/cli/index.js';
+import { listSourceFiles, packSource, resolveNatsUrl, serverArgs } from '../../packages/cli/index.js';
 import { tempDir } from '../harness/tmp.js';
 import { advance, makeRecord } from '../harness/records.js';
 
@@ -39,20 +39,7 @@ test('--tail and --env are checked before anything is sent', () => {
   assert.is(codeOf(() => envOf({ env: 'Staging' })), 'INVALID_ARGUMENT');
 });
 
-test('reply envelopes: results are validated, error codes map through the registry, unknown codes become INTERNAL', () => {
-  const ok = unwrapEnvelope('status', { ok: true, result: { deployments: [] } });
-  assert.equal(ok, { deployments: [] });
-  try {
-    unwrapEnvelope('inspect', { ok: false, error: { code: 'DEPLOYMENT_NOT_FOUND', message: 'no deployment abc123', field: 'id' } });
-    assert.unreachable();
-  } catch (error) {
-    assert.instance(error, CompartmentError);
-    assert.is((error as CompartmentError).code, 'DEPLOYMENT_NOT_FOUND');
-    assert.is((error as CompartmentError).field, 'id');
-  }
-  assert.is(codeOf(() => unwrapEnvelope('status', { ok: false, error: { code: 'NO_SUCH_CODE', message: 'x' } })), 'INTERNAL');
-  assert.is(codeOf(() => unwrapEnvelope('status', { ok: true, result: { deployments: [{ id: 1 }] } })), 'INTERNAL');
-  assert.is(codeOf(() => unwrapEnvelope('status', { deployments: [] })), 'INTERNAL');
+test('error codes carry their exit codes (envelopes are tested in cluster/rpc/tests/rpc-codec.test.ts)', () => {
   assert.is(exitCodeOf('CONFIG_INVALID'), 2);
 });
 
@@ -83,7 +70,7 @@ test('the servers `up` runs get exactly these command lines', () => {
   ]);
   assert.equal(serverArgs('node', input).args, [
     '/x/bin/compartment.js', 'node', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/node',
-    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--edge-external',
+    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--edge-external', '--cluster-key', '/p/.compartment/cluster.key',
   ]);
   // A three-node cluster: member 2's nats-server joins the others' cluster ports; its edge listens on 127.0.0.2.
   const members = [1, 2, 3].map((i) => ({ nats: 4221 + i, natsCluster: 6221 + i, dns: 5352 + i, caddyAdmin: 2018 + i }));
@@ -93,7 +80,7 @@ test('the servers `up` runs get exactly these command lines', () => {
     '--cluster', 'nats://127.0.0.1:6223', '--routes', 'nats://127.0.0.1:6222,nats://127.0.0.1:6223,nats://127.0.0.1:6224',
   ]);
   assert.ok(serverArgs('edge', three).args.join(' ').includes('--listen-host 127.0.0.2 --name edge-2 --replicas 3'));
-  assert.ok(serverArgs('node', three).args.join(' ').endsWith('--edge-external --name node-2 --replicas 3'));
+  assert.ok(serverArgs('node', three).args.join(' ').endsWith('--edge-external --name node-2 --replicas 3 --cluster-key /p/.compartment/cluster.key'), 'every member reads the one key file');
 });
 
 test('NATS URL: --nats, then COMPARTMENT_NATS_URL, then .compartment/context.json, then the default', () => {

@@ -3,11 +3,12 @@
 // Edge and node are the stand-in (COMPARTMENT_SERVER_BIN) until the real ones land.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
+import { credentialsOptions } from '../../cluster/connection/index.js';
 import { readClusterFile, readContext, type ClusterContext } from '../../packages/cli/index.js';
 import { tempDir } from '../harness/tmp.js';
 import { waitFor } from '../harness/wait.js';
@@ -20,6 +21,8 @@ const env = { COMPARTMENT_SERVER_BIN: FAKE, FAKE_SERVER_DIR: fake.path, FAKE_CRA
 const run = (args: string[]) => cli(args, { cwd: project.path, env, timeoutMs: 90_000 });
 const dataDir = join(project.path, '.compartment');
 let first: ClusterContext;
+let clusterKey = '';
+let firstCreds = '';
 
 const alive = (pid: number | null | undefined) => {
   if (!pid) return false;
@@ -32,6 +35,9 @@ const alive = (pid: number | null | undefined) => {
 };
 const lines = (file: string) => (existsSync(join(fake.path, file)) ? readFileSync(join(fake.path, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
 const context = () => readContext(project.path)!;
+const creds = (role: string) => join(dataDir, 'credentials', `${role}.creds`);
+/** `node` credentials: this test creates a bucket of its own, which only the control-plane role may do. */
+const nodeOptions = () => credentialsOptions(creds('node'));
 
 /** Everything this file may have started that is still alive (supervisors are detached: nobody else reaps them). */
 function leftovers(): number[] {
@@ -72,12 +78,28 @@ test('up --detach starts nats-server, edge and node with the documented flags an
   assert.equal(lines('edge.starts')[0].argv, [
     'edge', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'edge'), '--dns-port', String(first.ports.dns),
     '--route-ports', routes, '--listen-host', '127.0.0.1',
+    '--nats-creds', creds('edge'),
   ]);
-  assert.equal(lines('node.starts')[0].argv, ['node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--edge-external']);
+  assert.equal(lines('node.starts')[0].argv, [
+    'node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--edge-external',
+    '--cluster-key', join(dataDir, 'cluster.key'), '--nats-creds', creds('node'),
+  ]);
+  // Credentials: made once, private; nats-server got a config file, no secret on its command line.
+  assert.equal(readdirSync(join(dataDir, 'credentials')).sort(), ['cli.creds', 'dashboard-actions.creds', 'dashboard.creds', 'edge.creds', 'nats.conf', 'node.creds', 'route.password']);
+  for (const f of readdirSync(join(dataDir, 'credentials'))) assert.is(statSync(join(dataDir, 'credentials', f)).mode & 0o777, 0o600, f);
+  assert.is(statSync(dataDir).mode & 0o777, 0o700);
+  assert.is(statSync(join(dataDir, 'credentials')).mode & 0o777, 0o700);
+  assert.equal(readFileSync(`/proc/${first.children.nats}/cmdline`, 'utf8').split('\0').filter(Boolean), ['nats-server', '-c', join(dataDir, 'credentials', 'nats.conf')]);
+  firstCreds = readFileSync(creds('cli'), 'utf8');
+  const anonymous = await connect({ servers: first.natsUrl, maxReconnectAttempts: 0 }).then(() => null, (e: Error) => e);
+  assert.match(String(anonymous?.message), /authoriz/i, 'anonymous connect refused');
+  assert.is(statSync(join(dataDir, 'cluster.key')).mode & 0o777, 0o600, 'the cluster key file is 0600');
+  assert.is(Buffer.from(readFileSync(join(dataDir, 'cluster.key'), 'utf8').trim(), 'base64').length, 32);
+  clusterKey = readFileSync(join(dataDir, 'cluster.key'), 'utf8');
   assert.equal(readdirSync(join(dataDir, 'logs')).sort(), ['dashboard.log', 'edge.log', 'nats.log', 'node.log', 'supervisor.log']);
 
   // A JetStream server with its store in the data dir: written now, checked after down and up again.
-  const nc = await connect({ servers: first.natsUrl });
+  const nc = await connect({ servers: first.natsUrl, ...nodeOptions() });
   const kv = await new Kvm(nc).create('cli_up_persist');
   await kv.put('k', 'kept');
   await nc.close();
@@ -128,8 +150,10 @@ test('foreground up reuses the kept ports and data, and stops everything on Ctrl
   await waitFor('ready', () => up.stdout().includes('ready: the API answers'), 30_000);
   const c = context();
   assert.equal(c.ports, first.ports, 'same ports as the first up');
+  assert.is(readFileSync(join(dataDir, 'cluster.key'), 'utf8'), clusterKey, 'the same cluster key as the first up');
+  assert.is(readFileSync(creds('cli'), 'utf8'), firstCreds, 'the credentials are reused, not made again');
   assert.is(c.pid, up.child.pid);
-  const nc = await connect({ servers: c.natsUrl });
+  const nc = await connect({ servers: c.natsUrl, ...nodeOptions() });
   assert.is((await (await new Kvm(nc).open('cli_up_persist')).get('k'))?.string(), 'kept');
   await nc.close();
   up.child.kill('SIGINT');
@@ -137,6 +161,7 @@ test('foreground up reuses the kept ports and data, and stops everything on Ctrl
   assert.is(done.code, 0, done.stderr);
   for (const pid of [c.children.node, c.children.edge, c.children.nats]) assert.not.ok(alive(pid), `pid ${pid} is gone`);
   assert.match(done.stdout, /stopping node, edge, nats/);
+  assert.match(done.stdout, /up: dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/, 'a person at the terminal gets the URL with its token');
 });
 
 test('down after the supervisor was killed outright still stops the children it left behind', async () => {

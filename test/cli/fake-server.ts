@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { connect } from '@nats-io/transport-node';
+import { credentialsOptions } from '../../cluster/connection/index.js';
 
 const [name, ...args] = process.argv.slice(2) as [string, ...string[]];
 const dir = process.env.FAKE_SERVER_DIR!;
@@ -33,7 +34,9 @@ process.once('SIGTERM', async () => {
 });
 
 if (name === 'node') {
-  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1 });
+  // Like the real node: the credentials file `up` passes (--nats-creds).
+  const creds = args.includes('--nats-creds') ? credentialsOptions(args[args.indexOf('--nats-creds') + 1]!) : {};
+  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, ...creds });
   nc.subscribe('compartment.api.status', {
     queue: 'compartment-api',
     callback: (_e, m) => {

@@ -13,7 +13,9 @@ const project = new Project(webFiles({ version: 'v1' }));
 let browser: Browser | null = null;
 let page: Page;
 let dashboard: LiveCli | null = null;
-let url = '';
+let url = ''; // where it answers; `printed` adds ?token=
+let printed = '';
+let token = '';
 const ids: string[] = [];
 
 test.after(async () => {
@@ -41,11 +43,12 @@ test('setup: two deploys, and a dashboard with --actions found through the proje
   await project.ok(['deploy'], { timeoutMs: 60_000 });
   ids.push((await active()).id);
   dashboard = startCli(['dashboard', '--actions', '--port', '0'], project.dir);
-  url = await waitFor('the dashboard printed its URL', () => /dashboard: (http:\/\/\S+) \(NATS (nats:\/\/\S+), deploy and rollback enabled\)/.exec(dashboard!.lines().join('\n'))?.[1], 15_000);
+  printed = await waitFor('the dashboard printed its URL', () => /dashboard: (http:\/\/\S+) \(NATS (nats:\/\/\S+), deploy and rollback enabled\)/.exec(dashboard!.lines().join('\n'))?.[1], 15_000);
+  [, url, token] = /^(http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)$/.exec(printed)!;
   assert.match(dashboard.lines()[0]!, new RegExp(`NATS ${project.context().natsUrl}`), 'found the cluster `up` runs here');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
-  await page.goto(url);
+  await page.goto(printed);
   await headerShows(ids[1]!);
   assert.match((await page.locator('#mode').textContent()) ?? '', /deploy & rollback enabled/);
 });
@@ -69,13 +72,14 @@ test('Deploy from the page runs `compartment deploy` in the project: the new sou
   await page.waitForSelector('#toast.good', { timeout: 15_000 });
 });
 
-test('writes come from the page only: another origin or a form post is refused', async () => {
+test('writes come from the page only: another origin or a form post is refused, even with the token', async () => {
   const body = JSON.stringify({ environment: 'production', service: 'web' });
-  const foreign = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body });
-  assert.is(foreign.status, 400);
-  const form = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
-  assert.is(form.status, 400);
-  const bad = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ environment: 'production', service: 'Not A Name' }) });
+  const auth = { authorization: `Bearer ${token}` };
+  const foreign = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', origin: 'http://evil.example' }, body });
+  assert.is(foreign.status, 403);
+  const form = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain', origin: url }, body });
+  assert.is(form.status, 403);
+  const bad = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', origin: url }, body: JSON.stringify({ environment: 'production', service: 'Not A Name' }) });
   assert.is(bad.status, 400);
   assert.match((await bad.json() as { error: { message: string } }).error.message, /service/);
 });

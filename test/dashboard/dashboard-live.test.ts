@@ -14,7 +14,9 @@ const SPEC_ORDER = ['building', 'starting_candidate', 'checking_readiness', 'swi
 const project = new Project(webFiles({ version: 'v1', readyAfterMs: 1500 }));
 let browser: Browser | null = null;
 let page: Page;
-let url = '';
+let url = ''; // where it answers; `printed` adds ?token=
+let printed = '';
+let auth: Record<string, string> = {};
 const requests: string[] = [];
 const pageErrors: string[] = [];
 let firstId = '';
@@ -30,16 +32,19 @@ const dedupe = <T>(list: T[]) => list.filter((x, i) => i === 0 || x !== list[i -
 test('up starts the dashboard and prints its URL; the page loads with every asset from the dashboard itself', async () => {
   const up = await project.cli(['up', '--detach'], { timeoutMs: 120_000 });
   assert.is(up.code, 0, up.stderr);
-  url = /dashboard: (http:\/\/127\.0\.0\.1:\d+)/.exec(up.stderr)?.[1] ?? '';
-  assert.ok(url, `up printed the dashboard URL: ${up.stderr}`);
+  const m = /dashboard: ((http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+))/.exec(up.stderr);
+  assert.ok(m, `up printed the dashboard URL with its token: ${up.stderr}`);
+  [, printed, url] = m!;
+  auth = { authorization: `Bearer ${m![3]}` };
   assert.is((project.context() as unknown as { dashboardUrl: string }).dashboardUrl, url);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1700 } });
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(url);
+  await page.goto(printed);
   await page.waitForSelector('[data-testid=live].on');
-  assert.match((await text('#main')) ?? '', /No deployments yet/);
+  // The stream opens first; the overview it asks for then fills the page (slowly on a busy machine).
+  await page.waitForFunction(() => /No deployments yet/.test((globalThis as unknown as InPage).document.querySelector('#main')?.textContent ?? ''), undefined, { timeout: 15_000 });
   assert.ok(requests.length >= 8, 'page, styles, scripts, Mermaid, API, events');
   assert.equal(requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:')), [], 'no request leaves the dashboard');
 });
@@ -120,7 +125,7 @@ test('the page follows the service to its next deployment; the previous one is l
 test('read-only by default: no buttons, and the action endpoints refuse', async () => {
   assert.is(await page.locator('button[data-action]').count(), 0);
   assert.match((await text('#mode')) ?? '', /read-only/);
-  const res = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ environment: 'production', service: 'web' }) });
+  const res = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', origin: url }, body: JSON.stringify({ environment: 'production', service: 'web' }) });
   assert.is(res.status, 403);
 });
 
@@ -130,12 +135,12 @@ test('the server serves its own files only; Mermaid comes from node_modules', as
   const mermaid = await fetch(`${url}/vendor/mermaid.min.js`);
   assert.is(mermaid.status, 200);
   assert.ok((await mermaid.arrayBuffer()).byteLength > 1_000_000);
-  const chart = await (await fetch(`${url}/api/chart?status=running&stage=building.slot.queued&health=pending`)).text();
+  const chart = await (await fetch(`${url}/api/chart?status=running&stage=building.slot.queued&health=pending`, { headers: auth })).text();
   assert.match(chart, /class .*deployment_stage_building_slot_queued.* current/);
-  assert.is((await fetch(`${url}/api/chart?status=x%20y&stage=a&health=b`)).status, 400);
+  assert.is((await fetch(`${url}/api/chart?status=x%20y&stage=a&health=b`, { headers: auth })).status, 400);
   assert.is((await fetch(`${url}/app/%E0%A4%A`)).status, 404, 'a malformed escape is just not found');
   // A log stream for nonsense says why and ends; the server carries on.
-  const bad = await (await fetch(`${url}/events/logs?deployment=NOT-AN-ID&from=x`)).text();
+  const bad = await (await fetch(`${url}/events/logs?deployment=NOT-AN-ID&from=x`, { headers: auth })).text();
   assert.match(bad, /event: problem\ndata: \{"message":"log stream ended: deployment: not a deployment id"\}/);
   assert.is((await fetch(`${url}/healthz`)).status, 200);
 });

@@ -37,7 +37,7 @@ async function killAgent(meanwhile?: () => Promise<void>): Promise<void> {
 }
 
 async function tickLines(id: string): Promise<LogLine[]> {
-  const out = await project.ok(['logs', '--deployment', id, '--stream', 'stdout', '--tail', '100000', '--json']);
+  const out = await project.ok(['logs', '--deployment', id, '--stream', 'stdout', '--tail', '10000', '--json']);
   return out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine).filter((l) => /^tick \d+$/.test(l.text));
 }
 

@@ -93,7 +93,7 @@ test('a workload no record names any more (an orphan) is stopped when the agent 
   const nodePid = project.context().children.node!;
   // Frozen, the agent cannot rewrite the record we delete; then it restarts from KV that no longer names it.
   process.kill(nodePid, 'SIGSTOP');
-  const nc = await connect({ servers: project.context().natsUrl });
+  const nc = await connect({ servers: project.context().natsUrl, ...project.natsOptions('node') });
   const kv = await new Kvm(nc).open(BUCKETS.deployments);
   await kv.delete(keys.deployment(web!.environmentName, web!.serviceName, web!.id));
   await nc.close();

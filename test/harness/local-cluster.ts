@@ -8,6 +8,7 @@ import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
 import { alive } from './project.js';
 import { killCaddyIn } from './caddy.js';
+import { ensureKeyFile } from '../../cluster/secrets/index.js';
 
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
 
@@ -35,6 +36,9 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
   const natsUrl = nats.urls.join(',');
   const ports = await freePortRange(20);
   const routePorts: [number, number] = [ports[0]!, ports.at(-1)!];
+  // One cluster key for all members, as `up --nodes 3` does: each would otherwise make its own and the later ones refuse to join.
+  const keyFile = join(dir.path, 'cluster.key');
+  ensureKeyFile(keyFile);
   const members: Member[] = [];
   for (let i = 1; i <= size; i++) {
     const name = `n${i}`;
@@ -42,7 +46,7 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
     const dns = await freeDualPort();
     const procs: Partial<Record<'node' | 'edge', ChildProcess>> = {};
     const argv = {
-      node: ['node', '--nats', natsUrl, '--name', name, '--data-dir', join(dir.path, name, 'node'), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--replicas', String(Math.min(size, 3))],
+      node: ['node', '--nats', natsUrl, '--name', name, '--data-dir', join(dir.path, name, 'node'), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--replicas', String(Math.min(size, 3)), '--cluster-key', keyFile],
       edge: ['edge', '--nats', natsUrl, '--name', `${name}-edge`, '--data-dir', join(dir.path, name, 'edge'), '--dns-port', String(dns), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--listen-host', edgeHost, '--replicas', String(Math.min(size, 3))],
     };
     const logFile = (kind: 'node' | 'edge') => join(dir.path, `${name}-${kind}.log`);

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { authConfigText, serverAuth, type AuthOptions, type ServerAuth } from './nats-auth.js';
 import { freePort } from './ports.js';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
@@ -11,8 +12,12 @@ export interface NatsServer {
   readonly url: string;
   readonly port: number;
   readonly monitorPort: number;
+  /** The route port of a cluster member, null for a single server. */
+  readonly clusterPort: number | null;
   readonly storeDir: string;
   readonly running: boolean;
+  /** The server process's pid while it runs (to freeze it with SIGSTOP), else null. */
+  readonly pid: number | null;
   /** The server's recent output, for failure messages. */
   output(): string;
   /** SIGTERM and wait for the process to exit (JetStream flushes its store). */
@@ -23,7 +28,11 @@ export interface NatsServer {
   restart(): Promise<void>;
   /** Stops (if running) and removes the temp dir. */
   dispose(): Promise<void>;
+  /** Set when started with `auth`: the same users, permissions and route auth `compartment up` configures. */
+  readonly auth: ServerAuth | null;
 }
+
+export type { AuthOptions, ServerAuth } from './nats-auth.js';
 
 export interface NatsCluster {
   readonly servers: NatsServer[];
@@ -51,7 +60,8 @@ process.once('exit', () => {
   for (const dir of dirs) dir.remove();
 });
 
-function configText(name: string, ports: Ports, storeDir: string, cluster: ClusterSpec | null): string {
+function configText(name: string, ports: Ports, storeDir: string, cluster: ClusterSpec | null, auth: ServerAuth | null): string {
+  if (auth) return authConfigText(auth, { name, port: ports.port, monitorPort: ports.monitorPort, storeDir, clusterPort: ports.clusterPort, cluster });
   const lines = [
     `server_name: ${JSON.stringify(name)}`,
     `listen: "127.0.0.1:${ports.port}"`,
@@ -74,12 +84,12 @@ async function healthy(monitorPort: number): Promise<boolean> {
   }
 }
 
-function createServer(name: string, ports: Ports, cluster: ClusterSpec | null): NatsServer {
+function createServer(name: string, ports: Ports, cluster: ClusterSpec | null, auth: ServerAuth | null = null): NatsServer {
   const dir = tempDir(`nats-${name}-`);
   dirs.add(dir);
   const storeDir = join(dir.path, 'store');
   const configPath = join(dir.path, 'nats.conf');
-  writeFileSync(configPath, configText(name, ports, storeDir, cluster));
+  writeFileSync(configPath, configText(name, ports, storeDir, cluster, auth));
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   let log = '';
@@ -126,7 +136,12 @@ function createServer(name: string, ports: Ports, cluster: ClusterSpec | null): 
     url: `nats://127.0.0.1:${ports.port}`,
     port: ports.port,
     monitorPort: ports.monitorPort,
+    clusterPort: ports.clusterPort,
     storeDir,
+    get pid() {
+      return child?.pid ?? null;
+    },
+    auth,
     get running() {
       return child !== null;
     },
@@ -160,9 +175,9 @@ async function portOpen(port: number): Promise<boolean> {
 }
 
 /** One JetStream server on 127.0.0.1 with its store in a fresh temp dir; resolves when it is healthy. */
-export async function startNatsServer(name = 'nats-test'): Promise<NatsServer> {
+export async function startNatsServer(name = 'nats-test', options: { auth?: AuthOptions } = {}): Promise<NatsServer> {
   const ports: Ports = { port: await freePort(), monitorPort: await freePort(), clusterPort: null };
-  const server = createServer(name, ports, null) as NatsServer & { launch(h: boolean): Promise<void> };
+  const server = createServer(name, ports, null, serverAuth(options.auth, (d) => dirs.add(d))) as NatsServer & { launch(h: boolean): Promise<void> };
   try {
     await server.launch(true);
   } catch (error) {
@@ -173,11 +188,12 @@ export async function startNatsServer(name = 'nats-test'): Promise<NatsServer> {
 }
 
 /** `size` clustered JetStream servers with routes between them; resolves when every one is healthy (meta leader elected). */
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+export async function startNatsCluster(size = 3, options: { auth?: AuthOptions } = {}): Promise<NatsCluster> {
   const all: Ports[] = [];
   for (let i = 0; i < size; i++) all.push({ port: await freePort(), monitorPort: await freePort(), clusterPort: await freePort() });
   const spec: ClusterSpec = { name: `c${process.pid}`, routes: all.map((p) => p.clusterPort!) };
-  const servers = all.map((p, i) => createServer(`n${i + 1}`, p, spec) as NatsServer & { launch(h: boolean): Promise<void> });
+  const auth = serverAuth(options.auth, (d) => dirs.add(d));
+  const servers = all.map((p, i) => createServer(`n${i + 1}`, p, spec, auth) as NatsServer & { launch(h: boolean): Promise<void> });
   const dispose = async () => {
     await Promise.all(servers.map((s) => s.dispose()));
   };

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
 import { killCaddyIn } from './caddy.js';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import { credentialsOptions } from '../../cluster/connection/index.js';
 
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
 
@@ -38,9 +40,11 @@ export class Project {
     }
   }
 
-  cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  /** `input`: written to the command's standard input, then closed. */
+  cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...this.env, ...options.env } });
+      if (options.input !== undefined) child.stdin.end(options.input);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -57,7 +61,7 @@ export class Project {
   }
 
   /** Runs a command that must succeed; returns its stdout. */
-  async ok(args: string[], options: { timeoutMs?: number } = {}): Promise<string> {
+  async ok(args: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<string> {
     const r = await this.cli(args, options);
     if (r.code !== 0) throw new Error(`compartment ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
@@ -69,6 +73,15 @@ export class Project {
 
   context(): Context {
     return JSON.parse(readFileSync(join(this.dir, '.compartment/context.json'), 'utf8')) as Context;
+  }
+
+  /** Client options for a role of the cluster `up` runs here: its credentials file in the data dir (`node` may do anything). */
+  natsOptions(role: 'node' | 'edge' | 'cli' | 'dashboard' = 'node'): Partial<NodeConnectionOptions> {
+    return credentialsOptions(this.credsFile(role));
+  }
+
+  credsFile(role: 'node' | 'edge' | 'cli' | 'dashboard'): string {
+    return join(this.dir, '.compartment', 'credentials', `${role}.creds`);
   }
 
   log(name: 'node' | 'edge' | 'nats' | 'supervisor'): string {

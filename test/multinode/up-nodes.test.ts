@@ -40,6 +40,23 @@ test('a deploy answers through the edge of every node (127.0.0.1, .2, .3)', asyn
   }
 });
 
+test('the members share one cluster key: a secret sealed by one agent opens on any node, also after a rotation', async () => {
+  await project.ok(['env', 'set', 'SHARED', '--secret'], { input: 'shared-secret-value' });
+  await project.ok(['deploy']);
+  const envOf = async () => {
+    const web = (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.isActive)!;
+    return { nodeId: web.nodeId, env: (await (await fetch(`${web.routeUrl!}/env`)).json()) as Record<string, string> };
+  };
+  const first = await envOf();
+  assert.is(first.env.SHARED, 'shared-secret-value');
+  const rotation = await project.json<{ keyFile: string; resealed: number }>(['env', 'rotate-key']);
+  assert.is(rotation.keyFile, `${project.dir}/.compartment/cluster.key`, 'every member reads the data dir\'s one key file');
+  assert.is(rotation.resealed, 1);
+  await project.ok(['deploy', '--force']);
+  const second = await envOf();
+  assert.is(second.env.SHARED, 'shared-secret-value', `on ${second.nodeId} (first on ${first.nodeId})`);
+});
+
 test('asking for another size is refused while it runs; down stops every process it started', async () => {
   const r = await project.cli(['up', '--nodes', '2']);
   assert.is(r.code, 2);

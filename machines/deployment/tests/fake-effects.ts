@@ -17,6 +17,7 @@ const REPORTED_BY: Record<string, string[]> = {
   'slot.granted': ['buildSlot'],
   'readiness.attempt': ['probeReadiness'],
   'readiness.timed_out': ['probeReadiness'],
+  'readiness.deadline': ['readinessDeadline'],
   'workload.exited': ['watchCandidate', 'superviseWorkload'],
   'workload.restarted': ['superviseWorkload'],
   'workload.recovered': ['superviseWorkload'],
@@ -52,6 +53,7 @@ export class FakeEffects {
         startCandidate: this.promise('startCandidate'),
         watchCandidate: this.callback('watchCandidate'),
         probeReadiness: this.callback('probeReadiness'),
+        readinessDeadline: this.callback('readinessDeadline'),
         stopCandidate: this.promise('stopCandidate'),
         switchRoute: this.promise('switchRoute'),
         drainPrevious: this.promise('drainPrevious'),
@@ -67,6 +69,8 @@ export class FakeEffects {
     if (settled) {
       const [, kind, id] = settled as unknown as [string, string, string];
       const d = this.pending.get(id);
+      // A callback effect that fails: the machine sees the same error event XState sends for a throwing callback.
+      if (!d && kind === 'error' && this.running.has(id)) return send(event);
       if (!d) throw new Error(`no ${id} effect is running to settle with ${event.type}`);
       this.pending.delete(id);
       if (kind === 'done') d.resolve(event.output);

@@ -4,6 +4,8 @@ import type { DeploymentSpec, WorkloadRef, PreviousRef } from '../deployment.typ
 
 export const T0 = '2026-01-01T00:00:00.000Z';
 export const T1 = '2026-01-01T00:00:01.000Z';
+/** T1 + the 5 s readiness timeout of withReadiness(): the readiness deadline of a candidate started at T1. */
+export const T_DEADLINE = '2026-01-01T00:00:06.000Z';
 
 export function makeSpec(service: ServiceConfigInput = {}, overrides: Partial<DeploymentSpec> = {}): DeploymentSpec {
   return {
@@ -46,6 +48,10 @@ export function eventCatalogue(): Array<{ type: string } & Record<string, unknow
     { type: 'readiness.attempt', at: T1, ok: false, detail: 'GET /ready → 503 Service Unavailable', latencyMs: 3 },
     { type: 'readiness.attempt', at: T1, ok: true, detail: 'GET /ready → 200 OK', latencyMs: 2 },
     { type: 'readiness.timed_out', at: T1, timeoutMs: 5_000 },
+    // Early (a timer that fired before the deadline): ignored. At the deadline: failed.
+    { type: 'readiness.deadline', at: T1 },
+    { type: 'readiness.deadline', at: T_DEADLINE },
+    error('probeReadiness', 'probe threw: invalid path'),
     { type: 'workload.exited', at: T1, code: 1, signal: null, lastError: 'Error: boom' },
     { type: 'workload.restarted', at: T1, workload: { ...workload, ref: '4300:100' } },
     { type: 'workload.recovered', at: T1 },

@@ -42,7 +42,7 @@ test('the spec diagram: building → … → active, succeeded, with the previou
     'switching_route/running', 'draining_previous/running', 'active/succeeded',
   ]);
   assert.equal([record.createdAt, record.completedAt, record.previousId, record.readiness.attempts], [T0, T1, previous.id, 2]);
-  assert.equal(effects, ['buildSlot', 'build', 'startCandidate', 'probeReadiness', 'watchCandidate', 'switchRoute', 'drainPrevious', 'superviseWorkload']);
+  assert.equal(effects, ['buildSlot', 'build', 'startCandidate', 'probeReadiness', 'watchCandidate', 'readinessDeadline', 'switchRoute', 'drainPrevious', 'superviseWorkload']);
 });
 
 test('without a readiness block it goes active once the candidate has started', async () => {

@@ -1,8 +1,9 @@
 // `deploy` on any node: validates the request and its sources, then the leader plans, places and creates.
-import { CompartmentError, type ApiReply, type ApiRequestParsed } from '../../../packages/protocol/index.js';
+import { CompartmentError, RPC, type ApiReply, type ApiRequestParsed } from '../../../packages/protocol/index.js';
 import { askLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { deployAsLeader } from './deploy.leader.js';
+import { newIdempotencyKey } from './request-memo.js';
 
 export async function deploy(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const names = new Set<string>();
@@ -22,6 +23,7 @@ export async function deploy(ctx: AgentContext, req: ApiRequestParsed<'deploy'>)
     }
   }
   // Only the leader plans and places; any node validates first, so bad input never travels.
-  if (ctx.cluster.isLeader()) return deployAsLeader(ctx, req);
-  return askLeader<ApiReply<'deploy'>>(ctx.conn.nc, 'deploy', req);
+  const keyed = { ...req, idempotencyKey: req.idempotencyKey ?? newIdempotencyKey() };
+  if (ctx.cluster.isLeader()) return deployAsLeader(ctx, keyed);
+  return askLeader(ctx.conn.nc, RPC.leaderDeploy, keyed);
 }

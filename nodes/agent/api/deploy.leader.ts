@@ -4,17 +4,23 @@ import type { DeploymentSpec } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
 import { place } from '../planning/placement.plan.js';
-import { fingerprintOf, mergeVariables } from '../planning/variables.js';
+import { fingerprintOf, mergeVariables, splitSecrets } from '../planning/variables.js';
 import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
 
-export async function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
-  if (!ctx.cluster.isLeader()) throw new CompartmentError('CONFLICT', 'this node is not the leader');
+export function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'> & { idempotencyKey: string }): Promise<ApiReply<'deploy'>> {
+  if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
+  return ctx.requests.run('deploy', req.idempotencyKey, Date.now(), () => createDeployments(ctx, req));
+}
+
+async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const env = req.environment;
-  const clusterVars = await ctx.variables.resolve(env);
+  const cluster = await ctx.variables.resolve(env);
+  const key = ctx.fingerprintKey();
   const desired = req.services.map((s) => {
-    const variables = mergeVariables(req.environmentVariables, clusterVars, s.config.variables);
-    return { ...s, serviceName: s.name, variables, fingerprint: fingerprintOf(s.sourceDigest, s.config, variables) };
+    const merged = mergeVariables(req.environmentVariables, cluster.values, s.config.variables);
+    // The fingerprint covers secret values (a changed secret redeploys); the spec keeps only their names.
+    return { ...s, serviceName: s.name, ...splitSecrets(merged, cluster.secrets, s.config.variables), fingerprint: fingerprintOf(s.sourceDigest, s.config, merged, key) };
   });
 
   return ctx.planning.run(`env:${env}`, async () => {
@@ -44,6 +50,7 @@ export async function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'d
         runtime: d.config.runtime,
         service: d.config,
         variables: d.variables,
+        secretRefs: d.secretRefs,
         sourceDigest: d.sourceDigest,
         fingerprint: d.fingerprint,
         routeUrl: port === null ? null : `http://${ctx.settings.routeHost}:${port}`,

@@ -1,6 +1,7 @@
-// `env.set`, `env.unset`, `env.list`: variables stored in the cluster; secret values never leave it through the API.
+// `env.set`, `env.unset`, `env.list`, `env.rotate-key`: variables stored in the cluster; secret values never leave it through the API.
 import type { ApiReply, ApiRequestParsed } from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
+import { rotateClusterKey } from '../secrets/key-rotation.js';
 
 export async function envSet(ctx: AgentContext, req: ApiRequestParsed<'env.set'>): Promise<ApiReply<'env.set'>> {
   const { changed } = await ctx.variables.set(req.environment, req.name, req.value, { secret: req.secret });
@@ -15,4 +16,9 @@ export async function envUnset(ctx: AgentContext, req: ApiRequestParsed<'env.uns
 export async function envList(ctx: AgentContext, req: ApiRequestParsed<'env.list'>): Promise<ApiReply<'env.list'>> {
   const variables = await ctx.variables.list(req.environment);
   return { environment: req.environment, variables: variables.map((v) => ({ name: v.name, value: v.secret ? null : v.value, secret: v.secret })) };
+}
+
+/** One rotation at a time on this node; the agents of `up` share one key file, so any of them may serve it. */
+export async function envRotateKey(ctx: AgentContext, _req: ApiRequestParsed<'env.rotate-key'>): Promise<ApiReply<'env.rotate-key'>> {
+  return { ...(await ctx.planning.run('cluster-key', () => rotateClusterKey(ctx))), nodeId: ctx.settings.nodeId };
 }

@@ -4,7 +4,7 @@ import type { ApiHandlers } from '../../../cluster/api/index.js';
 import { deploy } from './deploy.handler.js';
 import { status, inspect } from './query.handlers.js';
 import { rollback } from './rollback.handler.js';
-import { envSet, envUnset, envList } from './env.handlers.js';
+import { envSet, envUnset, envList, envRotateKey } from './env.handlers.js';
 import { logs } from './logs.handler.js';
 import { nodes } from './nodes.handler.js';
 import { chart } from './chart.handler.js';
@@ -18,6 +18,7 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     'env.set': (req) => envSet(ctx, req),
     'env.unset': (req) => envUnset(ctx, req),
     'env.list': (req) => envList(ctx, req),
+    'env.rotate-key': (req) => envRotateKey(ctx, req),
     logs: (req) => logs(ctx, req),
     nodes: () => nodes(ctx),
     chart: async (req) => chart(ctx, req),

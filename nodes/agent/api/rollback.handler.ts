@@ -1,17 +1,25 @@
 // `rollback`: the leader promotes the most recent previously-active deployment again, without a build.
-import { CompartmentError, type ApiReply, type ApiRequestParsed } from '../../../packages/protocol/index.js';
+import { CompartmentError, RPC, type ApiReply, type ApiRequestParsed } from '../../../packages/protocol/index.js';
 import { askLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { planRollback } from '../planning/rollback.plan.js';
 import { releasesToKeep } from '../planning/retention.plan.js';
+import { newIdempotencyKey } from './request-memo.js';
+
+type Keyed = ApiRequestParsed<'rollback'> & { idempotencyKey: string };
 
 export async function rollback(ctx: AgentContext, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
-  if (!ctx.cluster.isLeader()) return askLeader<ApiReply<'rollback'>>(ctx.conn.nc, 'rollback', req);
-  return rollbackAsLeader(ctx, req);
+  const keyed = { ...req, idempotencyKey: req.idempotencyKey ?? newIdempotencyKey() };
+  if (!ctx.cluster.isLeader()) return askLeader(ctx.conn.nc, RPC.leaderRollback, keyed);
+  return rollbackAsLeader(ctx, keyed);
 }
 
-export async function rollbackAsLeader(ctx: AgentContext, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
-  if (!ctx.cluster.isLeader()) throw new CompartmentError('CONFLICT', 'this node is not the leader');
+export function rollbackAsLeader(ctx: AgentContext, req: Keyed): Promise<ApiReply<'rollback'>> {
+  if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
+  return ctx.requests.run('rollback', req.idempotencyKey, Date.now(), () => promotePrevious(ctx, req));
+}
+
+async function promotePrevious(ctx: AgentContext, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
   const { environment: env, service } = req;
   return ctx.planning.run(`env:${env}`, async () => {
     const records = ctx.records({ env, service });

@@ -1,7 +1,7 @@
 // Joins this agent to the cluster: heartbeat, requests from other nodes, the leader lease and the leader's duties.
 import type { Subscription } from '@nats-io/nats-core';
 import { LeaderLease } from '../../../cluster/leadership/index.js';
-import { serveNodeRpc } from '../../../cluster/rpc/index.js';
+import { serveNode } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Logger } from '../agent.js';
 import { Heartbeat } from './heartbeat.js';
@@ -37,10 +37,13 @@ export class ClusterMembership {
     );
     const owned = (): OwnedRecord[] => ctx.index.entries().map((e) => ({ record: ctx.recordOf(e.record.id) ?? e.record, owner: e.owner }));
     this.duties = new LeaderDuties(ctx, owned, log);
-    this.rpc = serveNodeRpc(ctx.conn.nc, s.nodeId, {
-      deliver: (id, event) => ctx.host.deliver(id, event as never),
-      stop,
-    });
+    // Core NATS keeps no history: `inspect --watch` and the dashboard ask the journal for transitions they missed.
+    this.rpc = serveNode(
+      ctx.conn.nc,
+      s.nodeId,
+      { deliver: (id, event) => ctx.host.deliver(id, event), stop, transitions: (id) => ctx.host.transitionsOf(id) },
+      (name, e) => log.warn(`internal error in ${name}`, e),
+    );
   }
 
   async start(): Promise<void> {

@@ -1,8 +1,8 @@
 // What only the leader does: serve deploy/rollback for the cluster, and notice lost nodes and act on them.
 import type { Subscription } from '@nats-io/nats-core';
-import { API, parseWith, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import { RPC, type DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentContext } from '../../../machines/deployment/index.js';
-import { serveLeaderVerb } from '../../../cluster/rpc/index.js';
+import { serveLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Logger } from '../agent.js';
 import { deployAsLeader } from '../api/deploy.leader.js';
@@ -28,11 +28,13 @@ export class LeaderDuties {
   start(): void {
     const nc = this.ctx.conn.nc;
     this.subs = [
-      serveLeaderVerb(nc, 'deploy', (body) => deployAsLeader(this.ctx, parseWith(API.deploy.request, body))),
-      serveLeaderVerb(nc, 'rollback', (body) => rollbackAsLeader(this.ctx, parseWith(API.rollback.request, body))),
+      serveLeader(nc, RPC.leaderDeploy, (req) => deployAsLeader(this.ctx, req), this.onInternalError),
+      serveLeader(nc, RPC.leaderRollback, (req) => rollbackAsLeader(this.ctx, req), this.onInternalError),
     ];
     this.timer = setInterval(() => void this.checkNodes(), CHECK_EVERY_MS);
   }
+
+  private readonly onInternalError = (name: string, e: unknown) => this.log.warn(`internal error in ${name}`, e);
 
   stop(): void {
     for (const s of this.subs) s.unsubscribe();

@@ -23,7 +23,13 @@ export type Report = (event: DeploymentEvent) => void;
  * A long-running effect that reports events. It must never throw (an unhandled error would stop the
  * deployment's actor), so failures go to `warn` and the effect simply stops reporting.
  */
-export function callbackEffect<I>(warn: (message: string, error: unknown) => void, name: string, run: (input: I, report: Report) => () => void) {
+export function callbackEffect<I>(
+  warn: (message: string, error: unknown) => void,
+  name: string,
+  run: (input: I, report: Report) => () => void,
+  /** Rethrow a failure to start, so the machine's `onError` for this effect ends the stage instead of waiting. */
+  failsStage = false,
+) {
   return fromCallback<DeploymentEvent, I>(({ input, sendBack }) => {
     let stopped = false;
     const report: Report = (event) => {
@@ -34,6 +40,7 @@ export function callbackEffect<I>(warn: (message: string, error: unknown) => voi
       cleanup = run(input, report);
     } catch (error) {
       warn(`effect ${name} failed to start`, error);
+      if (failsStage) throw error;
     }
     return () => {
       stopped = true;

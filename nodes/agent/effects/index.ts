@@ -3,6 +3,7 @@ import { deploymentMachine } from '../../../machines/deployment/index.js';
 import type { EffectDeps } from './effect-deps.js';
 import { workloadEffects } from './workload.effects.js';
 import { readinessEffect } from './readiness.effect.js';
+import { readinessDeadlineEffect } from './readiness-deadline.effect.js';
 import { routeEffects } from './route.effects.js';
 import { superviseEffect } from './supervise.effect.js';
 
@@ -13,6 +14,7 @@ export function provideEffects(deps: EffectDeps) {
     actors: {
       ...workloadEffects(deps),
       probeReadiness: readinessEffect(deps),
+      readinessDeadline: readinessDeadlineEffect(),
       ...routeEffects(deps),
       superviseWorkload: superviseEffect(deps),
     },

@@ -1,6 +1,6 @@
 // The readiness probe effect: attempts until one passes or the absolute deadline passes; it only reports.
 import { probeUntil } from '../../../packages/probes/index.js';
-import type { ProbeInput } from '../../../machines/deployment/index.js';
+import { errorText, type ProbeInput } from '../../../machines/deployment/index.js';
 import { callbackEffect, now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 
@@ -19,7 +19,11 @@ export function readinessEffect(deps: EffectDeps) {
       .then((result) => {
         if (result === 'timed_out') report({ type: 'readiness.timed_out', at: now(), timeoutMs: readiness.timeoutMs });
       })
-      .catch((error) => deps.warn(`readiness probe of ${spec.id} failed`, error));
+      .catch((error) => {
+        // Shown as a failed attempt: the machine's own deadline then fails the deployment, naming it as the last one.
+        deps.warn(`readiness probe of ${spec.id} failed`, error);
+        report({ type: 'readiness.attempt', at: now(), ok: false, detail: `probe failed: ${errorText(error)}`, latencyMs: 0 });
+      });
     return () => abort.abort();
-  });
+  }, true);
 }

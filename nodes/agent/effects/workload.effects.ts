@@ -2,6 +2,7 @@
 import type { DeploymentSpec, SpecInput, WorkloadInput, StartedOutput } from '../../../machines/deployment/index.js';
 import { callbackEffect, now, promiseEffect } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
+import { withBuildTimeout } from './build-deadline.js';
 
 export function workloadEffects(deps: EffectDeps) {
   const rt = (spec: DeploymentSpec) => deps.runtime(spec.runtime);
@@ -10,7 +11,7 @@ export function workloadEffects(deps: EffectDeps) {
       deps.slots.request(() => report({ type: 'slot.granted', at: now() })),
     ),
     build: promiseEffect<SpecInput, object>(async ({ spec }, signal) => {
-      await rt(spec).build(spec, signal);
+      await withBuildTimeout(spec, signal, (s) => rt(spec).build(spec, s));
       return {};
     }),
     startCandidate: promiseEffect<SpecInput, Omit<StartedOutput, 'at'>>(async ({ spec }) => ({ workload: await rt(spec).start(spec) })),

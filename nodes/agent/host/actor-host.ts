@@ -2,14 +2,19 @@
 import { createActor, transition, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { DeploymentRecord, Trigger } from '../../../packages/protocol/index.js';
 import { CompartmentError } from '../../../packages/protocol/index.js';
-import { toRecord, regionPaths, type DeploymentMachine, type DeploymentSpec, type DeploymentEvent } from '../../../machines/deployment/index.js';
+import { toRecord, regionPaths, errorText, type DeploymentMachine, type DeploymentSpec, type DeploymentEvent } from '../../../machines/deployment/index.js';
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
 import { isDormant } from './dormant.js';
 import { RecordWriter } from './record-writer.js';
+import { storeFailure } from './stored-failure.js';
+import { checkSnapshot, persistSnapshot } from './snapshot-check.js';
 import { transitionStored, type Transitioned } from './stored-transition.js';
 import { TransitionJournal, eventData, transitionObserver, type TransitionReport } from './transition-journal.js';
 
 export type { TransitionReport } from './transition-journal.js';
+
+/** How long an orderly stop waits for pending record writes. */
+const STOP_FLUSH_MS = 15_000;
 
 type Hosted = { actor: Actor<DeploymentMachine>; writer: RecordWriter; last: DeploymentRecord };
 /** How an actor came to be hosted: its first snapshot is reported as new, as restored, or not at all (already reported). */
@@ -66,7 +71,7 @@ export class ActorHost {
     const record = toRecord(actor.getSnapshot());
     this.claimed.add(spec.id);
     try {
-      const revision = await this.store.create({ record, snapshot: actor.getPersistedSnapshot(), owner: this.nodeId });
+      const revision = await this.store.create({ record, snapshot: persistSnapshot(actor), owner: this.nodeId });
       this.hooks.platformLog(record, this.platformLines(null, record));
       this.start(spec.id, actor, revision, record, 'created');
     } finally {
@@ -81,6 +86,13 @@ export class ActorHost {
     for (const { revision, value } of stored) {
       if (value.owner !== this.nodeId || this.isHosted(value.record.id)) continue;
       if (isDormant(value.record.state.stage)) continue;
+      // Already failed by a check like the one below: nothing left to run.
+      if (value.snapshot === null && value.record.status === 'failed') continue;
+      const check = checkSnapshot(value.snapshot);
+      if (!check.ok) {
+        await this.failHosted(value.record.id, `cannot be restored: ${check.message}`);
+        continue;
+      }
       this.start(value.record.id, this.restore(value.snapshot), revision, value.record, 'restored');
       restored += 1;
     }
@@ -129,7 +141,8 @@ export class ActorHost {
     const all = [...this.hosted.values()];
     this.hosted.clear();
     for (const h of all) h.actor.stop();
-    await Promise.all(all.map((h) => h.writer.flushed()));
+    // Bounded: with NATS gone for good a stop must still end (a write is retried while NATS is only slow).
+    await Promise.all(all.map((h) => h.writer.close(STOP_FLUSH_MS)));
   }
 
   /** Ids of hosted deployments. */
@@ -153,9 +166,12 @@ export class ActorHost {
       this.store,
       this.nodeId,
       revision,
-      { record: () => toRecord(actor.getSnapshot()), snapshot: () => actor.getPersistedSnapshot() },
-      (error) => this.release(id, `another writer changed deployment ${id}: ${error.message}`),
-      (error) => this.hooks.warn(`could not persist deployment ${id}`, error),
+      { record: () => toRecord(actor.getSnapshot()), snapshot: () => persistSnapshot(actor) },
+      {
+        lost: (error) => this.release(id, `another writer changed deployment ${id}: ${error.message}`),
+        failed: (error) => void this.failHosted(id, `the deployment's state could not be stored: ${errorText(error)}`),
+        retrying: (error, attempt) => this.hooks.warn(`could not persist deployment ${id} (attempt ${attempt}); retrying`, error),
+      },
     );
     const hosted: Hosted = { actor, writer, last };
     this.hosted.set(id, hosted);
@@ -179,6 +195,19 @@ export class ActorHost {
     if (this.hosted.get(id) !== hosted) return;
     this.hosted.delete(id);
     hosted.actor.stop();
+  }
+
+  /** Stops the actor and stores the deployment as failed with `message` (its workload is left to the node-loss rules). */
+  private async failHosted(id: string, message: string): Promise<void> {
+    const h = this.hosted.get(id);
+    this.hooks.warn(`deployment ${id}: ${message}`);
+    if (h) this.unhost(id, h);
+    try {
+      const record = await storeFailure(this.store, id, message, this.nodeId);
+      if (record) this.hooks.platformLog(record, this.platformLines(h?.last ?? null, record));
+    } catch (error) {
+      this.hooks.warn(`could not store deployment ${id} as failed`, error);
+    }
   }
 
   private release(id: string, why: string): void {

@@ -3,6 +3,7 @@ import { createActor, transition } from 'xstate';
 import { CompartmentError, type DeploymentRecord, type Trigger } from '../../../packages/protocol/index.js';
 import { toRecord, type DeploymentEvent, type DeploymentMachine, type DeploymentSpec } from '../../../machines/deployment/index.js';
 import type { DeploymentStore } from '../../../cluster/deployments/index.js';
+import { checkSnapshot, persistedOf } from './snapshot-check.js';
 
 export interface Transitioned {
   before: DeploymentRecord;
@@ -10,6 +11,8 @@ export interface Transitioned {
   persisted: unknown;
   revision: number;
 }
+
+const MAX_CONFLICTS = 50;
 
 /** The next state of a stored deployment under `event`, written with `owner`; retried when the entry moved meanwhile. */
 export async function transitionStored(
@@ -19,14 +22,18 @@ export async function transitionStored(
   event: DeploymentEvent,
   owner: string | null,
 ): Promise<Transitioned> {
-  for (;;) {
+  for (let conflicts = 0; ; conflicts++) {
+    // Bounded: each lost compare-and-swap means another writer moved on; endless contention is reported, not spun on.
+    if (conflicts >= MAX_CONFLICTS) throw new CompartmentError('CONFLICT', `deployment ${id} changed under ${conflicts} attempts to apply ${event.type}`);
     const stored = await store.get(id);
     if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
+    const check = checkSnapshot(stored.value.snapshot);
+    if (!check.ok) throw new CompartmentError('INTERNAL', `deployment ${id} cannot take ${event.type}: ${check.message}`, 'id');
     // An actor built from the snapshot but never started: nothing it would run is run.
     const current = createActor(machine, { snapshot: stored.value.snapshot } as never).getSnapshot();
     const [next] = transition(machine, current, event);
     const record = toRecord(next);
-    const persisted = machine.getPersistedSnapshot(next);
+    const persisted = persistedOf(machine, next);
     try {
       const revision = await store.update({ record, snapshot: persisted, owner }, stored.revision);
       return { before: stored.value.record, record, persisted, revision };
@@ -40,6 +47,6 @@ export async function transitionStored(
 export async function createStored(machine: DeploymentMachine, store: DeploymentStore, spec: DeploymentSpec, trigger: Trigger, owner: string): Promise<DeploymentRecord> {
   const snapshot = createActor(machine, { input: { spec, trigger } }).getSnapshot();
   const record = toRecord(snapshot);
-  await store.create({ record, snapshot: machine.getPersistedSnapshot(snapshot), owner });
+  await store.create({ record, snapshot: persistedOf(machine, snapshot), owner });
   return record;
 }

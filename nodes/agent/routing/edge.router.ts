@@ -4,12 +4,16 @@ import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines
 import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
 import { edgeStates } from '../../../cluster/edges/index.js';
-import { retryTransient } from '../../shared/retry.js';
+import { isTransient, retryTransient } from '../../shared/retry.js';
 import type { Router } from '../effects/index.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long a switch waits for edges to confirm before it proceeds on the KV write alone (and says so). */
 const EDGE_CONFIRM_MS = 10_000;
+/** Longest wait for another deployment's switch and drain (the longest drain timeout allowed, plus margin). */
+const OTHER_SWITCH_MAX_MS = 3_600_000 + 120_000;
+/** Compare-and-swap route writes lost in a row before the switch gives up. */
+const MAX_ROUTE_CONFLICTS = 50;
 
 export interface RouterDeps {
   conn: ClusterConnection;
@@ -39,7 +43,8 @@ export class EdgeRouter implements Router {
 
   private async trySwitch(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
     const routable = isRoutable(spec.serviceType);
-    for (;;) {
+    const waitUntil = Date.now() + OTHER_SWITCH_MAX_MS;
+    for (let conflicts = 0; ; ) {
       const current = await this.deps.routes.get(spec.environmentName, spec.serviceName);
       if (current?.route.deploymentId === spec.id) {
         // Re-run after a restore: already switched; make sure the edges serve it and answer as before.
@@ -52,6 +57,10 @@ export class EdgeRouter implements Router {
       }
       if (current?.route.deploymentId && (await this.stillSwitching(current.route.deploymentId))) {
         // One already switching or draining finishes first: two switches in flight could leave two active.
+        // Bounded: a record left stale in switching_route must not hold every later deploy forever.
+        if (Date.now() > waitUntil) {
+          throw new CompartmentError('TIMEOUT', `deployment ${current.route.deploymentId} has been switching or draining for over ${OTHER_SWITCH_MAX_MS} ms; not switching past it`);
+        }
         await sleep(50);
         continue;
       }
@@ -69,8 +78,9 @@ export class EdgeRouter implements Router {
       try {
         revision = await this.deps.routes.put(next, current?.revision ?? null);
       } catch (error) {
-        if (error instanceof CompartmentError && error.code === 'CONFLICT') continue;
-        throw error;
+        if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
+        if (++conflicts >= MAX_ROUTE_CONFLICTS) throw new CompartmentError('CONFLICT', `the route of ${spec.serviceName} changed under ${conflicts} switch attempts in a row`);
+        continue;
       }
       if (routable) await this.confirm(spec, revision);
       return { previous: await this.previousRef(next.previousId) };
@@ -83,7 +93,7 @@ export class EdgeRouter implements Router {
     const key = keys.route(spec.environmentName, spec.serviceName);
     const switched = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
     for (;;) {
-      const states = await edgeStates(this.deps.conn, this.deps.expectedEdges());
+      const states = await this.edgeStatesOrNone();
       const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
       const inFlight = states.reduce((n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0), 0);
       // An edge that has not applied the switch (its route watch lagging) still sends new requests to the previous one.
@@ -101,7 +111,7 @@ export class EdgeRouter implements Router {
     const key = keys.route(spec.environmentName, spec.serviceName);
     const deadline = Date.now() + EDGE_CONFIRM_MS;
     while (Date.now() < deadline) {
-      const states = await edgeStates(this.deps.conn, this.deps.expectedEdges());
+      const states = await this.edgeStatesOrNone();
       if (appliedEverywhere(states, this.deps.expectedEdges(), key, revision)) {
         await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
         return;
@@ -109,6 +119,17 @@ export class EdgeRouter implements Router {
       await sleep(10);
     }
     this.deps.event(spec, `no edge confirmed route revision ${revision} within ${EDGE_CONFIRM_MS} ms; edges will apply it when they answer`);
+  }
+
+  /** A NATS hiccup while asking the edges counts as no answer: the callers' own deadlines bound the wait. */
+  private async edgeStatesOrNone(): Promise<EdgeState[]> {
+    try {
+      return await edgeStates(this.deps.conn, this.deps.expectedEdges());
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      await sleep(100);
+      return [];
+    }
   }
 
   private async stillSwitching(id: string): Promise<boolean> {

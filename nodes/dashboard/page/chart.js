@@ -88,7 +88,10 @@ export class ChartView {
         this.center();
       }
     } catch (error) {
-      this.el.innerHTML = `<div class="failure">could not draw the statechart: ${String(error && error.message ? error.message : error)}</div>`;
+      const failure = document.createElement('div');
+      failure.className = 'failure';
+      failure.textContent = `could not draw the statechart: ${String(error && error.message ? error.message : error)}`;
+      this.el.replaceChildren(failure);
     } finally {
       this.busy = false;
     }

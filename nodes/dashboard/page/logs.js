@@ -1,9 +1,16 @@
 // The log pane of one deployment: the recent tail, then live lines, filtered by stream in the page.
 import { api, openLogs } from './api.js';
-import { esc, clock } from './format.js';
+import { clock } from './format.js';
 
 const KEEP = 2000;
 const STREAMS = ['compartment', 'stdout', 'stderr'];
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = String(text);
+  return node;
+}
 
 export class LogView {
   constructor(el) {
@@ -41,7 +48,7 @@ export class LogView {
       this.redraw();
       this.connect(id, nextSequence);
     } catch (error) {
-      this.body.innerHTML = `<div class="failure">could not read logs: ${esc(error.message)}</div>`;
+      this.body.replaceChildren(el('div', 'failure', `could not read logs: ${error.message}`));
     }
   }
 
@@ -69,18 +76,21 @@ export class LogView {
     if (this.lines.length > KEEP) this.lines.splice(0, this.lines.length - KEEP);
     if (!live) return;
     this.body.querySelector('.pad')?.remove();
-    if (this.show.has(line.stream)) this.body.insertAdjacentHTML('beforeend', this.row(line));
+    if (this.show.has(line.stream)) this.body.append(this.row(line));
     while (this.body.childElementCount > KEEP) this.body.firstElementChild.remove();
     this.afterChange();
   }
 
+  /** A workload's text is text: set with textContent, never parsed as HTML. */
   row(l) {
-    return `<div class="line s-${esc(l.stream)}"><span class="t">${esc(clock(l.time))}</span><span class="st">${esc(l.stream)}</span><span class="x">${esc(l.text)}</span></div>`;
+    const row = el('div', `line s-${STREAMS.includes(l.stream) ? l.stream : 'other'}`);
+    row.append(el('span', 't', clock(l.time)), el('span', 'st', l.stream), el('span', 'x', l.text));
+    return row;
   }
 
   redraw() {
     const shown = this.lines.filter((l) => this.show.has(l.stream));
-    this.body.innerHTML = shown.length ? shown.map((l) => this.row(l)).join('') : '<div class="muted small pad">no lines</div>';
+    this.body.replaceChildren(...(shown.length ? shown.map((l) => this.row(l)) : [el('div', 'muted small pad', 'no lines')]));
     this.afterChange();
   }
 

@@ -1,10 +1,8 @@
 // Short notes in the corner: an action started, finished or failed.
-import { esc } from './format.js';
-
 let toastTimer = null;
 export function toast(text, kind = 'bad') {
   const el = document.getElementById('toast');
-  el.innerHTML = esc(text);
+  el.textContent = String(text);
   el.className = `toast ${kind}`;
   el.hidden = false;
   clearTimeout(toastTimer);

@@ -1,11 +1,12 @@
 // What most commands need: a connected API client for the chosen NATS, and Ctrl-C turned into an AbortSignal.
 import { connectApi, type ApiClient } from '../client/api.client.js';
 import { resolveNatsUrl } from '../client/nats-url.js';
+import { resolveNatsAuth } from '../client/nats-auth.js';
 import type { CommonFlags } from '../cli-options.js';
 
 export async function withClient<T>(flags: CommonFlags, fn: (client: ApiClient) => Promise<T>): Promise<T> {
   const { url } = resolveNatsUrl(flags.nats);
-  const client = await connectApi(url);
+  const client = await connectApi(url, undefined, resolveNatsAuth(url, flags.natsCreds));
   try {
     return await fn(client);
   } finally {

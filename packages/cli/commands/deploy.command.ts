@@ -1,4 +1,5 @@
 // `compartment deploy`: pack and upload each selected service's source, request the deploy, follow it to the end.
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
 import { checkName, envOf, type CommonFlags } from '../cli-options.js';
@@ -44,6 +45,8 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     services: names.map((name) => ({ name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest })),
     environmentVariables: config.environments[environment]?.variables ?? {},
     force: Boolean(flags.force),
+    // One key per command: the cluster answers a retry of this request with the first answer, never a second deployment.
+    idempotencyKey: randomBytes(16).toString('base64url'),
   });
 
   return withClient(flags, async (client) => {

@@ -5,6 +5,7 @@ import { validateRequest, type ApiClient } from '../client/api.client.js';
 import { inspectText } from '../output/deployment-text.js';
 import { Output } from '../output/terminal-output.js';
 import { transitionLine } from '../output/transition-text.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 import { watchTransitions } from '../progress/transition-watch.js';
 import { isTerminal } from '../progress/transition-report.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
@@ -63,7 +64,7 @@ async function watch(client: ApiClient, deployment: DeploymentRecord, out: Outpu
     const status = ended ?? final?.status ?? result.last?.after.status ?? deployment.status;
     const detail = status === 'failed' ? final?.failureMessage : status === 'succeeded' ? final?.routeUrl : null;
     out.event({ type: 'inspect.finished', id: deployment.id, status, deployment: final });
-    out.line(out.paint(status === 'failed' ? 'red' : status === 'succeeded' ? 'green' : 'yellow', detail ? `${status}: ${detail}` : status));
+    out.line(out.paint(status === 'failed' ? 'red' : status === 'succeeded' ? 'green' : 'yellow', detail ? `${status}: ${terminalSafe(detail)}` : status));
     return status === 'failed' ? 1 : 0;
   } finally {
     interrupt.dispose();

@@ -4,6 +4,7 @@ import { CompartmentError, LogBatch, LogStream, STREAMS, expandBatch, formatLogL
 import { checkDeploymentId, checkName, envOf, sinceToIso, tailOf, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
 
 export interface LogsFlags extends CommonFlags {
@@ -31,7 +32,8 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
   });
   const print = (line: LogLine) => {
     out.event(line);
-    out.line(formatLogLine(line));
+    // A workload's bytes: on a terminal every control character shows as an escape, in --json the text stays raw.
+    out.line(formatLogLine({ ...line, text: terminalSafe(line.text) }));
   };
   return withClient(flags, async (client) => {
     const reply = await client.request('logs', request);

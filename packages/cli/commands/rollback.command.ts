@@ -1,4 +1,5 @@
 // `compartment rollback --service S`: promote the previously active deployment again, then follow it like deploy.
+import { randomBytes } from 'node:crypto';
 import { CompartmentError } from '../../protocol/index.js';
 import { checkName, envOf, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
@@ -15,7 +16,11 @@ export interface RollbackFlags extends CommonFlags {
 export async function rollbackCommand(flags: RollbackFlags): Promise<number> {
   const out = new Output(Boolean(flags.json));
   if (flags.service === undefined) throw new CompartmentError('INVALID_ARGUMENT', '--service is required: which service to roll back', '--service');
-  const request = validateRequest('rollback', { environment: envOf(flags), service: checkName(flags.service, '--service') });
+  const request = validateRequest('rollback', {
+    environment: envOf(flags),
+    service: checkName(flags.service, '--service'),
+    idempotencyKey: randomBytes(16).toString('base64url'),
+  });
   return withClient(flags, async (client) => {
     const reply = await client.request('rollback', request, 60_000).catch((error: unknown) => {
       if (error instanceof CompartmentError && error.code === 'ROLLBACK_UNAVAILABLE' && !/^rollback is not available/i.test(error.message)) {

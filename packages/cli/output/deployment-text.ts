@@ -2,6 +2,7 @@
 import type { DeploymentRecord } from '../../protocol/index.js';
 import { formatTable } from './text-table.js';
 import { shortTime } from './terminal-output.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export function statusTable(records: readonly DeploymentRecord[]): string {
   const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED'];
@@ -21,7 +22,7 @@ export function statusTable(records: readonly DeploymentRecord[]): string {
 }
 
 export function inspectText(d: DeploymentRecord): string {
-  const field = (label: string, value: string | null | undefined) => `${label.padEnd(14)}${value ?? '-'}`;
+  const field = (label: string, value: string | null | undefined) => `${label.padEnd(14)}${terminalSafe(value ?? '-')}`;
   const lines = [
     field('id', d.id),
     field('service', `${d.serviceName} (${d.serviceType}, ${d.runtime})`),
@@ -48,7 +49,7 @@ export function inspectText(d: DeploymentRecord): string {
     ...(d.stages.length === 0 ? ['  (none yet)'] : d.stages.map((s) => `  ${s.at}  ${s.stage.padEnd(19)} ${s.status}`)),
     '',
     `readiness: ${d.readiness.attempts} attempt${d.readiness.attempts === 1 ? '' : 's'}${d.readiness.recent.length ? ', most recent:' : ''}`,
-    ...d.readiness.recent.map((a) => `  ${a.at}  ${a.ok ? 'ready    ' : 'not ready'}  ${String(Math.round(a.latencyMs)).padStart(5)} ms  ${a.detail}`),
+    ...d.readiness.recent.map((a) => `  ${a.at}  ${a.ok ? 'ready    ' : 'not ready'}  ${String(Math.round(a.latencyMs)).padStart(5)} ms  ${terminalSafe(a.detail)}`),
   ];
   return lines.join('\n');
 }

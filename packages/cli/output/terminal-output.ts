@@ -1,4 +1,6 @@
 // Where CLI output goes: plain or coloured text lines, JSON lines on stdout, messages on stderr.
+import { terminalSafePainted } from './terminal-safe.js';
+
 const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
 export type Color = keyof typeof CODES;
 
@@ -20,19 +22,19 @@ export class Output {
     return this.color ? `\x1b[${CODES[color]}m${text}\x1b[0m` : text;
   }
 
-  /** A human line on stdout; suppressed in --json mode so stdout stays machine-readable. */
+  /** A human line on stdout; suppressed in --json mode so stdout stays machine-readable. No escape sequence but our colours. */
   line(text = ''): void {
-    if (!this.json) process.stdout.write(text + '\n');
+    if (!this.json) process.stdout.write(terminalSafePainted(text) + '\n');
   }
 
-  /** One JSON value on its own line on stdout (only in --json mode). */
+  /** One JSON value on its own line on stdout (only in --json mode): text kept as it was, JSON-escaped. */
   event(value: unknown): void {
     if (this.json) process.stdout.write(JSON.stringify(value) + '\n');
   }
 
   /** Notes and warnings go to stderr, in both modes. */
   note(text: string): void {
-    process.stderr.write(text + '\n');
+    process.stderr.write(terminalSafePainted(text) + '\n');
   }
 }
 

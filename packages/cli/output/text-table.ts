@@ -1,5 +1,8 @@
-// Plain-text tables with columns padded to their widest cell.
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+// Plain-text tables with columns padded to their widest cell; cells come from the cluster, so each is made terminal-safe.
+import { terminalSafe } from './terminal-safe.js';
+
+export function formatTable(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((r) => r.map(terminalSafe));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: readonly string[]) =>
     cells

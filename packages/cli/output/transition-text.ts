@@ -1,6 +1,7 @@
 // One line per statechart transition for `inspect --watch`: time, event, payload summary, the regions that changed.
 import type { RegionState, TransitionReport } from '../progress/transition-report.js';
 import type { Output } from './terminal-output.js';
+import { terminalSafe } from './terminal-safe.js';
 
 const REGIONS = ['status', 'stage', 'health'] as const;
 
@@ -38,7 +39,7 @@ export function transitionLine(report: TransitionReport, out: Pick<Output, 'pain
       : changes.length === 0
         ? out.paint('dim', '(no state change)')
         : changes.map((c) => `${c.region} ${c.from} → ${out.paint('bold', c.to)}`).join(' · ');
-  const summary = dataSummary(report);
+  const summary = terminalSafe(dataSummary(report));
   const raised = report.raised.length > 0 ? out.paint('dim', ` [raised ${report.raised.join(', ')}]`) : '';
   return [
     out.paint('dim', `${time}  #${String(report.seq).padEnd(3)}`),

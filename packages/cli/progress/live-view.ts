@@ -1,6 +1,7 @@
 // The terminal's live deploy view: one line per deployment (stage, elapsed time, readiness, URL or failure), redrawn in place.
 import type { DeploymentRecord } from '../../protocol/index.js';
 import type { Color } from '../output/terminal-output.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 
 export interface LiveRow {
   record: DeploymentRecord | null;
@@ -23,8 +24,14 @@ export function elapsedText(ms: number): string {
   return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
 }
 
-/** What the last column says: the failure, the URL, or how readiness is going. */
+/** What the last column says, safe for the terminal: it is written there as it is, between our cursor moves. */
 function detailOf(row: LiveRow): { text: string; color: Color | null } {
+  const { text, color } = rawDetailOf(row);
+  return { text: terminalSafe(text), color };
+}
+
+/** The failure, the URL, or how readiness is going. */
+function rawDetailOf(row: LiveRow): { text: string; color: Color | null } {
   const r = row.record;
   if (row.gone) return { text: 'deleted from the cluster', color: 'red' };
   if (!r) return { text: '', color: null };

@@ -3,6 +3,7 @@ import type { DeploymentRecord } from '../../protocol/index.js';
 import type { Output } from '../output/terminal-output.js';
 import type { WatchEvent, WatchResult } from './deployment-watch.js';
 import { LiveView } from './live-view.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 
 /** What a person wants to hear about: everything else in a record change is noise on a terminal. */
 export function describeChange(prev: DeploymentRecord | undefined, next: DeploymentRecord): string[] {
@@ -13,7 +14,7 @@ export function describeChange(prev: DeploymentRecord | undefined, next: Deploym
     const fresh = Math.min(next.readiness.attempts - prev.readiness.attempts, next.readiness.recent.length);
     next.readiness.recent.slice(next.readiness.recent.length - fresh).forEach((a, i) => {
       const n = next.readiness.attempts - fresh + i + 1;
-      lines.push(`readiness attempt ${n}: ${a.detail} (${a.ok ? 'ready' : 'not ready'})`);
+      lines.push(`readiness attempt ${n}: ${terminalSafe(a.detail)} (${a.ok ? 'ready' : 'not ready'})`);
     });
     if (prev.promotionStage !== next.promotionStage) lines.push(`stage ${next.promotionStage}`);
     else if (prev.status !== next.status && next.status === 'running') lines.push('running');
@@ -22,7 +23,7 @@ export function describeChange(prev: DeploymentRecord | undefined, next: Deploym
   if (next.status === 'succeeded' && prev?.status !== 'succeeded') {
     lines.push(next.routeUrl ? `succeeded: ${next.routeUrl}` : 'succeeded');
   }
-  if (next.status === 'failed' && prev?.status !== 'failed') lines.push(`failed: ${next.failureMessage ?? 'no reason given'}`);
+  if (next.status === 'failed' && prev?.status !== 'failed') lines.push(`failed: ${terminalSafe(next.failureMessage ?? 'no reason given')}`);
   return lines;
 }
 

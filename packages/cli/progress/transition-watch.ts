@@ -1,8 +1,9 @@
 // Follows one deployment's statechart transitions: the node's journal first, then live ones, until it is terminal.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isTerminalStatus, subjects, type DeploymentRecord } from '../../protocol/index.js';
+import { transitionHistory } from '../../../cluster/rpc/index.js';
 import { watchUntilTerminal } from './deployment-watch.js';
-import { TransitionHistory, isTerminal, parseReport, type TransitionReport } from './transition-report.js';
+import { isTerminal, parseReport, type TransitionReport } from './transition-report.js';
 
 export interface TransitionWatchResult {
   /** The last transition shown, if any. */
@@ -24,14 +25,7 @@ const HISTORY_TIMEOUT_MS = 2_000;
 
 /** The transitions the hosting node journaled (null when it has none or does not answer). */
 export async function fetchHistory(nc: NatsConnection, record: DeploymentRecord): Promise<TransitionReport[] | null> {
-  if (!record.nodeId) return null;
-  try {
-    const reply = await nc.request(subjects.node(record.nodeId, 'transitions'), JSON.stringify({ id: record.id }), { timeout: HISTORY_TIMEOUT_MS });
-    const parsed = TransitionHistory.safeParse(reply.json());
-    return parsed.success ? parsed.data.transitions : null;
-  } catch {
-    return null;
-  }
+  return record.nodeId ? transitionHistory(nc, record.nodeId, record.id, HISTORY_TIMEOUT_MS) : null;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface MemberPorts {
 export interface ClusterFile {
   ports: ClusterPorts;
   dataDir: string;
+  /** `up --nats-tls-cert/--nats-tls-key/--nats-tls-ca`: kept, so a later `up` serves TLS again. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 export interface ChildPids {
@@ -49,6 +51,8 @@ export interface ClusterContext {
   children: ChildPids;
   /** Where the dashboard `up` started answers, e.g. http://127.0.0.1:7070. */
   dashboardUrl?: string | null;
+  /** The CA that verifies the cluster's NATS servers when `up` serves TLS (the CLI passes it on). */
+  tlsCa?: string | null;
   startedAt: string;
   stoppedAt: string | null;
 }

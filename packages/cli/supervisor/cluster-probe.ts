@@ -1,6 +1,7 @@
 // Whether the local cluster's supervisor runs and whether its API answers, as `up`, `up --detach` and `down` need to know.
 import { CompartmentError } from '../../protocol/index.js';
 import { connectApi, validateRequest } from '../client/api.client.js';
+import type { NatsAuth } from '../client/nats-auth.js';
 import { isOurs } from './process-check.js';
 
 /** The pid is alive and (where /proc tells) is a `compartment up` process, not a recycled pid. */
@@ -9,10 +10,10 @@ export function isSupervisor(pid: number | null | undefined): pid is number {
 }
 
 /** Every node agent and every edge of a cluster of `members` nodes is live (so routes answer through each edge). */
-export async function clusterReady(natsUrl: string, members: number): Promise<boolean> {
+export async function clusterReady(natsUrl: string, members: number, auth?: NatsAuth): Promise<boolean> {
   let client;
   try {
-    client = await connectApi(natsUrl, 1000);
+    client = await connectApi(natsUrl, 1000, auth);
   } catch {
     return false;
   }
@@ -28,10 +29,10 @@ export async function clusterReady(natsUrl: string, members: number): Promise<bo
 }
 
 /** Any reply envelope to `status`, even an error one, means a node agent serves the API. */
-export async function apiAnswers(natsUrl: string): Promise<boolean> {
+export async function apiAnswers(natsUrl: string, auth?: NatsAuth): Promise<boolean> {
   let client;
   try {
-    client = await connectApi(natsUrl, 1000);
+    client = await connectApi(natsUrl, 1000, auth);
   } catch {
     return false;
   }

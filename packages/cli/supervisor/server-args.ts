@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { ClusterPorts, MemberPorts } from './cluster-files.js';
 import { edgeHostOf } from './port-picker.js';
+import { clusterKeyFileOf } from './cluster-key.js';
 
 export type ServerName = 'nats' | 'edge' | 'node' | 'dashboard';
 
@@ -14,7 +15,20 @@ export interface ServerArgsInput {
   projectDir?: string;
   /** 1-based member of `up --nodes N`; member 1 keeps the single-node names and directories. */
   member?: number;
+  /** Authenticated cluster: each role's credentials FILE, the nats-server config of each member, the TLS CA. */
+  security?: ServerSecurity;
 }
+
+export interface ServerSecurity {
+  creds: Record<'node' | 'edge' | 'dashboard', string>;
+  /** Member i's nats-server config file (index i - 1). */
+  natsConfigs: string[];
+  tlsCa?: string;
+}
+
+/** Files only: a secret never shows in the process list. */
+const clientSecurity = (s: ServerSecurity | undefined, role: keyof ServerSecurity['creds']) =>
+  s ? ['--nats-creds', s.creds[role], ...(s.tlsCa ? ['--nats-tls-ca', s.tlsCa] : [])] : [];
 
 /** Every member's ports: one, or `members` of a multi-node cluster. */
 export function membersOf(ports: ClusterPorts): MemberPorts[] {
@@ -36,6 +50,7 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
   const clustered = all.length > 1;
   switch (name) {
     case 'nats':
+      if (input.security) return { command: 'nats-server', args: ['-c', input.security.natsConfigs[member - 1]!] };
       return {
         command: 'nats-server',
         args: [
@@ -57,6 +72,7 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
           '--route-ports', routePorts,
           '--listen-host', edgeHostOf(member),
           ...(clustered ? ['--name', `edge-${member}`, ...replicas] : []),
+          ...clientSecurity(input.security, 'edge'),
         ],
       };
     case 'node':
@@ -67,12 +83,19 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
           // The edge runs as its own child of `up` (so `up` restarts it); the flag only tells the cluster it is there.
           '--edge-external',
           ...(clustered ? ['--name', `node-${member}`, ...replicas] : []),
+          // A path, not the key: every member reads the same file.
+          '--cluster-key', clusterKeyFileOf(dataDir),
+          ...clientSecurity(input.security, 'node'),
         ],
       };
     case 'dashboard':
       return {
         command: process.execPath,
-        args: [bin, 'dashboard', '--nats', natsUrl, '--host', '127.0.0.1', '--port', String(ports.dashboard ?? 0), ...(projectDir ? ['--project', projectDir] : [])],
+        args: [
+          bin, 'dashboard', '--nats', natsUrl, '--host', '127.0.0.1', '--port', String(ports.dashboard ?? 0),
+          '--token-file', join(dataDir, 'dashboard.token'), ...(projectDir ? ['--project', projectDir] : []),
+          ...clientSecurity(input.security, 'dashboard'),
+        ],
       };
   }
 }

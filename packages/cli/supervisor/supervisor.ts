@@ -7,14 +7,22 @@ import { ManagedChild, type ChildSpec } from './managed-child.js';
 import { pickClusterPorts, pickDashboardPort, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
 import { childName, membersOf, serverArgs, type ServerName } from './server-args.js';
+import { dashboardLink, dashboardTokenFile, writeDashboardToken } from './dashboard-token.js';
+import { ensureClusterKey } from './cluster-key.js';
+import { prepareSecurity } from './cluster-security.js';
+import type { TlsFiles } from './nats-config.js';
 
 export interface SupervisorOptions {
   projectDir: string;
   dataDir: string;
   /** The `compartment` executable whose `edge` and `node` commands run the servers. */
   bin: string;
+  /** Print the dashboard's URL with its token (a person's terminal); else name the token file (a log file). */
+  showDashboardToken?: boolean;
   /** `--nodes N`; undefined keeps what the project's cluster already has (1 for a new one). */
   nodes?: number;
+  /** `up --nats-tls-*`: serve client and route connections with TLS (kept in cluster.json for later `up`s). */
+  tls?: TlsFiles;
   log(line: string): void;
 }
 
@@ -24,7 +32,8 @@ const NATS_START_TIMEOUT_MS = 30_000;
 /** Runs until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const { projectDir, dataDir, log } = opts;
-  let ports = await portsFor(projectDir, dataDir, opts.nodes);
+  let ports = await portsFor(projectDir, dataDir, opts.nodes, opts.tls);
+  const tls = opts.tls ?? readClusterFile(projectDir)?.tls;
   const members = membersOf(ports);
   const natsUrls = members.map((m) => `nats://127.0.0.1:${m.nats}`);
   const natsUrl = natsUrls.join(',');
@@ -32,8 +41,13 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   ports = await withDashboardPort(projectDir, dataDir, ports);
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  if (ensureClusterKey(dataDir).created) log(`created the cluster key ${join(dataDir, 'cluster.key')} (0600): keep it, secrets are sealed with it`);
   members.forEach((_, i) => (['nats', 'edge', 'node'] as const).forEach((d) => mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true })));
   lockDataDir(dataDir, members.map((_, i) => childName('node', i + 1)));
+  // Benchmarks only (the with/without-auth row): a cluster any local process can control.
+  const insecure = process.env.COMPARTMENT_NATS_AUTH === 'off';
+  if (insecure) log('WARNING: COMPARTMENT_NATS_AUTH=off: NATS runs without authentication; any local process can control this cluster');
+  const security = insecure ? undefined : prepareSecurity(dataDir, ports, tls);
   for (const m of members) {
     if (!(await tcpFree(m.nats))) {
       throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${m.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
@@ -48,6 +62,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     projectDir,
     children: { nats: null, edge: null, node: null, dashboard: null },
     dashboardUrl,
+    tlsCa: security ? (tls?.ca ?? null) : null,
     startedAt: new Date().toISOString(),
     stoppedAt: null,
   };
@@ -68,7 +83,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   };
   const make = (kind: ServerName, member = 1): ManagedChild => {
     const name = childName(kind, member);
-    const { command, args } = serverArgs(kind, { bin: opts.bin, natsUrl, dataDir, ports, projectDir, member });
+    const { command, args } = serverArgs(kind, { bin: opts.bin, natsUrl, dataDir, ports, projectDir, member, security });
     const spec: ChildSpec = { name, command, args, logFile: join(dataDir, 'logs', `${name}.log`), cwd: projectDir };
     const child = new ManagedChild(spec, events);
     children.set(name, child);
@@ -95,8 +110,9 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     log(`NATS answers at ${natsUrl}`);
     for (const i of numbers) make('edge', i).start();
     for (const i of numbers) make('node', i).start();
+    const token = writeDashboardToken(dataDir);
     make('dashboard').start();
-    log(`dashboard: ${dashboardUrl}`);
+    log(`dashboard: ${opts.showDashboardToken ? dashboardLink(dashboardUrl, token) : `${dashboardUrl} (token in ${dashboardTokenFile(dataDir)})`}`);
     await stop;
   } else if (!stopRequested) {
     log(`nats-server did not start; see ${join(dataDir, 'logs', 'nats.log')}`);
@@ -122,7 +138,7 @@ async function waitForNats(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 /** Ports from cluster.json when there is one (route URLs name them), otherwise picked now and kept. */
-async function portsFor(projectDir: string, dataDir: string, nodes: number | undefined): Promise<ClusterPorts> {
+async function portsFor(projectDir: string, dataDir: string, nodes: number | undefined, tls: TlsFiles | undefined): Promise<ClusterPorts> {
   const kept = readClusterFile(projectDir);
   const have = kept ? membersOf(kept.ports).length : null;
   if (have !== null && nodes !== undefined && nodes !== have) {
@@ -130,7 +146,7 @@ async function portsFor(projectDir: string, dataDir: string, nodes: number | und
     throw new CompartmentError('INVALID_ARGUMENT', `--nodes ${nodes}: this project's local cluster has ${have} node(s); \`compartment down\` and remove ${STATE_DIR}/ to start a different one`, '--nodes');
   }
   const ports = kept?.ports ?? (await pickClusterPorts(nodes ?? 1));
-  if (!kept || kept.dataDir !== dataDir) writeClusterFile(projectDir, { ports, dataDir });
+  if (!kept || kept.dataDir !== dataDir || tls) writeClusterFile(projectDir, { ports, dataDir, ...((tls ?? kept?.tls) ? { tls: tls ?? kept!.tls! } : {}) });
   return ports;
 }
 
@@ -140,7 +156,8 @@ async function withDashboardPort(projectDir: string, dataDir: string, ports: Clu
   const taken = new Set([ports.nats, ports.dns, ports.caddyAdmin]);
   for (let p = ports.routes[0]; p <= ports.routes[1]; p++) taken.add(p);
   const next = { ...ports, dashboard: await pickDashboardPort(taken) };
-  writeClusterFile(projectDir, { ports: next, dataDir });
+  const tls = readClusterFile(projectDir)?.tls;
+  writeClusterFile(projectDir, { ports: next, dataDir, ...(tls ? { tls } : {}) });
   return next;
 }
 

@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BuildProgress } from '../build-progress.js';
+import { MAX_LOG_LINE } from '../../protocol/index.js';
 
 const feed = (p: BuildProgress, events: object[]) => events.flatMap((e) => p.push(e));
 
@@ -55,6 +56,14 @@ test('pull status lines appear once; progress-bar updates do not', () => {
     { status: 'Pull complete', id: 'abc', progressDetail: {} },
   ]);
   assert.equal(lines, ['latest: Pulling from library/alpine', 'abc: Pull complete']);
+});
+
+test('a build printing without newlines is emitted in bounded parts, not buffered', () => {
+  const p = new BuildProgress();
+  const lines = feed(p, Array.from({ length: 40 }, () => ({ stream: 'y'.repeat(16 * 1024) })));
+  assert.ok(lines.length >= 19, `${lines.length} parts before the end`);
+  assert.ok(lines.every((l) => l.length <= MAX_LOG_LINE));
+  assert.is(lines.join('').length + p.end().join('').length, 40 * 16 * 1024);
 });
 
 test.run();

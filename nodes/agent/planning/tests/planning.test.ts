@@ -5,7 +5,8 @@ import type { DeploymentRecord } from '../../../../packages/protocol/index.js';
 import { planDeploy } from '../deploy.plan.js';
 import { planRollback } from '../rollback.plan.js';
 import { releasesToKeep, recordsToPrune } from '../retention.plan.js';
-import { fingerprintOf, mergeVariables } from '../variables.js';
+import { fingerprintOf, mergeVariables, splitSecrets } from '../variables.js';
+import { clusterKey, fingerprintKey } from '../../../../cluster/secrets/index.js';
 import { ServiceConfig } from '../../../../packages/protocol/index.js';
 
 let n = 0;
@@ -99,11 +100,31 @@ test('history beyond the configured count is pruned oldest first, never a kept r
 test('variables: service over cluster over file; the fingerprint changes with any of them and ignores key order', () => {
   assert.equal(mergeVariables({ A: '1', B: '1' }, { B: '2', C: '2' }, { C: '3' }), { A: '1', B: '2', C: '3' });
   const config = ServiceConfig.parse({ start: 'node s.js' });
-  const f = fingerprintOf('sha256-x', config, { A: '1', B: '2' });
-  assert.is(fingerprintOf('sha256-x', config, { B: '2', A: '1' }), f);
-  assert.is.not(fingerprintOf('sha256-x', config, { A: '1', B: '3' }), f);
-  assert.is.not(fingerprintOf('sha256-y', config, { A: '1', B: '2' }), f);
-  assert.is.not(fingerprintOf('sha256-x', ServiceConfig.parse({ start: 'node t.js' }), { A: '1', B: '2' }), f);
+  const key = Buffer.alloc(32, 7);
+  const f = fingerprintOf('sha256-x', config, { A: '1', B: '2' }, key);
+  assert.match(f, /^hmac-sha256-[0-9a-f]{64}$/);
+  assert.is(fingerprintOf('sha256-x', config, { B: '2', A: '1' }, key), f);
+  assert.is.not(fingerprintOf('sha256-x', config, { A: '1', B: '3' }, key), f);
+  assert.is.not(fingerprintOf('sha256-y', config, { A: '1', B: '2' }, key), f);
+  assert.is.not(fingerprintOf('sha256-x', ServiceConfig.parse({ start: 'node t.js' }), { A: '1', B: '2' }, key), f);
+});
+
+test('the fingerprint is an HMAC: same variables, same key → same; another cluster key → another; never the bare sha256', () => {
+  const config = ServiceConfig.parse({ start: 'node s.js' });
+  const vars = { TOKEN: 'hunter2' };
+  const a = fingerprintKey(clusterKey(Buffer.alloc(32, 1)));
+  const b = fingerprintKey(clusterKey(Buffer.alloc(32, 2)));
+  assert.is(fingerprintOf('sha256-x', config, vars, a), fingerprintOf('sha256-x', config, { ...vars }, fingerprintKey(clusterKey(Buffer.alloc(32, 1)))));
+  assert.is.not(fingerprintOf('sha256-x', config, vars, a), fingerprintOf('sha256-x', config, vars, b));
+  assert.is.not(a.toString('hex'), Buffer.alloc(32, 1).toString('hex'), 'the HMAC key is derived, not the cluster key itself');
+});
+
+test('secrets from the cluster become references; a service variable of the same name stays inline', () => {
+  const merged = mergeVariables({ A: 'file' }, { TOKEN: 's3cret', DB: 'pw', PLAIN: 'p' }, { DB: 'service-own' });
+  assert.equal(splitSecrets(merged, new Set(['TOKEN', 'DB']), { DB: 'service-own' }), {
+    variables: { A: 'file', DB: 'service-own', PLAIN: 'p' },
+    secretRefs: ['TOKEN'],
+  });
 });
 
 test.run();

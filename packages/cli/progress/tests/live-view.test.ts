@@ -51,6 +51,14 @@ test('lines never wrap: the detail is cut to the terminal width with an ellipsis
   assert.is(fit('abc', 3), 'abc');
 });
 
+test('a failure or probe answer with escape sequences is drawn escaped: it cannot move the cursor between our redraws', () => {
+  const bad = record({ status: 'failed', failureMessage: 'exited: \x1b[2J\x1b[1F\rgotcha' });
+  const probing = record({ id: 'dep0000002', readiness: { attempts: 1, recent: [{ at: '2026-04-24T10:00:01.000Z', ok: false, detail: 'GET /ready → 503 \x1b]0;t\x07', latencyMs: 2 }] } });
+  const [a, b] = renderRows([row(bad, T0), row(probing)], T0, 200, plain);
+  assert.ok(a!.endsWith('failed: exited: \\x1b[2J\\x1b[1F\\x0dgotcha'), a);
+  assert.ok(b!.endsWith('last GET /ready → 503 \\x1b]0;t\\x07'), b);
+});
+
 test('the view redraws in place: cursor up over the rows drawn before, each line cleared', () => {
   let written = '';
   const stream = { columns: 120, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;

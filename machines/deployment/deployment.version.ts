@@ -1,0 +1,14 @@
+// The deployment machine's version, stored with every persisted snapshot: bump it when states or context change shape.
+
+/**
+ * 1: the machine before versioning (its snapshots carry no version).
+ * 2: checking_readiness holds its own deadline (readinessDeadline effect, readiness.deadline event).
+ */
+export const DEPLOYMENT_MACHINE_VERSION = 2;
+
+/**
+ * Versions whose snapshots this machine restores as they are. Version 1 has the same states and context (2 only
+ * adds an effect), so a cluster upgraded in place keeps its deployments; a version-1 actor restored in
+ * checking_readiness lacks only the new deadline effect and still ends by its probe's own timeout.
+ */
+export const RESTORABLE_MACHINE_VERSIONS: readonly number[] = [1, 2];
