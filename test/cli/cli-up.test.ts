@@ -87,7 +87,7 @@ test('up --detach starts nats-server, edge and node with the documented flags an
   // Credentials: made once, private; nats-server got a config file, no secret on its command line.
   assert.equal(readdirSync(join(dataDir, 'credentials')).sort(), ['cli.creds', 'dashboard-actions.creds', 'dashboard.creds', 'edge.creds', 'nats.conf', 'node.creds', 'route.password']);
   for (const f of readdirSync(join(dataDir, 'credentials'))) assert.is(statSync(join(dataDir, 'credentials', f)).mode & 0o777, 0o600, f);
-  assert.is(statSync(dataDir).mode & 0o777, 0o700);
+  assert.is(statSync(dataDir).mode & 0o777, 0o711, 'traverse-only: workloads reach their releases, list nothing');
   assert.is(statSync(join(dataDir, 'credentials')).mode & 0o777, 0o700);
   assert.equal(readFileSync(`/proc/${first.children.nats}/cmdline`, 'utf8').split('\0').filter(Boolean), ['nats-server', '-c', join(dataDir, 'credentials', 'nats.conf')]);
   firstCreds = readFileSync(creds('cli'), 'utf8');

@@ -37,10 +37,14 @@ function roleUser(dir: string, role: Role): { file: string; publicKey: string } 
   return { file, publicKey: pair.getPublicKey() };
 }
 
-/** Makes what is missing, keeps what exists: the data dir and the credentials dir 0700, every file 0600. */
+/**
+ * Makes what is missing, keeps what exists: the credentials dir 0700, every file 0600. The data dir itself is 0711
+ * (traverse-only, as the supervisor leaves it): workloads must pass through it to their releases below `node/`; at
+ * 0700 every agent would move its releases out to /var/lib/compartment.
+ */
 export function ensureCredentials(dataDir: string): ClusterCredentials {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
+  mkdirSync(dataDir, { recursive: true, mode: 0o711 });
+  chmodSync(dataDir, 0o711);
   const dir = credentialsDirOf(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
