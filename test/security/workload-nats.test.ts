@@ -1,5 +1,5 @@
-// PENDING THE AUTHENTICATED-NATS BRANCH (issue 12, Deliver 1): a workload's anonymous CONNECT to the cluster's NATS is refused.
-// Until nats-server runs with authentication this test FAILS on purpose: today the workload gets PONG, i.e. full access.
+// A process workload's anonymous CONNECT to the cluster's NATS is refused (authenticated NATS, issue 12 Deliver 1);
+// without authentication (COMPARTMENT_NATS_AUTH=off) it gets PONG, and this test fails.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Project } from '../harness/project.js';
