@@ -2,7 +2,7 @@
 // limit is refused with exit code 2 and the field named, before anything is created.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project, alive } from '../harness/project.js';
 import { waitFor } from '../harness/wait.js';
@@ -21,7 +21,11 @@ test.after(() => project.remove());
 const latest = async () => (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
 
 test('a hung build fails by its buildTimeoutMs and its processes are killed; the previous deployment stays active', async () => {
-  const pidFile = join(project.dir, 'sleep.pid');
+  // The build runs as the workload user (compartment-run, when the tests run as root): it may write only where anyone may.
+  const pidDir = join(project.dir, 'pids');
+  mkdirSync(pidDir);
+  chmodSync(pidDir, 0o1777);
+  const pidFile = join(pidDir, 'sleep.pid');
   project.write({ 'compartment.yaml': yaml([`    build: "sleep 3600 & echo $! > ${pidFile}; wait"`, '    buildTimeoutMs: 2000']) });
   const r = await project.cli(['deploy'], { timeoutMs: 60_000 });
   assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
