@@ -87,7 +87,7 @@ test('--follow prints a line the app writes, as it happens', async () => {
 });
 
 test('a flood of 100k lines from one service: every line arrives, no platform event is lost, the other service deploys', async () => {
-  conn = await connectCluster({ servers: project.context().natsUrl, name: 'logs-test' });
+  conn = await connectCluster({ servers: project.context().natsUrl, name: 'logs-test', nats: project.natsOptions('node') });
   const flooding = project.ok(['deploy', '--service', 'flood']);
   project.write({ 'web/version.txt': 'l3' });
   const webDeploy = project.ok(['deploy', '--service', 'web']);

@@ -21,7 +21,7 @@ const envOf = async (url: string) => JSON.parse(await (await fetch(`${url}/env`)
 const pidOf = async (url: string) => Number(/pid=(\d+)/.exec(await (await fetch(url)).text())![1]);
 
 async function storedSealed(name: string): Promise<string> {
-  const conn = await connectCluster({ servers: project.context().natsUrl, name: 'rotation-test' });
+  const conn = await connectCluster({ servers: project.context().natsUrl, name: 'rotation-test', nats: project.natsOptions('node') });
   try {
     const kv = await conn.kvm.open(BUCKETS.variables);
     return JSON.parse((await kv.get(`production.${name}`))!.string()).sealed as string;
@@ -89,7 +89,7 @@ test('a node given another cluster key refuses to join, naming the flag; nothing
   try {
     const wrong = join(dir.path, 'wrong.key');
     writeKeyFile(wrong, [newClusterKey()]);
-    const child = spawn(process.execPath, [BIN, 'node', '--nats', project.context().natsUrl, '--data-dir', join(dir.path, 'node'), '--route-ports', '1-2', '--name', 'intruder', '--cluster-key', wrong], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'node', '--nats', project.context().natsUrl, '--data-dir', join(dir.path, 'node'), '--route-ports', '1-2', '--name', 'intruder', '--cluster-key', wrong, '--nats-creds', project.credsFile('node')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -30,7 +30,7 @@ const run = async (args: string[], input?: string) => {
 };
 
 async function storedSnapshot(id: string): Promise<string> {
-  const conn = await connectCluster({ servers: project.context().natsUrl, name: 'secrets-test' });
+  const conn = await connectCluster({ servers: project.context().natsUrl, name: 'secrets-test', nats: project.natsOptions('node') });
   try {
     const kv = await conn.kvm.open(BUCKETS.deployments);
     return (await kv.get(keys.deployment('production', 'web', id)))!.string();
@@ -40,7 +40,7 @@ async function storedSnapshot(id: string): Promise<string> {
 }
 
 async function assertNoLeak(when: string): Promise<void> {
-  const report = await scanCluster(project.context().natsUrl, SECRET);
+  const report = await scanCluster(project.context().natsUrl, SECRET, project.natsOptions('node'));
   assert.equal(report.found, [], `${when}: the clear value is stored at ${report.found.join(', ')}`);
   // The scan covered what it must: every bucket, the objects, the log stream (not an empty cluster).
   for (const b of [BUCKETS.variables, BUCKETS.deployments, BUCKETS.routes]) assert.ok(report.kvBuckets.includes(b), `${when}: bucket ${b} scanned`);
@@ -67,7 +67,7 @@ test('a secret piped to env set --secret reaches the workload; records and snaps
   assert.match(stored, /"PLAIN":"visible"/, 'non-secret variables stay inline');
   await assertNoLeak('while set and running');
   // The scan finds what is there: a non-secret value sits in the variables bucket, the snapshot and the workload's env.
-  const canary = await scanCluster(project.context().natsUrl, CANARY);
+  const canary = await scanCluster(project.context().natsUrl, CANARY, project.natsOptions('node'));
   assert.ok(canary.found.some((f) => f.startsWith(`KV_${BUCKETS.variables}#`)), canary.found.join(', '));
   assert.ok(canary.found.some((f) => f.startsWith(`KV_${BUCKETS.deployments}#`)), canary.found.join(', '));
 });

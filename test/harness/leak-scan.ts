@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import { connectCluster } from '../../cluster/index.js';
 
 export interface LeakReport {
@@ -26,9 +27,10 @@ const holds = (bytes: Uint8Array, forms: string[]) => {
   return forms.some((f) => text.includes(f));
 };
 
-export async function scanCluster(natsUrl: string, value: string): Promise<LeakReport> {
+/** `nats`: the credentials to read with (a node agent's: it may read every stream). */
+export async function scanCluster(natsUrl: string, value: string, nats: Partial<NodeConnectionOptions> = {}): Promise<LeakReport> {
   const forms = formsOf(value);
-  const conn = await connectCluster({ servers: natsUrl.split(','), name: 'leak-scan' });
+  const conn = await connectCluster({ servers: natsUrl.split(','), name: 'leak-scan', nats });
   const report: LeakReport = { found: [], streams: [], kvBuckets: [], messages: 0, objects: 0 };
   try {
     for await (const kv of conn.kvm.list()) report.kvBuckets.push(kv.bucket);
