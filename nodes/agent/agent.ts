@@ -80,7 +80,8 @@ export class Agent {
       SourceStore.open(conn),
       VariableStore.open(conn, opts.keys),
     ]);
-    await variables.marker.claim(opts.keys.all(), opts.keys.path);
+    // Right after the buckets are made, a replicated bucket may still be electing its leader: wait that out.
+    await retryTransient(() => variables.marker.claim(opts.keys.all(), opts.keys.path), 60_000, (e) => log.warn('waiting for the variables bucket', e));
     const publisher = new LogPublisher(conn);
     const sink = outputSink(publisher, log.warn);
     const limits = sourceLimitsFromEnv();
