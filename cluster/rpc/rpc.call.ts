@@ -1,5 +1,5 @@
 // Calls the requests declared in packages/protocol's RPC: validated both ways, transport failures as coded errors.
-import { NoRespondersError, PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
+import { NoRespondersError, PermissionViolationError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { CompartmentError, parseWith, type AnyRpc, type RpcReply, type RpcRequest } from '../../packages/protocol/index.js';
 import { decodeJson, decodeReply, mergeChunk } from './rpc.codec.js';
 
@@ -22,11 +22,10 @@ function transportError(error: unknown, spec: AnyRpc, timeoutMs: number): Compar
   if (error instanceof PermissionViolationError || (error as { cause?: unknown })?.cause instanceof PermissionViolationError) {
     return new CompartmentError('PERMISSION_DENIED', `NATS refused ${spec.name} for the credentials in use (use --nats-creds FILE of a role allowed to do this)`);
   }
-  const e = error as { name?: string; message?: string };
-  if (/timeout/i.test(e?.name ?? '') || /timeout/i.test(e?.message ?? '')) {
+  if (error instanceof TimeoutError || (error as { cause?: unknown })?.cause instanceof TimeoutError) {
     return new CompartmentError('TIMEOUT', `${spec.name} was not answered within ${timeoutMs} ms`);
   }
-  return new CompartmentError('CLUSTER_UNAVAILABLE', `${spec.name} failed: ${e?.message ?? String(error)}`);
+  return new CompartmentError('CLUSTER_UNAVAILABLE', `${spec.name} failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** A reply too big for one message arrives as envelopes with `more: true`; their arrays are joined in order. */
@@ -51,9 +50,12 @@ async function callOnce<S extends AnyRpc>(nc: NatsConnection, spec: S, subject: 
   return decodeReply(spec, raw);
 }
 
+/** The request as it travels: validated against its schema first, so bad input never leaves the caller. */
+const encodeRequest = <S extends AnyRpc>(spec: S, body: RpcRequest<S>) => JSON.stringify(parseWith(spec.request, body, 'INVALID_ARGUMENT'));
+
 /** One request; bad input fails here, before it travels. A read-only request that times out is asked again. */
 export async function call<S extends AnyRpc>(nc: NatsConnection, spec: S, params: Parameters<S['subject']>[0], body: RpcRequest<S>, opts: CallOptions = {}): Promise<RpcReply<S>> {
-  const payload = JSON.stringify(parseWith(spec.request, body, 'INVALID_ARGUMENT'));
+  const payload = encodeRequest(spec, body);
   const subject = spec.subject(params);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!spec.readOnly) return callOnce(nc, spec, subject, payload, timeoutMs);
@@ -71,7 +73,7 @@ export async function call<S extends AnyRpc>(nc: NatsConnection, spec: S, params
  * otherwise once replies stall for 50 ms. Replies that are malformed or errors are dropped; none is an empty list.
  */
 export async function gather<S extends AnyRpc>(nc: NatsConnection, spec: S, params: Parameters<S['subject']>[0], body: RpcRequest<S>, opts: { expected?: number; maxWaitMs?: number } = {}): Promise<Array<RpcReply<S>>> {
-  const payload = JSON.stringify(parseWith(spec.request, body, 'INVALID_ARGUMENT'));
+  const payload = encodeRequest(spec, body);
   const expected = opts.expected ?? 0;
   const strategy = expected > 0 ? ({ strategy: 'count', maxMessages: expected } as const) : ({ strategy: 'stall', stall: 50 } as const);
   const out: Array<RpcReply<S>> = [];

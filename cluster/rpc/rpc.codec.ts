@@ -17,15 +17,20 @@ export function errorPayload(error: unknown): ErrorPayload {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** A request body as JSON; an empty body is `{}` so verbs without fields need no payload. */
-export function decodeBody(data: Uint8Array): unknown {
-  if (data.length === 0) return {};
+/** Bytes as JSON, or a CompartmentError with `code` (bad input on the serving side, a broken peer on the calling one). */
+function parseJson(data: Uint8Array, code: 'INVALID_ARGUMENT' | 'INTERNAL', what: string): unknown {
   try {
     return JSON.parse(decoder.decode(data));
   } catch {
-    throw new CompartmentError('INVALID_ARGUMENT', 'the request body is not JSON');
+    throw new CompartmentError(code, `${what} is not JSON`);
   }
 }
+
+/** A request body as JSON; an empty body is `{}` so verbs without fields need no payload. */
+export const decodeBody = (data: Uint8Array): unknown => (data.length === 0 ? {} : parseJson(data, 'INVALID_ARGUMENT', 'the request body'));
+
+/** A reply as JSON, before its envelope is checked. */
+export const decodeJson = (data: Uint8Array): unknown => parseJson(data, 'INTERNAL', 'a reply');
 
 const bytes = (value: unknown) => encoder.encode(JSON.stringify(value));
 
@@ -85,12 +90,4 @@ export function mergeChunk(spec: AnyRpc, merged: unknown, raw: unknown): { envel
   if (!field || !prev || prev.ok !== true || part?.ok !== true) return { envelope: raw, more };
   const joined = [...((prev.result?.[field] as unknown[]) ?? []), ...((part.result?.[field] as unknown[]) ?? [])];
   return { envelope: { ...part, result: { ...part.result, [field]: joined } }, more };
-}
-
-export function decodeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(decoder.decode(data));
-  } catch {
-    throw new CompartmentError('INTERNAL', 'a reply is not JSON');
-  }
 }

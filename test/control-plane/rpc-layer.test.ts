@@ -114,6 +114,16 @@ test('gather keeps every well-formed edge answer and drops a hostile one', async
   rude.unsubscribe();
 });
 
+test('a responder that never answers is a TIMEOUT (a read-only request is asked three times first)', async () => {
+  const asked: number[] = [];
+  const silent = a.subscribe(RPC.nodeTransitions.subject({ nodeId: 'n9' }), { callback: () => void asked.push(Date.now()) });
+  await a.flush();
+  const err = await call(b, RPC.nodeTransitions, { nodeId: 'n9' }, { id: 'abc123' }, { timeoutMs: 200 }).catch((e) => e);
+  assert.is(err.code, 'TIMEOUT', err.message);
+  assert.is(asked.length, 3);
+  silent.unsubscribe();
+});
+
 test('no INTERNAL error was reported but the ones provoked', () => {
   assert.ok(internal.every((t) => /boom/.test(t)), internal.join('\n'));
 });
