@@ -1,4 +1,5 @@
 // Checks the flags commands share (--env, --service, ids, durations) so bad input fails before anything is sent.
+import { randomBytes } from 'node:crypto';
 import { CompartmentError, DEFAULT_ENVIRONMENT, DeploymentId, LogsRequest, Name, VariableName } from '../protocol/index.js';
 
 export interface CommonFlags {
@@ -51,3 +52,6 @@ export function tailOf(value: string | undefined, fallback = 100): number {
   }
   return Number(value);
 }
+
+/** One per command that changes something: the cluster answers a retry of that request with its first answer. */
+export const newIdempotencyKey = (): string => randomBytes(16).toString('base64url');

@@ -1,8 +1,7 @@
 // `compartment deploy`: pack and upload each selected service's source, request the deploy, follow it to the end.
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
-import { checkName, envOf, type CommonFlags } from '../cli-options.js';
+import { checkName, envOf, newIdempotencyKey, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
 import { watchUntilTerminal } from '../progress/deployment-watch.js';
@@ -45,8 +44,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     services: names.map((name) => ({ name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest })),
     environmentVariables: config.environments[environment]?.variables ?? {},
     force: Boolean(flags.force),
-    // One key per command: the cluster answers a retry of this request with the first answer, never a second deployment.
-    idempotencyKey: randomBytes(16).toString('base64url'),
+    idempotencyKey: newIdempotencyKey(),
   });
 
   return withClient(flags, async (client) => {

@@ -1,7 +1,6 @@
 // `compartment rollback --service S`: promote the previously active deployment again, then follow it like deploy.
-import { randomBytes } from 'node:crypto';
 import { CompartmentError } from '../../protocol/index.js';
-import { checkName, envOf, type CommonFlags } from '../cli-options.js';
+import { checkName, envOf, newIdempotencyKey, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
 import { watchUntilTerminal } from '../progress/deployment-watch.js';
@@ -19,7 +18,7 @@ export async function rollbackCommand(flags: RollbackFlags): Promise<number> {
   const request = validateRequest('rollback', {
     environment: envOf(flags),
     service: checkName(flags.service, '--service'),
-    idempotencyKey: randomBytes(16).toString('base64url'),
+    idempotencyKey: newIdempotencyKey(),
   });
   return withClient(flags, async (client) => {
     const reply = await client.request('rollback', request, 60_000).catch((error: unknown) => {
