@@ -1,4 +1,4 @@
-// Enforces DESIGN.md's dependency table: which folder may import which, checked on every source file.
+// Enforces the dependency table docs/architecture.md quotes: which folder may import which, on every source file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,9 +11,36 @@ const NATS = /^@nats-io\//;
 function areaOf(file: string): string {
   const [top, second] = relative(root, file).split('/');
   if (top === 'packages') return `packages/${second}`;
-  // The one RPC layer is its own area: the CLI may use it, so it may use nothing but the protocol and the NATS client.
   if (top === 'cluster' && second === 'rpc') return 'cluster/rpc';
   return top ?? '';
+}
+
+/**
+ * The dependency table, as data: docs/architecture.md quotes it (rendered by `renderTable`), so the two cannot drift.
+ * `areas` and `modules` are patterns: `x/*` matches what starts with `x/`, `*` alone matches all, `!p` excludes `p`.
+ */
+const TABLE: Array<{ area: string; areas: string[]; modules: string[] }> = [
+  { area: 'machines', areas: ['machines', 'packages/protocol'], modules: ['xstate'] },
+  { area: 'packages/protocol', areas: ['packages/protocol'], modules: ['zod'] },
+  {
+    area: 'packages/cli',
+    areas: ['packages/cli', 'packages/protocol', 'cluster/rpc'],
+    modules: ['@nats-io/*', 'node:*', 'commander', 'yaml', 'tar', 'ignore', 'zod'],
+  },
+  { area: 'packages/*', areas: ['packages/*', '!packages/cli'], modules: ['*'] },
+  // The one RPC layer is its own area: the CLI may use it, so it may use nothing but the protocol and the NATS client.
+  { area: 'cluster/rpc', areas: ['cluster/rpc', 'packages/protocol'], modules: ['@nats-io/*'] },
+  { area: 'cluster', areas: ['cluster', 'cluster/rpc', 'packages/protocol'], modules: ['@nats-io/*', 'node:*', 'zod'] },
+  // Everything that talks to NATS lives in cluster/: nodes/ may name NATS types, never call the client itself.
+  { area: 'nodes', areas: ['*', '!test', '!packages/cli'], modules: ['*', '!@nats-io/*'] },
+];
+
+/** Whether `name` matches a pattern list: at least one positive pattern matches and no `!` pattern does. */
+function matches(patterns: string[], name: string): boolean {
+  const one = (p: string) => p === '*' || p === name || (p.endsWith('*') && name.startsWith(p.slice(0, -1)));
+  const yes = patterns.filter((p) => !p.startsWith('!'));
+  const no = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  return yes.some(one) && !no.some(one);
 }
 
 interface Rule {
@@ -23,19 +50,17 @@ interface Rule {
   modules: (spec: string) => boolean;
 }
 
-const RULES: Array<[test: (area: string, file: string) => boolean, rule: Rule]> = [
-  [(a) => a === 'machines', { areas: (x) => x === 'machines' || x === 'packages/protocol', modules: (m) => m === 'xstate' }],
-  [(a) => a === 'packages/protocol', { areas: (x) => x === 'packages/protocol', modules: (m) => m === 'zod' }],
-  [(a) => a === 'packages/cli', {
-    areas: (x) => x === 'packages/cli' || x === 'packages/protocol' || x === 'cluster/rpc',
-    modules: (m) => NATS.test(m) || m.startsWith('node:') || ['commander', 'yaml', 'tar', 'ignore', 'zod'].includes(m),
-  }],
-  [(a) => a.startsWith('packages/'), { areas: (x) => x.startsWith('packages/') && x !== 'packages/cli', modules: () => true }],
-  [(a) => a === 'cluster/rpc', { areas: (x) => x === 'cluster/rpc' || x === 'packages/protocol', modules: (m) => NATS.test(m) }],
-  [(a) => a === 'cluster', { areas: (x) => x === 'cluster' || x === 'cluster/rpc' || x === 'packages/protocol', modules: (m) => NATS.test(m) || m.startsWith('node:') || m === 'zod' }],
-  // Everything that talks to NATS lives in cluster/: nodes/ may name NATS types, never call the client itself.
-  [(a) => a === 'nodes', { areas: (x) => x !== 'test' && x !== 'packages/cli', modules: (m) => !NATS.test(m) }],
-];
+const RULES: Array<[test: (area: string, file: string) => boolean, rule: Rule]> = TABLE.map((row) => [
+  (area: string) => matches([row.area], area),
+  { areas: (x: string) => matches(row.areas, x), modules: (m: string) => matches(row.modules, m) },
+]);
+
+/** The table as docs/architecture.md prints it (first matching row wins, so order matters). */
+function renderTable(): string {
+  const cell = (xs: string[]) => xs.map((x) => `\`${x}\``).join(', ');
+  const rows = TABLE.map((r) => `| \`${r.area}\` | ${cell(r.areas)} | ${cell(r.modules)} |`);
+  return ['| area | may import (project) | may import (modules) |', '|---|---|---|', ...rows].join('\n');
+}
 
 function sources(dir: string): string[] {
   const out: string[] = [];
@@ -71,7 +96,7 @@ test('there are sources to check', () => {
   assert.ok(files.length > 10, `found ${files.length} files`);
 });
 
-test('every import follows the dependency table in DESIGN.md', () => {
+test('every import follows the dependency table', () => {
   const violations: string[] = [];
   for (const file of files) {
     const area = areaOf(file);
@@ -108,6 +133,21 @@ test('the CLI reaches NATS only through the protocol and the one RPC layer, whic
   const rpc = RULES.find(([m]) => m('cluster/rpc', join(root, 'cluster/rpc/x.ts')))![1];
   assert.not.ok(rpc.areas('cluster'));
   assert.not.ok(rpc.modules('node:fs'));
+});
+
+test('docs/architecture.md quotes the table this test enforces', () => {
+  const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
+  const quoted = /<!-- import-table:start[^>]*-->\n([\s\S]*?)\n<!-- import-table:end -->/.exec(doc)?.[1];
+  assert.ok(quoted, 'docs/architecture.md has no <!-- import-table:start --> … <!-- import-table:end --> block');
+  assert.fixture(quoted!, renderTable());
+});
+
+test('patterns: a wildcard with an exclusion', () => {
+  assert.ok(matches(['*', '!test'], 'nodes'));
+  assert.not.ok(matches(['*', '!test'], 'test'));
+  assert.ok(matches(['packages/*', '!packages/cli'], 'packages/edge'));
+  assert.not.ok(matches(['packages/*', '!packages/cli'], 'packages/cli'));
+  assert.ok(matches(['@nats-io/*'], '@nats-io/kv'));
 });
 
 test.run();
