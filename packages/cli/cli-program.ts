@@ -82,6 +82,11 @@ export function buildProgram(run: Run): Command {
     .description('stop the local cluster started by `compartment up` here; its data is kept')
     .action(() => run(async () => (await import('./commands/down.command.js')).downCommand()));
 
+  program
+    .command('init')
+    .description('write a commented compartment.yaml for this directory (from its Dockerfile or package.json); never overwrites')
+    .action(() => run(async () => (await import('./init/init.command.js')).initCommand()));
+
   program.command('node').description('run a node agent (used by `compartment up`; see `compartment node --help`)');
   program.command('edge').description('run an edge: DNS responder and Caddy (used by `compartment up`)');
   program.command('dashboard').description('serve the web dashboard: live deployments, stages, logs, statecharts (`up` starts one; see `compartment dashboard --help`)');
