@@ -6,6 +6,7 @@ export * from './parse.js';
 export * from './config.schema.js';
 export * from './deployment.schema.js';
 export * from './log.schema.js';
+export * from './log-time.js';
 export * from './route.schema.js';
 export * from './edge.schema.js';
 export * from './member.schema.js';
