@@ -24,7 +24,7 @@ const nc = await connect({
   servers: (process.env.COMPARTMENT_NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
   authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)),
   ...(inboxPrefix ? { inboxPrefix } : {}),
-  name: `deploy-directory.mjs (${process.env.USER ?? 'someone'})`,
+  name: 'deploy-directory.mjs',
 });
 
 /** One request: JSON in, the envelope's result out, an error reply thrown with its code. */
@@ -60,6 +60,8 @@ try {
   // 4: deploy, with a key that makes a retry of this same request safe.
   const { deployments, unchanged } = await deploy({
     idempotencyKey: randomBytes(12).toString('base64url'),
+    // Recorded in the deployment's audit trail (`status --all`, `inspect`).
+    requestedBy: { client: 'deploy-directory.mjs', ...(process.env.USER ? { user: process.env.USER } : {}) },
     services: [{ name: service, config: JSON.parse(configJson), sourceDigest: digest }],
   });
   let record = deployments[0];

@@ -29,7 +29,9 @@ export function buildProgram(run: Run): Command {
 
   common(program.command('status').description('deployments of an environment: status, stage, health, URL'))
     .option('--service <name>', 'only this service')
-    .option('--all', 'history too, not only current and in-flight deployments')
+    .option('--all', 'history too, not only current and in-flight deployments; with who asked and the git commit')
+    .option('--since <duration>', 'only deployments created since then, e.g. 2h, 1d (or an ISO time)')
+    .option('--until <duration>', 'only deployments created until then, e.g. 30m (or an ISO time)')
     .action((o) => run(async () => (await import('./commands/status.command.js')).statusCommand(o)));
 
   common(program.command('inspect').description('everything about one deployment: stages, readiness, statechart').argument('<id>', 'deployment id'), false)

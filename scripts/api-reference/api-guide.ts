@@ -67,7 +67,10 @@ without \`more\`. Anything still too large is a \`TOO_LARGE\` error reply (ask f
 4. **Deploy**: request \`compartment.api.deploy\` with \`services: [{ name, config, sourceDigest }]\` where \`config\` is
    the service's block of \`compartment.yaml\` as JSON (at least \`start\` for a process service). The reply lists
    the created deployments (\`queued\`) and the services left \`unchanged\` (same source, config and variables; send
-   \`force: true\` to deploy them anyway).
+   \`force: true\` to deploy them anyway). Send \`requestedBy: { client: "<your client's name>" }\` (and \`user\`,
+   \`host\` when you know them) and, for a directory in git, \`services[].git: { commit, dirty }\`: each created
+   deployment records them as \`audit\` (shown by \`status --all\` and \`inspect\`; NATS does not tell a responder
+   who sent a request, so what is not sent is recorded as unknown).
 5. **Follow** each deployment until its \`status\` is \`succeeded\` or \`failed\`, any of three ways: ask
    \`compartment.api.inspect\` now and then; watch its key \`<env>.<service>.<id>\` in the KV bucket \`${v.deployments}\`
    (each value is a JSON object whose \`record\` is the Deployment record, [deployment-record.schema.json](api/deployment-record.schema.json));

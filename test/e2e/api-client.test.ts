@@ -35,6 +35,8 @@ test('the client uploads, deploys, follows to the end and prints a valid record;
   const record = DeploymentRecord.parse(JSON.parse(r.stdout));
   assert.equal([record.serviceName, record.status, record.promotionStage, record.isActive], ['hello', 'succeeded', 'active', true]);
   assert.is(await (await fetch(record.routeUrl!)).text(), 'from the example client');
+  assert.is(record.audit?.requestedBy?.client, 'deploy-directory.mjs', 'the client is recorded as the one who asked');
+  assert.is(record.audit?.git, null, 'a client that sends no commit records none');
   const [listed] = await project.json<Array<{ id: string }>>(['status', '--service', 'hello']);
   assert.is(listed!.id, record.id, 'the CLI sees what the client deployed');
 });

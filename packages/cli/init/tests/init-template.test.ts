@@ -39,8 +39,9 @@ test('a package.json start script gives a process service `npm start`, ready on 
   assert.is(deps.services.shop!.build, 'npm install --omit=dev');
 });
 
-test('nothing to start (no Dockerfile, no start script, broken package.json) detects nothing', () => {
-  for (const files of [{} as Record<string, string>, { 'package.json': '{"scripts":{"test":"x"}}' }, { 'package.json': '{not json' }]) {
+test('nothing to start (no Dockerfile, no start script, broken or over 1 MiB package.json) detects nothing', () => {
+  const huge = JSON.stringify({ scripts: { start: 'node x.js' }, padding: 'x'.repeat(1024 * 1024) });
+  for (const files of [{} as Record<string, string>, { 'package.json': '{"scripts":{"test":"x"}}' }, { 'package.json': '{not json' }, { 'package.json': huge }]) {
     const path = dir(files);
     assert.is(detect(path), null);
     rmSync(path, { recursive: true });
