@@ -1,9 +1,10 @@
 // `compartment logs` across services reads like `docker compose logs`: a service/deployment column, colours only at a terminal.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Project } from '../harness/project.js';
+import { waitFor } from '../harness/wait.js';
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
 
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
@@ -13,6 +14,7 @@ const project = new Project({
     'services:',
     '  web:',
     '    path: ./app',
+    '    build: echo "> web@1.0.0 build"; echo "bundling…"',
     '    start: node server.js',
     '  background-worker:',
     '    type: worker',
@@ -66,6 +68,25 @@ test('at a terminal each service and the stderr tag are coloured; NO_COLOR turns
   const plain = await atTerminal({ NO_COLOR: '1' });
   assert.match(plain, /web\/\w{6}/);
   assert.not.ok(plain.includes('\x1b['), 'NO_COLOR: no colour at a terminal either');
+});
+
+test("--follow of a service's three streams prints a deploy's build output before `build complete`", async () => {
+  const follow = spawn(process.execPath, [BIN, 'logs', '--follow', '--service', 'web', '--tail', '1'], { cwd: project.dir, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  follow.stdout.on('data', (d) => (out += d));
+  try {
+    // --tail 1 prints one old line once the follower has read the stream: from then on it follows.
+    await waitFor('the follower ready', () => out.trim().length > 0, 30_000, 20);
+    const ready = out.length;
+    await project.ok(['deploy', '--service', 'web', '--force']);
+    await waitFor('the new deployment succeeded in the followed lines', () => out.slice(ready).includes('stage: active — deployment succeeded'), 30_000, 20);
+    const lines = out.slice(ready).split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const [build, bundling, complete] = [at(/\[stdout\]\s+> web@1\.0\.0 build$/), at(/\[stdout\]\s+bundling…$/), at(/\[compartment\] build complete$/)];
+    assert.ok(build >= 0 && bundling > build && complete > bundling, out.slice(ready));
+  } finally {
+    follow.kill('SIGINT');
+  }
 });
 
 test.run();

@@ -44,11 +44,12 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
     reply.lines.forEach(print);
     if (!flags.follow) return 0;
     const filter = subjects.logFilter({ env: request.environment, service: request.service, deploymentId: request.deploymentId, stream });
-    const reorder = new LogReorder(print);
+    // One stream arrives in order; only lines of several streams (published at different delays) need putting back in order.
+    const reorder = stream === undefined ? new LogReorder(print) : null;
     try {
-      await follow(client.nc, filter, reply.nextSequence, (line) => reorder.push(line));
+      await follow(client.nc, filter, reply.nextSequence, reorder ? (line) => reorder.push(line) : print);
     } finally {
-      reorder.flush();
+      reorder?.flush();
     }
     return INTERRUPTED;
   });
