@@ -1,9 +1,22 @@
 #!/usr/bin/env node
 // The `compartment` executable: `node`, `edge` and `dashboard` run server processes; every other command is the CLI.
+import { existsSync } from 'node:fs';
+
 const entries = {
   node: '../dist/nodes/agent/agent.main.js',
   edge: '../dist/nodes/edge/edge.main.js',
   dashboard: '../dist/nodes/dashboard/dashboard.main.js',
 };
-const entry = entries[process.argv[2]] ?? '../dist/packages/cli/main.js';
-await import(new URL(entry, import.meta.url).href);
+const entry = new URL(entries[process.argv[2]] ?? '../dist/packages/cli/main.js', import.meta.url);
+// A checkout that was never built (or whose dependencies are not installed) gets one line saying what to do, not a stack trace.
+const notBuilt = (what) => {
+  process.stderr.write(`compartment: ${what} is missing: run scripts/setup first (it installs the dependencies and builds dist/)\n`);
+  process.exit(1);
+};
+if (!existsSync(entry)) notBuilt('the build (dist/)');
+try {
+  await import(entry.href);
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  notBuilt(`a module (${String(e.message).split('\n')[0]})`);
+}

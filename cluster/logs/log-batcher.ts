@@ -1,5 +1,5 @@
 // Batches log lines per (deployment, stream) and bounds what is queued per deployment, so producers wait instead of lines being dropped.
-import type { LogBatch, LogStream } from '../../packages/protocol/index.js';
+import { logTime, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
 
 export interface LogMeta {
   deploymentId: string;
@@ -123,7 +123,7 @@ export class LogBatcher {
   /** Resolves once the lines are accepted; it waits (never drops) while the deployment's queue is full. */
   write(meta: LogMeta, stream: LogStream, lines: readonly LineInput[]): Promise<void> {
     const lane = this.lane(meta, stream);
-    const now = new Date().toISOString();
+    const now = logTime();
     const { maxBatchLines, maxBatchBytes, maxLineChars } = this.options;
     const flushMs = stream === 'compartment' ? this.options.eventFlushMs : this.options.flushMs;
     for (const input of lines) {

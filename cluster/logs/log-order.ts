@@ -1,5 +1,5 @@
 // Pure helpers of the log reader: expand stored batches, keep lines at/after `since`, order by time, take the tail.
-import { LogBatch, NAME_PATTERN, DEPLOYMENT_ID_PATTERN, CompartmentError, subjects, type LogLine, type LogStream } from '../../packages/protocol/index.js';
+import { LogBatch, NAME_PATTERN, DEPLOYMENT_ID_PATTERN, CompartmentError, subjects, timeKey, type LogLine, type LogStream } from '../../packages/protocol/index.js';
 
 export interface LogFilter {
   env?: string;
@@ -38,16 +38,17 @@ export function parseBatch(data: Uint8Array): LogBatch | null {
 export const timeOf = (iso: string) => Date.parse(iso);
 
 /**
- * The last `tail` lines at or after `sinceMs`, oldest first. Lines are ordered by their own time; equal
- * times keep stream order (sequence, then position in the batch), so one process's lines never swap.
+ * The last `tail` lines at or after `sinceMs`, oldest first. Lines are ordered by their own time, to the
+ * microsecond (logTime: strictly increasing per agent, so one deployment's lines on different streams never
+ * tie); equal times keep stream order (sequence, then position in the batch), so one batch's lines never swap.
  */
 export function selectTail(batches: readonly StoredBatch[], tail: number, sinceMs: number | null): LogLine[] {
   const lines: Array<{ t: number; seq: number; i: number; line: LogLine }> = [];
   for (const { seq, batch } of batches) {
     const { lines: raw, ...meta } = batch;
     raw.forEach((l, i) => {
-      const t = timeOf(l.time);
-      if (sinceMs === null || t >= sinceMs) lines.push({ t, seq, i, line: { ...meta, time: l.time, text: l.text } });
+      const t = timeKey(l.time);
+      if (sinceMs === null || t >= sinceMs * 1000) lines.push({ t, seq, i, line: { ...meta, time: l.time, text: l.text } });
     });
   }
   lines.sort((a, b) => a.t - b.t || a.seq - b.seq || a.i - b.i);

@@ -1,6 +1,6 @@
 // Publishes log batches to the JetStream log stream, acked and retried with a message id so a retry never duplicates.
 import { nuid } from '@nats-io/nats-core';
-import { CompartmentError, MAX_LOG_LINE, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
+import { CompartmentError, MAX_LOG_LINE, logTime, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 import { withBackoff } from '../retry/index.js';
 import { fitBatch } from './log-fit.js';
@@ -47,7 +47,7 @@ export class LogPublisher {
   }
 
   /** A platform event (`compartment` stream): own queue, never behind the deployment's stdout. */
-  event(meta: LogMeta, text: string, time = new Date().toISOString()): Promise<void> {
+  event(meta: LogMeta, text: string, time = logTime()): Promise<void> {
     return this.write(meta, 'compartment', [{ time, text }]);
   }
 

@@ -58,5 +58,6 @@ export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
     readiness: c.readiness,
     state,
     updatedAt: c.clock,
+    ...(s.audit ? { audit: s.audit } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // Context, events and effect contracts of the deployment statechart; nodes/ implements the effects against these types.
-import type { ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
+import type { Audit, ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
 
 /** What a deployment is: fixed when it is created. Persisted with the actor, so effects can re-run after a restore. */
 export interface DeploymentSpec {
@@ -18,6 +18,8 @@ export interface DeploymentSpec {
   routeUrl: string | null;
   createdAt: string;
   nodeId: string | null;
+  /** Who asked and from which git commit (absent in specs from before it was recorded). */
+  audit?: Audit;
   /** A re-placement (trigger reschedule) of this deployment: it switches only while the route still points there. */
   replaces?: string;
 }

@@ -26,6 +26,8 @@ export interface AgentSettings {
   keepReleases: number;
   startedAt: string;
   version: string;
+  /** Where this agent serves Prometheus metrics, told to the cluster in its heartbeat. */
+  metricsUrl?: string;
 }
 
 export interface AgentContext {

@@ -11,6 +11,8 @@ import { ensureKeyFile, KeyRing } from '../../cluster/secrets/index.js';
 import { EdgeCompanion } from './cluster/edge-companion.js';
 import { setActorInspector } from './host/actor-host.js';
 import { parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
+import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';
+import { AgentMetrics } from './agent-metrics.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -40,6 +42,8 @@ const program = new Command('compartment node')
     if (!/^wss?:\/\/\S+$/.test(v)) throw new InvalidArgumentError('expected a ws:// or wss:// URL');
     return v;
   })
+  .option(METRICS_FLAGS.host[0], METRICS_FLAGS.host[1], METRICS_FLAGS.host[2])
+  .option(METRICS_FLAGS.port[0], METRICS_FLAGS.port[1], parseMetricsPort, 0)
   .allowExcessArguments(false);
 for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
@@ -47,7 +51,7 @@ program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string; clusterKey?: string;
   workloadUser: string; workloadDir?: string; buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; replicas: number; edge: boolean; edgeExternal?: boolean; edgeListenHost?: string; dockerSocket?: string;
-  inspect?: string;
+  inspect?: string; metricsHost: string; metricsPort: number;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-node' });
 installCrashGuards(log);
@@ -95,6 +99,11 @@ const keys = (() => {
 })();
 if ((statSync(keyFile).mode & 0o077) !== 0) log.warn({ keyFile }, 'the cluster key file is readable by other users: chmod 600 it');
 
+// Served before joining, so the heartbeat can tell the cluster where; loopback unless --metrics-host says otherwise.
+const metrics = new AgentMetrics(nodeId);
+const metricsServer = await serveMetrics(o.metricsHost, o.metricsPort, () => metrics.render(), logger.warn);
+log.info({ url: metricsServer.url }, 'serving metrics');
+
 const conn = await connectCluster({
   servers: o.nats.split(','),
   name: `compartment-node-${nodeId}`,
@@ -118,6 +127,8 @@ const agent = await Agent.start(
     version,
     edge: o.edge || Boolean(o.edgeExternal),
     keys,
+    metrics,
+    metricsUrl: metricsServer.url,
     cluster: { replicas: o.replicas, logs: { maxAgeMs: o.logMaxAge * 86_400_000, maxBytes: o.logMaxMb * 1024 * 1024 } },
   },
   logger,
@@ -151,6 +162,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       .stop(o.keepWorkloads)
       .then(() => companion?.stop())
       .then(() => conn.close())
+      .then(() => metricsServer.close())
       .catch((e) => logger.warn('error while stopping', e))
       .finally(() => process.exit(0));
   });

@@ -38,6 +38,7 @@ import { deliverAnywhere, stopAnywhere } from './cluster/anywhere.js';
 import { createStored } from './host/stored-transition.js';
 import { isDormant } from './host/dormant.js';
 import { Housekeeper } from './housekeeping.js';
+import type { AgentMetrics } from './agent-metrics.js';
 
 export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   dataDir: string;
@@ -55,6 +56,8 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   cluster?: EnsureClusterOptions;
   /** The cluster key file's keys: secrets are sealed and opened here, never anywhere else. */
   keys: KeyRing;
+  /** Prometheus metrics, fed from the sink, the platform log and transitions (the caller serves them). */
+  metrics?: AgentMetrics;
 }
 
 export interface Logger {
@@ -83,7 +86,8 @@ export class Agent {
     // Right after the buckets are made, a replicated bucket may still be electing its leader: wait that out.
     await retryTransient(() => variables.marker.claim(opts.keys.all(), opts.keys.path), 60_000, (e) => log.warn('waiting for the variables bucket', e));
     const publisher = new LogPublisher(conn);
-    const sink = outputSink(publisher, log.warn);
+    const plainSink = outputSink(publisher, log.warn);
+    const sink = opts.metrics ? opts.metrics.wrapSink(plainSink) : plainSink;
     const limits = sourceLimitsFromEnv();
     const fetchSource = async (d: string, p: string) => {
       await retryTransient(() => sources.getToFile(d, p, limits.maxSourceBytes));
@@ -117,7 +121,7 @@ export class Agent {
         }), secrets),
       ],
     ]);
-    const { keys: _keys, ...plain } = opts;
+    const { keys: _keys, metrics: _metrics, ...plain } = opts;
     const settings: AgentSettings = { ...plain, startedAt: new Date().toISOString() };
     const members = await Membership.open(conn);
     await members.watch();
@@ -156,9 +160,13 @@ export class Agent {
       deployments,
       {
         platformLog: (record, lines) => {
+          opts.metrics?.recordChanged(record, lines.length);
           for (const line of lines) void publisher.event(metaOf(record), line).catch((e) => log.warn('could not publish a platform event', e));
         },
-        transition: (report) => publishTransition(conn, report),
+        transition: (report) => {
+          publishTransition(conn, report);
+          opts.metrics?.transition(report, host.recordOf(report.id));
+        },
         changed: (record) => housekeeper.changed(record),
         warn: log.warn,
       },
@@ -197,6 +205,7 @@ export class Agent {
         void host.restoreOwned([{ revision, value }]).catch((e) => log.warn(`could not host ${value.record.id}`, e));
       }
     };
+    opts.metrics?.attach(() => ctx.records({}));
     await ctx.availability.start();
     const housekeeper = new Housekeeper(ctx, runtimes, opts.keepRecords, log);
     const agent = new Agent(ctx, runtimes, publisher, log);

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { privateDataDir } from '../shared/data-dir.js';
 import { whenClusterAccepts } from '../shared/retry.js';
 import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
+import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';
+import { EdgeMetrics } from './edge-metrics.js';
 
 const program = new Command('compartment edge')
   .description('run an edge: Caddy plus the DNS responder that serves it the routes stored in NATS')
@@ -22,13 +24,15 @@ const program = new Command('compartment edge')
   .option('--name <id>', 'edge id (default: remembered in the data dir)')
   .option('--replicas <n>', 'JetStream replicas of the buckets this edge creates if it is first', parsePositiveInt, 1)
   .option('--keep-caddy', 'leave Caddy serving when this process is asked to stop (e.g. to upgrade the edge)', false)
+  .option(METRICS_FLAGS.host[0], METRICS_FLAGS.host[1], METRICS_FLAGS.host[2])
+  .option(METRICS_FLAGS.port[0], METRICS_FLAGS.port[1], parseMetricsPort, 0)
   .allowExcessArguments(false);
 for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; dnsPort: number; caddyAdminSocket?: string; routePorts: number[];
-  listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number;
+  listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number; metricsHost: string; metricsPort: number;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-edge' });
 installCrashGuards(log);
@@ -38,7 +42,11 @@ const edgeId = serverId(o.dataDir, 'edge', o.name);
 
 const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true, nats: securityOptions(o) });
 await whenClusterAccepts(() => ensureCluster(conn, { replicas: o.replicas }), (e) => log.warn({ err: e }, 'waiting for JetStream to accept the buckets'));
+// Served before the heartbeat starts, so it can say where; Caddy's part of it answers once Caddy runs.
+let edgeMetrics: EdgeMetrics | null = null;
+const metricsServer = await serveMetrics(o.metricsHost, o.metricsPort, async () => (edgeMetrics ? edgeMetrics.render() : ''), (m, e) => log.warn({ err: e }, m));
 const edge = new EdgeService(conn, {
+  metricsUrl: metricsServer.url,
   edgeId,
   dataDir: o.dataDir,
   dnsHost: '127.0.0.1',
@@ -49,6 +57,7 @@ const edge = new EdgeService(conn, {
   refreshMs: o.refreshMs,
   log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),
 });
+edgeMetrics = new EdgeMetrics(edge);
 await edge.start();
 log.info({ edgeId, routes: `${o.routePorts[0]}-${o.routePorts.at(-1)}` }, 'edge ready');
 
@@ -61,6 +70,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     void edge
       .stop(!o.keepCaddy)
       .then(() => conn.close())
+      .then(() => metricsServer.close())
       .finally(() => process.exit(0));
   });
 }

@@ -28,6 +28,8 @@ export interface EdgeOptions {
   routePorts: number[];
   listenHost: string;
   refreshMs: number;
+  /** Where this edge serves Prometheus metrics, told to the cluster in its heartbeat. */
+  metricsUrl?: string;
   log(message: string, error?: unknown): void;
 }
 
@@ -74,10 +76,30 @@ export class EdgeService {
     this.stateSub = serveEdgeState(this.conn, () => this.state(), (name, error) => this.opts.log(`${name} request failed`, error));
     // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
     this.membership = await Membership.open(this.conn);
-    const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt });
+    const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt, ...(this.opts.metricsUrl ? { metricsUrl: this.opts.metricsUrl } : {}) });
     // A cluster that just formed may still be electing the bucket's leader: wait for it rather than crash.
     await retryTransient(() => this.membership!.beatEdge(beat()), 60_000, (e) => this.opts.log('first edge heartbeat waiting for the cluster', e));
     this.beat = setInterval(() => void this.membership?.beatEdge(beat()).catch((e) => this.opts.log('edge heartbeat failed', e)), HEARTBEAT_EVERY_MS);
+  }
+
+  /** Caddy's own Prometheus metrics text (throws while Caddy's admin API does not answer). */
+  async caddyMetrics(): Promise<string> {
+    if (!this.keeper) throw new Error('Caddy is not running yet');
+    return this.keeper.admin.metrics();
+  }
+
+  /** The (environment, service) whose route listens on `port`, from the route keys `route.<env>.<service>`. */
+  ownerOf(port: number): { environment: string; service: string } | null {
+    for (const [key, p] of this.portOfKey) {
+      if (p !== port) continue;
+      const [, environment, service] = key.split('.');
+      if (environment && service) return { environment, service };
+    }
+    return null;
+  }
+
+  routeCount(): number {
+    return this.portOfKey.size;
   }
 
   /** Stops answering and watching; Caddy is stopped only when `stopCaddy` (an orderly `down`). */

@@ -29,7 +29,9 @@ export function buildProgram(run: Run): Command {
 
   common(program.command('status').description('deployments of an environment: status, stage, health, URL'))
     .option('--service <name>', 'only this service')
-    .option('--all', 'history too, not only current and in-flight deployments')
+    .option('--all', 'history too, not only current and in-flight deployments; with who asked and the git commit')
+    .option('--since <duration>', 'only deployments created since then, e.g. 2h, 1d (or an ISO time)')
+    .option('--until <duration>', 'only deployments created until then, e.g. 30m (or an ISO time)')
     .action((o) => run(async () => (await import('./commands/status.command.js')).statusCommand(o)));
 
   common(program.command('inspect').description('everything about one deployment: stages, readiness, statechart').argument('<id>', 'deployment id'), false)
@@ -81,6 +83,11 @@ export function buildProgram(run: Run): Command {
     .command('down')
     .description('stop the local cluster started by `compartment up` here; its data is kept')
     .action(() => run(async () => (await import('./commands/down.command.js')).downCommand()));
+
+  program
+    .command('init')
+    .description('write a commented compartment.yaml for this directory (from its Dockerfile or package.json); never overwrites')
+    .action(() => run(async () => (await import('./init/init.command.js')).initCommand()));
 
   program.command('node').description('run a node agent (used by `compartment up`; see `compartment node --help`)');
   program.command('edge').description('run an edge: DNS responder and Caddy (used by `compartment up`)');

@@ -27,6 +27,8 @@ export interface CaddyAdmin {
   inFlight(upstreamName: string, port: number): Promise<number>;
   /** Requests in flight to any upstream of a deployment: the drain evidence. */
   inFlightOf(deploymentId: string): Promise<number>;
+  /** Caddy's Prometheus metrics, as text (per server: `caddy_http_*{server="r<port>"}`). */
+  metrics(): Promise<string>;
 }
 
 interface Answer {
@@ -112,6 +114,7 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
       return sum(await upstreams(), (u) => addressKey(u.address) === wanted);
     },
     inFlightOf: async (deploymentId) => sum(await upstreams(), (u) => deploymentOfUpstreamName(hostOf(u.address)) === deploymentId),
+    metrics: async () => (await call('GET', '/metrics')).text,
   };
 }
 

@@ -68,6 +68,8 @@ export function buildCaddyConfig(options: EdgeCaddyOptions): CaddyConfig {
     servers[serverName(port)] = {
       listen: [hostPort(listenHost, port)],
       automatic_https: { disable: true },
+      // Per-server request counts, errors and latency (Caddy 2.6 collects none without it): the edge's /metrics relabels them.
+      metrics: {},
       // Plain HTTP only: no TLS here, so no HTTP/3 (UDP) listener either.
       protocols: ['h1', 'h2'],
       routes: [

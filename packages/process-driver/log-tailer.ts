@@ -2,7 +2,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'node:fs';
 import { watch as watchFile } from 'node:fs';
-import { MAX_LOG_LINE } from '../protocol/index.js';
+import { MAX_LOG_LINE, logTime } from '../protocol/index.js';
 import { scanLines } from './line-scanner.js';
 import { hashBefore, loadTailState, restart, saveTailState, type TailState } from './tail-state.store.js';
 
@@ -147,7 +147,7 @@ export class LogTailer {
 
   /** Emits lines in batches; the position is saved after each batch has been taken. */
   private async emit(state: TailState, lines: { text: string; end: number }[]): Promise<void> {
-    const time = new Date().toISOString();
+    const time = logTime();
     const base = state.offset;
     let start = 0;
     while (start < lines.length) {

@@ -4,6 +4,7 @@ import { Name, DeploymentId, VariableName } from './names.js';
 import { ServiceConfig, Variables, VariableText } from './config.schema.js';
 import { MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
 import { DeploymentRecord } from './deployment.schema.js';
+import { GitSource, Requester } from './audit.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
 import type { ApiVerb } from './subjects.js';
@@ -17,12 +18,22 @@ export const DeployRequest = z.strictObject({
   environment: Env,
   idempotencyKey: IdempotencyKey.optional(),
   services: z
-    .array(z.strictObject({ name: Name, config: ServiceConfig, sourceDigest: z.string().regex(/^sha256-[0-9a-f]{64}$/) }))
+    .array(
+      z.strictObject({
+        name: Name,
+        config: ServiceConfig,
+        sourceDigest: z.string().regex(/^sha256-[0-9a-f]{64}$/),
+        /** The git commit of the service's directory, when it is in a work tree: recorded, not deployed from. */
+        git: GitSource.optional(),
+      }),
+    )
     .min(1)
     .max(MAX_SERVICES_PER_DEPLOY, `too many services in one deploy: at most ${MAX_SERVICES_PER_DEPLOY}`),
   /** Variables of this environment from compartment.yaml; cluster-stored ones are merged on the server. */
   environmentVariables: Variables.default({}),
   force: z.boolean().default(false),
+  /** Who asks: recorded in each created deployment (`audit.requestedBy`). */
+  requestedBy: Requester.optional(),
 });
 export const DeployReply = z.object({
   deployments: z.array(DeploymentRecord),

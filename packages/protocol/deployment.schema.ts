@@ -1,6 +1,7 @@
 // The Deployment record: the spec's ten fields with their exact value sets, plus what inspect shows.
 import { z } from 'zod';
 import { Name, DeploymentId } from './names.js';
+import { Audit } from './audit.schema.js';
 
 export const STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export const STAGES = [
@@ -71,6 +72,8 @@ export const DeploymentRecord = z.object({
   /** The statechart's current value in each parallel region. */
   state: z.object({ status: z.string(), stage: z.string(), health: z.string() }),
   updatedAt: Time,
+  /** Who asked and from which commit; absent in records written before it was recorded. */
+  audit: Audit.optional(),
 });
 export type DeploymentRecord = z.output<typeof DeploymentRecord>;
 

@@ -11,6 +11,8 @@ export const NodeBeat = z.object({
   load: z.object({ deployments: z.number().int(), builds: z.number().int() }),
   edge: z.boolean(),
   startedAt: z.iso.datetime(),
+  /** Where Prometheus scrapes this agent (absent when it serves no metrics, or from an older agent). */
+  metricsUrl: z.string().optional(),
 });
 export type NodeBeat = z.output<typeof NodeBeat>;
 
@@ -19,6 +21,8 @@ export const EdgeBeat = z.object({
   listenHost: z.string(),
   routePorts: z.tuple([z.number().int(), z.number().int()]),
   startedAt: z.iso.datetime(),
+  /** Where Prometheus scrapes this edge: Caddy's per-route metrics labelled by environment and service. */
+  metricsUrl: z.string().optional(),
 });
 export type EdgeBeat = z.output<typeof EdgeBeat>;
 

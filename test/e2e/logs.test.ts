@@ -74,13 +74,23 @@ test('--follow prints a line the app writes, as it happens', async () => {
   let out = '';
   follow.stdout.on('data', (d) => (out += d));
   try {
-    await new Promise((r) => setTimeout(r, 1500));
-    const marker = `marker-${Date.now()}`;
-    const sent = Date.now();
-    await fetch(`${web.routeUrl}/echo?text=${marker}`);
-    await waitFor('the marker line', () => out.includes(marker), 10_000, 10);
-    console.log(`  follow latency: ${Date.now() - sent} ms`);
-    assert.match(out, new RegExp(`\\[stdout\\]\\s+${marker}$`, 'm'));
+    // The follower starts from the stream's end once its first request is answered, which takes a while under load:
+    // a marker sent before that is rightly not followed. So one is sent each second until one shows up.
+    const sent = new Map<string, number>();
+    const seen = await waitFor('a marker line', async () => {
+      const marker = `marker-${Date.now()}`;
+      sent.set(marker, Date.now());
+      assert.is(await (await fetch(`${web.routeUrl}/echo?text=${marker}`)).text(), 'ok', 'the echo reached this test\'s app');
+      const deadline = Date.now() + 1000;
+      while (Date.now() < deadline) {
+        const hit = [...sent.keys()].find((m) => out.includes(m));
+        if (hit) return hit;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return null;
+    }, 30_000, 0);
+    console.log(`  follow latency: ${Date.now() - sent.get(seen)!} ms`);
+    assert.match(out, new RegExp(`\\[stdout\\]\\s+${seen}$`, 'm'));
   } finally {
     follow.kill('SIGINT');
   }

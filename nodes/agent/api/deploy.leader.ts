@@ -56,6 +56,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
         routeUrl: port === null ? null : `http://${ctx.settings.routeHost}:${port}`,
         createdAt: new Date().toISOString(),
         nodeId,
+        audit: { requestedBy: req.requestedBy ?? null, git: d.git ?? null },
       };
       created.push(await ctx.createDeployment(spec, 'deploy'));
       for (const old of item.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at: new Date().toISOString(), by: spec.id });

@@ -32,6 +32,7 @@ export class ClusterMembership {
         load: { deployments: ctx.host.size, builds: ctx.slots.inUse },
         edge,
         startedAt: s.startedAt,
+        ...(s.metricsUrl ? { metricsUrl: s.metricsUrl } : {}),
       }),
       log.warn,
     );

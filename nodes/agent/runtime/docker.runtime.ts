@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompartmentError, DEFAULT_CONTAINER_PORT, isRoutable } from '../../../packages/protocol/index.js';
+import { CompartmentError, DEFAULT_CONTAINER_PORT, isRoutable, logTime } from '../../../packages/protocol/index.js';
 import { DockerDriver, defaultDockerSocket, type DockerKey, type OutputTarget, type StoredLine } from '../../../packages/docker-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ExitReport, KnownWorkload, OutputLine, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
@@ -67,7 +67,7 @@ export class DockerRuntime implements WorkloadRuntime {
         dockerfile: spec.service.dockerfile,
         signal,
         // Lines go out as Docker reports them, not after the build.
-        onLine: (text) => void pending.push(this.opts.sink.output(spec, 'stdout', [{ time: new Date().toISOString(), text }])),
+        onLine: (text) => void pending.push(this.opts.sink.output(spec, 'stdout', [{ time: logTime(), text }])),
       });
     } finally {
       await Promise.allSettled(pending);

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompartmentError } from '../../../packages/protocol/index.js';
+import { CompartmentError, logTime } from '../../../packages/protocol/index.js';
 import { ProcessDriver, chooseReleaseDir, prepareReleaseRoot, resolveWorkloadUser, type LogTail, type WorkloadKey, type WorkloadUser } from '../../../packages/process-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ExitReport, KnownWorkload, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
@@ -64,7 +64,7 @@ export class ProcessRuntime implements WorkloadRuntime {
       env: spec.variables,
       signal,
       // Lines go out as the build prints them, not after it.
-      onLine: (stream, text) => void pending.push(this.opts.sink.output(spec, stream, [{ time: new Date().toISOString(), text }])),
+      onLine: (stream, text) => void pending.push(this.opts.sink.output(spec, stream, [{ time: logTime(), text }])),
     });
     await Promise.all(pending);
     this.opts.sink.event(spec, result.skipped ? 'build already complete' : 'build complete');

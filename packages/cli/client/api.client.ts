@@ -4,6 +4,8 @@ import { API, CompartmentError, RPC, parseWith, type ApiReply, type ApiRequest, 
 import { call } from '../../../cluster/rpc/index.js';
 import { authOptions, type NatsAuth } from './nats-auth.js';
 
+/** The CLI's NATS connection name: what the servers list it as, and what deployments record as the client that asked. */
+export const CLI_CLIENT_NAME = 'compartment-cli';
 const UP_HINT = 'start a local cluster with `compartment up`, or point --nats / COMPARTMENT_NATS_URL at one';
 
 export interface ApiClient {
@@ -23,7 +25,7 @@ export async function connectApi(url: string, timeoutMs = 3000, auth?: NatsAuth)
   const options = await authOptions(auth);
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url, timeout: timeoutMs, name: 'compartment-cli', ...options });
+    nc = await connect({ servers: url, timeout: timeoutMs, name: CLI_CLIENT_NAME, ...options });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (error instanceof AuthorizationError || (error as { cause?: unknown })?.cause instanceof AuthorizationError) {

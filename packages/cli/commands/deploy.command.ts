@@ -1,11 +1,12 @@
 // `compartment deploy`: pack and upload each selected service's source, request the deploy, follow it to the end.
 import { resolve } from 'node:path';
-import { CompartmentError } from '../../protocol/index.js';
+import { CompartmentError, type GitSource } from '../../protocol/index.js';
 import { checkName, envOf, newIdempotencyKey, type CommonFlags } from '../cli-options.js';
-import { validateRequest } from '../client/api.client.js';
+import { CLI_CLIENT_NAME, validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
 import { watchUntilTerminal } from '../progress/deployment-watch.js';
 import { ProgressReport } from '../progress/progress-report.js';
+import { cliRequester, gitSourceOf } from '../source/git-info.js';
 import { packSource, type SourceTarball } from '../source/source-tarball.js';
 import { openSourceStore, uploadSource } from '../source/source-upload.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
@@ -35,16 +36,22 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
 
   // Everything that can fail on bad input happens before the first byte goes to the cluster.
   const packs = new Map<string, SourceTarball>();
+  const commits = new Map<string, GitSource | null>();
   for (const name of names) {
     const service = config.services[name]!;
     packs.set(name, await packSource(resolve(projectDir, service.path), `services.${name}.path`));
+    commits.set(name, await gitSourceOf(resolve(projectDir, service.path)));
   }
   const request = validateRequest('deploy', {
     environment,
-    services: names.map((name) => ({ name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest })),
+    services: names.map((name) => {
+      const git = commits.get(name);
+      return { name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest, ...(git ? { git } : {}) };
+    }),
     environmentVariables: config.environments[environment]?.variables ?? {},
     force: Boolean(flags.force),
     idempotencyKey: newIdempotencyKey(),
+    requestedBy: cliRequester(CLI_CLIENT_NAME),
   });
 
   return withClient(flags, async (client) => {

@@ -1,10 +1,11 @@
 // `compartment logs`: recent lines through the logs verb, then with --follow new ones from the log stream until Ctrl-C.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { CompartmentError, LogBatch, LogStream, STREAMS, expandBatch, formatLogLine, subjects, type LogLine } from '../../protocol/index.js';
+import { CompartmentError, LogBatch, LogStream, STREAMS, expandBatch, subjects, type LogLine } from '../../protocol/index.js';
 import { checkDeploymentId, checkName, envOf, sinceToIso, tailOf, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
-import { terminalSafe } from '../output/terminal-safe.js';
+import { LogColumns } from '../output/log-columns.js';
+import { LogReorder } from '../output/log-reorder.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
 
 export interface LogsFlags extends CommonFlags {
@@ -30,17 +31,26 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
     tail: tailOf(flags.tail),
     since: flags.since === undefined ? undefined : sinceToIso(flags.since),
   });
+  // Several services can appear unless one service or deployment is asked for: then a column says whose each line is.
+  const columns = new LogColumns(out, request.service === undefined && request.deploymentId === undefined);
   const print = (line: LogLine) => {
     out.event(line);
     // A workload's bytes: on a terminal every control character shows as an escape, in --json the text stays raw.
-    out.line(formatLogLine({ ...line, text: terminalSafe(line.text) }));
+    out.line(columns.format(line));
   };
   return withClient(flags, async (client) => {
     const reply = await client.request('logs', request);
+    columns.fit(reply.lines);
     reply.lines.forEach(print);
     if (!flags.follow) return 0;
     const filter = subjects.logFilter({ env: request.environment, service: request.service, deploymentId: request.deploymentId, stream });
-    await follow(client.nc, filter, reply.nextSequence, print);
+    // One stream arrives in order; only lines of several streams (published at different delays) need putting back in order.
+    const reorder = stream === undefined ? new LogReorder(print) : null;
+    try {
+      await follow(client.nc, filter, reply.nextSequence, reorder ? (line) => reorder.push(line) : print);
+    } finally {
+      reorder?.flush();
+    }
     return INTERRUPTED;
   });
 }

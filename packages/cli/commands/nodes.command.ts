@@ -18,12 +18,13 @@ export async function nodesCommand(flags: CommonFlags): Promise<number> {
     `${n.load.builds}/${n.capacity.buildSlots}`,
     n.edge ? 'yes' : 'no',
     n.seenAt.replace('T', ' ').slice(0, 19),
+    n.metricsUrl ?? '-',
   ]);
-  out.line(rows.length === 0 ? 'no nodes' : formatTable(['NODE', 'STATE', 'ADDRESS', 'RUNTIMES', 'DEPLOYMENTS', 'BUILDS', 'EDGE', 'SEEN'], rows));
+  out.line(rows.length === 0 ? 'no nodes' : formatTable(['NODE', 'STATE', 'ADDRESS', 'RUNTIMES', 'DEPLOYMENTS', 'BUILDS', 'EDGE', 'SEEN', 'METRICS'], rows));
   if (reply.edges.length > 0) {
-    const edges = reply.edges.map((e) => [e.id, e.state, `${e.listenHost}:${e.routePorts[0]}-${e.routePorts[1]}`, e.seenAt.replace('T', ' ').slice(0, 19)]);
+    const edges = reply.edges.map((e) => [e.id, e.state, `${e.listenHost}:${e.routePorts[0]}-${e.routePorts[1]}`, e.seenAt.replace('T', ' ').slice(0, 19), e.metricsUrl ?? '-']);
     out.line('');
-    out.line(formatTable(['EDGE', 'STATE', 'ROUTE PORTS', 'SEEN'], edges));
+    out.line(formatTable(['EDGE', 'STATE', 'ROUTE PORTS', 'SEEN', 'METRICS'], edges));
   }
   return 0;
 }

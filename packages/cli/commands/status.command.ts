@@ -1,5 +1,6 @@
 // `compartment status`: a table of deployments (current and in-flight, or all with --all); --json the records.
-import { checkName, envOf, type CommonFlags } from '../cli-options.js';
+import { CompartmentError, type DeploymentRecord } from '../../protocol/index.js';
+import { checkName, envOf, sinceToIso, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { statusTable } from '../output/deployment-text.js';
 import { Output } from '../output/terminal-output.js';
@@ -8,6 +9,18 @@ import { withClient } from './command-context.js';
 export interface StatusFlags extends CommonFlags {
   service?: string;
   all?: boolean;
+  since?: string;
+  until?: string;
+}
+
+/** `--since`/`--until`: a duration back from now (10m, 2h, 1d) or an ISO time. */
+function timeFlag(value: string | undefined, flag: '--since' | '--until'): number | null {
+  if (value === undefined) return null;
+  try {
+    return Date.parse(sinceToIso(value));
+  } catch {
+    throw new CompartmentError('INVALID_ARGUMENT', `${flag} ${JSON.stringify(value)}: expected a duration like 10m, 2h, 1d or an ISO time`, flag);
+  }
 }
 
 export async function statusCommand(flags: StatusFlags): Promise<number> {
@@ -18,8 +31,16 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
     service: flags.service === undefined ? undefined : checkName(flags.service, '--service'),
     all: Boolean(flags.all),
   });
+  const since = timeFlag(flags.since, '--since');
+  const until = timeFlag(flags.until, '--until');
   const reply = await withClient(flags, (client) => client.request('status', request));
-  out.event(reply.deployments);
-  out.line(reply.deployments.length === 0 ? 'no deployments' : statusTable(reply.deployments));
+  // Created in [since, until]: the history of a time span (with --all), e.g. what was deployed last night.
+  const within = (d: DeploymentRecord) => {
+    const t = Date.parse(d.createdAt);
+    return (since === null || t >= since) && (until === null || t <= until);
+  };
+  const deployments = reply.deployments.filter(within);
+  out.event(deployments);
+  out.line(deployments.length === 0 ? 'no deployments' : statusTable(deployments, { audit: Boolean(flags.all) }));
   return 0;
 }

@@ -1,11 +1,17 @@
 // Human renderings of deployment records: the status table and the inspect page.
-import type { DeploymentRecord } from '../../protocol/index.js';
+import { requesterText, type Audit, type DeploymentRecord } from '../../protocol/index.js';
 import { formatTable } from './text-table.js';
 import { shortTime } from './terminal-output.js';
 import { terminalSafe } from './terminal-safe.js';
 
-export function statusTable(records: readonly DeploymentRecord[]): string {
-  const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED'];
+/** `3f9c2a1b0d4e` (12 of the commit's digits), `-dirty` when the directory had uncommitted changes, as `git describe --dirty`. */
+export function commitText(git: Audit['git'] | undefined, digits = 12): string {
+  return git ? `${git.commit.slice(0, digits)}${git.dirty ? '-dirty' : ''}` : '-';
+}
+
+/** `audit`: who asked and the commit, as columns (status --all: the history). */
+export function statusTable(records: readonly DeploymentRecord[], opts: { audit?: boolean } = {}): string {
+  const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED', ...(opts.audit ? ['BY', 'COMMIT'] : [])];
   const rows = records.map((d) => [
     d.serviceName,
     d.environmentName,
@@ -17,6 +23,7 @@ export function statusTable(records: readonly DeploymentRecord[]): string {
     d.routeUrl ?? '-',
     shortTime(d.createdAt),
     shortTime(d.completedAt),
+    ...(opts.audit ? [terminalSafe(requesterText(d.audit?.requestedBy)), commitText(d.audit?.git)] : []),
   ]);
   return formatTable(header, rows);
 }
@@ -43,6 +50,8 @@ export function inspectText(d: DeploymentRecord): string {
     field('previous', d.previousId),
     field('replaced by', d.replacedBy),
     field('updated', d.updatedAt),
+    field('requested by', requesterText(d.audit?.requestedBy)),
+    field('git', commitText(d.audit?.git, 40)),
     field('statechart', `status: ${d.state.status}  stage: ${d.state.stage}  health: ${d.state.health}`),
     '',
     'stages:',

@@ -1,7 +1,7 @@
 // Where CLI output goes: plain or coloured text lines, JSON lines on stdout, messages on stderr.
 import { terminalSafePainted } from './terminal-safe.js';
 
-const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
+const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 export type Color = keyof typeof CODES;
 
 /** Colour only for a person at a terminal: never in pipes, CI logs or when NO_COLOR is set. */

@@ -26,7 +26,7 @@ export function terminalSafeLines(text: string): string {
 }
 
 /** Our own colour codes, exactly as `Output.paint` writes them; nothing else that starts with ESC gets through. */
-const OUR_SGR = /\x1b\[(?:0|1|2|31|32|33|36)m/g;
+const OUR_SGR = /\x1b\[(?:0|1|2|31|32|33|34|35|36)m/g;
 
 /**
  * The last line of defence in `Output.line`: like `terminalSafeLines`, but our own colour codes survive. Data escaped
