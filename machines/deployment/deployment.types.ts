@@ -1,5 +1,5 @@
 // Context, events and effect contracts of the deployment statechart; nodes/ implements the effects against these types.
-import type { Audit, ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
+import type { Audit, NotifyTarget, ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
 
 /** What a deployment is: fixed when it is created. Persisted with the actor, so effects can re-run after a restore. */
 export interface DeploymentSpec {
@@ -20,6 +20,8 @@ export interface DeploymentSpec {
   nodeId: string | null;
   /** Who asked and from which git commit (absent in specs from before it was recorded). */
   audit?: Audit;
+  /** Webhooks told about this deployment (absent when none). */
+  notify?: NotifyTarget[];
   /** A re-placement (trigger reschedule) of this deployment: it switches only while the route still points there. */
   replaces?: string;
 }

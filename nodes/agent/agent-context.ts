@@ -6,6 +6,7 @@ import type { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { RouteStore } from '../../cluster/routes/index.js';
 import type { SourceStore } from '../../cluster/sources/index.js';
 import type { VariableStore } from '../../cluster/variables/index.js';
+import type { Notifier } from './notify/notifier.js';
 import type { KeyRing } from '../../cluster/secrets/index.js';
 import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
@@ -32,6 +33,8 @@ export interface AgentSettings {
 
 export interface AgentContext {
   settings: AgentSettings;
+  /** Webhooks (`notify:`): told of record changes by the index, of node losses by the leader. */
+  notifier: Pick<Notifier, 'nodeLost' | 'close'>;
   conn: ClusterConnection;
   deployments: DeploymentStore;
   routes: RouteStore;

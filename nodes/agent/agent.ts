@@ -25,6 +25,7 @@ import { RuntimeAvailability } from './runtime/runtime-availability.js';
 import { storedOutputReader } from './runtime/stored-output.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 import { platformLines } from './platform-log.js';
+import { Notifier } from './notify/notifier.js';
 import { serveApi, type ApiServer } from '../../cluster/api/index.js';
 import { apiHandlers } from './api/handlers.js';
 import type { AgentContext, AgentSettings } from './agent-context.js';
@@ -126,6 +127,11 @@ export class Agent {
     const members = await Membership.open(conn);
     await members.watch();
     const cluster = new ClusterView(opts.nodeId, members);
+    const notifier = new Notifier({
+      isLeader: () => cluster.isLeader(),
+      secret: async (env, name) => (await secrets(env, [name]))[name]!,
+      log,
+    });
     const index = new DeploymentIndex();
     const slots = new BuildSlots(opts.buildSlots);
     const runtime = (kind: Runtime) => {
@@ -174,6 +180,7 @@ export class Agent {
     );
     ctx = {
       settings,
+      notifier,
       conn,
       deployments,
       routes,
@@ -205,6 +212,7 @@ export class Agent {
         void host.restoreOwned([{ revision, value }]).catch((e) => log.warn(`could not host ${value.record.id}`, e));
       }
     };
+    index.onChange = (previous, change) => notifier.observe(previous, change.value);
     opts.metrics?.attach(() => ctx.records({}));
     await ctx.availability.start();
     const housekeeper = new Housekeeper(ctx, runtimes, opts.keepRecords, log);
@@ -232,5 +240,6 @@ export class Agent {
     this.ctx.availability.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     await this.publisher.close();
+    this.ctx.notifier.close();
   }
 }

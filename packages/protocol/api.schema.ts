@@ -5,6 +5,7 @@ import { ServiceConfig, Variables, VariableText } from './config.schema.js';
 import { MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { GitSource, Requester } from './audit.schema.js';
+import { NotifyTargets } from './notify.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
 import type { ApiVerb } from './subjects.js';
@@ -34,6 +35,8 @@ export const DeployRequest = z.strictObject({
   force: z.boolean().default(false),
   /** Who asks: recorded in each created deployment (`audit.requestedBy`). */
   requestedBy: Requester.optional(),
+  /** compartment.yaml's `notify:`: kept in each created deployment's spec, told about what happens to it. */
+  notify: NotifyTargets,
 });
 export const DeployReply = z.object({
   deployments: z.array(DeploymentRecord),

@@ -1,6 +1,7 @@
 // Schema of compartment.yaml: environments with variables, services with how to build, start, probe and drain them.
 import { z } from 'zod';
 import { Name, VariableName } from './names.js';
+import { NotifyTargets } from './notify.schema.js';
 import { parseWith } from './parse.js';
 import { MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js';
 
@@ -78,6 +79,8 @@ export const EnvironmentConfig = z.strictObject({ variables: Variables.default({
 export const ProjectConfig = z.strictObject({
   environments: z.record(Name, EnvironmentConfig).default({}),
   services: z.record(Name, ServiceConfig).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
+  /** Webhooks told about each deployment made from this file, in every environment. */
+  notify: NotifyTargets,
 });
 
 export type ServiceConfig = z.output<typeof ServiceConfig>;

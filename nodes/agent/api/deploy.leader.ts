@@ -17,8 +17,16 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
   const env = req.environment;
   const cluster = await ctx.variables.resolve(env);
   const key = ctx.fingerprintKey();
+  // A webhook's HMAC key is an environment secret the workloads do not get: only the notifier opens it.
+  const notifyKeys = new Set(req.notify.map((t) => t.secret));
+  for (const [i, t] of req.notify.entries()) {
+    if (!cluster.secrets.has(t.secret)) {
+      throw new CompartmentError('CONFIG_INVALID', `notify.${i}.secret: no secret ${t.secret} is set in environment ${env} (compartment env set ${t.secret} --secret --env ${env})`, `notify.${i}.secret`);
+    }
+  }
   const desired = req.services.map((s) => {
     const merged = mergeVariables(req.environmentVariables, cluster.values, s.config.variables);
+    for (const name of notifyKeys) delete merged[name];
     // The fingerprint covers secret values (a changed secret redeploys); the spec keeps only their names.
     return { ...s, serviceName: s.name, ...splitSecrets(merged, cluster.secrets, s.config.variables), fingerprint: fingerprintOf(s.sourceDigest, s.config, merged, key) };
   });
@@ -57,6 +65,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
         createdAt: new Date().toISOString(),
         nodeId,
         audit: { requestedBy: req.requestedBy ?? null, git: d.git ?? null },
+        ...(req.notify.length > 0 ? { notify: req.notify } : {}),
       };
       created.push(await ctx.createDeployment(spec, 'deploy'));
       for (const old of item.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at: new Date().toISOString(), by: spec.id });

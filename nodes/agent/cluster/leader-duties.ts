@@ -74,6 +74,7 @@ export class LeaderDuties {
     for (const id of plan.lost) {
       const t = await this.ctx.host.applyUnhosted(id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
       contexts.set(id, (t.persisted as { context: DeploymentContext }).context);
+      this.ctx.notifier.nodeLost(nodeId, { record: t.record, snapshot: t.persisted });
     }
     for (const old of plan.reschedule) await this.reschedule(old, contexts.get(old.id)!, nodeId);
     const member = this.ctx.cluster.membership.nodeViews(now).find((n) => n.beat.id === nodeId);

@@ -49,6 +49,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       return { name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest, ...(git ? { git } : {}) };
     }),
     environmentVariables: config.environments[environment]?.variables ?? {},
+    notify: config.notify,
     force: Boolean(flags.force),
     idempotencyKey: newIdempotencyKey(),
     requestedBy: cliRequester(CLI_CLIENT_NAME),
