@@ -1,5 +1,7 @@
 // Three nodes on one host: placement spreads services, any edge answers, and the cluster survives losing a node or its leader.
 import { test } from 'uvu';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as assert from 'uvu/assert';
 import { Project, alive } from '../harness/project.js';
 import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.js';
@@ -9,7 +11,18 @@ import type { DeploymentRecord, NodeInfo } from '../../packages/protocol/index.j
 
 const service = (name: string, extra = '') =>
   `  ${name}:\n    path: ./app\n    start: node server.js\n    readiness: { path: /ready, intervalMs: 50, timeoutMs: 120000 }\n    drain: { timeoutMs: 30000 }\n    stop: { graceMs: 3000 }\n${extra}`;
-const yaml = (extra = '') => `services:\n${service('alpha')}${service('bravo')}${service('charlie')}${extra}`;
+// Webhooks: a local receiver hears of the node loss (`node_lost` for each deployment the lost node ran).
+const hooks: Array<{ event: string; deploymentId: string; lostNode: string | null }> = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => {
+    hooks.push(JSON.parse(body) as (typeof hooks)[number]);
+    res.end();
+  });
+});
+let notify = '';
+const yaml = (extra = '') => `${notify}services:\n${service('alpha')}${service('bravo')}${service('charlie')}${extra}`;
 
 let cluster: LocalCluster;
 let project: Project;
@@ -19,6 +32,8 @@ const via = (host: string, url: string) => url.replace('127.0.0.1', host);
 const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(3000) }).then(async (r) => (r.ok ? r.text() : null), () => null);
 
 test.before(async () => {
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  notify = `notify:\n  - url: http://127.0.0.1:${(receiver.address() as AddressInfo).port}/\n    events: [node_lost]\n    secret: HOOK_KEY\n`;
   cluster = await startLocalCluster(3);
   project = new Project({ 'compartment.yaml': yaml(), 'app/server.js': WEB_APP, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
   await waitFor('three live nodes and a leader', async () => {
@@ -30,11 +45,13 @@ test.before(async () => {
   });
 });
 test.after(async () => {
+  receiver.close();
   await project?.remove();
   await cluster?.dispose();
 });
 
 test('deployments of several services spread over the nodes, and every route answers through any edge', async () => {
+  await project.ok(['env', 'set', 'HOOK_KEY', '--secret'], { input: 'k\n' });
   await project.ok(['deploy'], { timeoutMs: 120_000 });
   const active = (await status()).filter((r) => r.isActive);
   assert.is(active.length, 3);
@@ -92,6 +109,12 @@ test('a node agent SIGKILLed (its machine gone): what had not switched fails nam
   assert.equal([old.isActive, old.health], [false, 'unhealthy']);
   const lost = (await nodes()).find((n) => n.id === lostNode)!;
   assert.is(lost.state, 'lost');
+  const told = await waitFor('node_lost webhooks', () => {
+    const ids = new Set(hooks.filter((h) => h.event === 'node_lost' && h.lostNode === lostNode).map((h) => h.deploymentId));
+    return ids.has(victim!.id) && ids.has(delta.id) ? ids : null;
+  }, 15_000);
+  assert.ok(told.size >= 2);
+  assert.ok(hooks.every((h) => h.event === 'node_lost'), 'only the events the target asked for');
 
   // The node comes back: what it ran is no longer its own, so it stops it instead of serving it.
   const deltaPort = Number(/listening on (\d+)/.exec(await project.ok(['logs', '--deployment', delta.id, '--stream', 'stdout']))![1]);
