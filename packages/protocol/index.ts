@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './limits.js';
 export * from './parse.js';
 export * from './config.schema.js';
+export * from './domain.schema.js';
 export * from './deployment.schema.js';
 export * from './log.schema.js';
 export * from './route.schema.js';

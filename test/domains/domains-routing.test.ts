@@ -1,0 +1,96 @@
+// Two services on two domains behind one HTTPS port: each host reaches its own, unknown hosts get 404 and no certificate.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, statSync } from 'node:fs';
+import { Project } from '../harness/project.js';
+import { domainProject, domainYaml, rootOf, certFileOf, storageOf } from './domain-project.js';
+import { httpGet, httpsGet } from './https-client.js';
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
+
+const project = new Project(domainProject({ web: ['web.example.test'], api: ['api.example.test'] }));
+let https = 0;
+let http = 0;
+
+test.before(async () => {
+  const ctx = await project.up();
+  https = ctx.ports.https!;
+  http = ctx.ports.http!;
+  await project.ok(['deploy']);
+});
+test.after(() => project.remove());
+
+test('each domain reaches its own service over one HTTPS port, trusted through the printed root', async () => {
+  const web = await httpsGet(https, 'web.example.test', rootOf(project.dir));
+  const api = await httpsGet(https, 'api.example.test', rootOf(project.dir));
+  assert.equal([web.status, api.status], [200, 200]);
+  assert.match(web.body, /^version=web-v1 /);
+  assert.match(api.body, /^version=api-v1 /);
+  // Host names are case-insensitive.
+  assert.match((await httpsGet(https, 'WEB.example.test', rootOf(project.dir))).body, /^version=web-v1 /);
+});
+
+test('routeUrl is https://<first domain>:<port>, status shows it', async () => {
+  const records = await project.json<DeploymentRecord[]>(['status']);
+  const urls = Object.fromEntries(records.map((r) => [r.serviceName, r.routeUrl]));
+  assert.equal(urls, { web: `https://web.example.test:${https}`, api: `https://api.example.test:${https}` });
+});
+
+test('certificates and keys are in the edge data dir, 0600', async () => {
+  const cert = certFileOf(project.dir, 'web.example.test');
+  assert.ok(existsSync(cert), cert);
+  for (const f of [cert, cert.replace(/\.crt$/, '.key')]) assert.is(statSync(f).mode & 0o777, 0o600, f);
+});
+
+test('an unknown host: no certificate (the handshake is refused), a plain 404 over HTTP', async () => {
+  const refused = await httpsGet(https, 'unknown.example.test', rootOf(project.dir)).then(
+    () => null,
+    (e: Error) => e,
+  );
+  assert.ok(refused, 'the TLS handshake for an unknown name fails');
+  assert.not.ok(existsSync(certFileOf(project.dir, 'unknown.example.test')), 'no certificate was issued for it');
+  const plain = await httpGet(http, 'unknown.example.test');
+  assert.is(plain.status, 404);
+  assert.match(plain.body, /not found/);
+  assert.ok(existsSync(storageOf(project.dir)));
+});
+
+test('HTTP redirects a held domain to HTTPS, keeping the path', async () => {
+  const r = await httpGet(http, 'web.example.test', '/some/path?x=1');
+  assert.is(r.status, 308);
+  assert.is(r.headers.location, `https://web.example.test:${https}/some/path?x=1`);
+});
+
+test('a Host other than the handshake name is refused (421), not routed', async () => {
+  const { request } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const status = await new Promise<number>((resolve, reject) => {
+    request({ host: '127.0.0.1', port: https, servername: 'web.example.test', headers: { host: 'api.example.test' }, ca: readFileSync(rootOf(project.dir)), agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject).end();
+  });
+  assert.is(status, 421);
+});
+
+test('the same domain twice in compartment.yaml: exit 2 before anything is uploaded', async () => {
+  project.write({ 'compartment.yaml': domainYaml({ web: ['web.example.test'], api: ['api.example.test', 'web.example.test'] }) });
+  const r = await project.cli(['deploy']);
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /web\.example\.test is already listed for production\/web/);
+});
+
+test('a domain another route holds in the cluster: deploy exits 2 naming the holder, nothing changes', async () => {
+  const before = await project.json<DeploymentRecord[]>(['status', '--all']);
+  // web's file no longer lists it, but web is not deployed: its route still holds the name.
+  project.write({ 'compartment.yaml': domainYaml({ web: [], api: ['api.example.test', 'web.example.test'] }), 'api/version.txt': 'api-v2' });
+  const r = await project.cli(['deploy', '--service', 'api']);
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /web\.example\.test is held by production\/web/);
+  const after = await project.json<DeploymentRecord[]>(['status', '--all']);
+  assert.equal(after.map((d) => d.id).sort(), before.map((d) => d.id).sort());
+  assert.match((await httpsGet(https, 'web.example.test', rootOf(project.dir))).body, /^version=web-v1 /);
+  assert.match((await httpsGet(https, 'api.example.test', rootOf(project.dir))).body, /^version=api-v1 /);
+  project.write({ 'compartment.yaml': domainYaml({ web: ['web.example.test'], api: ['api.example.test'] }), 'api/version.txt': 'api-v1' });
+});
+
+test.run();
