@@ -71,10 +71,10 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
           '--dns-port', String(me.dns),
           '--route-ports', routePorts,
           '--listen-host', edgeHostOf(member),
-          // Domains on high ports with Caddy's own CA: `up` is local, no ACME server can reach it.
-          ...(ports.https && ports.http ? ['--https-port', String(ports.https), '--http-port', String(ports.http), '--tls', 'internal'] : ['--https-port', '0']),
           ...(clustered ? ['--name', `edge-${member}`, ...replicas] : []),
           ...clientSecurity(input.security, 'edge'),
+          // Domains on high ports with Caddy's own CA: `up` is local, no ACME server can reach it.
+          ...(ports.https && ports.http ? ['--https-port', String(ports.https), '--http-port', String(ports.http), '--tls', 'internal'] : ['--https-port', '0']),
         ],
       };
     case 'node':
