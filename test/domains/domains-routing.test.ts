@@ -1,7 +1,8 @@
 // Two services on two domains behind one HTTPS port: each host reaches its own, unknown hosts get 404 and no certificate.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Project } from '../harness/project.js';
 import { domainProject, domainYaml, rootOf, certFileOf, storageOf } from './domain-project.js';
 import { httpGet, httpsGet } from './https-client.js';
@@ -33,6 +34,20 @@ test('routeUrl is https://<first domain>:<port>, status shows it', async () => {
   const records = await project.json<DeploymentRecord[]>(['status']);
   const urls = Object.fromEntries(records.map((r) => [r.serviceName, r.routeUrl]));
   assert.equal(urls, { web: `https://web.example.test:${https}`, api: `https://api.example.test:${https}` });
+});
+
+test('status, inspect and the dashboard show each domain with its certificate state', async () => {
+  const table = await project.ok(['status']);
+  assert.match(table, /DOMAIN\s+SERVICE\s+ENV\s+URL\s+CERTIFICATE/);
+  assert.match(table, new RegExp(`web\\.example\\.test\\s+web\\s+production\\s+https://web\\.example\\.test:${https}\\s+issued \\(local\\) until \\d{4}-`));
+  const [web] = (await project.json<DeploymentRecord[]>(['status', '--service', 'web']));
+  const inspected = await project.json<{ domains: Array<{ domain: string; certificates: Array<{ state: string }> }> }>(['inspect', web!.id]);
+  assert.equal(inspected.domains.map((d) => [d.domain, d.certificates.map((c) => c.state)]), [['web.example.test', ['issued']]]);
+  assert.match(await project.ok(['inspect', web!.id]), /domain\s+web\.example\.test: certificate issued \(local\) until/);
+  const ctx = JSON.parse(readFileSync(join(project.dir, '.compartment', 'context.json'), 'utf8')) as { dashboardUrl: string };
+  const token = readFileSync(join(project.dir, '.compartment', 'dashboard.token'), 'utf8').trim();
+  const detail = (await (await fetch(`${ctx.dashboardUrl}/api/deployments/${web!.id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { domains: Array<{ domain: string }> };
+  assert.equal(detail.domains.map((d) => d.domain), ['web.example.test']);
 });
 
 test('certificates and keys are in the edge data dir, 0600', async () => {
