@@ -20,6 +20,7 @@ export interface ReplacementsData {
 /** Makers of every contender, in the order they run; each call makes a fresh one. */
 export const REPLACEMENT_CONTENDERS: Array<() => Contender> = [
   () => new CompartmentContender({ name: 'compartment-deploy', label: 'Compartment deploy (process runtime)', files: (v) => compartmentFiles(v), mode: 'deploy', prefix: 'v' }),
+  () => new CompartmentContender({ name: 'compartment-deploy-https', label: 'Compartment deploy over its HTTPS domain route (process runtime)', files: (v) => compartmentFiles(v, { domain: 'bench.example.test' }), mode: 'deploy', prefix: 'h', domain: 'bench.example.test' }),
   () => new CompartmentContender({ name: 'compartment-rollback', label: 'Compartment rollback (deploys with a build step between)', files: (v) => compartmentFiles(v, { build: true }), mode: 'rollback', prefix: 'b' }),
   () => new Pm2Contender(),
   () => new StopStartContender(),
