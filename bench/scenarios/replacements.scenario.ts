@@ -36,7 +36,7 @@ function buildStageP50(c: ContenderReport | undefined): number | null {
 export const replacementsScenario: Scenario<ReplacementsData> = {
   name: 'replacements',
   title: 'Requests lost while replacing a running service',
-  budgetMs: 7 * 60_000,
+  budgetMs: 10 * 60_000,
   async run(ctx) {
     const n = ctx.quick ? 3 : REPLACEMENTS;
     const contenders: ContenderReport[] = [];

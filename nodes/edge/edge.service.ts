@@ -125,10 +125,6 @@ export class EdgeService {
     return join(this.opts.dataDir, 'caddy', 'storage');
   }
 
-  /** Ask requests seen per domain (each approval is an issuance). */
-  asked(): Array<{ domain: string; approved: number; refused: number }> {
-    return this.answerer?.asked() ?? [];
-  }
 
   async state(): Promise<EdgeState> {
     const inFlight = new Map<string, number>();

@@ -14,27 +14,16 @@ export interface EdgeAnswererOptions {
 export interface EdgeAnswerer {
   askPort: number;
   plainPort: number;
-  /** Ask requests per domain asked about, approved or not: each approval is one certificate issuance. */
-  asked(): Array<{ domain: string; approved: number; refused: number }>;
   close(): Promise<void>;
 }
 
+/** Longer is no domain (DNS's limit): refused without a lookup. */
 const MAX_DOMAIN_QUERY = 253;
-/** The ask counters hold at most this many names (a scan of random names must not grow them without bound). */
-const MAX_COUNTED = 1000;
 
 export async function startEdgeAnswerer(o: EdgeAnswererOptions): Promise<EdgeAnswerer> {
-  const counts = new Map<string, { approved: number; refused: number }>();
   const ask = createServer((req, res) => {
     const domain = new URL(req.url ?? '/', 'http://ask').searchParams.get('domain') ?? '';
     const approved = domain.length <= MAX_DOMAIN_QUERY && o.hosts.has(domain);
-    const key = domain.slice(0, MAX_DOMAIN_QUERY).toLowerCase();
-    if (counts.has(key) || counts.size < MAX_COUNTED) {
-      const c = counts.get(key) ?? { approved: 0, refused: 0 };
-      if (approved) c.approved += 1;
-      else c.refused += 1;
-      counts.set(key, c);
-    }
     res.writeHead(approved ? 200 : 404, { 'content-type': 'text/plain' }).end(approved ? 'held\n' : 'no route holds this domain\n');
   });
   const plain = createServer((req, res) => {
@@ -62,7 +51,6 @@ export async function startEdgeAnswerer(o: EdgeAnswererOptions): Promise<EdgeAns
   return {
     askPort,
     plainPort,
-    asked: () => [...counts].map(([domain, c]) => ({ domain, ...c })),
     close: async () => void (await Promise.all([close(ask), close(plain)])),
   };
 }
