@@ -11,9 +11,13 @@ import type { DeploymentRecord } from '../../packages/protocol/index.js';
 const project = new Project(domainProject({ web: ['web.example.test'], api: ['api.example.test'] }));
 let https = 0;
 let http = 0;
+let upSaid = '';
 
 test.before(async () => {
-  const ctx = await project.up();
+  const up = await project.cli(['up', '--detach']);
+  if (up.code !== 0) throw new Error(`up exited ${up.code}: ${up.stderr}`);
+  upSaid = up.stderr;
+  const ctx = project.context();
   https = ctx.ports.https!;
   http = ctx.ports.http!;
   await project.ok(['deploy']);
@@ -28,6 +32,14 @@ test('each domain reaches its own service over one HTTPS port, trusted through t
   assert.match(api.body, /^version=api-v1 /);
   // Host names are case-insensitive.
   assert.match((await httpsGet(https, 'WEB.example.test', rootOf(project.dir))).body, /^version=web-v1 /);
+});
+
+test('up prints the HTTPS port and the root certificate, and curl --cacert with it reaches the service', async () => {
+  assert.ok(upSaid.includes(rootOf(project.dir)), upSaid);
+  assert.match(upSaid, new RegExp(`https port ${https}`));
+  const { execFileSync } = await import('node:child_process');
+  const body = execFileSync('curl', ['-sS', '--cacert', rootOf(project.dir), '--resolve', `web.example.test:${https}:127.0.0.1`, `https://web.example.test:${https}/`], { encoding: 'utf8' });
+  assert.match(body, /^version=web-v1 /);
 });
 
 test('routeUrl is https://<first domain>:<port>, status shows it', async () => {
