@@ -100,7 +100,7 @@ export class EdgeService {
       detached: true,
       onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
     });
-    this.stateSub = serveEdgeState(this.conn, () => this.state(), (name, error) => this.opts.log(`${name} request failed`, error));
+    this.stateSub = serveEdgeState(this.conn, (request) => this.state(request.certificates === true), (name, error) => this.opts.log(`${name} request failed`, error));
     // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
     this.membership = await Membership.open(this.conn);
     const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt });
@@ -126,7 +126,8 @@ export class EdgeService {
   }
 
 
-  async state(): Promise<EdgeState> {
+  /** `certificates`: read each held domain's certificate from storage too (a file read per name: only when asked). */
+  async state(certificates = false): Promise<EdgeState> {
     const inFlight = new Map<string, number>();
     for (const u of (await this.keeper?.admin.upstreams()) ?? []) {
       const id = deploymentOfUpstreamName(u.address.replace(/:\d+$/, ''));
@@ -142,17 +143,16 @@ export class EdgeService {
       }),
       inFlight: [...inFlight].map(([deploymentId, count]) => ({ deploymentId, count })),
       at: new Date().toISOString(),
-      ...(this.opts.https
-        ? {
-            httpsPort: this.opts.https.httpsPort,
-            domains: (() => {
-              const held = this.hosts.entries();
-              const certs = certificateStates(this.storageRoot(), held.map((h) => h.domain));
-              return held.map((h, i) => ({ ...certs[i]!, key: h.key }));
-            })(),
-          }
-        : {}),
+      ...(this.opts.https ? { httpsPort: this.opts.https.httpsPort } : {}),
+      ...(this.opts.https && certificates ? { domains: this.certificates() } : {}),
     };
+  }
+
+  /** Each held domain with what Caddy's storage holds for it. */
+  private certificates(): NonNullable<EdgeState['domains']> {
+    const held = this.hosts.entries();
+    const certs = certificateStates(this.storageRoot(), held.map((h) => h.domain));
+    return held.map((h, i) => ({ ...certs[i]!, key: h.key }));
   }
 
   private apply(change: RouteChange): void {

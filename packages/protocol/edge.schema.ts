@@ -10,7 +10,7 @@ export const EdgeState = z.object({
   /** Deployments Caddy currently lists as upstreams with requests in flight. */
   inFlight: z.array(z.object({ deploymentId: DeploymentId, count: z.number().int() })),
   at: z.iso.datetime(),
-  /** Domains this edge serves (absent: it serves none), with the certificate it holds for each. */
+  /** Domains this edge serves, with the certificate it holds for each: only when the request asked for certificates. */
   domains: z
     .array(z.object({ domain: z.string(), key: z.string(), state: z.enum(['issued', 'pending']), issuer: z.string().optional(), notAfter: z.string().optional() }))
     .optional(),

@@ -5,7 +5,8 @@ import type { AgentContext } from '../agent-context.js';
 
 export async function domains(ctx: AgentContext, req: ApiRequestParsed<'domains'>): Promise<ApiReply<'domains'>> {
   const claims = await ctx.routes.domainClaims();
-  const states = await edgeStates(ctx.conn, ctx.cluster.membership.edgeViews(ctx.cluster.now()).filter((e) => e.live).length).catch(() => []);
+  const live = ctx.cluster.membership.edgeViews(ctx.cluster.now()).filter((e) => e.live).length;
+  const states = await edgeStates(ctx.conn, live, 500, { certificates: true }).catch(() => []);
   const out: DomainInfo[] = [];
   for (const [domain, { claim }] of claims) {
     if (req.environment && claim.environmentName !== req.environment) continue;
