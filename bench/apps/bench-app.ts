@@ -63,6 +63,8 @@ fs.writeFileSync(__dirname + '/build-info.json', JSON.stringify({ builtAt: new D
 
 export interface CompartmentAppOptions {
   build?: boolean;
+  /** Serve it under this domain too (HTTPS on the edges' shared port, the internal CA under `up`). */
+  domain?: string;
 }
 
 /** A Compartment project with one routable `web` service running the bench app, ready on listen (probed every 10 ms). */
@@ -76,6 +78,7 @@ export function compartmentFiles(version: string, o: CompartmentAppOptions = {})
     '    readiness: { path: /ready, intervalMs: 10, timeoutMs: 15000 }',
     '    drain: { timeoutMs: 15000 }',
     '    stop: { graceMs: 5000 }',
+    ...(o.domain ? ['    domains:', `      production: [${o.domain}]`] : []),
     '',
   ].join('\n');
   const files: Record<string, string> = { 'compartment.yaml': yaml };

@@ -33,7 +33,7 @@ const ROUTE_PORTS = 100;
  */
 async function clusterFile(dataDir: string): Promise<string> {
   const routes = await freePortRange(ROUTE_PORTS);
-  const ports = { nats: await freePort(), dns: await freeDualPort(), caddyAdmin: await freePort(), routes: [routes[0], routes.at(-1)], dashboard: await freePort() };
+  const ports = { nats: await freePort(), dns: await freeDualPort(), caddyAdmin: await freePort(), routes: [routes[0], routes.at(-1)], dashboard: await freePort(), https: await freePort(), http: await freePort() };
   return JSON.stringify({ ports, dataDir }, null, 2);
 }
 

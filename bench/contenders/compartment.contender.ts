@@ -2,7 +2,7 @@
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import { httpGet, isoMs, type Cleanup } from '../harness/index.js';
 import { BenchProject, type CliRun } from './compartment-project.js';
-import type { Contender, OpResult } from './contender.js';
+import type { Contender, HostTarget, OpResult } from './contender.js';
 
 export interface CompartmentOptions {
   name: string;
@@ -13,6 +13,8 @@ export interface CompartmentOptions {
   mode: 'deploy' | 'rollback';
   /** Prefix of version names. */
   prefix: string;
+  /** Load and probe over the service's HTTPS domain route (its `routeUrl` is `https://<domain>:<port>`). */
+  domain?: string;
 }
 
 /**
@@ -31,15 +33,19 @@ export function stageDurations(r: DeploymentRecord, from: number, to: number): {
 }
 
 export class CompartmentContender implements Contender {
-  readonly path = 'autocannon → Caddy (SRV upstream from the edge) → app';
   private bp!: BenchProject;
   private url = '';
+  private target: HostTarget | undefined;
   private next = 0;
 
   constructor(private readonly o: CompartmentOptions) {}
 
   get name(): string {
     return this.o.name;
+  }
+
+  get path(): string {
+    return this.o.domain ? 'autocannon → Caddy HTTPS (TLS, per-host SRV upstream from the edge) → app' : 'autocannon → Caddy (SRV upstream from the edge) → app';
   }
 
   get label(): string {
@@ -57,7 +63,13 @@ export class CompartmentContender implements Contender {
     if (this.o.mode === 'rollback') await this.deployNext();
     const active = await this.bp.active();
     this.url = active.routeUrl!;
-    return { url: this.url, version: await this.serving() };
+    if (this.o.domain) {
+      // No DNS for the bench's name: connect to the edge's address, name the host in SNI and Host.
+      const { hostname, port } = new URL(this.url);
+      this.target = { servername: hostname, host: `${hostname}:${port}` };
+      this.url = `https://127.0.0.1:${port}/`;
+    }
+    return { url: this.url, version: await this.serving(), ...(this.target ? { target: this.target } : {}) };
   }
 
   async replace(_i: number, settle: () => Promise<void>): Promise<OpResult[]> {
@@ -103,7 +115,7 @@ export class CompartmentContender implements Contender {
 
   /** What the route serves now, asked on a fresh connection. */
   private async serving(): Promise<string> {
-    const body = (await httpGet(this.url)).body;
+    const body = (await httpGet(this.url, 2_000, this.target)).body;
     return /^version=(\S+)/.exec(body)?.[1] ?? '?';
   }
 }

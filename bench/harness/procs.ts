@@ -1,6 +1,7 @@
 // Child processes and HTTP probes for the bench: timed command runs, plain app processes, waiting for a URL.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { nowMs, sleep } from './clock.js';
 
@@ -49,9 +50,12 @@ export interface HttpAnswer {
 }
 
 /** One GET on a fresh connection (no agent), so a probe never rides a keep-alive socket of the load. */
-export function httpGet(url: string, timeoutMs = 2_000): Promise<HttpAnswer> {
+export function httpGet(url: string, timeoutMs = 2_000, byName?: { servername: string; host: string }): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+    // HTTPS by host name: the bench measures the edge, not the trust chain (the certificate is the edge's internal CA's).
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const tls = url.startsWith('https:') ? { rejectUnauthorized: false, ...(byName ? { servername: byName.servername, headers: { host: byName.host } } : {}) } : {};
+    const req = send(url, { agent: false, timeout: timeoutMs, ...tls }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (body += d));

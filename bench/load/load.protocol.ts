@@ -5,6 +5,9 @@ export interface LoadOptions {
   connections: number;
   /** A request with no answer after this long counts as a timeout. */
   timeoutS: number;
+  /** HTTPS by host name through 127.0.0.1: the TLS server name and the Host header (the name, with the port). */
+  servername?: string;
+  host?: string;
 }
 
 export const FAILURE_KINDS = ['non2xx', 'socket', 'closed', 'timeout'] as const;

@@ -47,6 +47,8 @@ function start(o: LoadOptions): void {
       pipelining: 1,
       duration: 3600,
       timeout: o.timeoutS,
+      ...(o.servername ? { servername: o.servername } : {}),
+      ...(o.host ? { headers: { host: o.host } } : {}),
       requests: [{ method: 'GET', onResponse: (status: number, body: string) => answered(status, body) }],
       setupClient: (client: unknown) => patchClient(client, fail),
     } as unknown as autocannon.Options,

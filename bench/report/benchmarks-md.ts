@@ -8,6 +8,7 @@ import { findings } from './findings.js';
 import { met, notRun, table } from './markdown.js';
 import { replacementsSection, rollbackSection, switchSection } from './replacements.section.js';
 import { controlPlaneSection, densitySection, failoverSection, logsSection, overheadSection } from './other.sections.js';
+import { edgeRestartSection } from './edge-restart.section.js';
 
 function machine(r: Results): string {
   const m = r.machine;
@@ -68,6 +69,8 @@ export function renderBenchmarksMd(r: Results): string {
     dataOf(r.failover) ? failoverSection(dataOf(r.failover)!) : `Node loss: ${notRun(r.failover)}`,
     '',
     when(r.failover),
+    '',
+    section('9. An edge with domains restarted', r.edgeRestart, edgeRestartSection),
     '',
   ].join('\n');
 }

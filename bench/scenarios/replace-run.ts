@@ -73,8 +73,8 @@ export async function runContender(contender: Contender, replacements: number, c
   const base = { name: contender.name, label: contender.label, path: contender.path, replacements };
   let load: RunningLoad | null = null;
   try {
-    const { url, version } = await contender.setup(cleanup, ctx.log);
-    load = await startLoad({ url, connections: CONNECTIONS });
+    const { url, version, target } = await contender.setup(cleanup, ctx.log);
+    load = await startLoad({ url, connections: CONNECTIONS, ...target });
     const running = load;
     cleanup.pid('load generator', () => running.pid, () => running.kill());
     await sleep(WARMUP_MS);

@@ -20,6 +20,7 @@ export interface ReplacementsData {
 /** Makers of every contender, in the order they run; each call makes a fresh one. */
 export const REPLACEMENT_CONTENDERS: Array<() => Contender> = [
   () => new CompartmentContender({ name: 'compartment-deploy', label: 'Compartment deploy (process runtime)', files: (v) => compartmentFiles(v), mode: 'deploy', prefix: 'v' }),
+  () => new CompartmentContender({ name: 'compartment-deploy-https', label: 'Compartment deploy over its HTTPS domain route (process runtime)', files: (v) => compartmentFiles(v, { domain: 'bench.example.test' }), mode: 'deploy', prefix: 'h', domain: 'bench.example.test' }),
   () => new CompartmentContender({ name: 'compartment-rollback', label: 'Compartment rollback (deploys with a build step between)', files: (v) => compartmentFiles(v, { build: true }), mode: 'rollback', prefix: 'b' }),
   () => new Pm2Contender(),
   () => new StopStartContender(),
@@ -35,7 +36,7 @@ function buildStageP50(c: ContenderReport | undefined): number | null {
 export const replacementsScenario: Scenario<ReplacementsData> = {
   name: 'replacements',
   title: 'Requests lost while replacing a running service',
-  budgetMs: 7 * 60_000,
+  budgetMs: 10 * 60_000,
   async run(ctx) {
     const n = ctx.quick ? 3 : REPLACEMENTS;
     const contenders: ContenderReport[] = [];

@@ -4,6 +4,7 @@ import { BUCKETS, CompartmentError, RouteRecord, formatZodError, keys, parseWith
 import type { ClusterConnection } from '../connection/index.js';
 import { jsonOf, rethrowKv, watchKv, type KvWatcher, type RawEntry } from '../kv/index.js';
 import { claimPort } from './port-claim.js';
+import { deleteDomainClaim, readDomainClaims, setRouteDomains, writeDomainClaim, type HeldClaim } from './domain-claims.js';
 
 export interface VersionedRoute {
   key: string;
@@ -86,6 +87,25 @@ export class RouteStore {
       },
       onError,
     });
+  }
+
+  /** Every domain claim, by domain. */
+  domainClaims(): Promise<Map<string, HeldClaim>> {
+    return readDomainClaims(this.conn);
+  }
+
+  /** Claims `domain` for (env, service); `from` is the revision of the claim it takes over (a move), null when free. */
+  claimDomain(domain: string, env: string, service: string, from: number | null): Promise<void> {
+    return writeDomainClaim(this.conn, this.kv, domain, env, service, from);
+  }
+
+  releaseDomain(domain: string, revision: number): Promise<void> {
+    return deleteDomainClaim(this.conn, this.kv, domain, revision);
+  }
+
+  /** The route's domains, as the edges serve them (the route is created, with `port`, when missing). */
+  setDomains(env: string, service: string, domains: string[], port: number | null): Promise<void> {
+    return setRouteDomains(this, env, service, domains, port);
   }
 
   /** The stable edge port of (env, service): its existing claim, else the first free port of `range`. Recorded on the route. */

@@ -21,6 +21,8 @@ export interface AgentSettings {
   /** Host part of route URLs (the edge's listen address as clients reach it). */
   routeHost: string;
   routePorts: number[];
+  /** The edges' HTTPS port, named in the route URLs of services with domains (default 443: no port in the URL). */
+  httpsPort?: number;
   /** The address other nodes and the edges dial to reach this node's workloads. */
   workloadHost: string;
   /** Releases kept per service and environment for rollback. */

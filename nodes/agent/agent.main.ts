@@ -10,7 +10,7 @@ import { Agent } from './agent.js';
 import { ensureKeyFile, KeyRing } from '../../cluster/secrets/index.js';
 import { EdgeCompanion } from './cluster/edge-companion.js';
 import { setActorInspector } from './host/actor-host.js';
-import { parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
+import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';
 import { AgentMetrics } from './agent-metrics.js';
 
@@ -22,6 +22,7 @@ const program = new Command('compartment node')
   .requiredOption('--data-dir <dir>', 'where releases, workloads and their logs live')
   .requiredOption('--route-ports <from-to>', "the edge ports routes get, e.g. 8100-8199 (same as the edges')", parsePortRange)
   .option('--route-host <host>', 'host part of route URLs', '127.0.0.1')
+  .option('--https-port <port>', "the edges' HTTPS port: route URLs of services with domains name it unless it is 443", parsePort, 443)
   .option('--workload-host <host>', 'address the edges dial to reach workloads on this node', '127.0.0.1')
   .option('--name <id>', 'node id (default: remembered in the data dir)')
   .option('--cluster-key <file>', "the cluster key file (0600) that seals secrets; joining nodes need a copy of the cluster's (default: <data-dir>/cluster.key, created when missing)")
@@ -49,7 +50,7 @@ for (const [flag, description] of SECURITY_FLAGS) program.option(flag, descripti
 
 program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
-  nats: string; dataDir: string; routePorts: number[]; routeHost: string; workloadHost: string; name?: string; clusterKey?: string;
+  nats: string; dataDir: string; routePorts: number[]; routeHost: string; httpsPort: number; workloadHost: string; name?: string; clusterKey?: string;
   workloadUser: string; workloadDir?: string; buildSlots: number; keepReleases: number; keepRecords: number; logMaxAge: number; logMaxMb: number; keepWorkloads: boolean; replicas: number; edge: boolean; edgeExternal?: boolean; edgeListenHost?: string; dockerSocket?: string;
   inspect?: string; metricsHost: string; metricsPort: number;
 } & SecurityFlags>();
@@ -117,6 +118,7 @@ const agent = await Agent.start(
     dataDir: o.dataDir,
     routeHost: o.routeHost,
     routePorts: o.routePorts,
+    httpsPort: o.httpsPort,
     workloadHost: o.workloadHost,
     workloadUser: o.workloadUser,
     ...(o.workloadDir ? { workloadDir: o.workloadDir } : {}),

@@ -9,6 +9,7 @@ import type { DashboardGuard } from './dashboard-guard.js';
 import { openEventStream, StreamSet } from './event-stream.js';
 import { logTail, streamLogs } from './log-feed.js';
 import { assetPath, serveAsset } from './static-assets.js';
+import { callApi } from '../../cluster/api/index.js';
 
 export interface ServerDeps {
   conn: ClusterConnection;
@@ -82,7 +83,11 @@ export function createDashboardServer(deps: ServerDeps): Server {
     if (req.method === 'GET' && detail) {
       const deployment = model.get(detail[1]!);
       if (!deployment) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${detail[1]}`);
-      return json(res, 200, { deployment, ...(await model.transitions(deployment.id)) });
+      // A route with domains: each with the certificate the edges hold (asked now; none when the API does not answer).
+      const domains = deployment.routeUrl?.startsWith('https://')
+        ? ((await callApi(deps.conn, 'domains', { environment: deployment.environmentName, service: deployment.serviceName }, 5_000).catch(() => null))?.domains ?? [])
+        : [];
+      return json(res, 200, { deployment, domains, ...(await model.transitions(deployment.id)) });
     }
     if (req.method === 'GET' && path === '/api/chart') {
       const state = { status: url.searchParams.get('status') ?? '', stage: url.searchParams.get('stage') ?? '', health: url.searchParams.get('health') ?? '' };

@@ -11,6 +11,9 @@ import { whenClusterAccepts } from '../shared/retry.js';
 import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';
 import { EdgeMetrics } from './edge-metrics.js';
+import { InvalidArgumentError } from 'commander';
+import { rootCertificatePath } from '../../packages/edge/index.js';
+import { mayBindPrivilegedPorts } from './privileged-ports.js';
 
 const program = new Command('compartment edge')
   .description('run an edge: Caddy plus the DNS responder that serves it the routes stored in NATS')
@@ -20,6 +23,10 @@ const program = new Command('compartment edge')
   .option('--caddy-admin-socket <path>', "unix socket of Caddy's admin endpoint (default <data-dir>/admin/caddy.sock, its dir 0700)")
   .requiredOption('--route-ports <from-to>', 'the edge ports routes get, e.g. 8100-8199', parsePortRange)
   .option('--listen-host <host>', 'address the route ports listen on', '127.0.0.1')
+  .option('--https-port <port>', 'shared HTTPS port for domains (default 443 when this process may bind it; 0: no domains)', parsePortOrZero)
+  .option('--http-port <port>', 'shared HTTP port: redirects to HTTPS (default 80 with the default HTTPS port)', parsePort)
+  .option('--tls <issuer>', 'certificates: acme (Let\'s Encrypt, then ZeroSSL, on demand) or internal (Caddy\'s own CA, for local use)', parseTls, 'acme')
+  .option('--acme-email <email>', 'account email for the ACME issuers (expiry notices)')
   .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, 20)
   .option('--name <id>', 'edge id (default: remembered in the data dir)')
   .option('--replicas <n>', 'JetStream replicas of the buckets this edge creates if it is first', parsePositiveInt, 1)
@@ -33,6 +40,7 @@ program.parse(process.argv.slice(3), { from: 'user' });
 const o = program.opts<{
   nats: string; dataDir: string; dnsPort: number; caddyAdminSocket?: string; routePorts: number[];
   listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number; metricsHost: string; metricsPort: number;
+  httpsPort?: number; httpPort?: number; tls: 'acme' | 'internal'; acmeEmail?: string;
 } & SecurityFlags>();
 const log = pino({ name: 'compartment-edge' });
 installCrashGuards(log);
@@ -55,10 +63,12 @@ const edge = new EdgeService(conn, {
   routePorts: o.routePorts,
   listenHost: o.listenHost,
   refreshMs: o.refreshMs,
+  ...httpsOf(),
   log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),
 });
 edgeMetrics = new EdgeMetrics(edge);
 await edge.start();
+if (o.tls === 'internal' && edge.opts.https) log.info({ rootCertificate: rootCertificatePath(edge.storageRoot()) }, 'internal CA: clients trust this root (curl --cacert)');
 log.info({ edgeId, routes: `${o.routePorts[0]}-${o.routePorts.at(-1)}` }, 'edge ready');
 
 let stopping = false;
@@ -73,4 +83,30 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       .then(() => metricsServer.close())
       .finally(() => process.exit(0));
   });
+}
+
+function parsePortOrZero(text: string): number {
+  return text === '0' ? 0 : parsePort(text);
+}
+
+function parseTls(text: string): 'acme' | 'internal' {
+  if (text !== 'acme' && text !== 'internal') throw new InvalidArgumentError('expected acme or internal');
+  return text;
+}
+
+/** Domains on --https-port/--http-port; by default 443/80 when this process may bind them, else none (said in the log). */
+function httpsOf(): { https?: { httpsPort: number; httpPort: number; tls: { issuer: 'internal' } | { issuer: 'acme'; email?: string } } } {
+  const tls = o.tls === 'internal' ? { issuer: 'internal' as const } : { issuer: 'acme' as const, ...(o.acmeEmail ? { email: o.acmeEmail } : {}) };
+  if (o.httpsPort === 0) return {};
+  if (o.httpsPort === undefined && !mayBindPrivilegedPorts()) {
+    log.warn('no --https-port, and this process may not bind ports below 1024: serving no domains (route ports only)');
+    return {};
+  }
+  const httpsPort = o.httpsPort ?? 443;
+  const httpPort = o.httpPort ?? (httpsPort === 443 ? 80 : NaN);
+  if (Number.isNaN(httpPort)) {
+    log.error('--https-port needs --http-port too (the HTTP listener that redirects to it)');
+    process.exit(2);
+  }
+  return { https: { httpsPort, httpPort, tls } };
 }

@@ -6,8 +6,13 @@ import {
   buildCaddyConfig,
   startCaddyKeeper,
   deploymentOfUpstreamName,
+  HostIndex,
+  certificateStates,
+  startEdgeAnswerer,
   type CaddyKeeper,
   type DnsResponder,
+  type EdgeAnswerer,
+  type EdgeTls,
 } from '../../packages/edge/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { RouteStore, type RouteChange } from '../../cluster/routes/index.js';
@@ -15,8 +20,8 @@ import { serveEdgeState } from '../../cluster/edges/index.js';
 import { Membership, HEARTBEAT_EVERY_MS } from '../../cluster/membership/index.js';
 import { retryTransient } from '../shared/retry.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface EdgeOptions {
   edgeId: string;
@@ -30,11 +35,16 @@ export interface EdgeOptions {
   refreshMs: number;
   /** Where this edge serves Prometheus metrics, told to the cluster in its heartbeat. */
   metricsUrl?: string;
+  /** Shared HTTPS/HTTP listeners for domains; absent: route ports only. */
+  https?: { httpsPort: number; httpPort: number; tls: EdgeTls };
   log(message: string, error?: unknown): void;
 }
 
 export class EdgeService {
   private readonly table = new RouteTable();
+  /** Domain → route port, from the same watch: the HTTPS server's per-host lookups resolve through it. */
+  private readonly hosts = new HostIndex();
+  private answerer: EdgeAnswerer | null = null;
   /** Route key → port, so a deleted route (which carries no port) can be removed from the table. */
   private readonly portOfKey = new Map<string, number>();
   private dns: DnsResponder | null = null;
@@ -47,7 +57,7 @@ export class EdgeService {
 
   constructor(
     private readonly conn: ClusterConnection,
-    private readonly opts: EdgeOptions,
+    readonly opts: EdgeOptions,
   ) {}
 
   async start(): Promise<void> {
@@ -57,7 +67,23 @@ export class EdgeService {
     await this.watcher.ready;
     mkdirSync(dirname(this.opts.caddyAdminSocket), { recursive: true, mode: 0o700 });
     chmodSync(dirname(this.opts.caddyAdminSocket), 0o700);
-    this.dns = await startDnsResponder({ host: this.opts.dnsHost, port: this.opts.dnsPort, table: this.table });
+    const https = this.opts.https;
+    if (https) {
+      // Kept in the data dir: Caddy's config names these ports, and an unchanged config is adopted without a reload.
+      const kept = keptPorts(join(this.opts.dataDir, 'answer-ports.json'));
+      const start = (ports: { ask: number; plain: number }) =>
+        startEdgeAnswerer({ host: this.opts.dnsHost, askPort: ports.ask, plainPort: ports.plain, hosts: this.hosts, httpsPort: https.httpsPort });
+      // A kept port something else took since: new ones (Caddy's config then changes once, a reload).
+      this.answerer = await start(kept).catch(() => start({ ask: 0, plain: 0 }));
+      keepPorts(join(this.opts.dataDir, 'answer-ports.json'), { ask: this.answerer.askPort, plain: this.answerer.plainPort });
+    }
+    const answer = this.answerer;
+    this.dns = await startDnsResponder({
+      host: this.opts.dnsHost,
+      port: this.opts.dnsPort,
+      table: this.table,
+      ...(answer ? { hostRouting: { hosts: this.hosts, fallback: { host: this.opts.dnsHost, port: answer.plainPort } } } : {}),
+    });
     const config = buildCaddyConfig({
       admin: { socket: this.opts.caddyAdminSocket },
       routePorts: this.opts.routePorts,
@@ -65,6 +91,9 @@ export class EdgeService {
       resolver: { host: this.opts.dnsHost, port: this.dns.port },
       dataDir: `${this.opts.dataDir}/caddy`,
       refreshMs: this.opts.refreshMs,
+      ...(https && answer
+        ? { https: { ...https, askUrl: `http://${this.opts.dnsHost}:${answer.askPort}/ask`, plainDial: `${this.opts.dnsHost}:${answer.plainPort}` } }
+        : {}),
     });
     this.keeper = await startCaddyKeeper({
       config,
@@ -73,7 +102,7 @@ export class EdgeService {
       detached: true,
       onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
     });
-    this.stateSub = serveEdgeState(this.conn, () => this.state(), (name, error) => this.opts.log(`${name} request failed`, error));
+    this.stateSub = serveEdgeState(this.conn, (request) => this.state(request.certificates === true), (name, error) => this.opts.log(`${name} request failed`, error));
     // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
     this.membership = await Membership.open(this.conn);
     const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt, ...(this.opts.metricsUrl ? { metricsUrl: this.opts.metricsUrl } : {}) });
@@ -110,9 +139,17 @@ export class EdgeService {
     await this.watcher?.stop();
     if (stopCaddy) await this.keeper?.stop();
     await this.dns?.close();
+    await this.answerer?.close();
   }
 
-  async state(): Promise<EdgeState> {
+  /** Caddy's storage root: certificates, keys and the internal CA. */
+  storageRoot(): string {
+    return join(this.opts.dataDir, 'caddy', 'storage');
+  }
+
+
+  /** `certificates`: read each held domain's certificate from storage too (a file read per name: only when asked). */
+  async state(certificates = false): Promise<EdgeState> {
     const inFlight = new Map<string, number>();
     for (const u of (await this.keeper?.admin.upstreams()) ?? []) {
       const id = deploymentOfUpstreamName(u.address.replace(/:\d+$/, ''));
@@ -128,12 +165,22 @@ export class EdgeService {
       }),
       inFlight: [...inFlight].map(([deploymentId, count]) => ({ deploymentId, count })),
       at: new Date().toISOString(),
+      ...(this.opts.https ? { httpsPort: this.opts.https.httpsPort } : {}),
+      ...(this.opts.https && certificates ? { domains: this.certificates() } : {}),
     };
+  }
+
+  /** Each held domain with what Caddy's storage holds for it. */
+  private certificates(): NonNullable<EdgeState['domains']> {
+    const held = this.hosts.entries();
+    const certs = certificateStates(this.storageRoot(), held.map((h) => h.domain));
+    return held.map((h, i) => ({ ...certs[i]!, key: h.key }));
   }
 
   private apply(change: RouteChange): void {
     if (change.type === 'invalid') return this.opts.log(`ignoring invalid route ${change.key}: ${change.error}`);
     if (change.type === 'delete') {
+      this.hosts.delete(change.key);
       const port = this.portOfKey.get(change.key);
       if (port !== undefined) this.table.delete(port, change.revision);
       this.portOfKey.delete(change.key);
@@ -141,7 +188,9 @@ export class EdgeService {
     }
     const route: RouteRecord = change.route;
     if (route.port === null) return;
-    this.portOfKey.set(keys.route(route.environmentName, route.serviceName), route.port);
+    const key = keys.route(route.environmentName, route.serviceName);
+    this.portOfKey.set(key, route.port);
+    this.hosts.set(key, route.port, route.domains ?? [], route.domainsAt ?? '');
     this.table.set({
       port: route.port,
       deploymentId: route.deploymentId,
@@ -149,4 +198,19 @@ export class EdgeService {
       revision: change.revision,
     });
   }
+}
+
+/** Ports picked at the first start (0 = pick one now). */
+function keptPorts(file: string): { ask: number; plain: number } {
+  try {
+    const p = JSON.parse(readFileSync(file, 'utf8')) as { ask: number; plain: number };
+    if (Number.isInteger(p.ask) && Number.isInteger(p.plain)) return p;
+  } catch {
+    // first start
+  }
+  return { ask: 0, plain: 0 };
+}
+
+function keepPorts(file: string, ports: { ask: number; plain: number }): void {
+  writeFileSync(file, JSON.stringify(ports), { mode: 0o600 });
 }

@@ -3,6 +3,7 @@ import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { CompartmentError } from '../protocol/index.js';
 import { routeName } from './dns-names.js';
+import { httpsParts, type EdgeHttpsOptions } from './caddy-https-config.js';
 
 export interface EdgeCaddyOptions {
   /**
@@ -29,6 +30,8 @@ export interface EdgeCaddyOptions {
   tryIntervalMs?: number;
   /** How long a stopping Caddy waits for requests in flight. */
   gracePeriodMs?: number;
+  /** Shared HTTPS/HTTP listeners for domains (absent: route ports only). */
+  https?: EdgeHttpsOptions;
 }
 
 export const EDGE_DEFAULTS = {
@@ -63,8 +66,32 @@ export function buildCaddyConfig(options: EdgeCaddyOptions): CaddyConfig {
   const listenHost = options.listenHost ?? '127.0.0.1';
   const resolver = { addresses: [`udp/${hostPort(o.resolver.host, o.resolver.port)}`] };
   const servers: Record<string, unknown> = {};
+  const loadBalancing = o.tryDurationMs > 0 ? { load_balancing: { try_duration: ms(o.tryDurationMs), try_interval: ms(o.tryIntervalMs) } } : {};
+  const proxyTo = (srvName: string) => ({
+    handler: 'reverse_proxy',
+    dynamic_upstreams: {
+      source: 'srv',
+      // Absolute (trailing dot), so Go's resolver never walks resolv.conf's search list.
+      name: srvName,
+      refresh: ms(o.refreshMs),
+      resolver,
+      dial_timeout: ms(o.dialTimeoutMs),
+    },
+    ...loadBalancing,
+    transport: {
+      protocol: 'http',
+      // The SRV targets are names only our responder knows.
+      resolver,
+      dial_timeout: ms(o.dialTimeoutMs),
+      keep_alive: {
+        enabled: true,
+        probe_interval: '30s',
+        max_idle_conns_per_host: o.maxIdleConnsPerHost,
+        idle_timeout: ms(o.idleTimeoutMs),
+      },
+    },
+  });
   for (const port of new Set(o.routePorts)) {
-    const loadBalancing = o.tryDurationMs > 0 ? { load_balancing: { try_duration: ms(o.tryDurationMs), try_interval: ms(o.tryIntervalMs) } } : {};
     servers[serverName(port)] = {
       listen: [hostPort(listenHost, port)],
       automatic_https: { disable: true },
@@ -72,42 +99,23 @@ export function buildCaddyConfig(options: EdgeCaddyOptions): CaddyConfig {
       metrics: {},
       // Plain HTTP only: no TLS here, so no HTTP/3 (UDP) listener either.
       protocols: ['h1', 'h2'],
-      routes: [
-        {
-          handle: [
-            {
-              handler: 'reverse_proxy',
-              dynamic_upstreams: {
-                source: 'srv',
-                // Absolute (trailing dot), so Go's resolver never walks resolv.conf's search list.
-                name: `${routeName(port)}.`,
-                refresh: ms(o.refreshMs),
-                resolver,
-                dial_timeout: ms(o.dialTimeoutMs),
-              },
-              ...loadBalancing,
-              transport: {
-                protocol: 'http',
-                // The SRV targets are names only our responder knows.
-                resolver,
-                dial_timeout: ms(o.dialTimeoutMs),
-                keep_alive: {
-                  enabled: true,
-                  probe_interval: '30s',
-                  max_idle_conns_per_host: o.maxIdleConnsPerHost,
-                  idle_timeout: ms(o.idleTimeoutMs),
-                },
-              },
-            },
-          ],
-        },
-      ],
+      routes: [{ handle: [proxyTo(`${routeName(port)}.`)] }],
     };
   }
+  const https = o.https ? httpsParts(o.https, { listen: (port) => hostPort(listenHost, port), proxyTo }) : null;
   return {
     admin: { listen: adminListen(o.admin), config: { persist: false } },
+    // Certificates and keys (0600) and the internal CA live here, so they survive restarts of Caddy and the edge.
     storage: { module: 'file_system', root: join(o.dataDir, 'storage') },
-    apps: { http: { grace_period: ms(o.gracePeriodMs), servers } },
+    apps: {
+      http: {
+        grace_period: ms(o.gracePeriodMs),
+        // Caddy's ACME challenges and its own idea of "the HTTPS port" follow our listeners.
+        ...(o.https ? { http_port: o.https.httpPort, https_port: o.https.httpsPort } : {}),
+        servers: { ...servers, ...https?.servers },
+      },
+      ...https?.apps,
+    },
   };
 }
 

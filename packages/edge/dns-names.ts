@@ -1,6 +1,17 @@
 // The DNS names the edge serves: one SRV name per route port, one A/AAAA name per upstream host of a deployment.
 export const ROUTE_ZONE = 'route.compartment.internal';
 export const UPSTREAM_ZONE = 'upstream.compartment.internal';
+/** The HTTPS server looks up `<request host>.host.compartment.internal` (SRV): one name per domain, no config change. */
+export const HOST_ZONE = 'host.compartment.internal';
+/** Where an unknown host's lookup points: the edge's own 404 answerer. */
+export const FALLBACK_NAME = 'fallback.edge.compartment.internal';
+
+/** The host a per-host lookup name asks about, or null when the name is not in the host zone. */
+export function hostOfLookupName(name: string): string | null {
+  const canonical = canonicalName(name);
+  const suffix = `.${HOST_ZONE}`;
+  return canonical.endsWith(suffix) && canonical.length > suffix.length ? canonical.slice(0, -suffix.length) : null;
+}
 
 /** The SRV name Caddy's server for `port` looks up, e.g. `r8101.route.compartment.internal`. */
 export function routeName(port: number): string {

@@ -4,7 +4,7 @@ import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { CompartmentError } from '../protocol/index.js';
 import type { RouteTable } from './route-table.js';
-import { DnsZone } from './dns-zone.js';
+import { DnsZone, type HostRouting } from './dns-zone.js';
 import { answerQuery } from './dns-answer.js';
 
 export interface DnsResponderOptions {
@@ -15,6 +15,8 @@ export interface DnsResponderOptions {
   ttl?: number;
   /** How long names of upstreams that left the table keep resolving (see DnsZone). */
   retainMs?: number;
+  /** Per-host names for the HTTPS server (domains), when the edge serves any. */
+  hostRouting?: HostRouting;
 }
 
 export interface DnsResponder {
@@ -27,7 +29,7 @@ export interface DnsResponder {
 
 export async function startDnsResponder(options: DnsResponderOptions): Promise<DnsResponder> {
   const host = options.host ?? '127.0.0.1';
-  const zone = new DnsZone(options.table, { retainMs: options.retainMs });
+  const zone = new DnsZone(options.table, { retainMs: options.retainMs, ...(options.hostRouting ? { hostRouting: options.hostRouting } : {}) });
   const ttl = options.ttl ?? 0;
   const counts = { udp: 0, tcp: 0 };
   const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | null => {

@@ -1,7 +1,14 @@
 // What the edge's DNS names resolve to, derived from the route table: SRV per route port, A/AAAA per upstream name.
 import { isIPv4 } from 'node:net';
 import type { RouteTable, RouteEntry } from './route-table.js';
-import { upstreamName, portOfRouteName, canonicalName } from './dns-names.js';
+import { upstreamName, portOfRouteName, canonicalName, hostOfLookupName, FALLBACK_NAME } from './dns-names.js';
+import type { HostIndex } from './host-index.js';
+
+export interface HostRouting {
+  hosts: HostIndex;
+  /** The edge's 404 answerer: an unknown host's lookup points here, so it gets a plain 404 rather than a 503. */
+  fallback?: { host: string; port: number };
+}
 
 export interface SrvTarget {
   target: string;
@@ -26,9 +33,11 @@ export class DnsZone {
   #current = new Map<string, string>();
   readonly #retired = new Map<string, { host: string; until: number }>();
   readonly #unsubscribe: () => void;
+  readonly #hostRouting: HostRouting | undefined;
 
-  constructor(table: RouteTable, options: { retainMs?: number; now?: () => number } = {}) {
+  constructor(table: RouteTable, options: { retainMs?: number; now?: () => number; hostRouting?: HostRouting } = {}) {
     this.#table = table;
+    this.#hostRouting = options.hostRouting;
     this.#retainMs = options.retainMs ?? 60_000;
     this.#now = options.now ?? Date.now;
     this.#rebuild();
@@ -41,6 +50,10 @@ export class DnsZone {
 
   lookup(name: string): ZoneAnswer {
     const canonical = canonicalName(name);
+    const asked = this.#hostRouting ? hostOfLookupName(canonical) : null;
+    if (asked !== null) return this.#lookupHost(asked);
+    const fallback = this.#hostRouting?.fallback;
+    if (fallback && canonical === FALLBACK_NAME) return { kind: 'upstream', host: fallback.host };
     const port = portOfRouteName(canonical);
     if (port !== null) {
       const entry = this.#table.get(port);
@@ -48,6 +61,16 @@ export class DnsZone {
     }
     const host = this.#current.get(canonical) ?? this.#retiredHost(canonical);
     return host === undefined ? { kind: 'unknown' } : { kind: 'upstream', host };
+  }
+
+  /** A domain's route answers like its port's route; an unknown host points at the fallback (or is unknown). */
+  #lookupHost(host: string): ZoneAnswer {
+    const port = this.#hostRouting!.hosts.portOf(host);
+    const entry = port === undefined ? undefined : this.#table.get(port);
+    if (entry) return { kind: 'route', targets: targetsOf(entry) };
+    const fallback = this.#hostRouting!.fallback;
+    if (port === undefined && fallback) return { kind: 'route', targets: [{ target: FALLBACK_NAME, port: fallback.port, host: fallback.host }] };
+    return port === undefined ? { kind: 'unknown' } : { kind: 'route', targets: [] };
   }
 
   #retiredHost(name: string): string | undefined {

@@ -6,3 +6,8 @@ export { buildCaddyConfig, routePortRange, adminUrlOf, serverName, EDGE_DEFAULTS
 export { caddyAdmin, type CaddyAdmin, type UpstreamStatus } from './caddy-admin.js';
 export { waitDrained, type DrainOptions, type DrainResult } from './drain-probe.js';
 export { startCaddyKeeper, type CaddyKeeper, type CaddyKeeperOptions, type KeeperEvent } from './caddy-keeper.js';
+export { HostIndex } from './host-index.js';
+export { HOST_ZONE, FALLBACK_NAME, hostOfLookupName } from './dns-names.js';
+export { HTTPS_SERVER, HTTP_SERVER, type EdgeHttpsOptions, type EdgeTls } from './caddy-https-config.js';
+export { startEdgeAnswerer, type EdgeAnswerer, type EdgeAnswererOptions } from './edge-answerer.js';
+export { certificateStates, rootCertificatePath, type CertificateState } from './certificate-state.js';

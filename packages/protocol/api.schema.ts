@@ -101,6 +101,25 @@ export const NodesReply = z.object({ nodes: z.array(NodeInfo), edges: z.array(Ed
 export type EdgeInfo = z.output<typeof EdgeInfo>;
 export type NodeInfo = z.output<typeof NodeInfo>;
 
+export const DomainsRequest = z.strictObject({ environment: Name.optional(), service: Name.optional() });
+/** One edge's certificate for a domain: `pending` until the first HTTPS visit issues it. */
+export const DomainCertificate = z.object({
+  edgeId: z.string(),
+  state: z.enum(['issued', 'pending']),
+  issuer: z.string().optional(),
+  notAfter: z.string().optional(),
+});
+/** A held domain, its route and each live edge's certificate for it. */
+export const DomainInfo = z.object({
+  domain: z.string(),
+  environmentName: Name,
+  serviceName: Name,
+  url: z.string().nullable(),
+  certificates: z.array(DomainCertificate),
+});
+export const DomainsReply = z.object({ domains: z.array(DomainInfo) });
+export type DomainInfo = z.output<typeof DomainInfo>;
+
 /** Request and reply schema of every verb. */
 export const API = {
   deploy: { request: DeployRequest, reply: DeployReply },
@@ -114,6 +133,7 @@ export const API = {
   nodes: { request: NodesRequest, reply: NodesReply },
   logs: { request: LogsRequest, reply: LogsReply },
   chart: { request: ChartRequest, reply: ChartReply },
+  domains: { request: DomainsRequest, reply: DomainsReply },
 } as const satisfies Record<ApiVerb, { request: z.ZodType; reply: z.ZodType }>;
 
 export type ApiRequest<V extends ApiVerb> = z.input<(typeof API)[V]['request']>;
@@ -121,9 +141,9 @@ export type ApiRequestParsed<V extends ApiVerb> = z.output<(typeof API)[V]['requ
 export type ApiReply<V extends ApiVerb> = z.output<(typeof API)[V]['reply']>;
 
 /** Verbs that change nothing: a client may ask again when an answer does not come (a frozen node held the request). */
-export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set(['status', 'inspect', 'logs', 'nodes', 'env.list', 'chart']);
+export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set(['status', 'inspect', 'logs', 'nodes', 'env.list', 'chart', 'domains']);
 /**
  * Replies of these verbs may exceed one NATS message: the server then sends several envelopes on the reply subject,
  * each with part of the named array and `more: true` on all but the last.
  */
-export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments', deploy: 'deployments', 'env.list': 'variables', nodes: 'nodes' } as const satisfies Partial<Record<ApiVerb, string>>;
+export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments', deploy: 'deployments', 'env.list': 'variables', nodes: 'nodes', domains: 'domains' } as const satisfies Partial<Record<ApiVerb, string>>;

@@ -4,6 +4,7 @@ import { Name, VariableName } from './names.js';
 import { NotifyTargets } from './notify.schema.js';
 import { parseWith } from './parse.js';
 import { MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js';
+import { ServiceDomains } from './domain.schema.js';
 
 /** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
 export const VariableText = z
@@ -67,10 +68,15 @@ export const ServiceConfig = z
     stop: Stop.default({ graceMs: 10_000 }),
     resources: Resources.optional(),
     variables: Variables.default({}),
+    /** Host names per environment, served over HTTPS by every edge (web and api services only). */
+    domains: ServiceDomains.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.runtime === 'process' && s.start === undefined) {
       ctx.addIssue({ code: 'custom', path: ['start'], message: 'required for runtime process (the command that starts the app)' });
+    }
+    if (s.type === 'worker' && s.domains && Object.values(s.domains).some((l) => l.length > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['domains'], message: 'a worker has no route: only web and api services get domains' });
     }
   });
 
@@ -81,6 +87,18 @@ export const ProjectConfig = z.strictObject({
   services: z.record(Name, ServiceConfig).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
   /** Webhooks told about each deployment made from this file, in every environment. */
   notify: NotifyTargets,
+}).superRefine((p, ctx) => {
+  // A domain belongs to one route: the same name twice in one file is refused before anything is uploaded.
+  const holder = new Map<string, string>();
+  for (const [service, config] of Object.entries(p.services)) {
+    for (const [env, list] of Object.entries(config.domains ?? {})) {
+      list.forEach((d, i) => {
+        const other = holder.get(d);
+        if (other) ctx.addIssue({ code: 'custom', path: ['services', service, 'domains', env, i], message: `${d} is already listed for ${other}: a domain belongs to one route` });
+        else holder.set(d, `${env}/${service}`);
+      });
+    }
+  }
 });
 
 export type ServiceConfig = z.output<typeof ServiceConfig>;
@@ -90,6 +108,11 @@ export type EnvironmentConfig = z.output<typeof EnvironmentConfig>;
 export type ProjectConfig = z.output<typeof ProjectConfig>;
 export type ServiceType = z.output<typeof ServiceType>;
 export type Runtime = z.output<typeof Runtime>;
+
+/** The domains a service is served under in `env` (none when it lists none there). */
+export function domainsOf(config: Pick<ServiceConfig, 'domains'>, env: string): string[] {
+  return config.domains?.[env] ?? [];
+}
 
 /** Web and api services get a route; workers do not. */
 export function isRoutable(type: ServiceType): boolean {

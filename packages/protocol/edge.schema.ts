@@ -10,5 +10,11 @@ export const EdgeState = z.object({
   /** Deployments Caddy currently lists as upstreams with requests in flight. */
   inFlight: z.array(z.object({ deploymentId: DeploymentId, count: z.number().int() })),
   at: z.iso.datetime(),
+  /** Domains this edge serves, with the certificate it holds for each: only when the request asked for certificates. */
+  domains: z
+    .array(z.object({ domain: z.string(), key: z.string(), state: z.enum(['issued', 'pending']), issuer: z.string().optional(), notAfter: z.string().optional() }))
+    .optional(),
+  /** The shared HTTPS port of this edge, when it serves domains. */
+  httpsPort: z.number().int().optional(),
 });
 export type EdgeState = z.output<typeof EdgeState>;

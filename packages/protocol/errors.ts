@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   ROLLBACK_UNAVAILABLE: { exitCode: 1, summary: 'no previously active deployment to roll back to' },
   CONFLICT: { exitCode: 1, summary: 'the state changed underneath the request; never retried blindly' },
   NOT_LEADER: { exitCode: 1, summary: 'this node does not hold the leader lease (followers retry at the leader)' },
+  DOMAIN_TAKEN: { exitCode: 2, summary: 'a domain in the request is held by another route (one route per domain)' },
   TOO_LARGE: { exitCode: 2, summary: 'a request, value or reply is over its documented size limit' },
   PERMISSION_DENIED: { exitCode: 1, summary: 'the credentials in use may not do this' },
   NO_NODE_AVAILABLE: { exitCode: 1, summary: 'no live node offers what the deployment needs' },

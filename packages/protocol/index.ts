@@ -6,6 +6,7 @@ export * from './parse.js';
 export * from './config.schema.js';
 export * from './audit.schema.js';
 export * from './notify.schema.js';
+export * from './domain.schema.js';
 export * from './deployment.schema.js';
 export * from './log.schema.js';
 export * from './log-time.js';

@@ -19,6 +19,10 @@ export const DEFAULT_MAX_SOURCE_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
 /** A build that runs longer is killed (its whole process group) and the deployment fails; per service `buildTimeoutMs`. */
 export const DEFAULT_BUILD_TIMEOUT_MS = 30 * 60 * 1000;
+/** Domains of one service in one environment (`domains:`): each is an on-demand certificate and a DNS name per edge. */
+export const MAX_DOMAINS_PER_SERVICE = 20;
+/** One domain: DNS's own limit for a name. */
+export const MAX_DOMAIN_CHARS = 253;
 
 export const TRUNCATED_MARKER = '… [truncated]';
 

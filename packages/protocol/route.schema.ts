@@ -16,6 +16,10 @@ export const RouteRecord = z.object({
   /** The deployment this route took traffic from at the last switch (being drained, or drained). */
   previousId: DeploymentId.nullable(),
   updatedAt: z.iso.datetime(),
+  /** Host names the edges serve this route under over HTTPS (absent: none). Set by deploy, kept by every switch. */
+  domains: z.array(z.string()).optional(),
+  /** When `domains` last changed: while a domain moves, the route that took it most recently serves it. */
+  domainsAt: z.iso.datetime().optional(),
 });
 export type RouteRecord = z.output<typeof RouteRecord>;
 

@@ -76,7 +76,8 @@ export const RPC = {
     chunked: 'transitions',
   },
   /** Every edge answers with the route revisions it applied and what still has requests in flight. */
-  edgeState: { name: 'edge.state', subject: () => subjects.edgeState, request: z.strictObject({}), reply: EdgeState, readOnly: true, fanOut: true },
+  /** `certificates`: also read each held domain's certificate from storage (only `domains` asks; switches poll often). */
+  edgeState: { name: 'edge.state', subject: () => subjects.edgeState, request: z.strictObject({ certificates: z.boolean().optional() }), reply: EdgeState, readOnly: true, fanOut: true },
 } as const;
 
 const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);

@@ -13,6 +13,7 @@ export const API_VERBS = [
   'nodes',
   'chart',
   'logs',
+  'domains',
 ] as const;
 export type ApiVerb = (typeof API_VERBS)[number];
 

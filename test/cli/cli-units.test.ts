@@ -61,16 +61,17 @@ test('tables pad every column but the last', () => {
 });
 
 test('the servers `up` runs get exactly these command lines', () => {
-  const ports = { nats: 4222, dns: 5353, caddyAdmin: 2019, routes: [8100, 8199] as [number, number] };
+  const ports = { nats: 4222, dns: 5353, caddyAdmin: 2019, routes: [8100, 8199] as [number, number], https: 8443, http: 8080 };
   const input = { bin: '/x/bin/compartment.js', natsUrl: 'nats://127.0.0.1:4222', dataDir: '/p/.compartment', ports };
   assert.equal(serverArgs('nats', input), { command: 'nats-server', args: ['-js', '-sd', '/p/.compartment/nats', '-a', '127.0.0.1', '-p', '4222'] });
   assert.equal(serverArgs('edge', input).args, [
     '/x/bin/compartment.js', 'edge', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/edge',
     '--dns-port', '5353', '--route-ports', '8100-8199', '--listen-host', '127.0.0.1',
+    '--https-port', '8443', '--http-port', '8080', '--tls', 'internal',
   ]);
   assert.equal(serverArgs('node', input).args, [
     '/x/bin/compartment.js', 'node', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/node',
-    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--edge-external', '--cluster-key', '/p/.compartment/cluster.key',
+    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--https-port', '8443', '--edge-external', '--cluster-key', '/p/.compartment/cluster.key',
   ]);
   // A three-node cluster: member 2's nats-server joins the others' cluster ports; its edge listens on 127.0.0.2.
   const members = [1, 2, 3].map((i) => ({ nats: 4221 + i, natsCluster: 6221 + i, dns: 5352 + i, caddyAdmin: 2018 + i }));

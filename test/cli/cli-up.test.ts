@@ -79,9 +79,10 @@ test('up --detach starts nats-server, edge and node with the documented flags an
     'edge', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'edge'), '--dns-port', String(first.ports.dns),
     '--route-ports', routes, '--listen-host', '127.0.0.1',
     '--nats-creds', creds('edge'),
+    '--https-port', String(first.ports.https), '--http-port', String(first.ports.http), '--tls', 'internal',
   ]);
   assert.equal(lines('node.starts')[0].argv, [
-    'node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--edge-external',
+    'node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--https-port', String(first.ports.https), '--edge-external',
     '--cluster-key', join(dataDir, 'cluster.key'), '--nats-creds', creds('node'),
   ]);
   // Credentials: made once, private; nats-server got a config file, no secret on its command line.

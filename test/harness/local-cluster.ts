@@ -47,7 +47,7 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
     const procs: Partial<Record<'node' | 'edge', ChildProcess>> = {};
     const argv = {
       node: ['node', '--nats', natsUrl, '--name', name, '--data-dir', join(dir.path, name, 'node'), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--replicas', String(Math.min(size, 3)), '--cluster-key', keyFile],
-      edge: ['edge', '--nats', natsUrl, '--name', `${name}-edge`, '--data-dir', join(dir.path, name, 'edge'), '--dns-port', String(dns), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--listen-host', edgeHost, '--replicas', String(Math.min(size, 3))],
+      edge: ['edge', '--nats', natsUrl, '--name', `${name}-edge`, '--data-dir', join(dir.path, name, 'edge'), '--dns-port', String(dns), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--listen-host', edgeHost, '--https-port', '0', '--replicas', String(Math.min(size, 3))],
     };
     const logFile = (kind: 'node' | 'edge') => join(dir.path, `${name}-${kind}.log`);
     members.push({

@@ -19,7 +19,7 @@ export interface CliResult {
 export interface Context {
   natsUrl: string;
   pid: number | null;
-  ports: { nats: number; dns: number; caddyAdmin: number; routes: [number, number] };
+  ports: { nats: number; dns: number; caddyAdmin: number; routes: [number, number]; https?: number; http?: number };
   children: { nats: number | null; edge: number | null; node: number | null } & Record<string, number | null>;
 }
 

@@ -1,5 +1,5 @@
 // The leader's half of `deploy`: plans affected services, places each new deployment on a node, creates it there.
-import { CompartmentError, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import { CompartmentError, domainUrl, domainsOf, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentSpec } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
@@ -7,6 +7,7 @@ import { place } from '../planning/placement.plan.js';
 import { fingerprintOf, mergeVariables, splitSecrets } from '../planning/variables.js';
 import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
+import { applyDomains, checkDomains } from './deploy.domains.js';
 
 export function deployAsLeader(ctx: AgentContext, req: ApiRequestParsed<'deploy'> & { idempotencyKey: string }): Promise<ApiReply<'deploy'>> {
   if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
@@ -31,7 +32,9 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
     return { ...s, serviceName: s.name, ...splitSecrets(merged, cluster.secrets, s.config.variables), fingerprint: fingerprintOf(s.sourceDigest, s.config, merged, key) };
   });
 
-  return ctx.planning.run(`env:${env}`, async () => {
+  // Environments plan in parallel, but domains span them: one domain step at a time (always taken after the env's lock).
+  return ctx.planning.run(`env:${env}`, () => ctx.planning.run('domains', async () => {
+    const domains = await checkDomains(ctx, req);
     const plan = planDeploy(desired, ctx.records({ env }), req.force);
     const wanted = plan.create.map((c) => desired.find((x) => x.serviceName === c.serviceName)!);
     const placements = place(
@@ -45,6 +48,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
     for (const p of placements) {
       if ('error' in p) throw new CompartmentError('NO_NODE_AVAILABLE', `cannot place ${p.desired.serviceName}: ${p.error}`);
     }
+    await applyDomains(ctx, req, domains);
     const created: DeploymentRecord[] = [];
     for (const [i, item] of plan.create.entries()) {
       const d = wanted[i]!;
@@ -61,7 +65,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
         secretRefs: d.secretRefs,
         sourceDigest: d.sourceDigest,
         fingerprint: d.fingerprint,
-        routeUrl: port === null ? null : `http://${ctx.settings.routeHost}:${port}`,
+        routeUrl: routeUrlOf(port, domainsOf(d.config, env)[0], ctx.settings),
         createdAt: new Date().toISOString(),
         nodeId,
         audit: { requestedBy: req.requestedBy ?? null, git: d.git ?? null },
@@ -71,5 +75,11 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
       for (const old of item.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at: new Date().toISOString(), by: spec.id });
     }
     return { deployments: created, unchanged: plan.unchanged };
-  });
+  }));
+}
+
+/** `https://<first domain>[:port]` for a route with domains, else the route port's plain-HTTP URL. */
+function routeUrlOf(port: number | null, domain: string | undefined, settings: AgentContext['settings']): string | null {
+  if (port === null) return null;
+  return domain ? domainUrl(domain, settings.httpsPort ?? 443) : `http://${settings.routeHost}:${port}`;
 }

@@ -8,6 +8,7 @@ import { envSet, envUnset, envList, envRotateKey } from './env.handlers.js';
 import { logs } from './logs.handler.js';
 import { nodes } from './nodes.handler.js';
 import { chart } from './chart.handler.js';
+import { domains } from './domains.handler.js';
 
 export function apiHandlers(ctx: AgentContext): ApiHandlers {
   return {
@@ -22,6 +23,7 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     logs: (req) => logs(ctx, req),
     nodes: () => nodes(ctx),
     chart: async (req) => chart(ctx, req),
+    domains: (req) => domains(ctx, req),
   };
 }
 

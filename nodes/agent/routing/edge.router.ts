@@ -73,6 +73,8 @@ export class EdgeRouter implements Router {
         upstreams: routable && workload.port !== null ? [{ host: workload.host, port: workload.port, nodeId: workload.nodeId }] : [],
         previousId: current?.route.deploymentId ?? null,
         updatedAt: new Date().toISOString(),
+        // Domains are the route's, set by deploy: a switch (or rollback) moves traffic, never names.
+        ...(current?.route.domains ? { domains: current.route.domains, domainsAt: current.route.domainsAt } : {}),
       };
       let revision: number;
       try {

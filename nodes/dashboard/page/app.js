@@ -40,6 +40,7 @@ async function select() {
   state.current = record.id;
   state.transitions = [];
   state.journal = true;
+  state.domains = [];
   state.shown = { state: record.state, at: record.updatedAt };
   if (!view) {
     view = mountDetail(main);
@@ -57,6 +58,7 @@ async function select() {
     const known = new Set(detail.transitions.map(key));
     state.transitions = [...detail.transitions, ...state.transitions.filter((t) => !known.has(key(t)))];
     state.journal = detail.journal;
+    state.domains = detail.domains ?? [];
     const last = state.transitions[state.transitions.length - 1];
     if (last) offerState(last.after, last.at);
     renderAll();
@@ -68,7 +70,7 @@ async function select() {
 function renderAll() {
   const r = state.current && state.records.get(state.current);
   if (!r || !view) return;
-  const ctx = { now: Date.now(), pinned: Boolean(state.selection?.pinned), actions: state.actions };
+  const ctx = { now: Date.now(), pinned: Boolean(state.selection?.pinned), actions: state.actions, domains: state.domains ?? [] };
   renderHeader(view.header, r, state.shown.state, ctx);
   renderTimeline(view.timeline, r, state.shown.state, ctx.now);
   renderAttempts(view.attempts, view.attemptsCount, r);

@@ -21,6 +21,13 @@ export function mountDetail(main) {
 
 const badge = (kind, value, testid) => `<span class="badge ${kind}-${esc(value)}" data-testid="${testid}">${esc(value)}</span>`;
 
+/** A domain with its certificate on each edge: issued (until when) or pending until the first HTTPS visit. */
+function domainText(d) {
+  const cert = (c) => (c.state === 'issued' ? `certificate issued${c.notAfter ? ` until ${c.notAfter.slice(0, 10)}` : ''}` : 'certificate pending (first visit issues it)');
+  const certs = d.certificates.length === 0 ? 'certificate unknown' : d.certificates.map((c) => (d.certificates.length > 1 ? `${c.edgeId}: ` : '') + cert(c)).join('; ');
+  return `<span class="mono">${esc(d.domain)}</span> <span class="muted">${esc(certs)}</span>`;
+}
+
 export function renderHeader(el, r, shown, ctx) {
   const stage = shown.stage.split('.')[0];
   const end = r.completedAt && isTerminal(shown.status) ? Date.parse(r.completedAt) : ctx.now;
@@ -32,6 +39,7 @@ export function renderHeader(el, r, shown, ctx) {
     ['created', `${esc(clock(r.createdAt, false))} <span class="muted">(${esc(ago(r.createdAt, ctx.now))})</span>`],
     ['elapsed', `<span data-testid="elapsed">${esc(duration(end - Date.parse(r.createdAt)))}</span>`],
     ['url', r.routeUrl ? `<a href="${esc(r.routeUrl)}" target="_blank" rel="noopener">${esc(r.routeUrl)}</a>` : '<span class="muted">none (not routable)</span>'],
+    ...(ctx.domains.length ? [['domains', `<span data-testid="domains">${ctx.domains.map(domainText).join('<br>')}</span>`]] : []),
     ...(r.previousId ? [['previous', link(r.previousId)]] : []),
     ...(r.replacedBy ? [['replaced by', link(r.replacedBy)]] : []),
   ];

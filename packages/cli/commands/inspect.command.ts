@@ -3,6 +3,7 @@ import { CompartmentError, type DeploymentRecord } from '../../protocol/index.js
 import { checkDeploymentId, type CommonFlags } from '../cli-options.js';
 import { validateRequest, type ApiClient } from '../client/api.client.js';
 import { inspectText } from '../output/deployment-text.js';
+import { domainLines } from '../output/domain-text.js';
 import { Output } from '../output/terminal-output.js';
 import { transitionLine } from '../output/transition-text.js';
 import { terminalSafe } from '../output/terminal-safe.js';
@@ -33,8 +34,11 @@ export async function inspectCommand(id: string, flags: InspectFlags): Promise<n
   return withClient(flags, async (client) => {
     const { deployment } = await client.request('inspect', request);
     if (!flags.watch) {
-      out.event(deployment);
-      out.line(inspectText(deployment));
+      const domains = deployment.routeUrl?.startsWith('https://')
+        ? ((await client.request('domains', { environment: deployment.environmentName, service: deployment.serviceName }).catch(() => null))?.domains ?? [])
+        : [];
+      out.event(domains.length ? { ...deployment, domains } : deployment);
+      out.line([inspectText(deployment), ...(domains.length ? ['', ...domainLines(domains)] : [])].join('\n'));
       return 0;
     }
     return watch(client, deployment, out);

@@ -3,6 +3,7 @@ import { CompartmentError, type DeploymentRecord } from '../../protocol/index.js
 import { checkName, envOf, sinceToIso, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { statusTable } from '../output/deployment-text.js';
+import { domainsTable } from '../output/domain-text.js';
 import { Output } from '../output/terminal-output.js';
 import { withClient } from './command-context.js';
 
@@ -33,7 +34,12 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   });
   const since = timeFlag(flags.since, '--since');
   const until = timeFlag(flags.until, '--until');
-  const reply = await withClient(flags, (client) => client.request('status', request));
+  const reply = await withClient(flags, async (client) => {
+    const status = await client.request('status', request);
+    // The table only: --json stays the array of records. A cluster without the verb (older agents) shows no domains.
+    const domains = flags.json ? null : await client.request('domains', { environment: request.environment, service: request.service }).catch(() => null);
+    return { ...status, domains: domains?.domains ?? [] };
+  });
   // Created in [since, until]: the history of a time span (with --all), e.g. what was deployed last night.
   const within = (d: DeploymentRecord) => {
     const t = Date.parse(d.createdAt);
@@ -42,5 +48,6 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   const deployments = reply.deployments.filter(within);
   out.event(deployments);
   out.line(deployments.length === 0 ? 'no deployments' : statusTable(deployments, { audit: Boolean(flags.all) }));
+  if (reply.domains.length > 0) out.line(`\n${domainsTable(reply.domains)}`);
   return 0;
 }

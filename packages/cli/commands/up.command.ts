@@ -7,7 +7,7 @@ import { CompartmentError } from '../../protocol/index.js';
 import { dataDirOf, readContext } from '../supervisor/cluster-files.js';
 import { apiAnswers, clusterReady, isSupervisor } from '../supervisor/cluster-probe.js';
 import { natsAnswers } from '../supervisor/process-check.js';
-import { runSupervisor } from '../supervisor/supervisor.js';
+import { rootCertificateOf, runSupervisor } from '../supervisor/supervisor.js';
 import { dashboardLink, readDashboardToken } from '../supervisor/dashboard-token.js';
 import { checkTlsFiles } from '../supervisor/cluster-security.js';
 import { credentialsFileOf } from '../supervisor/cluster-credentials.js';
@@ -123,6 +123,9 @@ async function detach(projectDir: string, dataDir: string, nodes: number | undef
       say(context.natsUrl);
       process.stderr.write(`local cluster up (supervisor pid ${child.pid}, logs in ${join(dataDir, 'logs')}); \`compartment down\` stops it\n`);
       if (context.dashboardUrl) process.stderr.write(`dashboard: ${dashboardLink(context.dashboardUrl, readDashboardToken(dataDir))}\n`);
+      if (context.ports.https) {
+        process.stderr.write(`domains: https port ${context.ports.https} (http ${context.ports.http} redirects); trust ${rootCertificateOf(dataDir)}, e.g. curl --cacert ${rootCertificateOf(dataDir)} --resolve app.example.com:${context.ports.https}:127.0.0.1 https://app.example.com:${context.ports.https}/\n`);
+      }
       return 0;
     }
     await new Promise((r) => setTimeout(r, 250));

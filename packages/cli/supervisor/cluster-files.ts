@@ -12,6 +12,9 @@ export interface ClusterPorts {
   routes: [number, number];
   /** The web dashboard's port; absent in files written before there was one (it is picked then). */
   dashboard?: number;
+  /** The edges' shared HTTPS and HTTP ports for domains (absent in files written before domains: picked then). */
+  https?: number;
+  http?: number;
   /** `up --nodes N`: every member's own ports (member 1 repeats nats, dns and caddyAdmin above). */
   members?: MemberPorts[];
 }

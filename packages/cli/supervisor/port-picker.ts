@@ -8,6 +8,9 @@ export const ROUTE_PORT_COUNT = 100;
 const PREFERRED_NATS = 4222;
 const PREFERRED_ROUTES = 8100;
 const PREFERRED_DASHBOARD = 7070;
+/** `up` runs unprivileged setups too: high ports for the shared HTTPS/HTTP listeners, 8443/8080 when free. */
+const PREFERRED_HTTPS = 8443;
+const PREFERRED_HTTP = 8080;
 
 export function tcpFree(port: number, host = HOST): Promise<boolean> {
   return new Promise((resolve) => {
@@ -84,8 +87,22 @@ export async function pickClusterPorts(nodes = 1): Promise<ClusterPorts> {
   const routes = await pickRouteRange(taken, members.map((_, i) => edgeHostOf(i + 1)));
   for (let p = routes[0]; p <= routes[1]; p++) taken.add(p);
   const dashboard = await pickDashboardPort(taken);
+  const { https, http } = await pickHttpsPorts(taken, members.length);
   const [first] = members;
-  return { nats: first!.nats, dns: first!.dns, caddyAdmin: first!.caddyAdmin, routes, dashboard, ...(nodes > 1 ? { members } : {}) };
+  return { nats: first!.nats, dns: first!.dns, caddyAdmin: first!.caddyAdmin, routes, dashboard, https, http, ...(nodes > 1 ? { members } : {}) };
+}
+
+/** The shared HTTPS and HTTP ports, free on every member's edge address. */
+export async function pickHttpsPorts(taken: Set<number>, members: number): Promise<{ https: number; http: number }> {
+  const everywhere = async (p: number) => {
+    for (let i = 1; i <= members; i++) if (!(await tcpFree(p, edgeHostOf(i)))) return false;
+    return true;
+  };
+  const https = await pickPort(taken, everywhere, PREFERRED_HTTPS);
+  taken.add(https);
+  const http = await pickPort(taken, everywhere, PREFERRED_HTTP);
+  taken.add(http);
+  return { https, http };
 }
 
 /** 7070 when free, else any free port outside `taken`. */

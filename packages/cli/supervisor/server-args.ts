@@ -73,6 +73,8 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
           '--listen-host', edgeHostOf(member),
           ...(clustered ? ['--name', `edge-${member}`, ...replicas] : []),
           ...clientSecurity(input.security, 'edge'),
+          // Domains on high ports with Caddy's own CA: `up` is local, no ACME server can reach it.
+          ...(ports.https && ports.http ? ['--https-port', String(ports.https), '--http-port', String(ports.http), '--tls', 'internal'] : ['--https-port', '0']),
         ],
       };
     case 'node':
@@ -80,6 +82,7 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
         command: process.execPath,
         args: [
           bin, 'node', '--nats', natsUrl, '--data-dir', dir('node'), '--route-ports', routePorts, '--route-host', '127.0.0.1',
+          ...(ports.https ? ['--https-port', String(ports.https)] : []),
           // The edge runs as its own child of `up` (so `up` restarts it); the flag only tells the cluster it is there.
           '--edge-external',
           ...(clustered ? ['--name', `node-${member}`, ...replicas] : []),

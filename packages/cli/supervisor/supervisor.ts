@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
 import { readClusterFile, readContext, writeClusterFile, writeContext, STATE_DIR, type ClusterContext, type ClusterPorts } from './cluster-files.js';
 import { ManagedChild, type ChildSpec } from './managed-child.js';
-import { pickClusterPorts, pickDashboardPort, tcpFree } from './port-picker.js';
+import { pickClusterPorts, pickDashboardPort, pickHttpsPorts, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
 import { childName, membersOf, serverArgs, type ServerName } from './server-args.js';
 import { dashboardLink, dashboardTokenFile, writeDashboardToken } from './dashboard-token.js';
@@ -39,6 +39,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const natsUrl = natsUrls.join(',');
   await stopLeftovers(projectDir, log);
   ports = await withDashboardPort(projectDir, dataDir, ports);
+  ports = await withHttpsPorts(projectDir, dataDir, ports);
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   if (ensureClusterKey(dataDir).created) log(`created the cluster key ${join(dataDir, 'cluster.key')} (0600): keep it, secrets are sealed with it`);
@@ -109,6 +110,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   if (started) {
     log(`NATS answers at ${natsUrl}`);
     for (const i of numbers) make('edge', i).start();
+    if (ports.https) log(`domains: https on port ${ports.https}, http on ${ports.http}; certificates from the internal CA, root ${rootCertificateOf(dataDir)} (curl --cacert)`);
     for (const i of numbers) make('node', i).start();
     const token = writeDashboardToken(dataDir);
     make('dashboard').start();
@@ -159,6 +161,22 @@ async function withDashboardPort(projectDir: string, dataDir: string, ports: Clu
   const tls = readClusterFile(projectDir)?.tls;
   writeClusterFile(projectDir, { ports: next, dataDir, ...(tls ? { tls } : {}) });
   return next;
+}
+
+/** cluster.json written before domains has no HTTPS ports: pick them now and keep them. */
+async function withHttpsPorts(projectDir: string, dataDir: string, ports: ClusterPorts): Promise<ClusterPorts> {
+  if (ports.https !== undefined && ports.http !== undefined) return ports;
+  const taken = new Set([ports.nats, ports.dns, ports.caddyAdmin, ...(ports.dashboard ? [ports.dashboard] : [])]);
+  for (let p = ports.routes[0]; p <= ports.routes[1]; p++) taken.add(p);
+  const next = { ...ports, ...(await pickHttpsPorts(taken, membersOf(ports).length)) };
+  const tls = readClusterFile(projectDir)?.tls;
+  writeClusterFile(projectDir, { ports: next, dataDir, ...(tls ? { tls } : {}) });
+  return next;
+}
+
+/** Where the first edge's Caddy keeps its internal CA root (each edge of `up --nodes N` has its own, below edge-N/). */
+export function rootCertificateOf(dataDir: string, member = 1): string {
+  return join(dataDir, childName('edge', member), 'caddy', 'storage', 'pki', 'authorities', 'local', 'root.crt');
 }
 
 /**

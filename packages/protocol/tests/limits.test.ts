@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   API,
   CompartmentError,
+  MAX_DOMAINS_PER_SERVICE,
   MAX_LOGS_TAIL,
   MAX_SERVICES_PER_DEPLOY,
   MAX_VARIABLE_VALUE_BYTES,
@@ -78,6 +79,22 @@ test('truncateText keeps short text and cuts long text to the limit with the mar
   const cut = truncateText('y'.repeat(500), 100);
   assert.is(cut.length, 100);
   assert.ok(cut.endsWith(TRUNCATED_MARKER));
+});
+
+test('domains: at most 20 per service and environment, valid host names only, folded to lower case, not on workers', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `d${i}.example.com`);
+  assert.is(parseProjectConfig(config({ domains: { production: names(MAX_DOMAINS_PER_SERVICE) } })).services.web!.domains!.production!.length, MAX_DOMAINS_PER_SERVICE);
+  const over = failure(() => parseProjectConfig(config({ domains: { production: names(MAX_DOMAINS_PER_SERVICE + 1) } })));
+  assert.equal([over.code, over.field], ['CONFIG_INVALID', 'services.web.domains.production']);
+  for (const bad of ['localhost', '*.example.com', 'app.example.com:443', '10.0.0.1', 'a_b.example.com', '-a.example.com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(127)}com`]) {
+    const e = failure(() => parseProjectConfig(config({ domains: { production: [bad] } })));
+    assert.equal([e.code, e.field], ['CONFIG_INVALID', 'services.web.domains.production.0'], bad);
+  }
+  assert.equal(parseProjectConfig(config({ domains: { staging: ['App.Example.COM'] } })).services.web!.domains, { staging: ['app.example.com'] });
+  const twice = failure(() => parseProjectConfig(config({ domains: { production: ['a.example.com', 'a.example.com'] } })));
+  assert.is(twice.field, 'services.web.domains.production.1');
+  const worker = failure(() => parseProjectConfig(config({ type: 'worker', domains: { production: ['a.example.com'] } })));
+  assert.is(worker.field, 'services.web.domains');
 });
 
 test.run();
