@@ -21,6 +21,7 @@ const REPORTED_BY: Record<string, string[]> = {
   'workload.exited': ['watchCandidate', 'superviseWorkload'],
   'workload.restarted': ['superviseWorkload'],
   'workload.recovered': ['superviseWorkload'],
+  'instances.serving': ['superviseWorkload'],
 };
 
 export class FakeEffects {

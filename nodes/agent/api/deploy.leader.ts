@@ -1,5 +1,5 @@
 // The leader's half of `deploy`: plans affected services, places each new deployment on a node, creates it there.
-import { CompartmentError, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import { CompartmentError, instancesFor, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentSpec } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
@@ -56,6 +56,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
         routeUrl: port === null ? null : `http://${ctx.settings.routeHost}:${port}`,
         createdAt: new Date().toISOString(),
         nodeId,
+        instances: instancesFor(d.config, env),
       };
       created.push(await ctx.createDeployment(spec, 'deploy'));
       for (const old of item.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at: new Date().toISOString(), by: spec.id });

@@ -68,6 +68,7 @@ export class LeaderDuties {
       if (route?.route.deploymentId) routed.add(route.route.deploymentId);
     }
     const plan = planNodeLoss(nodeId, records, routed);
+    for (const r of plan.reschedule) await this.pruneRoute(r, nodeId);
     this.log.warn(`node ${nodeId} lost: failing ${plan.lost.length} deployment(s), re-placing ${plan.reschedule.length}`);
     const at = new Date(now).toISOString();
     const contexts = new Map<string, DeploymentContext>();
@@ -78,6 +79,23 @@ export class LeaderDuties {
     for (const old of plan.reschedule) await this.reschedule(old, contexts.get(old.id)!, nodeId);
     const member = this.ctx.cluster.membership.nodeViews(now).find((n) => n.beat.id === nodeId);
     if (member) await this.ctx.cluster.membership.remember({ node: member.beat, state: 'lost', lostAt: at });
+  }
+
+  /**
+   * The lost node's instances leave the route in one write, so every edge stops dialling them at once; the set's
+   * other instances serve on until the re-placed deployment switches. A route left with nothing is not touched.
+   */
+  private async pruneRoute(r: DeploymentRecord, lostNode: string): Promise<void> {
+    try {
+      const current = await this.ctx.routes.get(r.environmentName, r.serviceName);
+      if (!current || current.route.deploymentId !== r.id) return;
+      const kept = current.route.upstreams.filter((u) => u.nodeId !== lostNode);
+      if (kept.length === 0 || kept.length === current.route.upstreams.length) return;
+      await this.ctx.routes.put({ ...current.route, upstreams: kept, updatedAt: new Date().toISOString() }, current.revision);
+      this.log.info(`route of ${r.serviceName} in ${r.environmentName}: instances on lost node ${lostNode} removed, ${kept.length} left`);
+    } catch (error) {
+      this.log.warn(`could not remove the instances of lost node ${lostNode} from the route of ${r.serviceName}`, error);
+    }
   }
 
   /** The same release as a new deployment on a live node: the service comes back without anyone deploying. */

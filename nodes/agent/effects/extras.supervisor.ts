@@ -1,0 +1,73 @@
+// Keeps the remote instances of an active set serving: restarts one that exited on its node, and when its node is
+// gone takes it out of the route at once and re-places it on another live node, reporting the set each time.
+import { probeUntil } from '../../../packages/probes/index.js';
+import { wantedInstances, type DeploymentSpec, type WorkloadRef } from '../../../machines/deployment/index.js';
+import type { Report } from './effect-kit.js';
+import { now } from './effect-kit.js';
+import type { EffectDeps } from './effect-deps.js';
+import { STATUS_TIMEOUT_MS, isExtra, placeExtras, startExtra, stopExtra } from './instance-set.js';
+
+/** How often each remote instance is asked whether it runs. */
+const CHECK_EVERY_MS = 500;
+
+export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): void {
+  const nodes = deps.nodes;
+  let set = [...initial];
+  let timer: NodeJS.Timeout | undefined;
+  signal.addEventListener('abort', () => clearTimeout(timer));
+
+  const publish = async (next: WorkloadRef[], why: string) => {
+    set = next;
+    deps.event(spec, `${why}; ${next.length}/${wantedInstances(spec)} instances serving`);
+    // The route first: every edge stops (or starts) dialling it at once; then the machine's count and health.
+    await deps.router.setUpstreams(spec, next).catch((e) => deps.warn(`could not rewrite the upstreams of ${spec.id}`, e));
+    if (!signal.aborted) report({ type: 'instances.serving', at: now(), instances: next });
+  };
+
+  /** Brings a new instance up on a live node without one, and adds it once it passes readiness. */
+  const replace = async () => {
+    const taken = new Set(set.map((w) => w.nodeId ?? ''));
+    const [target] = placeExtras(nodes, { ...spec, instances: wantedInstances(spec) - set.length + 1 }, taken);
+    if (!target) return;
+    try {
+      const w = await startExtra(nodes, spec, target);
+      const readiness = spec.service.readiness;
+      if (readiness) {
+        const result = await probeUntil({ readiness, target: deps.runtime(spec.runtime).probeTarget(spec, w), deadline: new Date(Date.now() + readiness.timeoutMs), signal });
+        if (result !== 'passed') {
+          await stopExtra(nodes, spec, target).catch(() => undefined);
+          return deps.event(spec, `re-placed instance on ${target} did not become ready (${result})`);
+        }
+      }
+      if (!signal.aborted) await publish([...set, w], `instance re-placed on ${target}`);
+    } catch (error) {
+      deps.event(spec, `could not re-place an instance on ${target}: ${(error as Error).message}`);
+    }
+  };
+
+  const checkOne = async (w: WorkloadRef) => {
+    const nodeId = w.nodeId!;
+    if (!nodes.isLive(nodeId)) return publish(set.filter((x) => x !== w), `node ${nodeId} is lost: its instance left the route`);
+    try {
+      const status = await nodes.call(nodeId, { id: spec.id, op: 'status' }, STATUS_TIMEOUT_MS);
+      if (status.running) return;
+      // Exited on a live node: started again there on the port the route names.
+      const again = await startExtra(nodes, spec, nodeId, w.port);
+      deps.event(spec, `instance on ${nodeId} exited; restarted (${again.ref})`);
+      if (again.ref !== w.ref) set = set.map((x) => (x === w ? again : x));
+    } catch (error) {
+      // Not answering is how a frozen node looks before its heartbeat expires: out of the route now, back if it returns.
+      await publish(set.filter((x) => x !== w), `instance on ${nodeId} did not answer (${(error as Error).message}): it left the route`);
+    }
+  };
+
+  const tick = async () => {
+    for (const w of set.filter((x) => isExtra(nodes, x))) {
+      if (signal.aborted) return;
+      await checkOne(w);
+    }
+    if (!signal.aborted && set.length < wantedInstances(spec)) await replace();
+    if (!signal.aborted) timer = setTimeout(() => void tick(), CHECK_EVERY_MS);
+  };
+  timer = setTimeout(() => void tick(), CHECK_EVERY_MS);
+}
