@@ -9,11 +9,15 @@ import { STATUS_TIMEOUT_MS, isExtra, placeExtras, startExtra, stopExtra } from '
 
 /** How often each remote instance is asked whether it runs. */
 const CHECK_EVERY_MS = 500;
+/** A node that failed a question is not given a re-placed instance for this long (its heartbeat may not have expired yet). */
+const SUSPECT_MS = 10_000;
 
 export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): void {
   const nodes = deps.nodes;
   let set = [...initial];
   let timer: NodeJS.Timeout | undefined;
+  const suspects = new Map<string, number>();
+  const suspect = (nodeId: string) => suspects.set(nodeId, Date.now() + SUSPECT_MS);
   signal.addEventListener('abort', () => clearTimeout(timer));
 
   const publish = async (next: WorkloadRef[], why: string) => {
@@ -27,6 +31,7 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
   /** Brings a new instance up on a live node without one, and adds it once it passes readiness. */
   const replace = async () => {
     const taken = new Set(set.map((w) => w.nodeId ?? ''));
+    for (const [nodeId, until] of suspects) if (until > Date.now()) taken.add(nodeId);
     const [target] = placeExtras(nodes, { ...spec, instances: wantedInstances(spec) - set.length + 1 }, taken);
     if (!target) return;
     try {
@@ -41,13 +46,14 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
       }
       if (!signal.aborted) await publish([...set, w], `instance re-placed on ${target}`);
     } catch (error) {
+      suspect(target);
       deps.event(spec, `could not re-place an instance on ${target}: ${(error as Error).message}`);
     }
   };
 
   const checkOne = async (w: WorkloadRef) => {
     const nodeId = w.nodeId!;
-    if (!nodes.isLive(nodeId)) return publish(set.filter((x) => x !== w), `node ${nodeId} is lost: its instance left the route`);
+    if (!nodes.isLive(nodeId)) return (suspect(nodeId), publish(set.filter((x) => x !== w), `node ${nodeId} is lost: its instance left the route`));
     try {
       const status = await nodes.call(nodeId, { id: spec.id, op: 'status' }, STATUS_TIMEOUT_MS);
       if (status.running) return;
@@ -56,6 +62,7 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
       deps.event(spec, `instance on ${nodeId} exited; restarted (${again.ref})`);
       if (again.ref !== w.ref) set = set.map((x) => (x === w ? again : x));
     } catch (error) {
+      suspect(nodeId);
       // Not answering is how a frozen node looks before its heartbeat expires: out of the route now, back if it returns.
       await publish(set.filter((x) => x !== w), `instance on ${nodeId} did not answer (${(error as Error).message}): it left the route`);
     }
