@@ -196,6 +196,8 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 'workload.restarted': { actions: 'setRestarted' },
                 'workload.recovered': [{ guard: 'setComplete', actions: ['tick', 'raiseHealthy'] }, { actions: 'tick' }],
                 // The set changed (an instance crashed, its node was lost, it was re-placed): healthy only when all serve.
+                // A new count: supervision starts again with it, adding instances through readiness or draining surplus ones.
+                'deployment.scale': { target: 'serving', reenter: true, actions: 'setScale' },
                 'instances.serving': [
                   { guard: 'fullSet', actions: ['setServing', 'raiseHealthy'] },
                   { actions: ['setServing', 'raiseUnhealthy'] },

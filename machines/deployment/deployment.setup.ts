@@ -144,6 +144,9 @@ export const deploymentSetup = setup({
       const instances = context.instances?.map((w) => (old && w.ref === old.ref && w.nodeId === old.nodeId ? event.workload : w));
       return { candidate: event.workload, clock: event.at, ...(instances ? { instances } : {}) };
     }),
+    setScale: assign(({ context, event }) =>
+      event.type === 'deployment.scale' ? { spec: { ...context.spec, instances: event.instances }, clock: event.at } : { clock: context.clock },
+    ),
     setServing: assign(({ context, event }) => (event.type === 'instances.serving' ? { instances: event.instances, clock: event.at } : { clock: context.clock })),
     countCrash: assign({ restarts: ({ context }) => context.restarts + 1 }),
     setSwitched: assign(({ context, event }) => {

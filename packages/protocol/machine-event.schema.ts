@@ -36,6 +36,8 @@ export const MachineEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('deployment.promote'), at: At, trigger: Trigger }),
   /** The instances of the set that serve now (after a crash, a lost node, a re-placement): health follows their count. */
   z.strictObject({ type: z.literal('instances.serving'), at: At, instances: z.array(WorkloadRefSchema).max(MAX_INSTANCES) }),
+  /** `scale`: the active deployment's set grows or shrinks to this many instances. */
+  z.strictObject({ type: z.literal('deployment.scale'), at: At, instances: z.number().int().min(1).max(MAX_INSTANCES) }),
   z.strictObject({ type: z.literal('node.lost'), at: At, nodeId: z.string().max(128), reason: z.enum(['lost', 'stopped']) }),
 ]);
 export type MachineEvent = z.output<typeof MachineEvent>;

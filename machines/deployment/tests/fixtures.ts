@@ -71,6 +71,7 @@ export function eventCatalogue(): Array<{ type: string } & Record<string, unknow
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'deploy' },
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'rollback' },
     { type: 'deployment.promote', at: T1, trigger: 'rollback' },
+    { type: 'deployment.scale', at: T1, instances: 3 },
     { type: 'node.lost', at: T1, nodeId: 'node-a', reason: 'lost' },
   ];
 }

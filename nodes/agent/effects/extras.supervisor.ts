@@ -11,6 +11,12 @@ import { STATUS_TIMEOUT_MS, isExtra, placeExtras, startExtra, stopExtra } from '
 const CHECK_EVERY_MS = 500;
 /** A node that failed a question is not given a re-placed instance for this long (its heartbeat may not have expired yet). */
 const SUSPECT_MS = 10_000;
+/**
+ * After a scale-down's route write is confirmed, how long requests already sent to a removed instance get before its
+ * graceful stop begins (the stop itself waits for the app to finish what it has, up to the service's stop grace).
+ */
+const SCALE_DOWN_SETTLE_MS = 1_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): void {
   const nodes = deps.nodes;
@@ -68,7 +74,19 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
     }
   };
 
+  /** Scaled down: the surplus instances leave the route first (every edge confirms), then stop gracefully. */
+  const shrink = async () => {
+    const wanted = wantedInstances(spec);
+    const ordered = [...set.filter((w) => !isExtra(nodes, w)), ...set.filter((w) => isExtra(nodes, w))];
+    const keep = ordered.slice(0, wanted);
+    const drop = ordered.slice(wanted);
+    await publish(keep, `scaled to ${wanted}: ${drop.length} instance(s) left the route`);
+    await sleep(SCALE_DOWN_SETTLE_MS);
+    await Promise.allSettled(drop.map((w) => stopExtra(nodes, spec, w.nodeId!)));
+  };
+
   const tick = async () => {
+    if (set.length > wantedInstances(spec)) await shrink();
     for (const w of set.filter((x) => isExtra(nodes, x))) {
       if (signal.aborted) return;
       await checkOne(w);
