@@ -94,5 +94,7 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
     if (!signal.aborted && set.length < wantedInstances(spec)) await replace();
     if (!signal.aborted) timer = setTimeout(() => void tick(), CHECK_EVERY_MS);
   };
+  // Started short (fewer live nodes than instances, or restored after a loss): the machine hears so at once.
+  if (set.length < wantedInstances(spec)) report({ type: 'instances.serving', at: now(), instances: set });
   timer = setTimeout(() => void tick(), CHECK_EVERY_MS);
 }
