@@ -7,6 +7,7 @@ import { goals } from './goals.js';
 import { findings } from './findings.js';
 import { met, notRun, table } from './markdown.js';
 import { replacementsSection, rollbackSection, switchSection } from './replacements.section.js';
+import { instancesSection } from './instances.section.js';
 import { controlPlaneSection, densitySection, failoverSection, logsSection, overheadSection } from './other.sections.js';
 
 function machine(r: Results): string {
@@ -68,6 +69,8 @@ export function renderBenchmarksMd(r: Results): string {
     dataOf(r.failover) ? failoverSection(dataOf(r.failover)!) : `Node loss: ${notRun(r.failover)}`,
     '',
     when(r.failover),
+    '',
+    section('9. Instance sets', r.instances, (d) => instancesSection(d, dataOf(r.failover))),
     '',
   ].join('\n');
 }
