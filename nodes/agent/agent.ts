@@ -217,7 +217,10 @@ export class Agent {
     const restored = await host.restoreOwned(await deployments.list());
     log.info(`restored ${restored} deployment actor(s)`);
     await reconcileWorkloads(ctx, runtimes, log);
-    const instances = new InstanceHost(opts.nodeId, deployments, runtime);
+    // Releases built here for other nodes' deployments are pruned by the same rule as this node's own.
+    const instances = new InstanceHost(opts.nodeId, deployments, runtime, (spec) =>
+      void housekeeper.pruneReleases(spec.environmentName, spec.serviceName).catch((e) => log.warn(`pruning releases of ${spec.serviceName} failed`, e)),
+    );
     agent.membership = new ClusterMembership(ctx, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false, (req) => instances.handle(req));
     await agent.membership.start();
     agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e));

@@ -1,4 +1,6 @@
 // `instances: N` beyond the first deploy: a candidate set with one instance never ready, `scale` under load, rollback.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Project } from '../harness/project.js';
@@ -99,12 +101,17 @@ test('scale 1 → 3 → 1 under GET and POST load: no failed request, no new dep
   assert.match(r.stderr, /from 1 to 16/);
 });
 
+let failedId = '';
+let v3: DeploymentRecord | undefined;
+
 test('rollback of a set restores it at its own count', async () => {
+  failedId = (await status()).find((d) => d.serviceName === 'web' && d.status === 'failed')!.id;
   await project.ok(['scale', '--service', 'web', '3']);
   const three = await waitFor('3/3', settled(3), 90_000, 200);
   project.write({ 'compartment.yaml': yaml(2), 'app/version.txt': 'v3' });
   await project.ok(['deploy'], { timeoutMs: 180_000 });
   const two = (await active())!;
+  v3 = two;
   assert.equal([two.instances?.ready, two.instances?.total], [2, 2]);
   await project.ok(['rollback', '--service', 'web'], { timeoutMs: 180_000 });
   const back = (await active())!;
@@ -112,6 +119,22 @@ test('rollback of a set restores it at its own count', async () => {
   assert.equal([back.instances?.ready, back.instances?.total], [3, 3]);
   const seen = await answering(back.routeUrl!);
   assert.is(seen.size, 3, `three instances of v1 answer: ${[...seen]}`);
+});
+
+/** Where a member's process releases of `web` live: under its --data-dir. */
+function releasesOf(nodeId: string): string[] {
+  const pid = cluster.members.find((m) => m.name === nodeId)!.pid('node')!;
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const dir = join(args[args.indexOf('--data-dir') + 1]!, 'process', 'releases', 'production', 'web');
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+test('a node prunes the releases it built for other nodes by the same rule as its own: the failed set is gone', async () => {
+  for (const i of v3!.instances!.list) {
+    const held = releasesOf(i.nodeId!);
+    assert.ok(held.includes(v3!.id), `${i.nodeId} holds the release it runs: ${held}`);
+    assert.not.ok(held.includes(failedId), `${i.nodeId} no longer holds the failed deployment's release: ${held}`);
+  }
 });
 
 test.run();

@@ -18,6 +18,8 @@ export class InstanceHost {
     private readonly nodeId: string,
     private readonly store: DeploymentStore,
     private readonly runtime: (kind: Runtime) => WorkloadRuntime,
+    /** After a release was built here: older releases of the service this node holds for others may go. */
+    private readonly onBuilt: (spec: DeploymentSpec) => void = () => undefined,
   ) {}
 
   handle(req: InstanceRequest): Promise<InstanceReply> {
@@ -36,6 +38,7 @@ export class InstanceHost {
       if (!this.built.has(spec.id)) {
         await withBuildTimeout(spec, new AbortController().signal, (signal) => rt.build(spec, signal));
         this.built.add(spec.id);
+        this.onBuilt(spec);
       }
       return { workload: await rt.start(spec, req.port ?? null), running: true };
     });
