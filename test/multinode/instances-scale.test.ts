@@ -31,7 +31,13 @@ async function answering(url: string, count = 60): Promise<Set<string>> {
   return seen;
 }
 
-test.before(async () => {
+// uvu swallows an error thrown here (every test then just does not pass): print it.
+test.before(() => setUp().catch((error: unknown) => {
+  console.error('setting up failed:', error);
+  throw error;
+}));
+
+async function setUp(): Promise<void> {
   cluster = await startLocalCluster(3);
   project = new Project({ 'compartment.yaml': yaml(3), 'app/server.js': APP, 'app/web.js': WEB_APP, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
   await waitFor('three live nodes and a leader', async () => {
@@ -39,7 +45,7 @@ test.before(async () => {
     return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
   }, 60_000, 250);
   await project.ok(['deploy'], { timeoutMs: 180_000 });
-});
+}
 test.after(async () => {
   await project?.remove();
   await cluster?.dispose();

@@ -30,14 +30,20 @@ async function answering(url: string, count = 60): Promise<Map<string, number>> 
 
 const failed = (r: LoadResult) => r.errors + r.timeouts + r.non2xx;
 
-test.before(async () => {
+// uvu swallows an error thrown here (every test then just does not pass): print it.
+test.before(() => setUp().catch((error: unknown) => {
+  console.error('setting up failed:', error);
+  throw error;
+}));
+
+async function setUp(): Promise<void> {
   cluster = await startLocalCluster(3);
   project = new Project({ 'compartment.yaml': `services:\n${service('web', 3)}`, 'app/server.js': WEB_APP, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
   await waitFor('three live nodes and a leader', async () => {
     const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
     return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
   }, 60_000, 250);
-});
+}
 test.after(async () => {
   await project?.remove();
   await cluster?.dispose();
