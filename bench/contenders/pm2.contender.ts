@@ -9,12 +9,12 @@ import type { Contender, OpResult } from './contender.js';
 /** One worker, like the one process Compartment runs: the comparison is about the replacement, not capacity. */
 export const PM2_INSTANCES = 1;
 
-function ecosystem(port: number): string {
+function ecosystem(port: number, instances: number): string {
   const app = {
     name: 'bench-web',
     script: 'server.js',
     exec_mode: 'cluster',
-    instances: PM2_INSTANCES,
+    instances,
     wait_ready: true,
     listen_timeout: 10_000,
     kill_timeout: 5_000,
@@ -31,10 +31,10 @@ export class Pm2App {
   ) {}
 
   /** Starts a PM2 daemon of its own (PM2_HOME in the app's temp dir) running the app; cleanup kills the daemon. */
-  static async start(cleanup: Cleanup, version: string): Promise<Pm2App> {
+  static async start(cleanup: Cleanup, version: string, instances = PM2_INSTANCES): Promise<Pm2App> {
     const dir = new AppDir(cleanup, 'pm2');
     const port = await freePort();
-    dir.write(version, { 'ecosystem.config.cjs': ecosystem(port) });
+    dir.write(version, { 'ecosystem.config.cjs': ecosystem(port, instances) });
     const app = new Pm2App(dir, `http://127.0.0.1:${port}/`, join(dir.path, '.pm2'));
     const daemonPid = () => {
       try {

@@ -31,8 +31,10 @@ export function fastMachine() {
     slots: new BuildSlots(100_000),
     router: {
       switchTo: async () => ({ previous: null }),
+      setUpstreams: async () => true,
       drain: async () => ({ drained: true, inFlight: 0, waitedMs: 0 }),
     },
+    nodes: { self: 'node-1', candidates: () => [], isLive: () => true, call: async () => ({ workload: null, running: false }) },
     deliver: async () => undefined,
     stopDeployment: async () => undefined,
     event: () => undefined,

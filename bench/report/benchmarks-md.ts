@@ -7,6 +7,7 @@ import { goals } from './goals.js';
 import { findings } from './findings.js';
 import { met, notRun, table } from './markdown.js';
 import { replacementsSection, rollbackSection, switchSection } from './replacements.section.js';
+import { instancesSection } from './instances.section.js';
 import { controlPlaneSection, densitySection, failoverSection, logsSection, overheadSection } from './other.sections.js';
 import { edgeRestartSection } from './edge-restart.section.js';
 
@@ -71,6 +72,8 @@ export function renderBenchmarksMd(r: Results): string {
     when(r.failover),
     '',
     section('9. An edge with domains restarted', r.edgeRestart, edgeRestartSection),
+      '',
+    section('10. Instance sets', r.instances, (d) => instancesSection(d, dataOf(r.failover))),
     '',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 // The stored results, typed by scenario, for the report to read.
 import { readResults, type MachineInfo } from '../harness/index.js';
-import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData, EdgeRestartData } from '../scenarios/index.js';
+import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData, EdgeRestartData, InstancesData } from '../scenarios/index.js';
 
 export interface Results {
   machine: (MachineInfo & { ranAt: string; quick: boolean }) | undefined;
@@ -12,6 +12,7 @@ export interface Results {
   docker: ScenarioResult<DockerData> | undefined;
   failover: ScenarioResult<FailoverData> | undefined;
   edgeRestart: ScenarioResult<EdgeRestartData> | undefined;
+  instances: ScenarioResult<InstancesData> | undefined;
 }
 
 export function loadResults(): Results {
@@ -27,6 +28,7 @@ export function loadResults(): Results {
     docker: get('docker-replacements'),
     failover: get('node-failover'),
     edgeRestart: get('edge-restart'),
+    instances: get('instances'),
   };
 }
 

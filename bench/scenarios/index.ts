@@ -8,6 +8,7 @@ import { logIngestScenario } from './log-ingest.scenario.js';
 import { dockerReplacementsScenario } from './docker-replacements.scenario.js';
 import { nodeFailoverScenario } from './node-failover.scenario.js';
 import { edgeRestartScenario } from './edge-restart.scenario.js';
+import { instancesScenario } from './instances.scenario.js';
 
 export type { Scenario, ScenarioContext, ScenarioResult } from './scenario.js';
 export type { ContenderReport, OpReport, KindReport } from './replace-run.js';
@@ -19,6 +20,7 @@ export type { LogIngestData } from './log-ingest.scenario.js';
 export type { DockerData } from './docker-replacements.scenario.js';
 export type { FailoverData } from './node-failover.scenario.js';
 export type { EdgeRestartData } from './edge-restart.scenario.js';
+export type { InstancesData } from './instances.scenario.js';
 
 export const SCENARIOS: Scenario[] = [
   replacementsScenario,
@@ -29,4 +31,5 @@ export const SCENARIOS: Scenario[] = [
   dockerReplacementsScenario,
   nodeFailoverScenario,
   edgeRestartScenario,
+  instancesScenario,
 ] as Scenario[];

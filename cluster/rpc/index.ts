@@ -3,4 +3,4 @@ export { call, gather, type CallOptions } from './rpc.call.js';
 export { serve, serveService, answer, replyLimit, type RpcHandler, type OnInternalError, type ServeOptions, type Endpoint } from './rpc.serve.js';
 export { encodeReply, decodeReply, decodeBody, errorPayload } from './rpc.codec.js';
 export { serveLeader, askLeader } from './leader.rpc.js';
-export { serveNode, deliverRemote, stopRemote, transitionHistory, type NodeRpcHandlers } from './node.rpc.js';
+export { serveNode, deliverRemote, stopRemote, instanceRemote, transitionHistory, type NodeRpcHandlers, type InstanceRequest, type InstanceReply } from './node.rpc.js';

@@ -1,13 +1,14 @@
 // The deployment statechart: status, stage and health as parallel regions; the stage region drives, the others react.
 import type { Stage } from '../../packages/protocol/index.js';
 import { deploymentSetup } from './deployment.setup.js';
-import type { DeploymentContext } from './deployment.types.js';
+import { instancesOf, type DeploymentContext } from './deployment.types.js';
 import * as msg from './deployment.messages.js';
 
 type E = { type: string } & Record<string, unknown>;
 const stageTarget = (stage: Stage) => `#deployment.stage.${stage}`;
 const spec = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec });
-const workload = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec, workload: context.candidate! });
+const workload = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec, workload: context.candidate!, instances: instancesOf(context) });
+const stopSet = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec, instances: instancesOf(context) });
 const enter = (stage: Stage) => ({ type: 'mark', params: { stage, status: 'running' } }) as const;
 const fail = (stage: Stage, message: (event: E, context: DeploymentContext) => string, unhealthy = false) =>
   ({
@@ -35,6 +36,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
     stages: [{ stage: 'building', status: 'queued', at: input.spec.createdAt }],
     readiness: { attempts: 0, recent: [] },
     candidate: null,
+    instances: [],
     previous: null,
     replacedBy: null,
     failureMessage: null,
@@ -115,7 +117,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 'node.lost': lost('starting_candidate', true),
               },
             },
-            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: spec, onDone: 'halted', onError: 'halted' } },
+            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' } },
             halted: {},
           },
         },
@@ -148,7 +150,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 'node.lost': lost('checking_readiness', true),
               },
             },
-            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: spec, onDone: 'halted', onError: 'halted' } },
+            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' } },
             halted: {},
           },
         },
@@ -169,7 +171,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
               },
               on: { 'node.lost': lost('switching_route', true) },
             },
-            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: spec, onDone: 'halted', onError: 'halted' } },
+            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' } },
             halted: {},
           },
         },
@@ -192,7 +194,14 @@ export const deploymentMachine = deploymentSetup.createMachine({
               on: {
                 'workload.exited': { actions: ['tick', 'countCrash', 'raiseUnhealthy'] },
                 'workload.restarted': { actions: 'setRestarted' },
-                'workload.recovered': { actions: ['tick', 'raiseHealthy'] },
+                'workload.recovered': [{ guard: 'setComplete', actions: ['tick', 'raiseHealthy'] }, { actions: 'tick' }],
+                // The set changed (an instance crashed, its node was lost, it was re-placed): healthy only when all serve.
+                // A new count: supervision starts again with it, adding instances through readiness or draining surplus ones.
+                'deployment.scale': { target: 'serving', reenter: true, actions: 'setScale' },
+                'instances.serving': [
+                  { guard: 'fullSet', actions: ['setServing', 'raiseHealthy'] },
+                  { actions: ['setServing', 'raiseUnhealthy'] },
+                ],
                 'node.lost': { actions: ['tick', 'raiseUnhealthy'] },
                 'deployment.replaced': [
                   {

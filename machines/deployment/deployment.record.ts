@@ -1,6 +1,6 @@
 // Pure projection of a machine snapshot onto the Deployment record users see.
-import type { DeploymentRecord, Health, Stage, Status } from '../../packages/protocol/index.js';
-import type { DeploymentContext } from './deployment.types.js';
+import type { DeploymentRecord, Health, InstanceSummary, Stage, Status } from '../../packages/protocol/index.js';
+import { instancesOf, wantedInstances, type DeploymentContext } from './deployment.types.js';
 
 /** A live snapshot or a persisted one: both have the state value and the context. */
 export interface SnapshotLike {
@@ -59,5 +59,26 @@ export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
     state,
     updatedAt: c.clock,
     ...(s.audit ? { audit: s.audit } : {}),
+    instances: instanceSummary(c, state.stage),
   };
+}
+
+/** `ready/total` and the list: instances count as ready once the set passed readiness and while they serve. */
+export function instanceSummary(c: DeploymentContext, stagePath: string): InstanceSummary {
+  const total = wantedInstances(c.spec);
+  const set = instancesOf(c);
+  const stage = stagePath.split('.')[0];
+  const past = stagePath === 'switching_route.switching' || servesTraffic(stagePath);
+  const running = past || stage === 'checking_readiness' || stagePath === 'starting_candidate.starting';
+  const nodes = new Set(set.map((w) => w.nodeId));
+  const list = set.map((w) => ({
+    nodeId: w.nodeId,
+    ref: w.ref,
+    host: w.host,
+    port: w.port,
+    state: past ? ('ready' as const) : running ? ('starting' as const) : ('down' as const),
+    restarts: w.nodeId === c.candidate?.nodeId ? c.restarts : 0,
+  }));
+  const note = set.length > 0 && nodes.size < total ? `${total} instances wanted, ${set.length} placed on ${nodes.size} distinct node(s)` : null;
+  return { ready: past ? set.length : 0, total, note, list };
 }

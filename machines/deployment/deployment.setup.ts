@@ -2,12 +2,14 @@
 import { setup, assign, enqueueActions, fromPromise, fromCallback } from 'xstate';
 import { truncateText, type Stage, type Status } from '../../packages/protocol/index.js';
 import { deadlineOf } from './deployment.deadline.js';
+import { instancesOf, wantedInstances } from './deployment.types.js';
 import type {
   DeploymentContext,
   DeploymentEvent,
   DeploymentInput,
   RegionEvent,
   SpecInput,
+  StopInput,
   WorkloadInput,
   SwitchInput,
   ProbeInput,
@@ -54,7 +56,7 @@ export const deploymentSetup = setup({
     watchCandidate: callbackSlot<WorkloadInput>('watchCandidate'),
     probeReadiness: callbackSlot<ProbeInput>('probeReadiness'),
     readinessDeadline: callbackSlot<DeadlineInput>('readinessDeadline'),
-    stopCandidate: promiseSlot<SpecInput, Done>('stopCandidate'),
+    stopCandidate: promiseSlot<StopInput, Done>('stopCandidate'),
     switchRoute: promiseSlot<SwitchInput, SwitchedOutput>('switchRoute'),
     drainPrevious: promiseSlot<DrainInput, DrainedOutput>('drainPrevious'),
     superviseWorkload: callbackSlot<WorkloadInput>('superviseWorkload'),
@@ -65,6 +67,8 @@ export const deploymentSetup = setup({
     deadlinePassed: ({ context, event }) => event.type === 'readiness.deadline' && Date.parse(event.at) >= Date.parse(deadlineOf(context)),
     attemptPassed: ({ event }) => event.type === 'readiness.attempt' && event.ok,
     replacedByRollback: ({ event }) => event.type === 'deployment.replaced' && event.mode === 'rollback',
+    setComplete: ({ context }) => instancesOf(context).length >= wantedInstances(context.spec),
+    fullSet: ({ context, event }) => event.type === 'instances.serving' && event.instances.length >= wantedInstances(context.spec),
     hasPrevious: ({ event }) => (event as unknown as { output: SwitchedOutput }).output.previous !== null,
   },
   actions: {
@@ -119,6 +123,7 @@ export const deploymentSetup = setup({
         stages: [...context.stages, { stage: 'starting_candidate' as const, status: 'running' as const, at: event.at }],
         readiness: { attempts: 0, recent: [] },
         candidate: null,
+        instances: [],
         previous: null,
         replacedBy: null,
         completedAt: null,
@@ -127,12 +132,22 @@ export const deploymentSetup = setup({
       enqueue.raise({ type: 'status.running' });
       enqueue.raise({ type: 'health.pending' });
     }),
-    setCandidate: assign({
-      candidate: ({ context, event }) => (event as unknown as { output: StartedOutput }).output?.workload ?? context.candidate,
+    setCandidate: assign(({ context, event }) => {
+      const out = (event as unknown as { output?: StartedOutput }).output;
+      if (!out?.workload) return {};
+      return { candidate: out.workload, instances: out.instances ?? [out.workload], clock: out.at ?? context.clock };
     }),
-    setRestarted: assign(({ context, event }) =>
-      event.type === 'workload.restarted' ? { candidate: event.workload, clock: event.at } : { candidate: context.candidate },
+    /** This node's instance restarted: the set names its new identity in the same place. */
+    setRestarted: assign(({ context, event }) => {
+      if (event.type !== 'workload.restarted') return {};
+      const old = context.candidate;
+      const instances = context.instances?.map((w) => (old && w.ref === old.ref && w.nodeId === old.nodeId ? event.workload : w));
+      return { candidate: event.workload, clock: event.at, ...(instances ? { instances } : {}) };
+    }),
+    setScale: assign(({ context, event }) =>
+      event.type === 'deployment.scale' ? { spec: { ...context.spec, instances: event.instances }, clock: event.at } : { clock: context.clock },
     ),
+    setServing: assign(({ context, event }) => (event.type === 'instances.serving' ? { instances: event.instances, clock: event.at } : { clock: context.clock })),
     countCrash: assign({ restarts: ({ context }) => context.restarts + 1 }),
     setSwitched: assign(({ context, event }) => {
       const out = (event as unknown as { output: SwitchedOutput }).output;

@@ -2,6 +2,14 @@
 import type { Audit, NotifyTarget, ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
 
 /** What a deployment is: fixed when it is created. Persisted with the actor, so effects can re-run after a restore. */
+/** The instance set of a context: old snapshots have only the candidate. */
+export function instancesOf(context: Pick<DeploymentContext, 'candidate' | 'instances'>): WorkloadRef[] {
+  return context.instances ?? (context.candidate ? [context.candidate] : []);
+}
+
+/** How many instances the spec asks for. */
+export const wantedInstances = (spec: DeploymentSpec): number => spec.instances ?? 1;
+
 export interface DeploymentSpec {
   id: string;
   serviceName: string;
@@ -24,6 +32,8 @@ export interface DeploymentSpec {
   notify?: NotifyTarget[];
   /** A re-placement (trigger reschedule) of this deployment: it switches only while the route still points there. */
   replaces?: string;
+  /** How many instances the set has (`instances` resolved for the environment); absent in old specs: 1. */
+  instances?: number;
 }
 
 /** A running workload as its driver names it; `host:port` is where the edge dials it. */
@@ -50,7 +60,10 @@ export interface DeploymentContext {
   stageEnteredAt: string;
   stages: StageEntry[];
   readiness: { attempts: number; recent: ReadinessAttempt[] };
+  /** This node's instance (the first of the set): the one the owner supervises itself. */
   candidate: WorkloadRef | null;
+  /** The whole instance set, the candidate first; after the switch, the instances serving now. Absent in old snapshots. */
+  instances?: WorkloadRef[];
   previous: PreviousRef | null;
   replacedBy: string | null;
   failureMessage: string | null;
@@ -82,9 +95,15 @@ export type RegionEvent =
 export interface SpecInput {
   spec: DeploymentSpec;
 }
+export interface StopInput extends SpecInput {
+  /** The set to stop; this node's own instance is stopped in any case. */
+  instances: WorkloadRef[];
+}
 export interface WorkloadInput {
   spec: DeploymentSpec;
   workload: WorkloadRef;
+  /** The whole set, `workload` first (just `[workload]` for a single instance). */
+  instances: WorkloadRef[];
 }
 export interface SwitchInput extends WorkloadInput {
   /** Why this deployment is being promoted: the previous one is told whether a deploy or a rollback replaced it. */
@@ -93,6 +112,8 @@ export interface SwitchInput extends WorkloadInput {
 export interface ProbeInput {
   spec: DeploymentSpec;
   workload: WorkloadRef;
+  /** Every instance must pass: the attempt that reports `ok` is the one after which all have. */
+  instances: WorkloadRef[];
   /** Absolute deadline (ISO time): stable across restores, unlike a timer. */
   deadline: string;
 }
@@ -110,6 +131,8 @@ export interface Done {
 }
 export interface StartedOutput extends Done {
   workload: WorkloadRef;
+  /** The whole set started, `workload` first; absent means `[workload]`. */
+  instances?: WorkloadRef[];
 }
 export interface SwitchedOutput extends Done {
   previous: PreviousRef | null;

@@ -4,4 +4,5 @@ export { timeOf, errorText } from './deployment.setup.js';
 export { deploymentChart } from './deployment.chart.js';
 export { toRecord, regionPaths, statePath, servesTraffic, type SnapshotLike } from './deployment.record.js';
 export type * from './deployment.types.js';
+export { instancesOf, wantedInstances } from './deployment.types.js';
 export { DEPLOYMENT_MACHINE_VERSION, RESTORABLE_MACHINE_VERSIONS } from './deployment.version.js';

@@ -17,6 +17,12 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
     const r = ctx.recordOf(id);
     if (r?.previousId && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous')) needed.add(r.previousId);
   }
+  // Instances this node runs for deployments other nodes own, while those are in flight or serving: their owner supervises them.
+  const self = ctx.settings.nodeId;
+  for (const r of ctx.records({})) {
+    const live = r.isActive || r.status === 'queued' || r.status === 'running';
+    if (live && r.nodeId !== self && r.instances?.list.some((i) => i.nodeId === self)) needed.add(r.id);
+  }
   return needed;
 }
 

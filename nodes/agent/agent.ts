@@ -40,6 +40,9 @@ import { createStored } from './host/stored-transition.js';
 import { isDormant } from './host/dormant.js';
 import { Housekeeper } from './housekeeping.js';
 import type { AgentMetrics } from './agent-metrics.js';
+import { InstanceHost } from './instances/instance.host.js';
+import { instanceRemote } from '../../cluster/rpc/index.js';
+import type { InstanceNodes } from './effects/instance-set.js';
 
 export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   dataDir: string;
@@ -151,10 +154,20 @@ export class Agent {
       expectedEdges: () => cluster.liveEdgeCount(),
       event: sink.event,
     });
+    const nodes: InstanceNodes = {
+      self: opts.nodeId,
+      candidates: (kind) => {
+        const live = cluster.liveNodes();
+        return cluster.nodeViews().filter((n) => n.id !== opts.nodeId && live.has(n.id) && n.runtimes.includes(kind)).map((n) => n.id).sort();
+      },
+      isLive: (id) => cluster.isLive(id),
+      call: (nodeId, req, timeoutMs) => instanceRemote(conn.nc, nodeId, req, timeoutMs),
+    };
     const machine = provideEffects({
       runtime,
       slots,
       router,
+      nodes,
       deliver: async (id, event) => void (await ctx.deliver(id, event)),
       stopDeployment: (id) => retryTransient(() => stopAnywhere(ctx, (spec) => runtime(spec.runtime), id, sink.event)),
       event: sink.event,
@@ -221,7 +234,11 @@ export class Agent {
     const restored = await host.restoreOwned(await deployments.list());
     log.info(`restored ${restored} deployment actor(s)`);
     await reconcileWorkloads(ctx, runtimes, log);
-    agent.membership = new ClusterMembership(ctx, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false);
+    // Releases built here for other nodes' deployments are pruned by the same rule as this node's own.
+    const instances = new InstanceHost(opts.nodeId, deployments, runtime, (spec) =>
+      void housekeeper.pruneReleases(spec.environmentName, spec.serviceName).catch((e) => log.warn(`pruning releases of ${spec.serviceName} failed`, e)),
+    );
+    agent.membership = new ClusterMembership(ctx, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false, (req) => instances.handle(req));
     await agent.membership.start();
     agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e));
     return agent;

@@ -22,10 +22,16 @@ export class Housekeeper {
     void this.run(record.environmentName, record.serviceName).catch((e) => this.log.warn(`housekeeping of ${record.serviceName} failed`, e));
   }
 
+  /** Removes this node's releases of a service that nothing can roll back to (the same rule on every node). */
+  async pruneReleases(env: string, service: string): Promise<Set<string>> {
+    const kept = releasesToKeep(this.ctx.records({ env, service }), this.ctx.settings.keepReleases);
+    for (const rt of this.runtimes.values()) await rt.prune(env, service, [...kept]);
+    return kept;
+  }
+
   async run(env: string, service: string): Promise<void> {
     const records = this.ctx.records({ env, service });
-    const kept = releasesToKeep(records, this.ctx.settings.keepReleases);
-    for (const rt of this.runtimes.values()) await rt.prune(env, service, [...kept]);
+    const kept = await this.pruneReleases(env, service);
     for (const r of recordsToPrune(records, kept, this.keepRecords)) {
       const stored = await this.ctx.deployments.get(r.id);
       if (stored) await this.ctx.deployments.remove(stored.value, stored.revision);

@@ -22,6 +22,10 @@ import { retryTransient } from '../shared/retry.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { UpstreamProber } from './upstream-prober.js';
+
+/** How long Caddy keeps retrying a request whose upstream could not be dialled, on the route's other instances. */
+export const EDGE_RETRY_MS = 1_000;
 
 export interface EdgeOptions {
   edgeId: string;
@@ -47,6 +51,9 @@ export class EdgeService {
   private answerer: EdgeAnswerer | null = null;
   /** Route key → port, so a deleted route (which carries no port) can be removed from the table. */
   private readonly portOfKey = new Map<string, number>();
+  /** Each route as written, by port: the table holds it minus the instances this edge cannot connect to. */
+  private readonly written = new Map<number, { route: RouteRecord; revision: number }>();
+  private readonly prober = new UpstreamProber(() => this.publishAll());
   private dns: DnsResponder | null = null;
   private keeper: CaddyKeeper | null = null;
   private watcher: KvWatcher | null = null;
@@ -65,6 +72,7 @@ export class EdgeService {
     // The table is filled before Caddy starts, so a restarted edge serves every route at once.
     this.watcher = routes.watchAll((change) => this.apply(change), (error) => this.opts.log('route watch error', error));
     await this.watcher.ready;
+    this.prober.start();
     mkdirSync(dirname(this.opts.caddyAdminSocket), { recursive: true, mode: 0o700 });
     chmodSync(dirname(this.opts.caddyAdminSocket), 0o700);
     const https = this.opts.https;
@@ -94,6 +102,9 @@ export class EdgeService {
       ...(https && answer
         ? { https: { ...https, askUrl: `http://${this.opts.dnsHost}:${answer.askPort}/ask`, plainDial: `${this.opts.dnsHost}:${answer.plainPort}` } }
         : {}),
+      // A dial that fails (an instance that just vanished) is tried again on another instance of the set;
+      // Caddy 2.6.2 does this safely only for requests without a body, so lost instances also leave the answer.
+      tryDurationMs: EDGE_RETRY_MS,
     });
     this.keeper = await startCaddyKeeper({
       config,
@@ -134,6 +145,7 @@ export class EdgeService {
   /** Stops answering and watching; Caddy is stopped only when `stopCaddy` (an orderly `down`). */
   async stop(stopCaddy: boolean): Promise<void> {
     clearInterval(this.beat);
+    this.prober.stop();
     await this.membership?.leave('edge', this.opts.edgeId).catch(() => undefined);
     this.stateSub?.unsubscribe();
     await this.watcher?.stop();
@@ -182,21 +194,40 @@ export class EdgeService {
     if (change.type === 'delete') {
       this.hosts.delete(change.key);
       const port = this.portOfKey.get(change.key);
-      if (port !== undefined) this.table.delete(port, change.revision);
+      if (port !== undefined) {
+        this.table.delete(port, change.revision);
+        this.written.delete(port);
+      }
       this.portOfKey.delete(change.key);
-      return;
+      return this.watchInstances();
     }
     const route: RouteRecord = change.route;
     if (route.port === null) return;
     const key = keys.route(route.environmentName, route.serviceName);
     this.portOfKey.set(key, route.port);
     this.hosts.set(key, route.port, route.domains ?? [], route.domainsAt ?? '');
-    this.table.set({
-      port: route.port,
-      deploymentId: route.deploymentId,
-      upstreams: route.upstreams.map((u) => ({ host: u.host, port: u.port })),
-      revision: change.revision,
-    });
+    const held = this.written.get(route.port);
+    if (held && held.revision > change.revision) return;
+    this.written.set(route.port, { route, revision: change.revision });
+    this.publish(route.port);
+    this.watchInstances();
+  }
+
+  /** The route as written, without instances this edge cannot connect to, unless that would leave none. */
+  private publish(port: number): void {
+    const w = this.written.get(port);
+    if (!w) return;
+    const all = w.route.upstreams.map((u) => ({ host: u.host, port: u.port }));
+    const reachable = all.filter((u) => !this.prober.isDown(u));
+    this.table.set({ port, deploymentId: w.route.deploymentId, upstreams: reachable.length > 0 ? reachable : all, revision: w.revision });
+  }
+
+  private publishAll(): void {
+    for (const port of this.written.keys()) this.publish(port);
+  }
+
+  private watchInstances(): void {
+    this.prober.watch([...this.written.values()].filter((w) => w.route.upstreams.length > 1).flatMap((w) => w.route.upstreams.map((u) => ({ host: u.host, port: u.port }))));
   }
 }
 

@@ -44,6 +44,10 @@ export function buildProgram(run: Run): Command {
     .option('--detach', 'return once the rollback is accepted')
     .action((o) => run(async () => (await import('./commands/rollback.command.js')).rollbackCommand(o)));
 
+  common(program.command('scale').description('run N instances of the active deployment of a service, without a new deployment').argument('<instances>', 'how many'))
+    .option('--service <name>', 'the service to scale (required)')
+    .action((n, o) => run(async () => (await import('./commands/scale.command.js')).scaleCommand(n, o)));
+
   common(program.command('logs').description('recent log lines; --follow keeps printing new ones until Ctrl-C'))
     .option('--service <name>', 'only this service')
     .option('--deployment <id>', 'only this deployment')

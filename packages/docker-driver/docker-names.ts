@@ -5,6 +5,8 @@ export interface DockerKey {
   env: string;
   service: string;
   deploymentId: string;
+  /** The node of an instance run for a deployment another node owns: part of its container's name, not of its labels. */
+  instance?: string;
 }
 
 export const LABELS = {
@@ -29,7 +31,7 @@ export function imageTag(key: DockerKey): string {
 
 /** Unique on the engine (deployment ids are), readable in `docker ps`. */
 export function containerName(key: DockerKey): string {
-  return `compartment-${key.env}-${key.service}-${key.deploymentId}`;
+  return `compartment-${key.env}-${key.service}-${key.deploymentId}${key.instance ? `-${key.instance}` : ''}`;
 }
 
 export function labelsOf(nodeId: string, key: DockerKey): Record<string, string> {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Name, DeploymentId, VariableName } from './names.js';
 import { ServiceConfig, Variables, VariableText } from './config.schema.js';
-import { MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
+import { MAX_INSTANCES, MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
 import { DeploymentRecord } from './deployment.schema.js';
 import { GitSource, Requester } from './audit.schema.js';
 import { NotifyTargets } from './notify.schema.js';
@@ -56,6 +56,10 @@ export const InspectReply = z.object({ deployment: DeploymentRecord });
 
 export const RollbackRequest = z.strictObject({ environment: Env, service: Name, idempotencyKey: IdempotencyKey.optional() });
 export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId.nullable() });
+
+/** `scale --service S N`: the active deployment runs N instances from now on, without a build or a new deployment. */
+export const ScaleRequest = z.strictObject({ environment: Env, service: Name, instances: z.number().int().min(1).max(MAX_INSTANCES, `at most ${MAX_INSTANCES} instances`) });
+export const ScaleReply = z.object({ deployment: DeploymentRecord, from: z.number().int() });
 
 export const EnvSetRequest = z.strictObject({
   environment: Env,
@@ -126,6 +130,7 @@ export const API = {
   status: { request: StatusRequest, reply: StatusReply },
   inspect: { request: InspectRequest, reply: InspectReply },
   rollback: { request: RollbackRequest, reply: RollbackReply },
+  scale: { request: ScaleRequest, reply: ScaleReply },
   'env.set': { request: EnvSetRequest, reply: EnvChangeReply },
   'env.unset': { request: EnvUnsetRequest, reply: EnvChangeReply },
   'env.list': { request: EnvListRequest, reply: EnvListReply },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Name, VariableName } from './names.js';
 import { NotifyTargets } from './notify.schema.js';
 import { parseWith } from './parse.js';
-import { MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js';
+import { MAX_INSTANCES, MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js';
 import { ServiceDomains } from './domain.schema.js';
 
 /** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
@@ -49,6 +49,10 @@ export const Resources = z.strictObject({
   cpus: z.number().positive().max(256).optional(),
 });
 
+const InstanceCount = z.number().int().min(1).max(MAX_INSTANCES);
+/** `instances: 3`, or per environment (`{production: 3, staging: 1}`; an environment not named gets 1). */
+export const Instances = z.union([InstanceCount, z.record(Name, InstanceCount)]);
+
 export const ServiceType = z.enum(['web', 'api', 'worker']);
 export const Runtime = z.enum(['process', 'docker']);
 
@@ -67,6 +71,8 @@ export const ServiceConfig = z
     drain: Drain.default({ timeoutMs: 30_000 }),
     stop: Stop.default({ graceMs: 10_000 }),
     resources: Resources.optional(),
+    /** Copies of the service, each on its own node where there are enough, switched as one set (default 1). */
+    instances: Instances.optional(),
     variables: Variables.default({}),
     /** Host names per environment, served over HTTPS by every edge (web and api services only). */
     domains: ServiceDomains.optional(),
@@ -117,6 +123,13 @@ export function domainsOf(config: Pick<ServiceConfig, 'domains'>, env: string): 
 /** Web and api services get a route; workers do not. */
 export function isRoutable(type: ServiceType): boolean {
   return type !== 'worker';
+}
+
+/** How many instances `service` runs in `environment`. */
+export function instancesFor(service: Pick<ServiceConfig, 'instances'>, environment: string): number {
+  const n = service.instances;
+  if (n === undefined) return 1;
+  return typeof n === 'number' ? n : (n[environment] ?? 1);
 }
 
 /** Docker services listen on `port`; this is the one they get when they name none. */

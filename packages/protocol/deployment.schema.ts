@@ -38,6 +38,27 @@ export const ReadinessAttempt = z.object({
 export type StageEntry = z.output<typeof StageEntry>;
 export type ReadinessAttempt = z.output<typeof ReadinessAttempt>;
 
+/** One instance of a deployment's set, as `inspect` lists it. */
+export const InstanceEntry = z.object({
+  nodeId: z.string().nullable(),
+  /** `pid:starttime` of a process, or a container id; null until it started. */
+  ref: z.string().nullable(),
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  state: z.enum(['starting', 'ready', 'down']),
+  restarts: z.number().int(),
+});
+export type InstanceEntry = z.output<typeof InstanceEntry>;
+export const InstanceSummary = z.object({
+  /** Instances serving (or ready to) now, out of `total`: `status` shows them as `ready/total`. */
+  ready: z.number().int(),
+  total: z.number().int(),
+  /** Why fewer distinct nodes than instances, if so. */
+  note: z.string().nullable(),
+  list: z.array(InstanceEntry),
+});
+export type InstanceSummary = z.output<typeof InstanceSummary>;
+
 export const DeploymentRecord = z.object({
   // The spec's ten fields.
   id: DeploymentId,
@@ -74,6 +95,8 @@ export const DeploymentRecord = z.object({
   updatedAt: Time,
   /** Who asked and from which commit; absent in records written before it was recorded. */
   audit: Audit.optional(),
+  /** The instance set (absent in records written before instances existed). */
+  instances: InstanceSummary.optional(),
 });
 export type DeploymentRecord = z.output<typeof DeploymentRecord>;
 

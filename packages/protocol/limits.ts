@@ -13,6 +13,8 @@ export const MAX_LOG_LINE = 32 * 1024;
 export const MAX_LOGS_TAIL = 10_000;
 /** Services in one deploy request. */
 export const MAX_SERVICES_PER_DEPLOY = 100;
+/** Instances of one service (`instances` in compartment.yaml): copies spread over distinct nodes. */
+export const MAX_INSTANCES = 16;
 /** Uploaded source tarball (gzip), default; `compartment node --max-source-mb` and COMPARTMENT_MAX_SOURCE_MB change it. */
 export const DEFAULT_MAX_SOURCE_BYTES = 256 * 1024 * 1024;
 /** Unpacked size of one source, default; `--max-unpacked-mb` and COMPARTMENT_MAX_UNPACKED_MB change it. */

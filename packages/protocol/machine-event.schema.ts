@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ReadinessAttempt, Trigger } from './deployment.schema.js';
 import { Runtime } from './config.schema.js';
+import { MAX_INSTANCES } from './limits.js';
 
 const At = z.iso.datetime();
 const Text = z.string().max(8 * 1024);
@@ -33,6 +34,10 @@ export const MachineEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('deployment.superseded'), at: At, by: z.string().max(64) }),
   z.strictObject({ type: z.literal('deployment.replaced'), at: At, by: z.string().max(64), mode: Trigger }),
   z.strictObject({ type: z.literal('deployment.promote'), at: At, trigger: Trigger }),
+  /** The instances of the set that serve now (after a crash, a lost node, a re-placement): health follows their count. */
+  z.strictObject({ type: z.literal('instances.serving'), at: At, instances: z.array(WorkloadRefSchema).max(MAX_INSTANCES) }),
+  /** `scale`: the active deployment's set grows or shrinks to this many instances. */
+  z.strictObject({ type: z.literal('deployment.scale'), at: At, instances: z.number().int().min(1).max(MAX_INSTANCES) }),
   z.strictObject({ type: z.literal('node.lost'), at: At, nodeId: z.string().max(128), reason: z.enum(['lost', 'stopped']) }),
 ]);
 export type MachineEvent = z.output<typeof MachineEvent>;

@@ -4,7 +4,7 @@ import { API, CHUNKED_REPLIES, DeployRequest, IdempotencyKey, READ_ONLY_VERBS, R
 import { DeploymentRecord } from './deployment.schema.js';
 import { EdgeState } from './edge.schema.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
-import { MachineEvent } from './machine-event.schema.js';
+import { MachineEvent, WorkloadRefSchema } from './machine-event.schema.js';
 import { DeploymentId } from './names.js';
 import { API_VERBS, subjects, type ApiVerb } from './subjects.js';
 import { TransitionHistory } from './transition.schema.js';
@@ -66,6 +66,17 @@ export const RPC = {
     readOnly: false,
   },
   nodeStop: { name: 'node.stop', subject: (p: NodeParams) => subjects.node(p.nodeId, 'stop'), request: ById, reply: z.strictObject({}), readOnly: false },
+  /**
+   * To a node that runs one instance of another node's deployment: build and start it (or adopt it, keeping
+   * `port`), stop it, or say whether it runs. The node reads the spec from the deployment's stored context.
+   */
+  nodeInstance: {
+    name: 'node.instance',
+    subject: (p: NodeParams) => subjects.node(p.nodeId, 'instance'),
+    request: z.strictObject({ id: DeploymentId, op: z.enum(['start', 'stop', 'status']), port: z.number().int().min(1).max(65535).nullable().optional() }),
+    reply: z.strictObject({ workload: WorkloadRefSchema.nullable(), running: z.boolean() }),
+    readOnly: false,
+  },
   /** A node's journal of one deployment's transitions, for a watcher that came late. */
   nodeTransitions: {
     name: 'node.transitions',

@@ -6,6 +6,7 @@ export const API_VERBS = [
   'status',
   'inspect',
   'rollback',
+  'scale',
   'env.set',
   'env.unset',
   'env.list',

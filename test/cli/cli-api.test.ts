@@ -92,9 +92,9 @@ test('status: the request carries the filters; text is a table, --json the array
   ]);
   const [header, ...rows] = text.stdout.trimEnd().split('\n');
   // --all is the history: who asked and the commit as two more columns ("-" for records without an audit).
-  assert.match(header!, /^SERVICE\s+ENV\s+ID\s+STATUS\s+STAGE\s+HEALTH\s+ACTIVE\s+URL\s+CREATED\s+COMPLETED\s+BY\s+COMMIT$/);
+  assert.match(header!, /^SERVICE\s+ENV\s+ID\s+STATUS\s+STAGE\s+HEALTH\s+INSTANCES\s+ACTIVE\s+URL\s+CREATED\s+COMPLETED\s+BY\s+COMMIT$/);
   assert.is(rows.length, 2);
-  assert.match(rows[0]!, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded\\s+active\\s+healthy\\s+yes\\s+http://127.0.0.1:8100`));
+  assert.match(rows[0]!, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded\\s+active\\s+healthy\\s+-\\s+yes\\s+http://127.0.0.1:8100`));
   const json = await run(['status', '--json']);
   const [array] = json.json() as [unknown[]];
   assert.is(array.length, 2);

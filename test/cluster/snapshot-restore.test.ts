@@ -46,7 +46,7 @@ function host(effects = new FakeEffects()) {
 }
 
 test('an unknown machine version and a malformed context fail their deployments; current and version-1 snapshots are hosted', async () => {
-  const old = await storeRunning((s) => ({ ...s, machineVersion: 3 }));
+  const old = await storeRunning((s) => ({ ...s, machineVersion: 4 }));
   const broken = await storeRunning((s) => ({ ...s, context: { ...(s.context as object), stageEnteredAt: 'yesterday' } }));
   const good = await storeRunning((s) => s);
   // Written before snapshots were versioned (version 1): same states and context, so restored as it is.
@@ -59,7 +59,7 @@ test('an unknown machine version and a malformed context fail their deployments;
 
   const oldRecord = (await store.get(old))!.value;
   assert.equal([oldRecord.record.status, oldRecord.snapshot], ['failed', null]);
-  assert.is(oldRecord.record.failureMessage, `cannot be restored: its stored snapshot is from machine version 3; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2`);
+  assert.is(oldRecord.record.failureMessage, `cannot be restored: its stored snapshot is from machine version 4; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3`);
   const brokenRecord = (await store.get(broken))!.value.record;
   assert.is(brokenRecord.status, 'failed');
   assert.match(brokenRecord.failureMessage!, /^cannot be restored: its stored snapshot has a malformed context: stageEnteredAt/);

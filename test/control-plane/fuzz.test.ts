@@ -33,6 +33,7 @@ function targets(nodeId: string, edgeId: string): Target[] {
     [RPC.nodeDeliver.subject({ nodeId }), { id: 'abc123', event }],
     [RPC.nodeStop.subject({ nodeId }), { id: 'abc123' }],
     [RPC.nodeTransitions.subject({ nodeId }), { id: 'abc123' }],
+    [RPC.nodeInstance.subject({ nodeId }), { id: 'abc123', op: 'status' }],
     [subjects.node(nodeId, 'bogus'), {}],
     [subjects.edgeState, {}],
     [subjects.edgeApplied(edgeId), { revision: 1 }],

@@ -30,7 +30,7 @@ const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: CompartmentError)
 const raw = async (subject: string, body: string | Uint8Array) => JSON.parse(new TextDecoder().decode((await b.request(subject, body, { timeout: 2_000 })).data));
 
 test('malformed, truncated and wrong-typed bodies get INVALID_ARGUMENT naming the field; the server keeps serving', async () => {
-  const subs = serveNode(a, 'n1', { deliver: async () => fail('deliver ran'), stop: async () => undefined, transitions: () => [] }, onInternalError);
+  const subs = serveNode(a, 'n1', { deliver: async () => fail('deliver ran'), stop: async () => undefined, transitions: () => [], instance: async () => fail('instance ran') }, onInternalError);
   await a.flush();
   const subject = RPC.nodeStop.subject({ nodeId: 'n1' });
   for (const body of ['null', '{}', '[]', '{"id":', 'x'.repeat(100_000), '{"id":7}', '{"id":"abc123","extra":1}', '"\\u0000"', '{"__proto__":{"id":"abc123"}}']) {
@@ -68,7 +68,7 @@ test('a transition history over 1 MB arrives whole, in order, over several messa
     before: { status: 'running', stage: 'checking_readiness', health: 'pending' }, after: { status: 'running', stage: 'checking_readiness', health: 'pending' }, at: new Date().toISOString(),
   }));
   assert.ok(JSON.stringify(reports).length > 1_300_000);
-  const subs = serveNode(a, 'n3', { deliver: async () => fail('deliver ran'), stop: async () => undefined, transitions: () => reports }, onInternalError);
+  const subs = serveNode(a, 'n3', { deliver: async () => fail('deliver ran'), stop: async () => undefined, transitions: () => reports, instance: async () => fail('instance ran') }, onInternalError);
   await a.flush();
   const direct = await call(b, RPC.nodeTransitions, { nodeId: 'n3' }, { id: 'abc123' }).catch((e) => e);
   assert.ok(!(direct instanceof Error), String(direct?.message));

@@ -10,6 +10,8 @@ export interface EffectCall {
   deploymentId: string;
   /** For drainPrevious: the previous deployment it touches. */
   touches: string | null;
+  /** The instance set the effect was given, if any. */
+  instances?: unknown;
 }
 
 /** Which callback effect would report each outside event while it runs. */
@@ -21,6 +23,7 @@ const REPORTED_BY: Record<string, string[]> = {
   'workload.exited': ['watchCandidate', 'superviseWorkload'],
   'workload.restarted': ['superviseWorkload'],
   'workload.recovered': ['superviseWorkload'],
+  'instances.serving': ['superviseWorkload'],
 };
 
 export class FakeEffects {
@@ -31,15 +34,15 @@ export class FakeEffects {
   promotionStart = 0;
 
   private promise(effect: string) {
-    return fromPromise<unknown, { spec: { id: string }; previous?: { id: string } }>(({ input }) => {
-      this.calls.push({ effect, deploymentId: input.spec.id, touches: input.previous?.id ?? null });
+    return fromPromise<unknown, { spec: { id: string }; previous?: { id: string }; instances?: unknown }>(({ input }) => {
+      this.calls.push({ effect, deploymentId: input.spec.id, touches: input.previous?.id ?? null, instances: input.instances });
       return new Promise((resolve, reject) => this.pending.set(effect, { resolve, reject }));
     });
   }
 
   private callback(effect: string) {
-    return fromCallback<{ type: string }, { spec: { id: string } }>(({ input, sendBack }) => {
-      this.calls.push({ effect, deploymentId: input.spec.id, touches: null });
+    return fromCallback<{ type: string }, { spec: { id: string }; instances?: unknown }>(({ input, sendBack }) => {
+      this.calls.push({ effect, deploymentId: input.spec.id, touches: null, instances: input.instances });
       this.running.set(effect, sendBack as SendBack);
       return () => this.running.delete(effect);
     });

@@ -27,8 +27,11 @@ export function makeSpec(service: ServiceConfigInput = {}, overrides: Partial<De
 
 export const withReadiness = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 } });
 export const withoutReadiness = () => makeSpec();
+/** A set of two: the fixtures' start yields only this node's instance, so the set is short until `instances.serving` fills it. */
+export const withInstances = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, instances: 2 }, { instances: 2 });
 
 export const workload: WorkloadRef = { driver: 'process', ref: '4242:99', host: '127.0.0.1', port: 40001, nodeId: 'node-a' };
+export const otherInstance: WorkloadRef = { driver: 'process', ref: '5151:77', host: '127.0.0.2', port: 40002, nodeId: 'node-b' };
 export const previous: PreviousRef = {
   id: 'dep000000',
   workload: { driver: 'process', ref: '4100:98', host: '127.0.0.1', port: 40000, nodeId: 'node-a' },
@@ -55,6 +58,8 @@ export function eventCatalogue(): Array<{ type: string } & Record<string, unknow
     { type: 'workload.exited', at: T1, code: 1, signal: null, lastError: 'Error: boom' },
     { type: 'workload.restarted', at: T1, workload: { ...workload, ref: '4300:100' } },
     { type: 'workload.recovered', at: T1 },
+    { type: 'instances.serving', at: T1, instances: [workload] },
+    { type: 'instances.serving', at: T1, instances: [workload, otherInstance] },
     done('stopCandidate', {}),
     error('stopCandidate', 'kill EPERM'),
     done('switchRoute', { previous }),
@@ -66,6 +71,7 @@ export function eventCatalogue(): Array<{ type: string } & Record<string, unknow
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'deploy' },
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'rollback' },
     { type: 'deployment.promote', at: T1, trigger: 'rollback' },
+    { type: 'deployment.scale', at: T1, instances: 3 },
     { type: 'node.lost', at: T1, nodeId: 'node-a', reason: 'lost' },
   ];
 }

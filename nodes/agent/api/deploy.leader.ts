@@ -1,5 +1,5 @@
 // The leader's half of `deploy`: plans affected services, places each new deployment on a node, creates it there.
-import { CompartmentError, domainUrl, domainsOf, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import { CompartmentError, domainUrl, domainsOf, instancesFor, isRoutable, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentSpec } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
@@ -70,6 +70,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
         nodeId,
         audit: { requestedBy: req.requestedBy ?? null, git: d.git ?? null },
         ...(req.notify.length > 0 ? { notify: req.notify } : {}),
+        instances: instancesFor(d.config, env),
       };
       created.push(await ctx.createDeployment(spec, 'deploy'));
       for (const old of item.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at: new Date().toISOString(), by: spec.id });

@@ -4,6 +4,7 @@ import type { ApiHandlers } from '../../../cluster/api/index.js';
 import { deploy } from './deploy.handler.js';
 import { status, inspect } from './query.handlers.js';
 import { rollback } from './rollback.handler.js';
+import { scale } from './scale.handler.js';
 import { envSet, envUnset, envList, envRotateKey } from './env.handlers.js';
 import { logs } from './logs.handler.js';
 import { nodes } from './nodes.handler.js';
@@ -16,6 +17,7 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     status: async (req) => status(ctx, req),
     inspect: (req) => inspect(ctx, req),
     rollback: (req) => rollback(ctx, req),
+    scale: (req) => scale(ctx, req),
     'env.set': (req) => envSet(ctx, req),
     'env.unset': (req) => envUnset(ctx, req),
     'env.list': (req) => envList(ctx, req),

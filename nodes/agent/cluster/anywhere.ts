@@ -1,7 +1,7 @@
 // Reaching a deployment wherever it lives: hosted here, hosted by a live owner node, or only stored in KV.
 import type { DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentEvent, DeploymentSpec } from '../../../machines/deployment/index.js';
-import { deliverRemote, stopRemote } from '../../../cluster/rpc/index.js';
+import { deliverRemote, instanceRemote, stopRemote } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { storedContext } from '../agent-wiring.js';
 import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
@@ -23,6 +23,14 @@ export async function stopAnywhere(ctx: AgentContext, runtime: (spec: Deployment
   const context = await storedContext(ctx.deployments, id);
   if (!context) return;
   const { spec } = context;
+  // The set's other instances, each on its own node (a set of one has none).
+  const extras = new Set((context.instances ?? []).map((w) => w.nodeId).filter((n): n is string => n !== null && n !== spec.nodeId));
+  await Promise.all(
+    [...extras].map(async (nodeId) => {
+      if (!ctx.cluster.isLive(nodeId)) return event(spec, `instance of ${id} runs on lost node ${nodeId}; that node stops it when it returns`);
+      await instanceRemote(ctx.conn.nc, nodeId, { id, op: 'stop' }, spec.service.stop.graceMs + 5_000).catch((e: Error) => event(spec, `could not stop the instance of ${id} on ${nodeId}: ${e.message}`));
+    }),
+  );
   if (spec.nodeId === ctx.settings.nodeId || spec.nodeId === null) return runtime(spec).stop(spec, spec.service.stop.graceMs);
   if (ctx.cluster.isLive(spec.nodeId)) return stopRemote(ctx.conn.nc, spec.nodeId, id);
   event(spec, `workload of ${id} runs on lost node ${spec.nodeId}; that node stops it when it returns`);

@@ -7,6 +7,7 @@ import type { Logger } from '../agent.js';
 import { Heartbeat } from './heartbeat.js';
 import { LeaderDuties } from './leader-duties.js';
 import type { OwnedRecord } from '../planning/node-loss.plan.js';
+import type { InstanceReply, InstanceRequest } from '../../../cluster/rpc/index.js';
 
 export class ClusterMembership {
   private lease: LeaderLease | null = null;
@@ -19,6 +20,7 @@ export class ClusterMembership {
     stop: (id: string) => Promise<void>,
     private readonly log: Logger,
     edge: boolean,
+    instance: (req: InstanceRequest) => Promise<InstanceReply>,
   ) {
     const s = ctx.settings;
     this.heartbeat = new Heartbeat(
@@ -42,7 +44,7 @@ export class ClusterMembership {
     this.rpc = serveNode(
       ctx.conn.nc,
       s.nodeId,
-      { deliver: (id, event) => ctx.host.deliver(id, event), stop, transitions: (id) => ctx.host.transitionsOf(id) },
+      { deliver: (id, event) => ctx.host.deliver(id, event), stop, transitions: (id) => ctx.host.transitionsOf(id), instance },
       (name, e) => log.warn(`internal error in ${name}`, e),
     );
   }

@@ -1,7 +1,7 @@
 // What only the leader does: serve deploy/rollback for the cluster, and notice lost nodes and act on them.
 import type { Subscription } from '@nats-io/nats-core';
 import { RPC, type DeploymentRecord } from '../../../packages/protocol/index.js';
-import type { DeploymentContext } from '../../../machines/deployment/index.js';
+import { instancesOf, type DeploymentContext } from '../../../machines/deployment/index.js';
 import { serveLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Logger } from '../agent.js';
@@ -68,17 +68,44 @@ export class LeaderDuties {
       if (route?.route.deploymentId) routed.add(route.route.deploymentId);
     }
     const plan = planNodeLoss(nodeId, records, routed);
+    const pruned = new Set<string>();
+    for (const r of plan.reschedule) if (await this.pruneRoute(r, nodeId)) pruned.add(r.id);
     this.log.warn(`node ${nodeId} lost: failing ${plan.lost.length} deployment(s), re-placing ${plan.reschedule.length}`);
     const at = new Date(now).toISOString();
     const contexts = new Map<string, DeploymentContext>();
     for (const id of plan.lost) {
-      const t = await this.ctx.host.applyUnhosted(id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
+      let t = await this.ctx.host.applyUnhosted(id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
+      const context = (t.persisted as { context: DeploymentContext }).context;
+      if (pruned.has(id)) {
+        // The set serves on without the lost node's instances: the record says so (e.g. 1/2) until the re-placement switches.
+        const instances = instancesOf(context).filter((w) => w.nodeId !== nodeId);
+        t = await this.ctx.host.applyUnhosted(id, { type: 'instances.serving', at, instances }, null);
+      }
       contexts.set(id, (t.persisted as { context: DeploymentContext }).context);
       this.ctx.notifier.nodeLost(nodeId, { record: t.record, snapshot: t.persisted });
     }
     for (const old of plan.reschedule) await this.reschedule(old, contexts.get(old.id)!, nodeId);
     const member = this.ctx.cluster.membership.nodeViews(now).find((n) => n.beat.id === nodeId);
     if (member) await this.ctx.cluster.membership.remember({ node: member.beat, state: 'lost', lostAt: at });
+  }
+
+  /**
+   * The lost node's instances leave the route in one write, so every edge stops dialling them at once; the set's
+   * other instances serve on until the re-placed deployment switches. A route left with nothing is not touched.
+   */
+  private async pruneRoute(r: DeploymentRecord, lostNode: string): Promise<boolean> {
+    try {
+      const current = await this.ctx.routes.get(r.environmentName, r.serviceName);
+      if (!current || current.route.deploymentId !== r.id) return false;
+      const kept = current.route.upstreams.filter((u) => u.nodeId !== lostNode);
+      if (kept.length === 0 || kept.length === current.route.upstreams.length) return false;
+      await this.ctx.routes.put({ ...current.route, upstreams: kept, updatedAt: new Date().toISOString() }, current.revision);
+      this.log.info(`route of ${r.serviceName} in ${r.environmentName}: instances on lost node ${lostNode} removed, ${kept.length} left`);
+      return true;
+    } catch (error) {
+      this.log.warn(`could not remove the instances of lost node ${lostNode} from the route of ${r.serviceName}`, error);
+      return false;
+    }
   }
 
   /** The same release as a new deployment on a live node: the service comes back without anyone deploying. */

@@ -5,8 +5,8 @@ import type { EffectDeps } from './effect-deps.js';
 
 export function routeEffects(deps: EffectDeps) {
   return {
-    switchRoute: promiseEffect<SwitchInput, Omit<SwitchedOutput, 'at'>>(async ({ spec, workload, trigger }) => {
-      const { previous } = await deps.router.switchTo(spec, workload);
+    switchRoute: promiseEffect<SwitchInput, Omit<SwitchedOutput, 'at'>>(async ({ spec, instances, trigger }) => {
+      const { previous } = await deps.router.switchTo(spec, instances);
       deps.event(spec, previous ? `route switched from ${previous.id}` : 'route switched');
       // The previous one stops being the active deployment now; its workload is drained and stopped next.
       if (previous) await deps.deliver(previous.id, { type: 'deployment.replaced', at: now(), by: spec.id, mode: trigger });

@@ -3,6 +3,7 @@ import { probeUntil } from '../../../packages/probes/index.js';
 import type { WorkloadInput, WorkloadRef } from '../../../machines/deployment/index.js';
 import { callbackEffect, now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
+import { superviseExtras } from './extras.supervisor.js';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -10,7 +11,7 @@ const MAX_BACKOFF_MS = 30_000;
 const STABLE_MS = 30_000;
 
 export function superviseEffect(deps: EffectDeps) {
-  return callbackEffect<WorkloadInput>(deps.warn, 'superviseWorkload', ({ spec, workload }, report) => {
+  return callbackEffect<WorkloadInput>(deps.warn, 'superviseWorkload', ({ spec, workload, instances }, report) => {
     const rt = deps.runtime(spec.runtime);
     const abort = new AbortController();
     let unwatch = () => {};
@@ -59,6 +60,8 @@ export function superviseEffect(deps: EffectDeps) {
       }
     };
     void ensure(false);
+    // A set of one (or a re-hosted old snapshot) has nothing remote to watch; otherwise the other nodes' instances.
+    if (instances.length > 1 || instances.length < (spec.instances ?? 1)) superviseExtras(deps, spec, instances, report, abort.signal);
     return () => {
       abort.abort();
       clearTimeout(timer);

@@ -1,8 +1,12 @@
 // Effects that build, start, watch and stop a deployment's own workload.
-import type { DeploymentSpec, SpecInput, WorkloadInput, StartedOutput } from '../../../machines/deployment/index.js';
+import { wantedInstances, type DeploymentSpec, type SpecInput, type StopInput, type WorkloadInput, type StartedOutput } from '../../../machines/deployment/index.js';
 import { callbackEffect, now, promiseEffect } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { withBuildTimeout } from './build-deadline.js';
+import { startSet, stopExtras, watchExtras } from './instance-set.js';
+
+/** How often the owner asks a remote candidate whether it still runs while readiness is checked. */
+const WATCH_EXTRAS_MS = 500;
 
 export function workloadEffects(deps: EffectDeps) {
   const rt = (spec: DeploymentSpec) => deps.runtime(spec.runtime);
@@ -14,12 +18,24 @@ export function workloadEffects(deps: EffectDeps) {
       await withBuildTimeout(spec, signal, (s) => rt(spec).build(spec, s));
       return {};
     }),
-    startCandidate: promiseEffect<SpecInput, Omit<StartedOutput, 'at'>>(async ({ spec }) => ({ workload: await rt(spec).start(spec) })),
-    watchCandidate: callbackEffect<WorkloadInput>(deps.warn, 'watchCandidate', ({ spec }, report) =>
-      rt(spec).watch(spec, (exit) => report({ type: 'workload.exited', at: now(), ...exit })),
-    ),
-    stopCandidate: promiseEffect<SpecInput, object>(async ({ spec }) => {
-      await rt(spec).stop(spec, spec.service.stop.graceMs);
+    // This node's instance, then the others on their nodes: the set is started whole or not at all.
+    startCandidate: promiseEffect<SpecInput, Omit<StartedOutput, 'at'>>(async ({ spec }) => {
+      const workload = await rt(spec).start(spec);
+      if (wantedInstances(spec) === 1) return { workload };
+      const instances = await startSet(deps.nodes, spec, workload);
+      if (instances.length < wantedInstances(spec)) deps.event(spec, `${wantedInstances(spec)} instances wanted, ${instances.length} distinct live node(s) offer ${spec.runtime}: running ${instances.length}`);
+      deps.event(spec, `instances started on ${instances.map((w) => `${w.nodeId} (${w.host}:${w.port})`).join(', ')}`);
+      return { workload, instances };
+    }),
+    watchCandidate: callbackEffect<WorkloadInput>(deps.warn, 'watchCandidate', ({ spec, instances }, report) => {
+      const unwatch = rt(spec).watch(spec, (exit) => report({ type: 'workload.exited', at: now(), ...exit }));
+      const unwatchExtras = watchExtras(deps.nodes, spec, instances, WATCH_EXTRAS_MS, (_w, why) =>
+        report({ type: 'workload.exited', at: now(), code: null, signal: null, lastError: why }),
+      );
+      return () => (unwatch(), unwatchExtras());
+    }),
+    stopCandidate: promiseEffect<StopInput, object>(async ({ spec, instances }) => {
+      await Promise.all([rt(spec).stop(spec, spec.service.stop.graceMs), stopExtras(deps.nodes, spec, instances)]);
       return {};
     }),
   };

@@ -28,6 +28,9 @@ export interface RouterDeps {
   event(spec: DeploymentSpec, text: string): void;
 }
 
+const upstreamsOf = (instances: readonly WorkloadRef[]) =>
+  instances.filter((w) => w.port !== null).map((w) => ({ host: w.host, port: w.port!, nodeId: w.nodeId }));
+
 /** Every live edge answered (at least one) and each serves `revision` or a later one of the route `key`. */
 function appliedEverywhere(states: EdgeState[], expected: number, key: string, revision: number): boolean {
   return states.length > 0 && states.length >= expected && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision);
@@ -37,11 +40,30 @@ export class EdgeRouter implements Router {
   constructor(private readonly deps: RouterDeps) {}
 
   /** Route writes are desired state: a cluster briefly unreachable delays the switch, it does not fail it. */
-  switchTo(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
-    return retryTransient(() => this.trySwitch(spec, workload), 120_000, (e) => this.deps.event(spec, `route switch waiting for the cluster: ${(e as Error).message}`));
+  switchTo(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<{ previous: PreviousRef | null }> {
+    return retryTransient(() => this.trySwitch(spec, instances), 120_000, (e) => this.deps.event(spec, `route switch waiting for the cluster: ${(e as Error).message}`));
   }
 
-  private async trySwitch(spec: DeploymentSpec, workload: WorkloadRef): Promise<{ previous: PreviousRef | null }> {
+  /** One compare-and-swap write of the set's upstreams, only while the route still points at `spec`; edges confirm it. */
+  async setUpstreams(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<boolean> {
+    const routable = isRoutable(spec.serviceType);
+    for (let conflicts = 0; conflicts < MAX_ROUTE_CONFLICTS; conflicts++) {
+      const current = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
+      if (!current || current.route.deploymentId !== spec.id) return false;
+      if (!routable) return true;
+      const next: RouteRecord = { ...current.route, upstreams: upstreamsOf(instances), updatedAt: new Date().toISOString() };
+      try {
+        const revision = await this.deps.routes.put(next, current.revision);
+        await this.confirm(spec, revision);
+        return true;
+      } catch (error) {
+        if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
+      }
+    }
+    throw new CompartmentError('CONFLICT', `the route of ${spec.serviceName} kept changing while its upstreams were rewritten`);
+  }
+
+  private async trySwitch(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<{ previous: PreviousRef | null }> {
     const routable = isRoutable(spec.serviceType);
     const waitUntil = Date.now() + OTHER_SWITCH_MAX_MS;
     for (let conflicts = 0; ; ) {
@@ -70,7 +92,8 @@ export class EdgeRouter implements Router {
         serviceName: spec.serviceName,
         port,
         deploymentId: spec.id,
-        upstreams: routable && workload.port !== null ? [{ host: workload.host, port: workload.port, nodeId: workload.nodeId }] : [],
+        // The whole set in this one write: every edge moves from the previous set to this one at once.
+        upstreams: routable ? upstreamsOf(instances) : [],
         previousId: current?.route.deploymentId ?? null,
         updatedAt: new Date().toISOString(),
         // Domains are the route's, set by deploy: a switch (or rollback) moves traffic, never names.

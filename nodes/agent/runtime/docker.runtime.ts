@@ -25,7 +25,6 @@ export interface DockerRuntimeOptions {
   warn(message: string, error?: unknown): void;
 }
 
-const keyOf = (spec: DeploymentSpec): DockerKey => ({ env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id });
 const containerPortOf = (spec: DeploymentSpec) => spec.service.port ?? DEFAULT_CONTAINER_PORT;
 /** Routable services are dialled by the edge; others only when they name a port or a probe needs one. */
 const publishes = (spec: DeploymentSpec) =>
@@ -47,12 +46,21 @@ export class DockerRuntime implements WorkloadRuntime {
     });
   }
 
+  /**
+   * An instance this node runs for a deployment another node owns gets its own container name: nodes of one machine
+   * (`up --nodes 3`) share the engine, and the owner's container already has the deployment's name.
+   */
+  private keyOf(spec: DeploymentSpec): DockerKey {
+    const key = { env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id };
+    return spec.nodeId !== null && spec.nodeId !== this.opts.nodeId ? { ...key, instance: this.opts.nodeId } : key;
+  }
+
   ensureAvailable(): Promise<void> {
     return this.driver.ping();
   }
 
   async build(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
-    const key = keyOf(spec);
+    const key = this.keyOf(spec);
     const tag = this.driver.imageTag(key);
     // No engine: DOCKER_UNAVAILABLE naming the socket, before the source is fetched.
     if (await this.driver.imageExists(key)) return void this.opts.sink.event(spec, `build already complete (image ${tag})`);
@@ -77,7 +85,7 @@ export class DockerRuntime implements WorkloadRuntime {
   }
 
   async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
-    const key = keyOf(spec);
+    const key = this.keyOf(spec);
     const r = spec.service.resources;
     const started = await this.driver.start(key, {
       env: spec.variables,
@@ -101,16 +109,16 @@ export class DockerRuntime implements WorkloadRuntime {
   watch(spec: DeploymentSpec, onExit: (exit: ExitReport) => void): () => void {
     // After an agent restart nothing called start for a candidate in readiness: its output is picked up here.
     void this.driver
-      .inspect(keyOf(spec))
+      .inspect(this.keyOf(spec))
       .then((c) => (c ? this.follow(spec, c.id, true) : undefined))
       .catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
-    return this.driver.watch(keyOf(spec), onExit);
+    return this.driver.watch(this.keyOf(spec), onExit);
   }
 
   async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
     // A previous deployment drained after an agent restart was not followed since: its last lines still go out.
-    await this.driver.resumeLogs(keyOf(spec), this.output(spec, true)).catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
-    const result = await this.driver.stop(keyOf(spec), graceMs);
+    await this.driver.resumeLogs(this.keyOf(spec), this.output(spec, true)).catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
+    const result = await this.driver.stop(this.keyOf(spec), graceMs);
     if (result.wasRunning) {
       const killed = result.exit?.signal === 'SIGKILL';
       this.opts.sink.event(spec, `stopped and removed the container (${killed ? `killed after ${graceMs} ms grace` : 'docker stop'})`);
@@ -151,7 +159,7 @@ export class DockerRuntime implements WorkloadRuntime {
 
   /** `resuming`: a container an earlier agent followed (adopted, or watched after a restart), not one just created. */
   private follow(spec: DeploymentSpec, containerId: string, resuming: boolean): Promise<void> {
-    return this.driver.followLogs(keyOf(spec), containerId, this.output(spec, resuming));
+    return this.driver.followLogs(this.keyOf(spec), containerId, this.output(spec, resuming));
   }
 
   private output(spec: DeploymentSpec, resuming: boolean): OutputTarget {

@@ -11,7 +11,7 @@ export function commitText(git: Audit['git'] | undefined, digits = 12): string {
 
 /** `audit`: who asked and the commit, as columns (status --all: the history). */
 export function statusTable(records: readonly DeploymentRecord[], opts: { audit?: boolean } = {}): string {
-  const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED', ...(opts.audit ? ['BY', 'COMMIT'] : [])];
+  const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'INSTANCES', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED', ...(opts.audit ? ['BY', 'COMMIT'] : [])];
   const rows = records.map((d) => [
     d.serviceName,
     d.environmentName,
@@ -19,6 +19,7 @@ export function statusTable(records: readonly DeploymentRecord[], opts: { audit?
     d.status,
     d.promotionStage,
     d.health,
+    instancesText(d),
     d.isActive ? 'yes' : 'no',
     d.routeUrl ?? '-',
     shortTime(d.createdAt),
@@ -26,6 +27,20 @@ export function statusTable(records: readonly DeploymentRecord[], opts: { audit?
     ...(opts.audit ? [terminalSafe(requesterText(d.audit?.requestedBy)), commitText(d.audit?.git)] : []),
   ]);
   return formatTable(header, rows);
+}
+
+/** `ready/total`, e.g. `2/3`; records from before instances existed have one. */
+export function instancesText(d: DeploymentRecord): string {
+  return d.instances ? `${d.instances.ready}/${d.instances.total}` : '-';
+}
+
+function instanceLines(d: DeploymentRecord): string[] {
+  const set = d.instances;
+  if (!set) return [];
+  const rows = set.list.map(
+    (i) => `  ${terminalSafe(i.nodeId ?? '-').padEnd(12)} ${terminalSafe(i.ref ?? '-').padEnd(24)} ${terminalSafe(`${i.host ?? '-'}:${i.port ?? '-'}`).padEnd(22)} ${i.state.padEnd(9)} ${i.restarts} restart${i.restarts === 1 ? '' : 's'}`,
+  );
+  return ['', `instances: ${set.ready}/${set.total} ready${set.note ? ` (${terminalSafe(set.note)})` : ''}`, ...(rows.length ? rows : ['  (none started)'])];
 }
 
 export function inspectText(d: DeploymentRecord): string {
@@ -59,6 +74,7 @@ export function inspectText(d: DeploymentRecord): string {
     '',
     `readiness: ${d.readiness.attempts} attempt${d.readiness.attempts === 1 ? '' : 's'}${d.readiness.recent.length ? ', most recent:' : ''}`,
     ...d.readiness.recent.map((a) => `  ${a.at}  ${a.ok ? 'ready    ' : 'not ready'}  ${String(Math.round(a.latencyMs)).padStart(5)} ms  ${terminalSafe(a.detail)}`),
+    ...instanceLines(d),
   ];
   return lines.join('\n');
 }

@@ -40,7 +40,7 @@ function jsRead(stream: string): string[] {
 
 /** Uploading sources: chunks and meta (content-addressed, never replaced, so no purge: that could wipe every source). */
 const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${OBJ_STREAM}`];
-const WRITE_VERBS = ['deploy', 'rollback', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
+const WRITE_VERBS = ['deploy', 'rollback', 'scale', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
 const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart', 'domains'].map((v) => `compartment.api.${v}`);
 /** Subjects on which only node agents and edges answer: nobody else may listen there. */
 const SERVER_SUBJECTS = ['compartment.api.>', 'compartment.node.>', 'compartment.leader.>', 'compartment.edge.>', '$SRV.>'];
