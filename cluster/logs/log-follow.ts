@@ -38,7 +38,9 @@ export function followLogs(conn: ClusterConnection, filter: LogFilter, fromSeque
       }
     }
     if (stopped) return;
-    messages = await consumer.consume({ max_messages: 256 });
+    // Pulls expire every 5 s (heartbeats every 2.5 s): after a server restart the consumer notices the silence and
+    // resumes within seconds, not the 30 s the default expiry takes.
+    messages = await consumer.consume({ max_messages: 256, expires: 5_000 });
     if (stopped) messages.stop();
   })();
   const ready = starting.then(
