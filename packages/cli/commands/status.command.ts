@@ -17,9 +17,12 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
     environment: envOf(flags),
     service: flags.service === undefined ? undefined : checkName(flags.service, '--service'),
     all: Boolean(flags.all),
+    // The table needs a few fields of each record; --json prints whole records. History stays whole (it may be chunked).
+    ...(!flags.json && !flags.all ? { rows: true } : {}),
   });
   const reply = await withClient(flags, (client) => client.request('status', request));
   out.event(reply.deployments);
-  out.line(reply.deployments.length === 0 ? 'no deployments' : statusTable(reply.deployments));
+  const shown = reply.rows ?? reply.deployments;
+  out.line(shown.length === 0 ? 'no deployments' : statusTable(shown));
   return 0;
 }

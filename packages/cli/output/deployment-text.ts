@@ -1,10 +1,10 @@
 // Human renderings of deployment records: the status table and the inspect page.
-import type { DeploymentRecord } from '../../protocol/index.js';
+import type { DeploymentRecord, StatusRow } from '../../protocol/index.js';
 import { formatTable } from './text-table.js';
 import { shortTime } from './terminal-output.js';
 import { terminalSafe } from './terminal-safe.js';
 
-export function statusTable(records: readonly DeploymentRecord[]): string {
+export function statusTable(records: readonly StatusRow[]): string {
   const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED'];
   const rows = records.map((d) => [
     d.serviceName,
