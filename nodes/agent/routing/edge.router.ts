@@ -12,8 +12,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const EDGE_CONFIRM_MS = 10_000;
 /** Longest wait for another deployment's switch and drain (the longest drain timeout allowed, plus margin). */
 const OTHER_SWITCH_MAX_MS = 3_600_000 + 120_000;
-/** Switch confirmations kept for drains still to come. */
-const MAX_APPLIED_KEPT = 1_000;
 /** Compare-and-swap route writes lost in a row before the switch gives up. */
 const MAX_ROUTE_CONFLICTS = 50;
 
@@ -36,11 +34,6 @@ function appliedEverywhere(states: EdgeState[], expected: number, key: string, r
 }
 
 export class EdgeRouter implements Router {
-  /**
-   * When this agent saw every edge apply a deployment's switch (a Caddy refresh then passed before the switch
-   * returned): its drain may count from here rather than wait a refresh of its own. Lost on restart: drains then wait.
-   */
-  private readonly appliedAt = new Map<string, number>();
   constructor(private readonly deps: RouterDeps) {}
 
   /** Route writes are desired state: a cluster briefly unreachable delays the switch, it does not fail it. */
@@ -89,12 +82,7 @@ export class EdgeRouter implements Router {
         if (++conflicts >= MAX_ROUTE_CONFLICTS) throw new CompartmentError('CONFLICT', `the route of ${spec.serviceName} changed under ${conflicts} switch attempts in a row`);
         continue;
       }
-      const seenAt = routable ? await this.confirm(spec, revision) : null;
-      if (seenAt !== null && next.previousId) {
-        // Kept until its drain; bounded for drains that never come (the node lost first).
-        if (this.appliedAt.size >= MAX_APPLIED_KEPT) this.appliedAt.delete(this.appliedAt.keys().next().value!);
-        this.appliedAt.set(spec.id, seenAt);
-      }
+      if (routable) await this.confirm(spec, revision);
       return { previous: await this.previousRef(next.previousId) };
     }
   }
@@ -104,9 +92,6 @@ export class EdgeRouter implements Router {
     if (!isRoutable(spec.serviceType)) return { drained: true, inFlight: 0, waitedMs: 0 };
     const key = keys.route(spec.environmentName, spec.serviceName);
     const switched = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
-    const appliedAt = switched?.route.deploymentId === spec.id ? this.appliedAt.get(spec.id) : undefined;
-    this.appliedAt.delete(spec.id);
-    const since = Math.min(started, appliedAt ?? started);
     for (;;) {
       const states = await this.edgeStatesOrNone();
       const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
@@ -115,27 +100,25 @@ export class EdgeRouter implements Router {
       const applied = appliedEverywhere(states, this.deps.expectedEdges(), key, switched?.revision ?? 0);
       const waitedMs = Date.now() - started;
       // Absent from every edge after one refresh since the switch: no new request can pick it, none is left.
-      if (applied && inFlight === 0 && Date.now() - since >= refreshMs) return { drained: true, inFlight, waitedMs };
+      if (applied && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
       if (waitedMs >= timeoutMs) return { drained: false, inFlight, waitedMs };
       await sleep(Math.max(refreshMs, 25));
     }
   }
 
-  /** Waits until every edge has applied `revision` of the route, then one Caddy refresh more; returns when it saw that. */
-  private async confirm(spec: DeploymentSpec, revision: number): Promise<number | null> {
+  /** Waits until every edge has applied `revision` of the route, then one Caddy refresh more. */
+  private async confirm(spec: DeploymentSpec, revision: number): Promise<void> {
     const key = keys.route(spec.environmentName, spec.serviceName);
     const deadline = Date.now() + EDGE_CONFIRM_MS;
     while (Date.now() < deadline) {
       const states = await this.edgeStatesOrNone();
       if (appliedEverywhere(states, this.deps.expectedEdges(), key, revision)) {
-        const seenAt = Date.now();
         await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
-        return seenAt;
+        return;
       }
       await sleep(10);
     }
     this.deps.event(spec, `no edge confirmed route revision ${revision} within ${EDGE_CONFIRM_MS} ms; edges will apply it when they answer`);
-    return null;
   }
 
   /** A NATS hiccup while asking the edges counts as no answer: the callers' own deadlines bound the wait. */
