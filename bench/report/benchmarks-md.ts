@@ -1,12 +1,15 @@
 // Regenerates BENCHMARKS.md from bench/results/*.json: machine, date, goals (met or not), one section per measurement.
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ScenarioResult } from '../scenarios/index.js';
-import { BENCHMARKS_MD } from '../harness/index.js';
+import { BENCHMARKS_MD, ROOT } from '../harness/index.js';
 import { dataOf, loadResults, type Results } from './load-results.js';
 import { goals } from './goals.js';
 import { findings } from './findings.js';
 import { met, notRun, table } from './markdown.js';
 import { replacementsSection, rollbackSection, switchSection } from './replacements.section.js';
+import { scalingSection, SCALING_SVG } from './scaling.section.js';
+import { scalingSvg } from './scaling-chart.js';
 import { controlPlaneSection, densitySection, failoverSection, logsSection, overheadSection } from './other.sections.js';
 
 function machine(r: Results): string {
@@ -20,8 +23,8 @@ function machine(r: Results): string {
   ].join('\n');
 }
 
-const when = (res: { startedAt: string; durationMs: number; status: string } | undefined) =>
-  res ? `_Ran ${res.startedAt}, ${(res.durationMs / 1000).toFixed(0)} s._` : '';
+const when = (res: { startedAt: string; durationMs: number; status: string; loadAverage?: number[] } | undefined) =>
+  res ? `_Ran ${res.startedAt}, ${(res.durationMs / 1000).toFixed(0)} s${res.loadAverage ? `; load average at its start ${res.loadAverage.join(', ')}` : ''}._` : '';
 
 function section<T>(title: string, res: ScenarioResult<T> | undefined, body: (d: T) => string): string {
   const d = dataOf(res);
@@ -69,10 +72,15 @@ export function renderBenchmarksMd(r: Results): string {
     '',
     when(r.failover),
     '',
+    section('9. How cost grows', r.scaling, scalingSection),
+    '',
   ].join('\n');
 }
 
 export function writeBenchmarksMd(): string {
-  writeFileSync(BENCHMARKS_MD, renderBenchmarksMd(loadResults()));
+  const results = loadResults();
+  const scaling = dataOf(results.scaling);
+  if (scaling) writeFileSync(join(ROOT, SCALING_SVG), scalingSvg(scaling));
+  writeFileSync(BENCHMARKS_MD, renderBenchmarksMd(results));
   return BENCHMARKS_MD;
 }

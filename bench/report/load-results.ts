@@ -1,6 +1,6 @@
 // The stored results, typed by scenario, for the report to read.
 import { readResults, type MachineInfo } from '../harness/index.js';
-import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData } from '../scenarios/index.js';
+import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData, ScalingData } from '../scenarios/index.js';
 
 export interface Results {
   machine: (MachineInfo & { ranAt: string; quick: boolean }) | undefined;
@@ -11,6 +11,7 @@ export interface Results {
   logs: ScenarioResult<LogIngestData> | undefined;
   docker: ScenarioResult<DockerData> | undefined;
   failover: ScenarioResult<FailoverData> | undefined;
+  scaling: ScenarioResult<ScalingData> | undefined;
 }
 
 export function loadResults(): Results {
@@ -25,6 +26,7 @@ export function loadResults(): Results {
     logs: get('log-ingest'),
     docker: get('docker-replacements'),
     failover: get('node-failover'),
+    scaling: get('scaling'),
   };
 }
 

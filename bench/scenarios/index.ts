@@ -7,6 +7,7 @@ import { actorDensityScenario } from './actor-density.scenario.js';
 import { logIngestScenario } from './log-ingest.scenario.js';
 import { dockerReplacementsScenario } from './docker-replacements.scenario.js';
 import { nodeFailoverScenario } from './node-failover.scenario.js';
+import { scalingScenario } from './scaling.scenario.js';
 
 export type { Scenario, ScenarioContext, ScenarioResult } from './scenario.js';
 export type { ContenderReport, OpReport, KindReport } from './replace-run.js';
@@ -17,6 +18,7 @@ export type { DensityData } from './actor-density.scenario.js';
 export type { LogIngestData } from './log-ingest.scenario.js';
 export type { DockerData } from './docker-replacements.scenario.js';
 export type { FailoverData } from './node-failover.scenario.js';
+export type { ScalingData } from './scaling.scenario.js';
 
 export const SCENARIOS: Scenario[] = [
   replacementsScenario,
@@ -26,4 +28,5 @@ export const SCENARIOS: Scenario[] = [
   logIngestScenario,
   dockerReplacementsScenario,
   nodeFailoverScenario,
+  scalingScenario,
 ] as Scenario[];
