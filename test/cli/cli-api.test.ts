@@ -109,6 +109,15 @@ test('plain status asks for table rows only and prints the same table from them'
   assert.match(header!, /^SERVICE\s+ENV\s+ID\s+STATUS\s+STAGE\s+HEALTH\s+ACTIVE\s+URL\s+CREATED\s+COMPLETED$/);
   assert.is(rows.length, 1);
   assert.match(rows[0]!, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded\\s+active\\s+healthy\\s+yes\\s+http://127.0.0.1:8100`));
+  // Rows travel in one message: an environment too large for that is asked again as whole records, which are chunked.
+  h.status = (req: { rows?: boolean }) => {
+    if (req.rows) throw new CompartmentError('TOO_LARGE', 'the reply to api.status is too large');
+    return { deployments: [a] };
+  };
+  const again = await run(['status']);
+  assert.is(again.code, 0, again.stderr);
+  assert.equal(api().requests.slice(-2).map((r) => r.body), [{ environment: 'production', all: false, rows: true }, { environment: 'production', all: false }]);
+  assert.match(again.stdout, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded`, 'm'));
 });
 
 test('inspect shows the timeline, readiness attempts, node and statechart; --json the record; a bad id is not sent', async () => {
