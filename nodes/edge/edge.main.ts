@@ -5,7 +5,6 @@ import { installCrashGuards } from '../shared/crash-guards.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { ensureCluster } from '../../cluster/setup/index.js';
 import { EdgeService } from './edge.service.js';
-import { EDGE_DEFAULTS } from '../../packages/edge/index.js';
 import { join } from 'node:path';
 import { privateDataDir } from '../shared/data-dir.js';
 import { whenClusterAccepts } from '../shared/retry.js';
@@ -19,7 +18,7 @@ const program = new Command('compartment edge')
   .option('--caddy-admin-socket <path>', "unix socket of Caddy's admin endpoint (default <data-dir>/admin/caddy.sock, its dir 0700)")
   .requiredOption('--route-ports <from-to>', 'the edge ports routes get, e.g. 8100-8199', parsePortRange)
   .option('--listen-host <host>', 'address the route ports listen on', '127.0.0.1')
-  .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, EDGE_DEFAULTS.refreshMs)
+  .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, 20)
   .option('--name <id>', 'edge id (default: remembered in the data dir)')
   .option('--replicas <n>', 'JetStream replicas of the buckets this edge creates if it is first', parsePositiveInt, 1)
   .option('--keep-caddy', 'leave Caddy serving when this process is asked to stop (e.g. to upgrade the edge)', false)

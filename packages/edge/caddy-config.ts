@@ -32,7 +32,7 @@ export interface EdgeCaddyOptions {
 }
 
 export const EDGE_DEFAULTS = {
-  refreshMs: 10,
+  refreshMs: 20,
   maxIdleConnsPerHost: 1024,
   idleTimeoutMs: 4_000,
   dialTimeoutMs: 2_000,

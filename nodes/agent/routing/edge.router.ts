@@ -102,8 +102,7 @@ export class EdgeRouter implements Router {
       // Absent from every edge after one refresh since the switch: no new request can pick it, none is left.
       if (applied && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
       if (waitedMs >= timeoutMs) return { drained: false, inFlight, waitedMs };
-      // Polled once per refresh: the evidence cannot change faster than Caddy re-resolves.
-      await sleep(Math.max(refreshMs, 10));
+      await sleep(Math.max(refreshMs, 25));
     }
   }
 
