@@ -20,7 +20,15 @@ function machine(r: Results): string {
     `Last full run started ${m.ranAt}${m.quick ? ' with `--quick` (few repetitions: not for comparison)' : ''}, on ${m.cores} × ${m.cpu}, ${m.memoryGb} GB memory, Linux ${m.kernel}, Node ${m.node}; ${v}. Load average at the start: ${m.loadAverage.join(', ')}.`,
     '',
     'The machine is shared and noisy (other work may run beside the bench), so absolute times vary between runs. Every comparison is a count or a ratio from one run in which Compartment and the alternative ran the same app under the same load, one after the other. Each section says when its scenario ran (`npm run bench -- --only <scenario>` reruns one).',
+    ...loadedNote(r, m.cores),
   ].join('\n');
+}
+
+/** Names the sections that started with more runnable work than the machine has cores. */
+function loadedNote(r: Results, cores: number): string[] {
+  const runs = [r.replacements, r.overhead, r.controlPlane, r.density, r.logs, r.docker, r.failover, r.scaling];
+  const loaded = runs.filter((x) => x?.loadAverage && x.loadAverage[0]! > cores).map((x) => `${x!.scenario} (${x!.loadAverage![0]})`);
+  return loaded.length ? ['', `**Loaded machine:** these scenarios started with a 1-minute load average above the ${cores} cores (other work ran beside them), so their absolute times are inflated: ${loaded.join(', ')}.`] : [];
 }
 
 const when = (res: { startedAt: string; durationMs: number; status: string; loadAverage?: number[] } | undefined) =>
