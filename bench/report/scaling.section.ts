@@ -37,7 +37,7 @@ export function scalingSection(d: ScalingData): string {
     '',
     table(['records', 'req/s', 'p50', 'p99', 'reply bytes', 'seeded and indexed in', 'agent RSS'], d.status.map((p) => [num(p.records), num(p.rps), ms(p.latencyMs.p50), ms(p.latencyMs.p99), num(p.replyBytes), ms(p.indexMs), `${p.agentRssMb} MB`])),
     '',
-    `Throughput: ${growth(st(0)!.records, st(0)!.rps, st(-1)!.records, st(-1)!.rps)}; the agent's memory ${growth(st(0)!.records, st(0)!.agentRssMb, st(-1)!.records, st(-1)!.agentRssMb)}. A request does not scan the records (the reply stays serialized until one changes), so a change in throughput here comes from elsewhere (the agent's larger heap, or how busy the shared machine was at that moment); this bench does not separate the two.`,
+    `Throughput went from ${num(st(0)!.rps)} to ${num(st(-1)!.rps)} req/s over ${Math.round(st(-1)!.records / st(0)!.records)}× the records; the agent's memory ${growth(st(0)!.records, st(0)!.agentRssMb, st(-1)!.records, st(-1)!.agentRssMb)}. A request does not scan the records (the reply stays serialized until one changes), so a change in throughput here comes from elsewhere (the agent's larger heap, or how busy the shared machine was at that moment); this bench does not separate the two.`,
     '',
     `**Log ingest from n services at once** (each writes its share of ${num(d.logs[0]?.lines)} numbered lines to stdout at the same moment; every line is looked for in the stream):`,
     '',
