@@ -2,7 +2,7 @@
 // Flags: --quick (few repetitions, results to a temp dir, to try it out), --only a,b (just these scenarios),
 // --report (only regenerate BENCHMARKS.md from the stored results).
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cleanup, RESULTS_DIR, machineInfo, writeResult } from './harness/index.js';
 import { SCENARIOS, type Scenario, type ScenarioResult } from './scenarios/index.js';
@@ -30,6 +30,7 @@ process.on('SIGINT', () => {
 
 async function runScenario(s: Scenario): Promise<ScenarioResult> {
   const startedAt = new Date();
+  const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
   const result = (status: ScenarioResult['status'], reason: string | null, data: unknown): ScenarioResult => ({
     scenario: s.name,
     title: s.title,
@@ -38,6 +39,7 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     quick,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
+    loadAverage,
     data,
   });
   if (Date.now() > runDeadline) return result('skipped', `the run's budget of ${RUN_BUDGET_MS / 60_000} minutes was spent before it`, null);

@@ -29,13 +29,14 @@ export async function statusLoad(nc: NatsConnection, request: Record<string, unk
     const t0 = nowMs();
     try {
       const msg = await nc.request(subjects.api('status'), body, { timeout: 5_000 });
-      const reply = msg.json<{ ok: boolean; result?: { deployments: StatusLoadResult['replySample'] } }>();
+      const reply = msg.json<{ ok: boolean; result?: { deployments: StatusLoadResult['replySample']; rows?: StatusLoadResult['replySample'] } }>();
       if (!reply.ok) throw new Error('status answered an error');
       if (record) {
         latencies.push(nowMs() - t0);
-        replyRecords = reply.result!.deployments.length;
+        const shown = reply.result!.rows ?? reply.result!.deployments;
+        replyRecords = shown.length;
         replyBytes = msg.data.length;
-        if (!replySample.length) replySample = reply.result!.deployments.map(({ serviceName, status, promotionStage, isActive }) => ({ serviceName, status, promotionStage, isActive }));
+        if (!replySample.length) replySample = shown.map(({ serviceName, status, promotionStage, isActive }) => ({ serviceName, status, promotionStage, isActive }));
       }
     } catch {
       if (record) errors += 1;

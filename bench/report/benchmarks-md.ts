@@ -1,13 +1,16 @@
 // Regenerates BENCHMARKS.md from bench/results/*.json: machine, date, goals (met or not), one section per measurement.
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ScenarioResult } from '../scenarios/index.js';
-import { BENCHMARKS_MD } from '../harness/index.js';
+import { BENCHMARKS_MD, ROOT } from '../harness/index.js';
 import { dataOf, loadResults, type Results } from './load-results.js';
 import { goals } from './goals.js';
 import { findings } from './findings.js';
 import { met, notRun, table } from './markdown.js';
 import { replacementsSection, rollbackSection, switchSection } from './replacements.section.js';
 import { instancesSection } from './instances.section.js';
+import { scalingSection, SCALING_SVG } from './scaling.section.js';
+import { scalingSvg } from './scaling-chart.js';
 import { controlPlaneSection, densitySection, failoverSection, logsSection, overheadSection } from './other.sections.js';
 import { edgeRestartSection } from './edge-restart.section.js';
 
@@ -19,11 +22,19 @@ function machine(r: Results): string {
     `Last full run started ${m.ranAt}${m.quick ? ' with `--quick` (few repetitions: not for comparison)' : ''}, on ${m.cores} × ${m.cpu}, ${m.memoryGb} GB memory, Linux ${m.kernel}, Node ${m.node}; ${v}. Load average at the start: ${m.loadAverage.join(', ')}.`,
     '',
     'The machine is shared and noisy (other work may run beside the bench), so absolute times vary between runs. Every comparison is a count or a ratio from one run in which Compartment and the alternative ran the same app under the same load, one after the other. Each section says when its scenario ran (`npm run bench -- --only <scenario>` reruns one).',
+    ...loadedNote(r, m.cores),
   ].join('\n');
 }
 
-const when = (res: { startedAt: string; durationMs: number; status: string } | undefined) =>
-  res ? `_Ran ${res.startedAt}, ${(res.durationMs / 1000).toFixed(0)} s._` : '';
+/** Names the sections that started with more runnable work than the machine has cores. */
+function loadedNote(r: Results, cores: number): string[] {
+  const runs = [r.replacements, r.overhead, r.controlPlane, r.density, r.logs, r.docker, r.failover, r.scaling];
+  const loaded = runs.filter((x) => x?.loadAverage && x.loadAverage[0]! > cores).map((x) => `${x!.scenario} (${x!.loadAverage![0]})`);
+  return loaded.length ? ['', `**Loaded machine:** these scenarios started with a 1-minute load average above the ${cores} cores (other work ran beside them), so their absolute times are inflated: ${loaded.join(', ')}.`] : [];
+}
+
+const when = (res: { startedAt: string; durationMs: number; status: string; loadAverage?: number[] } | undefined) =>
+  res ? `_Ran ${res.startedAt}, ${(res.durationMs / 1000).toFixed(0)} s${res.loadAverage ? `; load average at its start ${res.loadAverage.join(', ')}` : ''}._` : '';
 
 function section<T>(title: string, res: ScenarioResult<T> | undefined, body: (d: T) => string): string {
   const d = dataOf(res);
@@ -74,11 +85,16 @@ export function renderBenchmarksMd(r: Results): string {
     section('9. An edge with domains restarted', r.edgeRestart, edgeRestartSection),
       '',
     section('10. Instance sets', r.instances, (d) => instancesSection(d, dataOf(r.failover))),
+      '',
+    section('11. How cost grows', r.scaling, scalingSection),
     '',
   ].join('\n');
 }
 
 export function writeBenchmarksMd(): string {
-  writeFileSync(BENCHMARKS_MD, renderBenchmarksMd(loadResults()));
+  const results = loadResults();
+  const scaling = dataOf(results.scaling);
+  if (scaling) writeFileSync(join(ROOT, SCALING_SVG), scalingSvg(scaling));
+  writeFileSync(BENCHMARKS_MD, renderBenchmarksMd(results));
   return BENCHMARKS_MD;
 }

@@ -38,14 +38,16 @@ export function findings(r: Results): string[] {
   }
   const deploy = rep?.contenders.find((c) => c.name === 'compartment-deploy')?.kinds.deploy;
   if (deploy) {
-    out.push(`Switch latency ${ms(deploy.toFirstNewMs.p50)} p50 to the first answer from the new version: the edge's Caddy re-resolves its SRV upstream every ${EDGE_DEFAULTS.refreshMs} ms, and the route write reaches the edge's DNS responder through a KV watch first.`);
+    out.push(`Switch latency ${ms(deploy.toFirstNewMs.p50)} p50 to the first answer from the new version: the edge's Caddy re-resolves its SRV upstream every ${EDGE_DEFAULTS.refreshMs} ms, and the route write reaches the edge's DNS responder through a KV watch first. A 10 ms refresh was tried and lost requests under load (Caddy dates its cached answer when a lookup completes, so a shorter refresh narrows the drain's margin), so the refresh stays.`);
   }
   const cp = dataOf(r.controlPlane);
   if (cp) {
     const v = cp.replyValidationMs;
     out.push(
-      `\`status\` slows with the size of its reply, not with the records held: ${cp.environment.replyRecords} records (${num(cp.environment.replyBytes)} bytes) → ${num(cp.environment.rps)} req/s; ${cp.service.replyRecords} (${num(cp.service.replyBytes)} bytes) → ${num(cp.service.rps)} req/s, both picked from the same ${num(cp.records)} records.` +
-        (v ? ` Validating one environment reply against the protocol schema, which every client does with each answer (the node agent no longer does it before answering), takes ${ms(v.environment)} on its own (one service: ${ms(v.service)}).` : ''),
+      `\`status\` slows with the size of its reply, not with the records held: the agent answers from the reply it serialized last until a record changes, so what remains is moving and parsing bytes. Plain \`compartment status\` asks for table rows: ${cp.environment.replyRecords} rows (${num(cp.environment.replyBytes)} bytes) → ${num(cp.environment.rps)} req/s` +
+        (cp.environmentFull ? `; the same as whole records (\`status --json\`, ${num(cp.environmentFull.replyBytes)} bytes) → ${num(cp.environmentFull.rps)} req/s` : '') +
+        `; one service (${num(cp.service.replyBytes)} bytes) → ${num(cp.service.rps)} req/s, all picked from the same ${num(cp.records)} records.` +
+        (v ? ` Validating one reply against the protocol schema, which every client does with each answer, takes ${ms(v.environment)} for the rows${v.environmentFull !== undefined ? ` and ${ms(v.environmentFull)} for whole records` : ''}.` : ''),
     );
   }
   const den = dataOf(r.density);
@@ -55,7 +57,7 @@ export function findings(r: Results): string[] {
   }
   const logs = dataOf(r.logs);
   if (logs) {
-    out.push(`Log lines flow at ${num(logs.linesPerSecond)} lines/s from the app's stdout file to the stream; \`logs --follow\` shows a new line after ${ms(logs.follow.delayMs.p50)} p50; the publisher holds lines up to ${DEFAULT_BATCHER_OPTIONS.flushMs} ms to batch them${(logs.follow.delayMs.p50 ?? Infinity) < 2 * DEFAULT_BATCHER_OPTIONS.flushMs ? ', which is most of that delay' : ''}.`);
+    out.push(`Log lines flow at ${num(logs.linesPerSecond)} lines/s from the app's stdout file to the stream; \`logs --follow\` shows a new line after ${ms(logs.follow.delayMs.p50)} p50. The publisher sends a line at once when its deployment has no publish in flight, and batches what arrives during a publish (up to ${DEFAULT_BATCHER_OPTIONS.flushMs} ms only while publishes are busy).`);
   }
   const fo = dataOf(r.failover);
   if (fo) {

@@ -1,6 +1,6 @@
 // The stored results, typed by scenario, for the report to read.
 import { readResults, type MachineInfo } from '../harness/index.js';
-import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData, EdgeRestartData, InstancesData } from '../scenarios/index.js';
+import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData, EdgeRestartData, InstancesData, ScalingData } from '../scenarios/index.js';
 
 export interface Results {
   machine: (MachineInfo & { ranAt: string; quick: boolean }) | undefined;
@@ -13,6 +13,7 @@ export interface Results {
   failover: ScenarioResult<FailoverData> | undefined;
   edgeRestart: ScenarioResult<EdgeRestartData> | undefined;
   instances: ScenarioResult<InstancesData> | undefined;
+  scaling: ScenarioResult<ScalingData> | undefined;
 }
 
 export function loadResults(): Results {
@@ -29,6 +30,7 @@ export function loadResults(): Results {
     failover: get('node-failover'),
     edgeRestart: get('edge-restart'),
     instances: get('instances'),
+    scaling: get('scaling'),
   };
 }
 

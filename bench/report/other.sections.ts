@@ -31,7 +31,11 @@ export function controlPlaneSection(d: ControlPlaneData): string {
   return [
     `${num(d.records)} deployment records in the KV bucket (${d.services} services × ${d.records / d.services}: copies of a real replaced deployment: history, as a busy project accumulates it), held by the node agent's index; plain \`status\` shows each service's newest. Requests straight over NATS request/reply from one client, ${d.concurrency} in flight at a time.`,
     '',
-    table(['request', 'records in reply', 'reply bytes', 'req/s', 'p50', 'p99', 'errors'], [row('status of the environment (what `compartment status` asks)', d.environment), row('status of one service', d.service)]),
+    table(['request', 'deployments in reply', 'reply bytes', 'req/s', 'p50', 'p99', 'errors'], [
+      row('status of the environment, table rows (what `compartment status` asks)', d.environment),
+      ...(d.environmentFull ? [row('status of the environment, whole records (what `compartment status --json` asks)', d.environmentFull)] : []),
+      row('status of one service, table rows', d.service),
+    ]),
     '',
     `\`compartment status\` from the shell (a new Node process, connect, request, print): p50 ${ms(d.cli.wallMs.p50)}, p95 ${ms(d.cli.wallMs.p95)} over ${d.cli.runs} runs.`,
     ...(d.authCost ? ['', authCostText(d.authCost)] : []),

@@ -14,12 +14,14 @@ export interface ControlPlaneData {
   records: number;
   services: number;
   concurrency: number;
-  /** The whole environment (what plain `compartment status` asks), and one service. */
+  /** The whole environment (what plain `compartment status` asks: table rows), and one service. */
   environment: StatusLoadResult;
+  /** The whole environment as whole records (what `compartment status --json` asks); absent in older results. */
+  environmentFull?: StatusLoadResult;
   service: StatusLoadResult;
   cli: { runs: number; wallMs: Summary };
   /** Time to validate one reply against the protocol's schema (the node agent does so for every reply), in this process. */
-  replyValidationMs: { environment: number; service: number };
+  replyValidationMs: { environment: number; service: number; environmentFull?: number };
   /** `status` of one service with NATS auth (as `up` runs it) and without, same run, interleaved; absent in older results. */
   authCost?: AuthCostData;
 }
@@ -67,16 +69,18 @@ export const controlPlaneScenario: Scenario<ControlPlaneData> = {
     }
     const o = { concurrency: CONCURRENCY, seconds: ctx.quick ? 2 : 5, warmupSeconds: 0.5 };
     const nc = bp.connection.nc;
-    const environment = await statusLoad(nc, { environment: 'bench', all: false }, o);
+    const environment = await statusLoad(nc, { environment: 'bench', all: false, rows: true }, o);
     ctx.log(`status of the environment: ${environment.rps} req/s, p99 ${environment.latencyMs.p99} ms`);
-    const service = await statusLoad(nc, { environment: 'bench', service: 'svc-07', all: false }, o);
+    const environmentFull = await statusLoad(nc, { environment: 'bench', all: false }, o);
+    ctx.log(`status of the environment, whole records: ${environmentFull.rps} req/s, p99 ${environmentFull.latencyMs.p99} ms`);
+    const service = await statusLoad(nc, { environment: 'bench', service: 'svc-07', all: false, rows: true }, o);
     ctx.log(`status of one service: ${service.rps} req/s, p99 ${service.latencyMs.p99} ms`);
     const runs = ctx.quick ? 5 : 20;
     const walls: number[] = [];
     for (let i = 0; i < runs; i++) walls.push((await bp.cli(['status', '--env', 'bench'])).wallMs);
-    const replyValidationMs = { environment: await validationMs(bp, environment.request), service: await validationMs(bp, service.request) };
+    const replyValidationMs = { environment: await validationMs(bp, environment.request), service: await validationMs(bp, service.request), environmentFull: await validationMs(bp, environmentFull.request) };
     ctx.check();
     const auth = await authCost({ cleanup: ctx.cleanup, log: ctx.log, records: RECORDS, concurrency: CONCURRENCY, rounds: ctx.quick ? 1 : 3, seconds: ctx.quick ? 2 : 4, cliRuns: ctx.quick ? 3 : 10 });
-    return { records: seeded, services: RECORDS.services, concurrency: CONCURRENCY, environment, service, cli: { runs, wallMs: summarize(walls) }, replyValidationMs, authCost: auth };
+    return { records: seeded, services: RECORDS.services, concurrency: CONCURRENCY, environment, environmentFull, service, cli: { runs, wallMs: summarize(walls) }, replyValidationMs, authCost: auth };
   },
 };

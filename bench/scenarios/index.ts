@@ -9,6 +9,7 @@ import { dockerReplacementsScenario } from './docker-replacements.scenario.js';
 import { nodeFailoverScenario } from './node-failover.scenario.js';
 import { edgeRestartScenario } from './edge-restart.scenario.js';
 import { instancesScenario } from './instances.scenario.js';
+import { scalingScenario } from './scaling.scenario.js';
 
 export type { Scenario, ScenarioContext, ScenarioResult } from './scenario.js';
 export type { ContenderReport, OpReport, KindReport } from './replace-run.js';
@@ -21,6 +22,7 @@ export type { DockerData } from './docker-replacements.scenario.js';
 export type { FailoverData } from './node-failover.scenario.js';
 export type { EdgeRestartData } from './edge-restart.scenario.js';
 export type { InstancesData } from './instances.scenario.js';
+export type { ScalingData } from './scaling.scenario.js';
 
 export const SCENARIOS: Scenario[] = [
   replacementsScenario,
@@ -32,4 +34,5 @@ export const SCENARIOS: Scenario[] = [
   nodeFailoverScenario,
   edgeRestartScenario,
   instancesScenario,
+  scalingScenario,
 ] as Scenario[];

@@ -29,5 +29,7 @@ export interface ScenarioResult<T = unknown> {
   quick: boolean;
   startedAt: string;
   durationMs: number;
+  /** The machine's load average (1, 5, 15 min) when the scenario started: how busy the shared machine was. */
+  loadAverage?: number[];
   data: T | null;
 }

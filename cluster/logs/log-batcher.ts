@@ -11,7 +11,11 @@ export interface LogMeta {
 export type LineInput = string | { time: string; text: string };
 
 export interface BatcherOptions {
-  /** A batch waits at most this long for more lines. */
+  /**
+   * While its deployment's publishes are all busy, a batch waits at most this long for more lines. With a publish
+   * slot free it goes on the next turn instead, and a publish that completes sends what gathered meanwhile: a quiet
+   * service's line reaches followers in one round trip, a loud one's batches grow with the round trip.
+   */
   flushMs: number;
   /** The same for platform events: few and wanted at once (a follower waits for "stage: active"). */
   eventFlushMs: number;
@@ -39,6 +43,8 @@ class Flow {
   readonly queue: LogBatch[] = [];
   private waiters: Array<() => void> = [];
   private idle: Array<() => void> = [];
+  /** The open batches that feed this flow: sealed as soon as a publish slot frees up. */
+  readonly lanes = new Set<Lane>();
   constructor(
     private readonly options: BatcherOptions,
     private readonly send: SendBatch,
@@ -55,6 +61,11 @@ class Flow {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** A slot is free and nothing waits for it: a batch sealed now is sent at once. */
+  get free(): boolean {
+    return this.queue.length === 0 && this.inFlight < this.options.maxInFlight;
+  }
+
   /** Resolves when nothing is queued or in flight. */
   drained(): Promise<void> {
     if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
@@ -69,6 +80,7 @@ class Flow {
         .catch((error: Error) => (this.failure = error))
         .finally(() => {
           this.inFlight--;
+          if (this.queue.length === 0) for (const lane of this.lanes) lane.seal();
           this.pump();
           this.settle();
         });
@@ -134,7 +146,8 @@ export class LogBatcher {
       lane.lines.push(line);
       lane.bytes += size;
     }
-    if (lane.lines.length > 0 && !lane.timer) lane.timer = setTimeout(() => lane.seal(), flushMs);
+    // A free slot: wait only for the lines of this same turn (one read of the app's output), not for flushMs.
+    if (lane.lines.length > 0 && !lane.timer) lane.timer = setTimeout(() => lane.seal(), lane.flow.free ? 0 : flushMs);
     return lane.flow.room();
   }
 
@@ -153,7 +166,10 @@ export class LogBatcher {
     for (const [, lane] of mine) lane.seal();
     const flows = [`${deploymentId}:out`, `${deploymentId}:events`].map((k) => this.flows.get(k)).filter((f): f is Flow => !!f);
     await Promise.all(flows.map((f) => f.drained()));
-    for (const [key] of mine) this.lanes.delete(key);
+    for (const [key, lane] of mine) {
+      this.lanes.delete(key);
+      lane.flow.lanes.delete(lane);
+    }
     for (const key of [`${deploymentId}:out`, `${deploymentId}:events`]) {
       const flow = this.flows.get(key);
       if (flow && flow.queue.length === 0 && flow.inFlight === 0) this.flows.delete(key);
@@ -169,6 +185,7 @@ export class LogBatcher {
       let flow = this.flows.get(flowKey);
       if (!flow) this.flows.set(flowKey, (flow = new Flow(this.options, this.send)));
       this.lanes.set(key, (lane = new Lane(meta, stream, flow)));
+      flow.lanes.add(lane);
     }
     return lane;
   }

@@ -4,6 +4,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import { MAX_REPLY_BYTES, parseWith, type AnyRpc, type RpcRequestParsed } from '../../packages/protocol/index.js';
 import { decodeBody, encodeReply, errorPayload } from './rpc.codec.js';
+import type { ReplyMemo } from './reply-memo.js';
 
 export type RpcHandler<S extends AnyRpc> = (request: RpcRequestParsed<S>, msg: { subject: string }) => Promise<z.input<S['reply']>>;
 /** Told of every INTERNAL error (a bug or a broken dependency, not bad input), and of a reply that could not be sent. */
@@ -33,19 +34,30 @@ const fromRequester = (msg: Msg) => typeof msg.reply === 'string' && msg.reply.s
  * Parses, validates and runs one request inside its own promise, answers every failure with a coded envelope, and
  * never throws: a synchronous throw in a subscription callback would end the client's read loop for every subject.
  */
-export function answer<S extends AnyRpc>(nc: NatsConnection, spec: S, handler: RpcHandler<S>, msg: Msg, onInternalError?: OnInternalError): void {
+export function answer<S extends AnyRpc>(nc: NatsConnection, spec: S, handler: RpcHandler<S>, msg: Msg, onInternalError?: OnInternalError, memo?: ReplyMemo): void {
   if (!fromRequester(msg)) return;
   const run = async () => {
     let envelope: Parameters<typeof encodeReply>[1];
+    let remember: { key: string; version: number } | null = null;
     try {
       const request = parseWith(spec.request, decodeBody(msg.data), 'INVALID_ARGUMENT');
+      if (memo) {
+        // The parsed request (defaults filled, fields in schema order) is the key: equal questions, one entry.
+        const key = JSON.stringify(request);
+        const fresh = memo.answered(key, msg);
+        if (!fresh) return;
+        remember = { key, version: fresh.version };
+      }
       envelope = { ok: true, result: await handler(request as RpcRequestParsed<S>, { subject: msg.subject }) };
     } catch (error) {
       const payload = errorPayload(error);
       if (payload.code === 'INTERNAL') onInternalError?.(spec.name, error);
       envelope = { ok: false, error: payload };
+      remember = null;
     }
-    for (const part of encodeReply(spec, envelope, replyLimit(nc))) msg.respond(part);
+    const parts = encodeReply(spec, envelope, replyLimit(nc));
+    if (remember) memo!.store(remember.key, remember.version, parts);
+    for (const part of parts) msg.respond(part);
   };
   run().catch((error: unknown) => onInternalError?.(spec.name, error));
 }
@@ -68,17 +80,17 @@ export interface ServiceInfo {
   metadata: Record<string, string>;
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Endpoint = { spec: AnyRpc; handler: RpcHandler<any> };
+export type Endpoint = { spec: AnyRpc; handler: RpcHandler<any>; memo?: ReplyMemo };
 
 /** Like serve(), as endpoints of a NATS micro-service, so `$SRV.PING`/`$SRV.INFO` list them to any client. */
 export async function serveService(nc: NatsConnection, info: ServiceInfo, endpoints: Endpoint[], onInternalError?: OnInternalError): Promise<{ stop(): Promise<void> }> {
   const service = await new Svcm(nc).add(info);
-  for (const { spec, handler } of endpoints) {
+  for (const { spec, handler, memo } of endpoints) {
     service.addEndpoint(spec.name.replace(/^api\./, '').replace(/\./g, '_'), {
       subject: spec.subject(undefined),
       handler: (error, msg) => {
         if (error) onInternalError?.(spec.name, error);
-        else answer(nc, spec, handler, msg, onInternalError);
+        else answer(nc, spec, handler, msg, onInternalError, memo);
       },
     });
   }

@@ -240,7 +240,10 @@ export class Agent {
     );
     agent.membership = new ClusterMembership(ctx, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false, (req) => instances.handle(req));
     await agent.membership.start();
-    agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e));
+    agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e), {
+      // `status` reads the index and the hosted actors only: its reply stands until either moves.
+      status: { version: () => index.version + host.changes },
+    });
     return agent;
   }
 

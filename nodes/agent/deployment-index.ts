@@ -12,6 +12,8 @@ export interface IndexedDeployment {
 export class DeploymentIndex {
   private readonly byId = new Map<string, IndexedDeployment>();
   private watcher: KvWatcher | null = null;
+  /** Moves with every change applied: answers built from the index are current while it stays put. */
+  version = 0;
   /** Called with every newer stored value: the agent adopts deployments placed on it from here. */
   onPut: ((change: Extract<DeploymentChange, { type: 'put' }>) => void) | null = null;
   /** Called with the record as it was known before each newer stored value (null on a first sighting). */
@@ -33,13 +35,14 @@ export class DeploymentIndex {
   /** Applies a change unless it is older than what is known (a local write can arrive before its watch echo). */
   apply(change: DeploymentChange): void {
     if (change.type === 'delete') {
-      this.byId.delete(change.id);
+      if (this.byId.delete(change.id)) this.version++;
       return;
     }
     if (change.type !== 'put') return;
     const known = this.byId.get(change.value.record.id);
     if (known && known.revision >= change.revision) return;
     this.byId.set(change.value.record.id, { record: change.value.record, owner: change.value.owner, revision: change.revision });
+    this.version++;
     this.onPut?.(change);
     this.onChange?.(known?.record ?? null, change);
   }

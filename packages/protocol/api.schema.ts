@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Name, DeploymentId, VariableName } from './names.js';
 import { ServiceConfig, Variables, VariableText } from './config.schema.js';
 import { MAX_INSTANCES, MAX_LOGS_TAIL, MAX_SERVICES_PER_DEPLOY } from './limits.js';
-import { DeploymentRecord } from './deployment.schema.js';
+import { DeploymentRecord, StatusRow } from './deployment.schema.js';
 import { GitSource, Requester } from './audit.schema.js';
 import { NotifyTargets } from './notify.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
@@ -48,8 +48,13 @@ export const StatusRequest = z.strictObject({
   service: Name.optional(),
   /** History too, not only each service's current and in-flight deployments. */
   all: z.boolean().default(false),
+  /**
+   * Only the table's fields, in `rows` (and `deployments` empty): what plain `compartment status` prints. Full
+   * records are 20 times larger; moving and parsing them was most of the cost of answering.
+   */
+  rows: z.boolean().optional(),
 });
-export const StatusReply = z.object({ deployments: z.array(DeploymentRecord) });
+export const StatusReply = z.object({ deployments: z.array(DeploymentRecord), rows: z.array(StatusRow).optional() });
 
 export const InspectRequest = z.strictObject({ id: DeploymentId });
 export const InspectReply = z.object({ deployment: DeploymentRecord });

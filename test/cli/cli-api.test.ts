@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, jetstream } from '@nats-io/jetstream';
-import { CompartmentError, DeploymentRecord, STREAMS, subjects, type LogBatch } from '../../packages/protocol/index.js';
+import { CompartmentError, DeploymentRecord, STREAMS, statusRowOf, subjects, type LogBatch } from '../../packages/protocol/index.js';
 import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
 import { tempDir } from '../harness/tmp.js';
 import { waitFor } from '../harness/wait.js';
@@ -100,6 +100,29 @@ test('status: the request carries the filters; text is a table, --json the array
   assert.is(array.length, 2);
   for (const item of array) DeploymentRecord.parse(item);
   assert.equal((array[0] as any).routeUrl, 'http://127.0.0.1:8100');
+  assert.equal(api().requests.at(-1), { verb: 'status', body: { environment: 'production', all: false } }, '--json asks for whole records');
+});
+
+test('plain status asks for table rows only and prints the same table from them', async () => {
+  const a = advance(makeRecord(), { status: 'succeeded', promotionStage: 'active', health: 'healthy', isActive: true, routeUrl: 'http://127.0.0.1:8100' });
+  const h = api().handlers;
+  h.status = () => ({ deployments: [], rows: [statusRowOf(a)] });
+  const text = await run(['status']);
+  assert.is(text.code, 0, text.stderr);
+  assert.equal(api().requests.at(-1), { verb: 'status', body: { environment: 'production', all: false, rows: true } });
+  const [header, ...rows] = text.stdout.trimEnd().split('\n');
+  assert.match(header!, /^SERVICE\s+ENV\s+ID\s+STATUS\s+STAGE\s+HEALTH\s+ACTIVE\s+URL\s+CREATED\s+COMPLETED$/);
+  assert.is(rows.length, 1);
+  assert.match(rows[0]!, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded\\s+active\\s+healthy\\s+yes\\s+http://127.0.0.1:8100`));
+  // Rows travel in one message: an environment too large for that is asked again as whole records, which are chunked.
+  h.status = (req: { rows?: boolean }) => {
+    if (req.rows) throw new CompartmentError('TOO_LARGE', 'the reply to api.status is too large');
+    return { deployments: [a] };
+  };
+  const again = await run(['status']);
+  assert.is(again.code, 0, again.stderr);
+  assert.equal(api().requests.slice(-2).map((r) => r.body), [{ environment: 'production', all: false, rows: true }, { environment: 'production', all: false }]);
+  assert.match(again.stdout, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded`, 'm'));
 });
 
 test('inspect shows the timeline, readiness attempts, node and statechart; --json the record; a bad id is not sent', async () => {

@@ -31,14 +31,34 @@ test('lines are cut into batches of at most maxBatchLines, in order, and flush p
   assert.ok(sent.every((x) => x.stream === 'stdout' && x.deploymentId === 'dep001' && x.nodeId === 'n1'));
 });
 
-test('a partial batch goes out on its own after flushMs', async () => {
+test('with a publish slot free, a partial batch goes out on the next turn, not after flushMs', async () => {
   const sent: LogBatch[] = [];
-  const b = new LogBatcher(options, async (batch) => void sent.push(batch));
+  const b = new LogBatcher({ ...options, flushMs: 60_000 }, async (batch) => void sent.push(batch));
   await b.write(meta, 'stderr', ['only one']);
-  assert.is(sent.length, 0);
-  await new Promise((r) => setTimeout(r, 40));
+  await b.write(meta, 'stderr', ['same turn']);
+  assert.is(sent.length, 0, 'lines of the same turn wait for each other');
+  await new Promise((r) => setTimeout(r, 20));
   assert.is(sent.length, 1);
   assert.is(sent[0]!.stream, 'stderr');
+  assert.equal(sent[0]!.lines.map((l) => l.text), ['only one', 'same turn']);
+});
+
+test('while every publish slot is busy, lines gather and go as one batch when a publish completes', async () => {
+  const g = gate();
+  const b = new LogBatcher({ ...options, maxInFlight: 1, flushMs: 60_000 }, g.send);
+  await b.write(meta, 'stdout', ['first']);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.is(g.sent.length, 1);
+  await b.write(meta, 'stdout', ['second']);
+  await new Promise((r) => setTimeout(r, 5));
+  await b.write(meta, 'stdout', ['third']);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.is(g.sent.length, 1, 'nothing more is sent while the slot is taken');
+  g.releaseAll();
+  await tick();
+  assert.equal(g.sent.slice(1).map((x) => x.lines.map((l) => l.text)), [['second', 'third']]);
+  g.releaseAll();
+  await b.flush();
 });
 
 test('write stops resolving while the deployment queue is full, and resumes as publishes complete', async () => {

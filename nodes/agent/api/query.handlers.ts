@@ -1,5 +1,5 @@
 // Read-only verbs: `status` (current deployments, or history with `all`) and `inspect` (one deployment, everything).
-import { CompartmentError, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import { CompartmentError, statusRowOf, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { isInFlight } from '../planning/deploy.plan.js';
 
@@ -8,7 +8,12 @@ const newestFirst = (a: DeploymentRecord, b: DeploymentRecord) => b.createdAt.lo
 /** Without history: per service, what serves and what is on its way; if nothing serves, its latest attempt. */
 function current(records: DeploymentRecord[]): DeploymentRecord[] {
   const byService = new Map<string, DeploymentRecord[]>();
-  for (const r of records) byService.set(`${r.environmentName}/${r.serviceName}`, [...(byService.get(`${r.environmentName}/${r.serviceName}`) ?? []), r]);
+  for (const r of records) {
+    const key = `${r.environmentName}/${r.serviceName}`;
+    const list = byService.get(key);
+    if (list) list.push(r);
+    else byService.set(key, [r]);
+  }
   const out: DeploymentRecord[] = [];
   for (const list of byService.values()) {
     const shown = list.filter((r) => r.isActive || isInFlight(r));
@@ -25,7 +30,7 @@ export function status(ctx: AgentContext, req: ApiRequestParsed<'status'>): ApiR
   }
   const shown = req.all ? records : current(records);
   shown.sort((a, b) => a.environmentName.localeCompare(b.environmentName) || a.serviceName.localeCompare(b.serviceName) || newestFirst(a, b));
-  return { deployments: shown };
+  return req.rows ? { deployments: [], rows: shown.map(statusRowOf) } : { deployments: shown };
 }
 
 export async function inspect(ctx: AgentContext, req: ApiRequestParsed<'inspect'>): Promise<ApiReply<'inspect'>> {

@@ -130,6 +130,9 @@ export class ActorHost {
     return t;
   }
 
+  /** Moves whenever a hosted record changes or a deployment is hosted or let go (what recordOf answers changed). */
+  changes = 0;
+
   /** The live record of a hosted deployment. */
   recordOf(id: string): DeploymentRecord | null {
     const h = this.hosted.get(id);
@@ -175,12 +178,14 @@ export class ActorHost {
     );
     const hosted: Hosted = { actor, writer, last };
     this.hosted.set(id, hosted);
+    this.changes++;
     actor.subscribe({
       next: (snapshot) => {
         const record = toRecord(snapshot);
         const before = hosted.last;
         hosted.last = record;
         if (record.updatedAt === before.updatedAt && JSON.stringify(record) === JSON.stringify(before)) return;
+        this.changes++;
         this.hooks.platformLog(record, this.platformLines(before, record));
         void writer.schedule().then(() => this.hooks.changed?.(record));
         if (isDormant(regionPaths(snapshot).stage)) void writer.flushed().then(() => this.unhost(id, hosted));
@@ -194,6 +199,7 @@ export class ActorHost {
   private unhost(id: string, hosted: Hosted): void {
     if (this.hosted.get(id) !== hosted) return;
     this.hosted.delete(id);
+    this.changes++;
     hosted.actor.stop();
   }
 

@@ -1,5 +1,5 @@
 // Human renderings of deployment records: the status table and the inspect page.
-import { requesterText, type Audit, type DeploymentRecord } from '../../protocol/index.js';
+import { requesterText, type Audit, type DeploymentRecord, type StatusRow } from '../../protocol/index.js';
 import { formatTable } from './text-table.js';
 import { shortTime } from './terminal-output.js';
 import { terminalSafe } from './terminal-safe.js';
@@ -10,7 +10,7 @@ export function commitText(git: Audit['git'] | undefined, digits = 12): string {
 }
 
 /** `audit`: who asked and the commit, as columns (status --all: the history). */
-export function statusTable(records: readonly DeploymentRecord[], opts: { audit?: boolean } = {}): string {
+export function statusTable(records: ReadonlyArray<StatusRow & Partial<Pick<DeploymentRecord, 'audit'>>>, opts: { audit?: boolean } = {}): string {
   const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'INSTANCES', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED', ...(opts.audit ? ['BY', 'COMMIT'] : [])];
   const rows = records.map((d) => [
     d.serviceName,
@@ -30,7 +30,7 @@ export function statusTable(records: readonly DeploymentRecord[], opts: { audit?
 }
 
 /** `ready/total`, e.g. `2/3`; records from before instances existed have one. */
-export function instancesText(d: DeploymentRecord): string {
+export function instancesText(d: Pick<StatusRow, 'instances'>): string {
   return d.instances ? `${d.instances.ready}/${d.instances.total}` : '-';
 }
 
