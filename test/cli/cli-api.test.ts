@@ -109,11 +109,15 @@ test('plain status asks for table rows only and prints the same table from them'
   h.status = () => ({ deployments: [], rows: [statusRowOf(a)] });
   const text = await run(['status']);
   assert.is(text.code, 0, text.stderr);
-  assert.equal(api().requests.at(-1), { verb: 'status', body: { environment: 'production', all: false, rows: true } });
+  // Then the domains table's question (this stand-in has none to tell).
+  assert.equal(api().requests.slice(-2), [
+    { verb: 'status', body: { environment: 'production', all: false, rows: true } },
+    { verb: 'domains', body: { environment: 'production' } },
+  ]);
   const [header, ...rows] = text.stdout.trimEnd().split('\n');
-  assert.match(header!, /^SERVICE\s+ENV\s+ID\s+STATUS\s+STAGE\s+HEALTH\s+ACTIVE\s+URL\s+CREATED\s+COMPLETED$/);
+  assert.match(header!, /^SERVICE\s+ENV\s+ID\s+STATUS\s+STAGE\s+HEALTH\s+INSTANCES\s+ACTIVE\s+URL\s+CREATED\s+COMPLETED$/);
   assert.is(rows.length, 1);
-  assert.match(rows[0]!, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded\\s+active\\s+healthy\\s+yes\\s+http://127.0.0.1:8100`));
+  assert.match(rows[0]!, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded\\s+active\\s+healthy\\s+-\\s+yes\\s+http://127.0.0.1:8100`));
   // Rows travel in one message: an environment too large for that is asked again as whole records, which are chunked.
   h.status = (req: { rows?: boolean }) => {
     if (req.rows) throw new CompartmentError('TOO_LARGE', 'the reply to api.status is too large');
@@ -121,7 +125,8 @@ test('plain status asks for table rows only and prints the same table from them'
   };
   const again = await run(['status']);
   assert.is(again.code, 0, again.stderr);
-  assert.equal(api().requests.slice(-2).map((r) => r.body), [{ environment: 'production', all: false, rows: true }, { environment: 'production', all: false }]);
+  const asked = api().requests.filter((r) => r.verb === 'status').slice(-2).map((r) => r.body);
+  assert.equal(asked, [{ environment: 'production', all: false, rows: true }, { environment: 'production', all: false }]);
   assert.match(again.stdout, new RegExp(`^web\\s+production\\s+${a.id}\\s+succeeded`, 'm'));
 });
 

@@ -11,7 +11,8 @@ import { launchChromium, type InPage } from './chromium.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../test-output/', import.meta.url));
 const SPEC_ORDER = ['building', 'starting_candidate', 'checking_readiness', 'switching_route', 'draining_previous', 'active'];
-const project = new Project(webFiles({ version: 'v1', readyAfterMs: 1500 }));
+// Not ready for 4 s: long enough for the page to show checking_readiness even when a loaded machine renders slowly.
+const project = new Project(webFiles({ version: 'v1', readyAfterMs: 4000 }));
 let browser: Browser | null = null;
 let page: Page;
 let url = ''; // where it answers; `printed` adds ?token=
