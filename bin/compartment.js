@@ -8,15 +8,17 @@ const entries = {
   dashboard: '../dist/nodes/dashboard/dashboard.main.js',
 };
 
-/** The bundled CLI (scripts/bundle-cli.mjs) starts faster; it is used only while no later tsc build could make it stale. */
-function cliEntry() {
+/** A bundle (scripts/bundle-cli.mjs) starts faster; it is used only while no later tsc build could make it stale. */
+function bundledOr(bundlePath, compiled) {
   const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? null;
-  const bundle = mtime('../dist/cli.bundle.js');
+  const bundle = mtime(bundlePath);
   const built = mtime('../dist/.tsbuildinfo');
-  return bundle !== null && built !== null && bundle >= built ? '../dist/cli.bundle.js' : '../dist/packages/cli/main.js';
+  return bundle !== null && built !== null && bundle >= built ? bundlePath : compiled;
 }
 
-const entry = new URL(entries[process.argv[2]] ?? cliEntry(), import.meta.url);
+const command = process.argv[2];
+const chosen = command === 'edge' ? bundledOr('../dist/edge.bundle.js', entries.edge) : (entries[command] ?? bundledOr('../dist/cli.bundle.js', '../dist/packages/cli/main.js'));
+const entry = new URL(chosen, import.meta.url);
 // A checkout that was never built (or whose dependencies are not installed) gets one line saying what to do, not a stack trace.
 const notBuilt = (what) => {
   process.stderr.write(`compartment: ${what} is missing: run scripts/setup first (it installs the dependencies and builds dist/)\n`);

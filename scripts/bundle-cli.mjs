@@ -1,4 +1,5 @@
-// Bundles the compiled CLI (dist/packages/cli/main.js) into dist/cli.bundle.js: one file to read instead of hundreds.
+// Bundles the compiled CLI (dist/packages/cli/main.js) into dist/cli.bundle.js, and the edge into dist/edge.bundle.js:
+// one file to read instead of hundreds.
 // Run after tsc (`npm run build`, scripts/setup, scripts/bench). bin/compartment.js uses the bundle only while it is
 // newer than tsc's last build, so a later `npx tsc` alone never runs stale code: it falls back to dist/.
 // An argument names another output file inside dist/ (the test bundles its own copy).
@@ -27,10 +28,8 @@ const englishOnly = {
   },
 };
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['dist/packages/cli/main.js'],
-  outfile: process.argv[2] ?? 'dist/cli.bundle.js',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -38,8 +37,19 @@ await build({
   minify: true,
   // The NATS client and others are CommonJS: inside an ES module bundle they need a require of their own.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['dist/packages/cli/main.js'],
+  outfile: process.argv[2] ?? 'dist/cli.bundle.js',
   // Loaded only by `inspect --chart` renderings and Docker paths, large, and not needed to start.
   external: ['mermaid', 'dockerode'],
   plugins: [keepOutside, englishOnly],
-  logLevel: 'warning',
 });
+
+// The edge too: a restarted edge serves again once Node has loaded it, so loading is most of its restart time.
+if (!process.argv[2]) {
+  await build({ ...common, entryPoints: ['dist/nodes/edge/edge.main.js'], outfile: 'dist/edge.bundle.js', plugins: [englishOnly] });
+}

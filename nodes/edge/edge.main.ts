@@ -48,12 +48,10 @@ installCrashGuards(log);
 privateDataDir(o.dataDir);
 const edgeId = serverId(o.dataDir, 'edge', o.name);
 
-const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true, nats: securityOptions(o) });
-await whenClusterAccepts(() => ensureCluster(conn, { replicas: o.replicas }), (e) => log.warn({ err: e }, 'waiting for JetStream to accept the buckets'));
 // Served before the heartbeat starts, so it can say where; Caddy's part of it answers once Caddy runs.
 let edgeMetrics: EdgeMetrics | null = null;
 const metricsServer = await serveMetrics(o.metricsHost, o.metricsPort, async () => (edgeMetrics ? edgeMetrics.render() : ''), (m, e) => log.warn({ err: e }, m));
-const edge = new EdgeService(conn, {
+const edge = new EdgeService({
   metricsUrl: metricsServer.url,
   edgeId,
   dataDir: o.dataDir,
@@ -66,8 +64,14 @@ const edge = new EdgeService(conn, {
   ...httpsOf(),
   log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),
 });
+// A restart: the running Caddy resolves through us again before NATS is even reached.
+const cached = await edge.serveCached();
+if (cached > 0) log.info({ routes: cached }, 'answering from the routes this edge last knew until the route watch catches up');
+
+const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true, nats: securityOptions(o) });
+await whenClusterAccepts(() => ensureCluster(conn, { replicas: o.replicas }), (e) => log.warn({ err: e }, 'waiting for JetStream to accept the buckets'));
 edgeMetrics = new EdgeMetrics(edge);
-await edge.start();
+await edge.start(conn);
 if (o.tls === 'internal' && edge.opts.https) log.info({ rootCertificate: rootCertificatePath(edge.storageRoot()) }, 'internal CA: clients trust this root (curl --cacert)');
 log.info({ edgeId, routes: `${o.routePorts[0]}-${o.routePorts.at(-1)}` }, 'edge ready');
 

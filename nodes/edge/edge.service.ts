@@ -17,12 +17,13 @@ import {
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { RouteStore, type RouteChange } from '../../cluster/routes/index.js';
 import { serveEdgeState } from '../../cluster/edges/index.js';
-import { Membership, HEARTBEAT_EVERY_MS } from '../../cluster/membership/index.js';
+import { Membership, HEARTBEAT_EVERY_MS, LOST_AFTER_MS } from '../../cluster/membership/index.js';
 import { retryTransient } from '../shared/retry.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UpstreamProber } from './upstream-prober.js';
+import { readRouteCache, touchRouteCache, writeRouteCache } from './route-cache.js';
 
 /** How long Caddy keeps retrying a request whose upstream could not be dialled, on the route's other instances. */
 export const EDGE_RETRY_MS = 1_000;
@@ -61,18 +62,77 @@ export class EdgeService {
   private membership: Membership | null = null;
   private beat: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date().toISOString();
+  private conn: ClusterConnection | null = null;
+  private cacheTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly conn: ClusterConnection,
-    readonly opts: EdgeOptions,
-  ) {}
+  constructor(readonly opts: EdgeOptions) {}
 
-  async start(): Promise<void> {
-    const routes = await RouteStore.open(this.conn);
+  /**
+   * Before NATS: the routes this edge last knew answer Caddy's lookups at once (Caddy outlives the edge process), so
+   * a restarted edge serves in the time Node takes to start, and serves even while NATS is unreachable. A switch made
+   * meanwhile cannot be missed: agents wait for every live edge to confirm a route's revision before they drain.
+   */
+  async serveCached(): Promise<number> {
+    const cached = readRouteCache(this.cacheFile(), LOST_AFTER_MS);
+    for (const c of cached) this.apply({ type: 'put', key: c.key, revision: c.revision, route: c.route, initial: true });
+    await this.startAnswering();
+    return cached.length;
+  }
+
+  async start(conn: ClusterConnection): Promise<void> {
+    this.conn = conn;
+    const routes = await RouteStore.open(conn);
+    const cachedKeys = new Set(this.portOfKey.keys());
     // The table is filled before Caddy starts, so a restarted edge serves every route at once.
-    this.watcher = routes.watchAll((change) => this.apply(change), (error) => this.opts.log('route watch error', error));
+    this.watcher = routes.watchAll(
+      (change) => {
+        cachedKeys.delete(change.key);
+        this.apply(change);
+      },
+      (error) => this.opts.log('route watch error', error),
+    );
     await this.watcher.ready;
+    // What the cache held and the cluster no longer does was deleted while this edge was away.
+    for (const key of cachedKeys) this.forget(key);
+    this.saveCache();
     this.prober.start();
+    await this.startAnswering();
+    const https = this.opts.https;
+    const answer = this.answerer;
+    const config = buildCaddyConfig({
+      admin: { socket: this.opts.caddyAdminSocket },
+      routePorts: this.opts.routePorts,
+      listenHost: this.opts.listenHost,
+      resolver: { host: this.opts.dnsHost, port: this.dns!.port },
+      dataDir: `${this.opts.dataDir}/caddy`,
+      refreshMs: this.opts.refreshMs,
+      ...(https && answer
+        ? { https: { ...https, askUrl: `http://${this.opts.dnsHost}:${answer.askPort}/ask`, plainDial: `${this.opts.dnsHost}:${answer.plainPort}` } }
+        : {}),
+      // A dial that fails (an instance that just vanished) is tried again on another instance of the set;
+      // Caddy 2.6.2 does this safely only for requests without a body, so lost instances also leave the answer.
+      tryDurationMs: EDGE_RETRY_MS,
+    });
+    this.keeper = await startCaddyKeeper({
+      config,
+      dataDir: `${this.opts.dataDir}/caddy`,
+      // Caddy outlives this process: a crashed edge must not take traffic down with it.
+      detached: true,
+      onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
+    });
+    this.stateSub = serveEdgeState(conn, (request) => this.state(request.certificates === true), (name, error) => this.opts.log(`${name} request failed`, error));
+    // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
+    this.membership = await Membership.open(conn);
+    const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt, ...(this.opts.metricsUrl ? { metricsUrl: this.opts.metricsUrl } : {}) });
+    // A cluster that just formed may still be electing the bucket's leader: wait for it rather than crash.
+    await retryTransient(() => this.membership!.beatEdge(beat()), 60_000, (e) => this.opts.log('first edge heartbeat waiting for the cluster', e));
+    const heartbeat = () => this.membership!.beatEdge(beat()).then(() => touchRouteCache(this.cacheFile()));
+    this.beat = setInterval(() => void heartbeat().catch((e) => this.opts.log('edge heartbeat failed', e)), HEARTBEAT_EVERY_MS);
+  }
+
+  /** The answerer (domains) and the DNS responder Caddy resolves through; once per process. */
+  private async startAnswering(): Promise<void> {
+    if (this.dns) return;
     mkdirSync(dirname(this.opts.caddyAdminSocket), { recursive: true, mode: 0o700 });
     chmodSync(dirname(this.opts.caddyAdminSocket), 0o700);
     const https = this.opts.https;
@@ -92,34 +152,37 @@ export class EdgeService {
       table: this.table,
       ...(answer ? { hostRouting: { hosts: this.hosts, fallback: { host: this.opts.dnsHost, port: answer.plainPort } } } : {}),
     });
-    const config = buildCaddyConfig({
-      admin: { socket: this.opts.caddyAdminSocket },
-      routePorts: this.opts.routePorts,
-      listenHost: this.opts.listenHost,
-      resolver: { host: this.opts.dnsHost, port: this.dns.port },
-      dataDir: `${this.opts.dataDir}/caddy`,
-      refreshMs: this.opts.refreshMs,
-      ...(https && answer
-        ? { https: { ...https, askUrl: `http://${this.opts.dnsHost}:${answer.askPort}/ask`, plainDial: `${this.opts.dnsHost}:${answer.plainPort}` } }
-        : {}),
-      // A dial that fails (an instance that just vanished) is tried again on another instance of the set;
-      // Caddy 2.6.2 does this safely only for requests without a body, so lost instances also leave the answer.
-      tryDurationMs: EDGE_RETRY_MS,
-    });
-    this.keeper = await startCaddyKeeper({
-      config,
-      dataDir: `${this.opts.dataDir}/caddy`,
-      // Caddy outlives this process: a crashed edge must not take traffic down with it.
-      detached: true,
-      onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
-    });
-    this.stateSub = serveEdgeState(this.conn, (request) => this.state(request.certificates === true), (name, error) => this.opts.log(`${name} request failed`, error));
-    // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
-    this.membership = await Membership.open(this.conn);
-    const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt, ...(this.opts.metricsUrl ? { metricsUrl: this.opts.metricsUrl } : {}) });
-    // A cluster that just formed may still be electing the bucket's leader: wait for it rather than crash.
-    await retryTransient(() => this.membership!.beatEdge(beat()), 60_000, (e) => this.opts.log('first edge heartbeat waiting for the cluster', e));
-    this.beat = setInterval(() => void this.membership?.beatEdge(beat()).catch((e) => this.opts.log('edge heartbeat failed', e)), HEARTBEAT_EVERY_MS);
+  }
+
+  private cacheFile(): string {
+    return join(this.opts.dataDir, 'routes.cache.json');
+  }
+
+  /** Soon after a change, not on each: a burst of route writes is one file write. */
+  private saveCache(): void {
+    if (!this.conn) return; // still serving the cache itself: nothing newer to keep
+    clearTimeout(this.cacheTimer);
+    this.cacheTimer = setTimeout(() => {
+      const routes = [...this.written.values()].map((w) => ({ key: keys.route(w.route.environmentName, w.route.serviceName), revision: w.revision, route: w.route }));
+      try {
+        writeRouteCache(this.cacheFile(), routes);
+      } catch (error) {
+        this.opts.log('could not keep the route cache', error);
+      }
+    }, 100);
+    this.cacheTimer.unref();
+  }
+
+  /** A cached route the cluster no longer holds; its port may belong to another route by now. */
+  private forget(key: string): void {
+    this.hosts.delete(key);
+    const port = this.portOfKey.get(key);
+    this.portOfKey.delete(key);
+    const w = port === undefined ? undefined : this.written.get(port);
+    if (port === undefined || !w || keys.route(w.route.environmentName, w.route.serviceName) !== key) return;
+    this.table.delete(port);
+    this.written.delete(port);
+    this.watchInstances();
   }
 
   /** Caddy's own Prometheus metrics text (throws while Caddy's admin API does not answer). */
@@ -145,6 +208,7 @@ export class EdgeService {
   /** Stops answering and watching; Caddy is stopped only when `stopCaddy` (an orderly `down`). */
   async stop(stopCaddy: boolean): Promise<void> {
     clearInterval(this.beat);
+    clearTimeout(this.cacheTimer);
     this.prober.stop();
     await this.membership?.leave('edge', this.opts.edgeId).catch(() => undefined);
     this.stateSub?.unsubscribe();
@@ -199,6 +263,7 @@ export class EdgeService {
         this.written.delete(port);
       }
       this.portOfKey.delete(change.key);
+      this.saveCache();
       return this.watchInstances();
     }
     const route: RouteRecord = change.route;
@@ -210,6 +275,7 @@ export class EdgeService {
     if (held && held.revision > change.revision) return;
     this.written.set(route.port, { route, revision: change.revision });
     this.publish(route.port);
+    this.saveCache();
     this.watchInstances();
   }
 
