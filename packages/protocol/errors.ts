@@ -31,8 +31,18 @@ export interface ErrorPayload {
   field?: string;
 }
 
+/** Marks every CompartmentError, whichever copy of this module made it (the bundled CLI loads `up` from dist/). */
+const BRAND = Symbol.for('compartment.error');
+
 export class CompartmentError extends Error {
   override readonly name = 'CompartmentError';
+  readonly [BRAND] = true;
+
+  /** `instanceof` holds across copies of this class: a bundle and the compiled modules it loads each have one. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
