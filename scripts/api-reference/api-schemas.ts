@@ -1,6 +1,6 @@
 // The JSON Schemas of the NATS API, converted from the protocol's zod schemas: one file per request, reply and message.
 import { z } from 'zod';
-import { DeploymentRecord, ErrorEnvelope, LogBatch, RPC, ServiceConfig, TransitionReport, replyEnvelope, type AnyRpc } from '../../packages/protocol/index.js';
+import { DeploymentRecord, ErrorEnvelope, LogBatch, RPC, ServiceConfig, TransitionReport, WebhookBody, replyEnvelope, type AnyRpc } from '../../packages/protocol/index.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -58,6 +58,7 @@ export const MESSAGES: Record<string, z.ZodType> = {
   'log-batch.schema.json': LogBatch,
   'transition-report.schema.json': TransitionReport,
   'error-envelope.schema.json': ErrorEnvelope,
+  'webhook-body.schema.json': WebhookBody,
 };
 
 /** A service's block of compartment.yaml, as deploy's `services[].config` takes it. */
