@@ -18,7 +18,8 @@ const SUSPECT_MS = 10_000;
 const SCALE_DOWN_SETTLE_MS = 1_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): void {
+/** Returns the set as it serves now (the health supervisor probes it). */
+export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): () => readonly WorkloadRef[] {
   const nodes = deps.nodes;
   let set = [...initial];
   let timer: NodeJS.Timeout | undefined;
@@ -97,4 +98,5 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
   // Started short (fewer live nodes than instances, or restored after a loss): the machine hears so at once.
   if (set.length < wantedInstances(spec)) report({ type: 'instances.serving', at: now(), instances: set });
   timer = setTimeout(() => void tick(), CHECK_EVERY_MS);
+  return () => set;
 }

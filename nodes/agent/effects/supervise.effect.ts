@@ -1,9 +1,11 @@
-// Keeps an active deployment's workload running: adopts or starts it, restarts it with backoff after a crash.
+// Keeps an active deployment's workload running and healthy: adopts or starts it, restarts it after a crash or failing health.
 import { probeUntil } from '../../../packages/probes/index.js';
 import type { WorkloadInput, WorkloadRef } from '../../../machines/deployment/index.js';
 import { callbackEffect, now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { superviseExtras } from './extras.supervisor.js';
+import { superviseHealth } from './health.supervisor.js';
+import { isExtra, stopExtra } from './instance-set.js';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -61,7 +63,13 @@ export function superviseEffect(deps: EffectDeps) {
     };
     void ensure(false);
     // A set of one (or a re-hosted old snapshot) has nothing remote to watch; otherwise the other nodes' instances.
-    if (instances.length > 1 || instances.length < (spec.instances ?? 1)) superviseExtras(deps, spec, instances, report, abort.signal);
+    const many = instances.length > 1 || instances.length < (spec.instances ?? 1);
+    const current = many ? superviseExtras(deps, spec, instances, report, abort.signal) : () => [workload];
+    superviseHealth(deps, spec, {
+      current,
+      // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
+      restart: (w) => (isExtra(deps.nodes, w) ? stopExtra(deps.nodes, spec, w.nodeId!) : rt.stop(spec, spec.service.stop.graceMs)),
+    }, report, abort.signal);
     return () => {
       abort.abort();
       clearTimeout(timer);
