@@ -9,6 +9,8 @@ import type { EffectDeps } from './effect-deps.js';
 /** The set as it serves now, and how to restart one of its instances (its supervisor starts it again on its port). */
 export interface HealthTargets {
   current(): readonly WorkloadRef[];
+  /** Known to be down and being restarted by its supervisor: not probed (the crash is already what the machine hears). */
+  down(w: WorkloadRef): boolean;
   restart(w: WorkloadRef): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function superviseHealth(deps: EffectDeps, spec: DeploymentSpec, targets:
     const s = state.get(keyOf(w)) ?? { failures: 0, passes: 0, unhealthy: false, skip: 0 };
     state.set(keyOf(w), s);
     if (s.skip > 0) return void s.skip--;
+    if (targets.down(w)) return void (s.failures = 0);
     const a = await probeOnce(kind, rt.probeTarget(spec, w), { signal });
     if (signal.aborted) return;
     const where = targets.current().length > 1 ? ` on ${w.nodeId ?? 'instance'}` : '';

@@ -20,6 +20,8 @@ export function superviseEffect(deps: EffectDeps) {
     let timer: NodeJS.Timeout | undefined;
     let backoff = FIRST_BACKOFF_MS;
     let startedAt = Date.now();
+    /** Between an exit and the restarted instance passing readiness: health probes would only repeat the crash. */
+    let down = false;
 
     const retryLater = () => {
       if (abort.signal.aborted) return;
@@ -30,6 +32,7 @@ export function superviseEffect(deps: EffectDeps) {
       unwatch = rt.watch(spec, (exit) => {
         if (abort.signal.aborted) return;
         if (Date.now() - startedAt > STABLE_MS) backoff = FIRST_BACKOFF_MS;
+        down = true;
         report({ type: 'workload.exited', at: now(), ...exit });
         deps.event(spec, `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${backoff} ms`);
         retryLater();
@@ -54,8 +57,10 @@ export function superviseEffect(deps: EffectDeps) {
           report({ type: 'workload.restarted', at: now(), workload: w });
           await recovered(w);
         }
+        down = false;
       } catch (error) {
         if (abort.signal.aborted) return;
+        down = true;
         report({ type: 'workload.exited', at: now(), code: null, signal: null, lastError: error instanceof Error ? error.message : String(error) });
         deps.event(spec, `workload could not be started: ${error instanceof Error ? error.message : String(error)}; retrying in ${backoff} ms`);
         retryLater();
@@ -67,6 +72,7 @@ export function superviseEffect(deps: EffectDeps) {
     const current = many ? superviseExtras(deps, spec, instances, report, abort.signal) : () => [workload];
     superviseHealth(deps, spec, {
       current,
+      down: (w) => !isExtra(deps.nodes, w) && down,
       // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
       restart: (w) => (isExtra(deps.nodes, w) ? stopExtra(deps.nodes, spec, w.nodeId!) : rt.stop(spec, spec.service.stop.graceMs)),
     }, report, abort.signal);
