@@ -88,6 +88,10 @@ export const ServiceConfig = z
     /** A build (process or Docker) still running after this long is killed and the deployment fails (default DEFAULT_BUILD_TIMEOUT_MS). */
     buildTimeoutMs: Millis(1_000, 24 * 3_600_000).optional(),
     start: z.string().min(1).optional(),
+    /** Run once per deployment after the build, before any candidate starts (migrations); a non-zero exit fails it. */
+    release: z.string().min(1).max(4_096).optional(),
+    /** The release command is killed after this long (default DEFAULT_RELEASE_TIMEOUT_MS). */
+    releaseTimeoutMs: Millis(1_000, 24 * 3_600_000).optional(),
     dockerfile: z.string().min(1).default('Dockerfile'),
     port: z.number().int().min(1).max(65535).optional(),
     readiness: Readiness.optional(),
@@ -105,6 +109,9 @@ export const ServiceConfig = z
   .superRefine((s, ctx) => {
     if (s.runtime === 'process' && s.start === undefined) {
       ctx.addIssue({ code: 'custom', path: ['start'], message: 'required for runtime process (the command that starts the app)' });
+    }
+    if (s.runtime === 'docker' && s.release !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['release'], message: 'is supported for runtime process only (not yet for docker)' });
     }
     if (s.type === 'worker' && s.domains && Object.values(s.domains).some((l) => l.length > 0)) {
       ctx.addIssue({ code: 'custom', path: ['domains'], message: 'a worker has no route: only web and api services get domains' });
