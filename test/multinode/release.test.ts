@@ -16,19 +16,21 @@ const MIGRATE = `
 const fs = require('node:fs');
 const version = fs.readFileSync('version.txt', 'utf8').trim();
 console.log('migrating to ' + version);
+if (process.env.RELEASE_SLEEP_MS) { setTimeout(() => {}, Number(process.env.RELEASE_SLEEP_MS)); return; }
 if (process.env.FAIL_RELEASE === '1') { console.error('migration failed: boom'); process.exit(4); }
 fs.appendFileSync(process.env.RELEASE_LOG, [version, process.env.MIGRATE_VAR, process.env.DB_PASSWORD].join(' ') + '\\n');
 `;
 const shared = mkdtempSync(join(tmpdir(), 'compartment-release-'));
 chmodSync(shared, 0o777);
 const LOG = join(shared, 'runs.log');
-const yaml = (vars: Record<string, string> = {}) =>
+const yaml = (vars: Record<string, string> = {}, timeout = '') =>
   [
     'services:',
     '  web:',
     '    path: ./app',
     '    start: node server.js',
     '    release: node migrate.js',
+    ...(timeout ? [`    releaseTimeoutMs: ${timeout}`] : []),
     '    instances: 3',
     '    readiness: { path: /ready, intervalMs: 50, timeoutMs: 20000 }',
     '    stop: { graceMs: 3000 }',
@@ -99,6 +101,16 @@ test('rollback does not run the release again', async () => {
   await project.ok(['rollback', '--service', 'web'], { timeoutMs: 180_000 });
   await waitFor('v1 serves again', async () => /^version=v1 /.test(await served()), 30_000, 100);
   assert.equal(runs(), ['v1 one pw-1', 'v2 two pw-1']);
+});
+
+test('a release still running after releaseTimeoutMs is killed and fails the deployment', async () => {
+  const before = await active();
+  project.write({ 'compartment.yaml': yaml({ MIGRATE_VAR: 'four', RELEASE_SLEEP_MS: '60000' }, '1500'), 'app/version.txt': 'v4' });
+  const r = await project.cli(['deploy'], { timeoutMs: 180_000 });
+  assert.is(r.code, 1);
+  const bad = (await status()).find((x) => x.status === 'failed' && /timed out/.test(x.failureMessage ?? ''))!;
+  assert.equal([bad.promotionStage, bad.failureMessage], ['building', 'build failed: release command timed out after 1500 ms (releaseTimeoutMs); its processes were killed']);
+  assert.is((await active()).id, before.id);
 });
 
 test.run();
