@@ -4,6 +4,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const version = fs.readFileSync(__dirname + '/version.txt', 'utf8').trim();
 const startedAt = Date.now();
+let broken = false;
 const readyAt = startedAt + Number(process.env.READY_AFTER_MS || 0);
 const inFlight = new Set();
 const server = http.createServer((req, res) => {
@@ -16,9 +17,11 @@ const server = http.createServer((req, res) => {
     inFlight.add(res);
     return setTimeout(() => { inFlight.delete(res); res.end('slow done ' + version); }, Number(url.searchParams.get('ms') || 3000));
   }
+  // This process only fails its health check from now on (a restart is healthy again).
+  if (url.pathname === '/break') { broken = true; return res.end('broken'); }
   if (url.pathname === '/health') {
     // Healthy at first (and ready), then failing: the bad deploy that passes readiness.
-    const failing = process.env.UNHEALTHY_AFTER_MS && Date.now() - startedAt >= Number(process.env.UNHEALTHY_AFTER_MS);
+    const failing = broken || (process.env.UNHEALTHY_AFTER_MS && Date.now() - startedAt >= Number(process.env.UNHEALTHY_AFTER_MS));
     return res.writeHead(failing ? 500 : 200).end(failing ? 'broken' : 'healthy');
   }
   if (url.pathname === '/env') return res.end(JSON.stringify(process.env));

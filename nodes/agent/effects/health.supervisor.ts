@@ -27,36 +27,43 @@ export function healthCheckOf(spec: DeploymentSpec): Check | null {
 }
 
 const keyOf = (w: WorkloadRef) => `${w.nodeId ?? ''}|${w.host}:${w.port ?? ''}`;
-/** After a restart, the first probe waits this many intervals: a restarted app gets time to listen again. */
-const RESTART_GRACE_INTERVALS = 2;
+/** Without readiness, how long a restarted instance's failures do not count until it passes once. */
+const RESTART_GRACE_MS = 30_000;
+/** Between an instance leaving the route and its restart (the scale-down settle time). */
+const LEAVE_SETTLE_MS = 1_000;
 
 export function superviseHealth(deps: EffectDeps, spec: DeploymentSpec, targets: HealthTargets, report: Report, signal: AbortSignal): void {
   const check = healthCheckOf(spec);
   if (!check) return;
   const kind = { path: check.path, tcp: check.tcp, command: check.command, attemptTimeoutMs: check.timeoutMs };
   const rt = deps.runtime(spec.runtime);
-  const state = new Map<string, { failures: number; passes: number; unhealthy: boolean; skip: number }>();
+  // A restarted instance is started again by its supervisor (a remote one after up to a few seconds): its failures count
+  // only once it has passed, or after the readiness timeout, as a candidate's would.
+  const graceMs = spec.service.readiness?.timeoutMs ?? RESTART_GRACE_MS;
+  const state = new Map<string, { failures: number; passes: number; unhealthy: boolean; graceUntil: number }>();
   let setFailing = false;
   let timer: NodeJS.Timeout | undefined;
   signal.addEventListener('abort', () => clearTimeout(timer));
 
-  const route = async () => {
+  /** True when the route was rewritten (a set of several). */
+  const route = async (): Promise<boolean> => {
     const set = targets.current();
-    if (set.length < 2) return;
+    if (set.length < 2) return false;
     // Left out of the route while unhealthy, unless none would remain: then all stay (a failing answer beats none).
     const serving = set.filter((w) => !state.get(keyOf(w))?.unhealthy);
     await deps.router.setUpstreams(spec, serving.length > 0 ? serving : set).catch((e) => deps.warn(`could not rewrite the upstreams of ${spec.id}`, e));
+    return true;
   };
 
   const probe = async (w: WorkloadRef) => {
-    const s = state.get(keyOf(w)) ?? { failures: 0, passes: 0, unhealthy: false, skip: 0 };
+    const s = state.get(keyOf(w)) ?? { failures: 0, passes: 0, unhealthy: false, graceUntil: 0 };
     state.set(keyOf(w), s);
-    if (s.skip > 0) return void s.skip--;
     if (targets.down(w)) return void (s.failures = 0);
     const a = await probeOnce(kind, rt.probeTarget(spec, w), { signal });
     if (signal.aborted) return;
     const where = targets.current().length > 1 ? ` on ${w.nodeId ?? 'instance'}` : '';
     if (a.ok) {
+      s.graceUntil = 0;
       s.failures = 0;
       s.passes++;
       if (s.unhealthy && s.passes >= check.successThreshold) {
@@ -67,15 +74,17 @@ export function superviseHealth(deps: EffectDeps, spec: DeploymentSpec, targets:
       return;
     }
     s.passes = 0;
+    if (Date.now() < s.graceUntil) return;
     s.failures++;
     if (s.failures < check.failureThreshold) return;
     // Failing `failureThreshold` times in a row (again, after a restart): out of the route, restarted, reported.
     const first = !s.unhealthy;
     s.unhealthy = true;
     s.failures = 0;
-    s.skip = RESTART_GRACE_INTERVALS;
+    s.graceUntil = Date.now() + graceMs;
     deps.event(spec, `health check failed ${check.failureThreshold} times in a row${where} (last: ${a.detail}); restarting it`);
-    if (first) await route();
+    // Out of the route first (every edge confirms), then the requests already sent to it get a moment, as on scale-down.
+    if (first && (await route())) await new Promise((r) => setTimeout(r, LEAVE_SETTLE_MS));
     report({ type: 'health.failed', at: now(), detail: `${a.detail}`, nodeId: w.nodeId });
     await targets.restart(w).catch((e) => deps.warn(`could not restart the unhealthy instance of ${spec.id}`, e));
   };
