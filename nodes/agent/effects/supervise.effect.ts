@@ -5,7 +5,7 @@ import { callbackEffect, now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { superviseExtras } from './extras.supervisor.js';
 import { superviseHealth } from './health.supervisor.js';
-import { isExtra, stopExtra } from './instance-set.js';
+import { isExtra } from './instance-set.js';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -69,12 +69,12 @@ export function superviseEffect(deps: EffectDeps) {
     void ensure(false);
     // A set of one (or a re-hosted old snapshot) has nothing remote to watch; otherwise the other nodes' instances.
     const many = instances.length > 1 || instances.length < (spec.instances ?? 1);
-    const current = many ? superviseExtras(deps, spec, instances, report, abort.signal) : () => [workload];
+    const extras = many ? superviseExtras(deps, spec, instances, report, abort.signal) : null;
     superviseHealth(deps, spec, {
-      current,
+      current: () => extras?.current() ?? [workload],
       down: (w) => !isExtra(deps.nodes, w) && down,
       // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
-      restart: (w) => (isExtra(deps.nodes, w) ? stopExtra(deps.nodes, spec, w.nodeId!) : rt.stop(spec, spec.service.stop.graceMs)),
+      restart: (w) => (extras && isExtra(deps.nodes, w) ? extras.restart(w) : rt.stop(spec, spec.service.stop.graceMs)),
     }, report, abort.signal);
     return () => {
       abort.abort();
