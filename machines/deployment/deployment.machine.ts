@@ -192,14 +192,26 @@ export const deploymentMachine = deploymentSetup.createMachine({
             serving: {
               invoke: { id: 'superviseWorkload', src: 'superviseWorkload', input: workload },
               on: {
-                'workload.exited': { actions: ['tick', 'countCrash', 'raiseUnhealthy'] },
+                'workload.exited': [
+                  // Crash-looping within the revert window after its switch: the previous deployment serves again.
+                  { guard: 'crashLoopRevertable', target: 'reverting', actions: ['tick', 'countCrash', 'revertOnCrash', 'raiseUnhealthy'] },
+                  { actions: ['tick', 'countCrash', 'raiseUnhealthy'] },
+                ],
                 'workload.restarted': { actions: 'setRestarted' },
-                'workload.recovered': [{ guard: 'setComplete', actions: ['tick', 'raiseHealthy'] }, { actions: 'tick' }],
+                'workload.recovered': [{ guard: 'setCompleteAndPassing', actions: ['tick', 'raiseHealthy'] }, { actions: 'tick' }],
+                'health.failed': [
+                  { guard: 'healthRevertable', target: 'reverting', actions: ['tick', 'setProbeFailure', 'revertOnHealth', 'raiseUnhealthy'] },
+                  { actions: ['tick', 'setProbeFailure', 'raiseUnhealthy'] },
+                ],
+                'health.passed': [
+                  { guard: 'setComplete', actions: ['tick', 'clearProbeFailure', 'raiseHealthy'] },
+                  { actions: ['tick', 'clearProbeFailure'] },
+                ],
                 // The set changed (an instance crashed, its node was lost, it was re-placed): healthy only when all serve.
                 // A new count: supervision starts again with it, adding instances through readiness or draining surplus ones.
                 'deployment.scale': { target: 'serving', reenter: true, actions: 'setScale' },
                 'instances.serving': [
-                  { guard: 'fullSet', actions: ['setServing', 'raiseHealthy'] },
+                  { guard: 'fullSetPassing', actions: ['setServing', 'raiseHealthy'] },
                   { actions: ['setServing', 'raiseUnhealthy'] },
                 ],
                 'node.lost': { actions: ['tick', 'raiseUnhealthy'] },
@@ -208,6 +220,32 @@ export const deploymentMachine = deploymentSetup.createMachine({
                     guard: 'replacedByRollback',
                     target: stageTarget('rolled_back'),
                     actions: ['setReplaced', { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } }],
+                  },
+                  { target: 'standby', actions: 'setReplaced' },
+                ],
+              },
+            },
+            // Reverting on its own: still serving (and supervised) until the previous deployment's switch replaces it.
+            reverting: {
+              invoke: [
+                { id: 'superviseWorkload', src: 'superviseWorkload', input: workload },
+                {
+                  id: 'revertPrevious',
+                  src: 'revertPrevious',
+                  input: ({ context }) => ({ spec: context.spec, previous: context.previous!, reason: context.revertReason ?? 'unhealthy' }),
+                  // The previous one could not be promoted: this one stays the active deployment, unhealthy, as without autoRevert.
+                  onError: { target: 'serving', actions: 'tick' },
+                },
+              ],
+              on: {
+                'workload.exited': { actions: ['tick', 'countCrash'] },
+                'workload.restarted': { actions: 'setRestarted' },
+                'health.failed': { actions: ['tick', 'setProbeFailure'] },
+                'deployment.replaced': [
+                  {
+                    guard: 'replacedByRollback',
+                    target: stageTarget('rolled_back'),
+                    actions: ['setReplaced', 'failWithRevertReason', { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } }],
                   },
                   { target: 'standby', actions: 'setReplaced' },
                 ],

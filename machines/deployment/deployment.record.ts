@@ -26,7 +26,7 @@ export function regionPaths(snapshot: SnapshotLike): { status: string; stage: st
 
 /** True exactly while this deployment's workload is the one traffic goes to. */
 export function servesTraffic(stagePath: string): boolean {
-  return stagePath === 'draining_previous' || stagePath === 'active.serving';
+  return stagePath === 'draining_previous' || stagePath === 'active.serving' || stagePath === 'active.reverting';
 }
 
 export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
@@ -41,7 +41,8 @@ export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
     promotionStage: state.stage.split('.')[0] as Stage,
     isActive: servesTraffic(state.stage),
     routeUrl: s.routeUrl,
-    failureMessage: state.status === 'failed' ? c.failureMessage : null,
+    // A rolled-back deployment says why when it was reverted automatically (a manual rollback leaves it null).
+    failureMessage: state.status === 'failed' || state.stage === 'rolled_back' ? c.failureMessage : null,
     createdAt: s.createdAt,
     completedAt: state.status === 'succeeded' || state.status === 'failed' ? c.completedAt : null,
     environmentName: s.environmentName,

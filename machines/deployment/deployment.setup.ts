@@ -3,6 +3,7 @@ import { setup, assign, enqueueActions, fromPromise, fromCallback } from 'xstate
 import { truncateText, type Stage, type Status } from '../../packages/protocol/index.js';
 import { deadlineOf } from './deployment.deadline.js';
 import { instancesOf, wantedInstances } from './deployment.types.js';
+import { withinRevertWindow, healthRevertMessage, crashRevertMessage } from './deployment.revert.js';
 import type {
   DeploymentContext,
   DeploymentEvent,
@@ -14,6 +15,7 @@ import type {
   SwitchInput,
   ProbeInput,
   DrainInput,
+  RevertInput,
   DeadlineInput,
   Done,
   StartedOutput,
@@ -22,6 +24,8 @@ import type {
 } from './deployment.types.js';
 
 const RECENT_ATTEMPTS = 20;
+/** Exits since the switch that count as crash-looping (the first one is restarted like any crash). */
+export const CRASH_LOOP_EXITS = 2;
 
 /** A slot nobody filled fails loudly instead of pretending to work. */
 function notProvided(name: string): never {
@@ -60,15 +64,22 @@ export const deploymentSetup = setup({
     switchRoute: promiseSlot<SwitchInput, SwitchedOutput>('switchRoute'),
     drainPrevious: promiseSlot<DrainInput, DrainedOutput>('drainPrevious'),
     superviseWorkload: callbackSlot<WorkloadInput>('superviseWorkload'),
+    revertPrevious: promiseSlot<RevertInput, Done>('revertPrevious'),
   },
   guards: {
     hasReadiness: ({ context }) => context.spec.service.readiness !== undefined,
     /** The event's time, not a clock: a timer that fires early (or a stray event) changes nothing. */
     deadlinePassed: ({ context, event }) => event.type === 'readiness.deadline' && Date.parse(event.at) >= Date.parse(deadlineOf(context)),
     attemptPassed: ({ event }) => event.type === 'readiness.attempt' && event.ok,
-    replacedByRollback: ({ event }) => event.type === 'deployment.replaced' && event.mode === 'rollback',
+    replacedByRollback: ({ event }) => event.type === 'deployment.replaced' && (event.mode === 'rollback' || event.mode === 'auto_revert'),
     setComplete: ({ context }) => instancesOf(context).length >= wantedInstances(context.spec),
-    fullSet: ({ context, event }) => event.type === 'instances.serving' && event.instances.length >= wantedInstances(context.spec),
+    /** Whole, and not failing its health check: a restart that passed readiness is not healthy while probes still fail. */
+    setCompleteAndPassing: ({ context }) => instancesOf(context).length >= wantedInstances(context.spec) && !context.probeFailure,
+    fullSetPassing: ({ context, event }) =>
+      event.type === 'instances.serving' && event.instances.length >= wantedInstances(context.spec) && !context.probeFailure,
+    healthRevertable: ({ context, event }) => event.type === 'health.failed' && withinRevertWindow(context, event.at),
+    crashLoopRevertable: ({ context, event }) =>
+      event.type === 'workload.exited' && context.restarts + 1 >= CRASH_LOOP_EXITS && withinRevertWindow(context, event.at),
     hasPrevious: ({ event }) => (event as unknown as { output: SwitchedOutput }).output.previous !== null,
   },
   actions: {
@@ -128,6 +139,8 @@ export const deploymentSetup = setup({
         replacedBy: null,
         completedAt: null,
         failureMessage: null,
+        probeFailure: null,
+        revertReason: null,
       });
       enqueue.raise({ type: 'status.running' });
       enqueue.raise({ type: 'health.pending' });
@@ -145,10 +158,17 @@ export const deploymentSetup = setup({
       return { candidate: event.workload, clock: event.at, ...(instances ? { instances } : {}) };
     }),
     setScale: assign(({ context, event }) =>
-      event.type === 'deployment.scale' ? { spec: { ...context.spec, instances: event.instances }, clock: event.at } : { clock: context.clock },
+      // Supervision starts again with fresh health checks: a failing instance is found failing again by them.
+      event.type === 'deployment.scale' ? { spec: { ...context.spec, instances: event.instances }, clock: event.at, probeFailure: null } : { clock: context.clock },
     ),
     setServing: assign(({ context, event }) => (event.type === 'instances.serving' ? { instances: event.instances, clock: event.at } : { clock: context.clock })),
     countCrash: assign({ restarts: ({ context }) => context.restarts + 1 }),
+    setProbeFailure: assign(({ event }) => (event.type === 'health.failed' ? { probeFailure: truncateText(event.detail) } : {})),
+    clearProbeFailure: assign({ probeFailure: null }),
+    revertOnHealth: assign(({ context, event }) => (event.type === 'health.failed' ? { revertReason: healthRevertMessage(context, event) } : {})),
+    revertOnCrash: assign(({ context, event }) => (event.type === 'workload.exited' ? { revertReason: crashRevertMessage(context, event) } : {})),
+    /** Reverted automatically: the record says why, though the stage it ends in is rolled_back like a manual rollback. */
+    failWithRevertReason: assign(({ context }) => ({ failureMessage: truncateText(context.revertReason ?? 'automatically reverted') })),
     setSwitched: assign(({ context, event }) => {
       const out = (event as unknown as { output: SwitchedOutput }).output;
       return { previous: out.previous, activatedAt: out.at, clock: out.at };

@@ -70,6 +70,10 @@ export interface DeploymentContext {
   completedAt: string | null;
   activatedAt: string | null;
   restarts: number;
+  /** The last failing health probe while the active set is failing its health check; null (or absent) while it passes. */
+  probeFailure?: string | null;
+  /** Why an automatic revert was started (the reverted deployment's failureMessage); absent when none was. */
+  revertReason?: string | null;
 }
 
 export interface DeploymentInput {
@@ -121,6 +125,12 @@ export interface DeadlineInput {
   spec: DeploymentSpec;
   /** Absolute deadline (ISO time) held in context: the effect sends `readiness.deadline` once it has passed. */
   deadline: string;
+}
+export interface RevertInput {
+  spec: DeploymentSpec;
+  /** The deployment the switch took traffic from: the one promoted again. */
+  previous: PreviousRef;
+  reason: string;
 }
 export interface DrainInput {
   spec: DeploymentSpec;

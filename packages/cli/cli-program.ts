@@ -25,6 +25,7 @@ export function buildProgram(run: Run): Command {
     .option('--service <name>', 'only this service (repeatable)', collect)
     .option('--force', 'deploy even services whose source, config and variables are unchanged')
     .option('--detach', 'print the created deployment ids and return without waiting')
+    .option('--wait-healthy', 'after the switch, wait out the autoRevert window; exit 1 if the deployment was reverted')
     .action((o) => run(async () => (await import('./commands/deploy.command.js')).deployCommand(o)));
 
   common(program.command('status').description('deployments of an environment: status, stage, health, URL'))

@@ -41,6 +41,18 @@ export async function runBuild(paths: ReleasePaths, opts: BuildOptions): Promise
   return { at, skipped: false };
 }
 
+/** The release phase: one command after the build, in the same directory and way; `release.ok` makes a re-run a no-op. */
+export async function runRelease(paths: ReleasePaths, opts: BuildOptions & { command: string }): Promise<BuildResult> {
+  if (await exists(paths.releaseOk)) return { at: new Date().toISOString(), skipped: true };
+  if (!(await exists(paths.app))) throw notExtracted(paths.dir);
+  if (opts.signal?.aborted) throw buildAborted();
+  await killStaleBuild(paths);
+  await runCommand(paths, opts.command, opts);
+  const at = new Date().toISOString();
+  await writeFile(paths.releaseOk, JSON.stringify({ at, command: opts.command }));
+  return { at, skipped: false };
+}
+
 /**
  * A build whose agent died may still run (a silent one never hits EPIPE); it would race the new one
  * in the same directory, so its group is killed first.

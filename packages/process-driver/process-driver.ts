@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { extractRelease, listReleaseKeys, pruneReleases } from './release.store.js';
 import { releasePaths, keyText, type WorkloadKey } from './release-layout.js';
-import { runBuild, type BuildOptions, type BuildResult } from './build-runner.js';
+import { runBuild, runRelease, type BuildOptions, type BuildResult } from './build-runner.js';
 import { launch } from './workload-launcher.js';
 import { watchWorkload } from './workload-watcher.js';
 import { stopWorkload, type StopResult } from './workload-stopper.js';
@@ -93,6 +93,11 @@ export class ProcessDriver {
 
   build(key: WorkloadKey, opts: BuildOptions): Promise<BuildResult> {
     return this.lock.run(keyText(key), () => runBuild(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }));
+  }
+
+  /** Runs the release command once after the build (a finished one is not run again). */
+  release(key: WorkloadKey, opts: BuildOptions & { command: string }): Promise<BuildResult> {
+    return this.lock.run(keyText(key), () => runRelease(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }));
   }
 
   /** Starts the workload, or adopts it when it already runs (same answer as the first start). */

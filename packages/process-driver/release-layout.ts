@@ -23,6 +23,8 @@ export interface ReleasePaths {
   wrapperPid: string;
   buildOk: string;
   buildProcess: string;
+  /** Written when the release command exited 0: an agent restarted while building does not run it twice. */
+  releaseOk: string;
 }
 
 export const releasesRoot = (dataDir: string) => join(dataDir, 'releases');
@@ -46,6 +48,7 @@ export function releasePaths(dataDir: string, key: WorkloadKey): ReleasePaths {
     wrapperPid: join(dir, 'wrapper.pid'),
     buildOk: join(dir, 'build.ok'),
     buildProcess: join(dir, 'build.json'),
+    releaseOk: join(dir, 'release.ok'),
   };
 }
 

@@ -42,6 +42,29 @@ export const Readiness = z
     message: 'needs exactly one of path, tcp or command',
   });
 
+/**
+ * Health after the switch: probed on every serving instance for as long as the deployment is active. A kind left out
+ * is the readiness check's; `failureThreshold` failures in a row make an instance unhealthy (and restarted),
+ * `successThreshold` passes in a row healthy again.
+ */
+export const HealthCheck = z
+  .strictObject({
+    path: ReadinessPath.optional(),
+    tcp: z.literal(true).optional(),
+    command: z.string().min(1).optional(),
+    intervalMs: Millis(100, 3_600_000).default(5_000),
+    /** Longest a single probe may take before it counts as failed. */
+    timeoutMs: Millis(10, 60_000).default(2_000),
+    failureThreshold: z.number().int().min(1).max(100).default(3),
+    successThreshold: z.number().int().min(1).max(100).default(1),
+  })
+  .refine((h) => [h.path, h.tcp, h.command].filter((x) => x !== undefined).length <= 1, {
+    message: 'at most one of path, tcp or command (none: the readiness check)',
+  });
+
+/** Rolls back on its own when the newly active deployment turns unhealthy or crash-loops within `windowMs` of its switch. */
+export const AutoRevert = z.strictObject({ windowMs: Millis(1_000, 24 * 3_600_000) });
+
 export const Drain = z.strictObject({ timeoutMs: Millis(0, 3_600_000).default(30_000) });
 export const Stop = z.strictObject({ graceMs: Millis(0, 600_000).default(10_000) });
 export const Resources = z.strictObject({
@@ -65,9 +88,15 @@ export const ServiceConfig = z
     /** A build (process or Docker) still running after this long is killed and the deployment fails (default DEFAULT_BUILD_TIMEOUT_MS). */
     buildTimeoutMs: Millis(1_000, 24 * 3_600_000).optional(),
     start: z.string().min(1).optional(),
+    /** Run once per deployment after the build, before any candidate starts (migrations); a non-zero exit fails it. */
+    release: z.string().min(1).max(4_096).optional(),
+    /** The release command is killed after this long (default DEFAULT_RELEASE_TIMEOUT_MS). */
+    releaseTimeoutMs: Millis(1_000, 24 * 3_600_000).optional(),
     dockerfile: z.string().min(1).default('Dockerfile'),
     port: z.number().int().min(1).max(65535).optional(),
     readiness: Readiness.optional(),
+    health: HealthCheck.optional(),
+    autoRevert: AutoRevert.optional(),
     drain: Drain.default({ timeoutMs: 30_000 }),
     stop: Stop.default({ graceMs: 10_000 }),
     resources: Resources.optional(),
@@ -80,6 +109,9 @@ export const ServiceConfig = z
   .superRefine((s, ctx) => {
     if (s.runtime === 'process' && s.start === undefined) {
       ctx.addIssue({ code: 'custom', path: ['start'], message: 'required for runtime process (the command that starts the app)' });
+    }
+    if (s.runtime === 'docker' && s.release !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['release'], message: 'is supported for runtime process only (not yet for docker)' });
     }
     if (s.type === 'worker' && s.domains && Object.values(s.domains).some((l) => l.length > 0)) {
       ctx.addIssue({ code: 'custom', path: ['domains'], message: 'a worker has no route: only web and api services get domains' });
@@ -110,6 +142,7 @@ export const ProjectConfig = z.strictObject({
 export type ServiceConfig = z.output<typeof ServiceConfig>;
 export type ServiceConfigInput = z.input<typeof ServiceConfig>;
 export type ReadinessConfig = z.output<typeof Readiness>;
+export type HealthCheckConfig = z.output<typeof HealthCheck>;
 export type EnvironmentConfig = z.output<typeof EnvironmentConfig>;
 export type ProjectConfig = z.output<typeof ProjectConfig>;
 export type ServiceType = z.output<typeof ServiceType>;

@@ -14,7 +14,7 @@ export const STAGES = [
   'rolled_back',
 ] as const;
 export const HEALTHS = ['pending', 'healthy', 'unhealthy'] as const;
-export const TRIGGERS = ['deploy', 'rollback', 'reschedule'] as const;
+export const TRIGGERS = ['deploy', 'rollback', 'reschedule', 'auto_revert'] as const;
 
 export const Status = z.enum(STATUSES);
 export const Stage = z.enum(STAGES);

@@ -21,6 +21,8 @@ export const DEFAULT_MAX_SOURCE_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
 /** A build that runs longer is killed (its whole process group) and the deployment fails; per service `buildTimeoutMs`. */
 export const DEFAULT_BUILD_TIMEOUT_MS = 30 * 60 * 1000;
+/** A release command (migrations) still running after this long is killed and the deployment fails (`releaseTimeoutMs`). */
+export const DEFAULT_RELEASE_TIMEOUT_MS = 10 * 60 * 1000;
 /** Domains of one service in one environment (`domains:`): each is an on-demand certificate and a DNS name per edge. */
 export const MAX_DOMAINS_PER_SERVICE = 20;
 /** One domain: DNS's own limit for a name. */

@@ -38,6 +38,10 @@ export const MachineEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('instances.serving'), at: At, instances: z.array(WorkloadRefSchema).max(MAX_INSTANCES) }),
   /** `scale`: the active deployment's set grows or shrinks to this many instances. */
   z.strictObject({ type: z.literal('deployment.scale'), at: At, instances: z.number().int().min(1).max(MAX_INSTANCES) }),
+  /** An instance of the active set failed its health check `failureThreshold` times in a row (detail: the last probe). */
+  z.strictObject({ type: z.literal('health.failed'), at: At, detail: Text, nodeId: z.string().max(128).nullable() }),
+  /** Every instance of the active set passes its health check again. */
+  z.strictObject({ type: z.literal('health.passed'), at: At }),
   z.strictObject({ type: z.literal('node.lost'), at: At, nodeId: z.string().max(128), reason: z.enum(['lost', 'stopped']) }),
 ]);
 export type MachineEvent = z.output<typeof MachineEvent>;

@@ -4,7 +4,7 @@ import { DeploymentId, Name, VariableName } from './names.js';
 import { DeploymentRecord } from './deployment.schema.js';
 
 /** What a target can ask to hear about (a rollback's superseded deployment is `rolled_back`). */
-export const NOTIFY_EVENTS = ['succeeded', 'failed', 'rolled_back', 'node_lost'] as const;
+export const NOTIFY_EVENTS = ['succeeded', 'failed', 'rolled_back', 'node_lost', 'auto_reverted'] as const;
 export const MAX_NOTIFY_TARGETS = 10;
 export const MAX_NOTIFY_URL_CHARS = 2_048;
 

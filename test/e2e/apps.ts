@@ -3,7 +3,9 @@ export const WEB_APP = `
 const http = require('node:http');
 const fs = require('node:fs');
 const version = fs.readFileSync(__dirname + '/version.txt', 'utf8').trim();
-const readyAt = Date.now() + Number(process.env.READY_AFTER_MS || 0);
+const startedAt = Date.now();
+let broken = false;
+const readyAt = startedAt + Number(process.env.READY_AFTER_MS || 0);
 const inFlight = new Set();
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
@@ -14,6 +16,13 @@ const server = http.createServer((req, res) => {
   if (url.pathname === '/slow') {
     inFlight.add(res);
     return setTimeout(() => { inFlight.delete(res); res.end('slow done ' + version); }, Number(url.searchParams.get('ms') || 3000));
+  }
+  // This process only fails its health check from now on (a restart is healthy again).
+  if (url.pathname === '/break') { broken = true; return res.end('broken'); }
+  if (url.pathname === '/health') {
+    // Healthy at first (and ready), then failing: the bad deploy that passes readiness.
+    const failing = broken || (process.env.UNHEALTHY_AFTER_MS && Date.now() - startedAt >= Number(process.env.UNHEALTHY_AFTER_MS));
+    return res.writeHead(failing ? 500 : 200).end(failing ? 'broken' : 'healthy');
   }
   if (url.pathname === '/env') return res.end(JSON.stringify(process.env));
   if (url.pathname === '/echo') { console.log(url.searchParams.get('text')); return res.end('ok'); }
@@ -42,6 +51,8 @@ export interface WebOptions {
   readiness?: string;
   build?: string;
   drainMs?: number;
+  /** More lines of the service's block (e.g. `    health: {...}`). */
+  extra?: string[];
 }
 
 export function webProject(o: WebOptions): Record<string, string> {
@@ -56,6 +67,7 @@ export function webProject(o: WebOptions): Record<string, string> {
       `    readiness: ${o.readiness ?? '{ path: /ready, intervalMs: 50, timeoutMs: 15000 }'}`,
       `    drain: { timeoutMs: ${o.drainMs ?? 15000} }`,
       '    stop: { graceMs: 5000 }',
+      ...(o.extra ?? []),
       ...(vars ? ['    variables:', vars] : []),
       '',
     ].join('\n'),

@@ -24,6 +24,8 @@ const REPORTED_BY: Record<string, string[]> = {
   'workload.restarted': ['superviseWorkload'],
   'workload.recovered': ['superviseWorkload'],
   'instances.serving': ['superviseWorkload'],
+  'health.failed': ['superviseWorkload'],
+  'health.passed': ['superviseWorkload'],
 };
 
 export class FakeEffects {
@@ -61,6 +63,7 @@ export class FakeEffects {
         switchRoute: this.promise('switchRoute'),
         drainPrevious: this.promise('drainPrevious'),
         superviseWorkload: this.callback('superviseWorkload'),
+        revertPrevious: this.promise('revertPrevious'),
       } as never,
     });
   }

@@ -27,6 +27,8 @@ export function makeSpec(service: ServiceConfigInput = {}, overrides: Partial<De
 
 export const withReadiness = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 } });
 export const withoutReadiness = () => makeSpec();
+/** Reverts on its own within a minute of its switch (the fixtures' events all happen at the switch's own time). */
+export const withAutoRevert = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, autoRevert: { windowMs: 60_000 } });
 /** A set of two: the fixtures' start yields only this node's instance, so the set is short until `instances.serving` fills it. */
 export const withInstances = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, instances: 2 }, { instances: 2 });
 
@@ -72,6 +74,11 @@ export function eventCatalogue(): Array<{ type: string } & Record<string, unknow
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'rollback' },
     { type: 'deployment.promote', at: T1, trigger: 'rollback' },
     { type: 'deployment.scale', at: T1, instances: 3 },
+    { type: 'health.failed', at: T1, detail: 'GET /health → 500 Internal Server Error', nodeId: 'node-a' },
+    { type: 'health.passed', at: T1 },
+    done('revertPrevious', {}),
+    error('revertPrevious', 'dep000000 is not on a live node'),
+    { type: 'deployment.replaced', at: T1, by: 'dep000000', mode: 'auto_revert' },
     { type: 'node.lost', at: T1, nodeId: 'node-a', reason: 'lost' },
   ];
 }

@@ -10,9 +10,13 @@ type Event = { type: string } & Record<string, unknown>;
 type Snap = ReturnType<typeof deploymentMachine.transition>;
 
 /** A state is its value plus the context that changes which transitions are possible. */
-export function stateKey(s: { value: unknown; context: Snap['context'] }): string {
+export function stateKey(s: { value: unknown; context: Snap['context']; status?: string }): string {
   const c = s.context;
-  return `${JSON.stringify(s.value)}|${c.trigger}|${c.candidate ? 'c' : '-'}|${c.previous ? 'p' : '-'}`;
+  // An effect's error event where no such effect runs errors the actor: that snapshot is not the state it names.
+  if (s.status === 'error') return `error|${JSON.stringify(s.value)}`;
+  // Crashes so far, a failing health check and a started revert change which guarded transitions apply.
+  const health = `${c.restarts > 0 ? 'r' : '-'}${c.probeFailure ? 'f' : '-'}${c.revertReason ? 'v' : '-'}/${c.spec.instances ?? 1}`;
+  return `${JSON.stringify(s.value)}|${c.trigger}|${c.candidate ? 'c' : '-'}|${c.previous ? 'p' : '-'}|${health}`;
 }
 
 export interface TestPath {
@@ -38,6 +42,7 @@ export function edgePaths(spec: DeploymentSpec): TestPath[] {
     const prefix = steps.map((s) => s.event as Event);
     const prefixKeys = steps.map((s) => stateKey(s.state as Snap));
     const end = path.state as Snap;
+    if (end.status === 'error') continue;
     for (const event of events) {
       if (!end.can(event as never)) continue;
       const [next] = transition(deploymentMachine, end, event as never);

@@ -2,10 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { edgePaths, allTransitions, replay } from './graph.js';
-import { withInstances, withReadiness, withoutReadiness } from './fixtures.js';
+import { withAutoRevert, withInstances, withReadiness, withoutReadiness } from './fixtures.js';
 import { assertRecordInvariants } from './invariants.js';
 
-const paths = [...edgePaths(withReadiness()), ...edgePaths(withoutReadiness()), ...edgePaths(withInstances())];
+const paths = [...edgePaths(withReadiness()), ...edgePaths(withoutReadiness()), ...edgePaths(withInstances()), ...edgePaths(withAutoRevert())];
 const covered = new Set<string>();
 
 test('the graph yields paths for both readiness and no-readiness services', () => {

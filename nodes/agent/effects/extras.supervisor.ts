@@ -18,11 +18,19 @@ const SUSPECT_MS = 10_000;
 const SCALE_DOWN_SETTLE_MS = 1_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): void {
+export interface ExtrasControl {
+  /** The set as it serves now (the health supervisor probes it). */
+  current(): readonly WorkloadRef[];
+  /** Restarts a remote instance on its node and port, between checks (a status question during its stop would time out). */
+  restart(w: WorkloadRef): Promise<void>;
+}
+
+export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): ExtrasControl {
   const nodes = deps.nodes;
   let set = [...initial];
   let timer: NodeJS.Timeout | undefined;
   const suspects = new Map<string, number>();
+  const restarts = new Map<string, { w: WorkloadRef; done: () => void }>();
   const suspect = (nodeId: string) => suspects.set(nodeId, Date.now() + SUSPECT_MS);
   signal.addEventListener('abort', () => clearTimeout(timer));
 
@@ -85,7 +93,25 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
     await Promise.allSettled(drop.map((w) => stopExtra(nodes, spec, w.nodeId!)));
   };
 
+  const restartAsked = async () => {
+    for (const [key, { w, done }] of restarts) {
+      restarts.delete(key);
+      const current = set.find((x) => x.nodeId === w.nodeId && x.port === w.port);
+      try {
+        if (current) {
+          await stopExtra(nodes, spec, current.nodeId!);
+          const again = await startExtra(nodes, spec, current.nodeId!, current.port);
+          set = set.map((x) => (x === current ? again : x));
+        }
+      } catch (error) {
+        deps.event(spec, `could not restart the instance on ${w.nodeId}: ${(error as Error).message}`);
+      }
+      done();
+    }
+  };
+
   const tick = async () => {
+    await restartAsked();
     if (set.length > wantedInstances(spec)) await shrink();
     for (const w of set.filter((x) => isExtra(nodes, x))) {
       if (signal.aborted) return;
@@ -97,4 +123,8 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
   // Started short (fewer live nodes than instances, or restored after a loss): the machine hears so at once.
   if (set.length < wantedInstances(spec)) report({ type: 'instances.serving', at: now(), instances: set });
   timer = setTimeout(() => void tick(), CHECK_EVERY_MS);
+  return {
+    current: () => set,
+    restart: (w) => new Promise<void>((done) => restarts.set(`${w.nodeId}:${w.port}`, { w, done })),
+  };
 }

@@ -1,5 +1,5 @@
 // Effects that move traffic: switch the route to the candidate, then drain and stop the previous workload.
-import type { SwitchInput, DrainInput, SwitchedOutput } from '../../../machines/deployment/index.js';
+import type { SwitchInput, DrainInput, SwitchedOutput, RevertInput } from '../../../machines/deployment/index.js';
 import { now, promiseEffect } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 
@@ -11,6 +11,12 @@ export function routeEffects(deps: EffectDeps) {
       // The previous one stops being the active deployment now; its workload is drained and stopped next.
       if (previous) await deps.deliver(previous.id, { type: 'deployment.replaced', at: now(), by: spec.id, mode: trigger });
       return { previous };
+    }),
+    /** Automatic revert: the previous deployment is promoted again exactly as `rollback` does, with its own trigger. */
+    revertPrevious: promiseEffect<RevertInput, object>(async ({ spec, previous, reason }) => {
+      deps.event(spec, `${reason}; promoting ${previous.id} again`);
+      await deps.deliver(previous.id, { type: 'deployment.promote', at: now(), trigger: 'auto_revert' });
+      return {};
     }),
     drainPrevious: promiseEffect<DrainInput, { drained: boolean }>(async ({ spec, previous }) => {
       const result = await deps.router.drain(spec, previous, spec.service.drain.timeoutMs);

@@ -1,9 +1,11 @@
-// Keeps an active deployment's workload running: adopts or starts it, restarts it with backoff after a crash.
+// Keeps an active deployment's workload running and healthy: adopts or starts it, restarts it after a crash or failing health.
 import { probeUntil } from '../../../packages/probes/index.js';
 import type { WorkloadInput, WorkloadRef } from '../../../machines/deployment/index.js';
 import { callbackEffect, now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { superviseExtras } from './extras.supervisor.js';
+import { superviseHealth } from './health.supervisor.js';
+import { isExtra } from './instance-set.js';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -18,6 +20,8 @@ export function superviseEffect(deps: EffectDeps) {
     let timer: NodeJS.Timeout | undefined;
     let backoff = FIRST_BACKOFF_MS;
     let startedAt = Date.now();
+    /** Between an exit and the restarted instance passing readiness: health probes would only repeat the crash. */
+    let down = false;
 
     const retryLater = () => {
       if (abort.signal.aborted) return;
@@ -28,6 +32,7 @@ export function superviseEffect(deps: EffectDeps) {
       unwatch = rt.watch(spec, (exit) => {
         if (abort.signal.aborted) return;
         if (Date.now() - startedAt > STABLE_MS) backoff = FIRST_BACKOFF_MS;
+        down = true;
         report({ type: 'workload.exited', at: now(), ...exit });
         deps.event(spec, `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${backoff} ms`);
         retryLater();
@@ -52,8 +57,10 @@ export function superviseEffect(deps: EffectDeps) {
           report({ type: 'workload.restarted', at: now(), workload: w });
           await recovered(w);
         }
+        down = false;
       } catch (error) {
         if (abort.signal.aborted) return;
+        down = true;
         report({ type: 'workload.exited', at: now(), code: null, signal: null, lastError: error instanceof Error ? error.message : String(error) });
         deps.event(spec, `workload could not be started: ${error instanceof Error ? error.message : String(error)}; retrying in ${backoff} ms`);
         retryLater();
@@ -61,7 +68,14 @@ export function superviseEffect(deps: EffectDeps) {
     };
     void ensure(false);
     // A set of one (or a re-hosted old snapshot) has nothing remote to watch; otherwise the other nodes' instances.
-    if (instances.length > 1 || instances.length < (spec.instances ?? 1)) superviseExtras(deps, spec, instances, report, abort.signal);
+    const many = instances.length > 1 || instances.length < (spec.instances ?? 1);
+    const extras = many ? superviseExtras(deps, spec, instances, report, abort.signal) : null;
+    superviseHealth(deps, spec, {
+      current: () => extras?.current() ?? [workload],
+      down: (w) => !isExtra(deps.nodes, w) && down,
+      // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
+      restart: (w) => (extras && isExtra(deps.nodes, w) ? extras.restart(w) : rt.stop(spec, spec.service.stop.graceMs)),
+    }, report, abort.signal);
     return () => {
       abort.abort();
       clearTimeout(timer);

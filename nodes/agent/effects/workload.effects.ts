@@ -2,7 +2,7 @@
 import { wantedInstances, type DeploymentSpec, type SpecInput, type StopInput, type WorkloadInput, type StartedOutput } from '../../../machines/deployment/index.js';
 import { callbackEffect, now, promiseEffect } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
-import { withBuildTimeout } from './build-deadline.js';
+import { withBuildTimeout, withReleaseTimeout } from './build-deadline.js';
 import { startSet, stopExtras, watchExtras } from './instance-set.js';
 
 /** How often the owner asks a remote candidate whether it still runs while readiness is checked. */
@@ -16,6 +16,10 @@ export function workloadEffects(deps: EffectDeps) {
     ),
     build: promiseEffect<SpecInput, object>(async ({ spec }, signal) => {
       await withBuildTimeout(spec, signal, (s) => rt(spec).build(spec, s));
+      // The release phase: only here, on the owner, so once per deployment whatever the instance count; a rollback
+      // promotes without this effect, so it never runs again.
+      const release = rt(spec).release;
+      if (spec.service.release && release) await withReleaseTimeout(spec, signal, (s) => release.call(rt(spec), spec, s));
       return {};
     }),
     // This node's instance, then the others on their nodes: the set is started whole or not at all.

@@ -46,6 +46,8 @@ export const DeploymentContextSchema = z.object({
   completedAt: Time.nullable(),
   activatedAt: Time.nullable(),
   restarts: z.number().int().min(0),
+  probeFailure: z.string().nullable().optional(),
+  revertReason: z.string().nullable().optional(),
 });
 
 const VersionedSnapshot = z.looseObject({

@@ -7,6 +7,10 @@ export function eventsOf(previous: DeploymentRecord | null, next: DeploymentReco
   const out: NotifyEvent[] = [];
   if (next.status === 'succeeded' && next.promotionStage === 'active' && previous.status !== 'succeeded') out.push('succeeded');
   if (next.status === 'failed' && previous.status !== 'failed') out.push('failed');
-  if (next.promotionStage === 'rolled_back' && previous.promotionStage !== 'rolled_back') out.push('rolled_back');
+  if (next.promotionStage === 'rolled_back' && previous.promotionStage !== 'rolled_back') {
+    out.push('rolled_back');
+    // Only an automatic revert leaves a rolled-back record saying why (a manual rollback's failureMessage is null).
+    if (next.failureMessage !== null) out.push('auto_reverted');
+  }
   return out;
 }

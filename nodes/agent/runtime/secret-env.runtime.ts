@@ -39,6 +39,7 @@ export function withSecrets(inner: WorkloadRuntime, resolve: SecretResolver): Wo
     prune: (env, service, keepIds) => inner.prune(env, service, keepIds),
     close: () => inner.close(),
   };
+  if (inner.release) wrapped.release = async (spec, signal) => inner.release!(await full(spec), signal);
   if (inner.ensureAvailable) wrapped.ensureAvailable = () => inner.ensureAvailable!();
   return wrapped;
 }

@@ -40,6 +40,8 @@ export interface WorkloadRuntime {
   readonly kind: Runtime;
   /** Fetches the release and builds it; a build that already finished is not run again. */
   build(spec: DeploymentSpec, signal: AbortSignal): Promise<void>;
+  /** Runs the service's release command once, after the build, in the release with the workload's variables (optional). */
+  release?(spec: DeploymentSpec, signal: AbortSignal): Promise<void>;
   /**
    * Starts the workload, or adopts it if it already runs. Its output flows to the sink until it stops.
    * `port`: the one it had before (a restart keeps the port the route points at).

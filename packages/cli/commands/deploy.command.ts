@@ -6,6 +6,7 @@ import { CLI_CLIENT_NAME, validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
 import { watchUntilTerminal } from '../progress/deployment-watch.js';
 import { ProgressReport } from '../progress/progress-report.js';
+import { waitRevertWindows } from '../progress/health-window.js';
 import { cliRequester, gitSourceOf } from '../source/git-info.js';
 import { packSource, type SourceTarball } from '../source/source-tarball.js';
 import { openSourceStore, uploadSource } from '../source/source-upload.js';
@@ -16,6 +17,7 @@ export interface DeployFlags extends CommonFlags {
   service?: string[];
   force?: boolean;
   detach?: boolean;
+  waitHealthy?: boolean;
 }
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`);
@@ -84,9 +86,23 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
         out.note('stopped watching; the deployments go on in the cluster (see `compartment status`)');
         return INTERRUPTED;
       }
-      return report.finish(result, { unchanged: reply.unchanged });
+      const code = report.finish(result, { unchanged: reply.unchanged });
+      if (code !== 0 || !flags.waitHealthy) return code;
+      return await waitHealthy(out, client.nc, [...result.values()].filter((r) => r !== null), (name) => config.services[name]?.autoRevert?.windowMs, interrupt.signal);
     } finally {
       interrupt.dispose();
     }
   });
+}
+
+/** `--wait-healthy`: exit 1 when a deployment was reverted automatically within its window, so CI sees it. */
+async function waitHealthy(out: Output, nc: Parameters<typeof waitRevertWindows>[0], records: Parameters<typeof waitRevertWindows>[1], windowOf: (service: string) => number | undefined, signal: AbortSignal): Promise<number> {
+  const waiting = records.filter((r) => windowOf(r.serviceName) !== undefined);
+  for (const r of waiting) out.line(`${r.serviceName}: waiting ${windowOf(r.serviceName)} ms (autoRevert window) for ${r.id} to stay healthy`);
+  const reverted = await waitRevertWindows(nc, waiting, (r) => windowOf(r.serviceName), signal);
+  if (signal.aborted) return INTERRUPTED;
+  out.event({ type: 'deploy.window', ok: reverted.length === 0, reverted: reverted.map((r) => r.id), failureMessages: reverted.map((r) => r.failureMessage) });
+  for (const r of reverted) out.line(out.paint('red', `${r.serviceName}: deployment ${r.id} was reverted: ${r.failureMessage ?? 'automatically'}`));
+  if (reverted.length === 0 && waiting.length > 0) out.line(out.paint('green', 'stayed healthy through the autoRevert window'));
+  return reverted.length === 0 ? 0 : 1;
 }

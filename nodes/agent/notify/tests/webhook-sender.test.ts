@@ -52,7 +52,7 @@ test('a receiver that never answers 2xx: gives up after the attempts, naming onl
   assert.is(r.seen.length, 3);
 });
 
-const rec = (status: string, promotionStage: string) => ({ status, promotionStage }) as DeploymentRecord;
+const rec = (status: string, promotionStage: string, failureMessage: string | null = null) => ({ status, promotionStage, failureMessage }) as DeploymentRecord;
 
 test('events: a change, never a first sighting', () => {
   assert.equal(eventsOf(null, rec('succeeded', 'active')), []);
@@ -60,6 +60,8 @@ test('events: a change, never a first sighting', () => {
   assert.equal(eventsOf(rec('succeeded', 'active'), rec('succeeded', 'active')), []);
   assert.equal(eventsOf(rec('running', 'checking_readiness'), rec('failed', 'checking_readiness')), ['failed']);
   assert.equal(eventsOf(rec('succeeded', 'active'), rec('succeeded', 'rolled_back')), ['rolled_back']);
+  const reverted = rec('succeeded', 'rolled_back', 'automatically reverted: health check failed 3 times in a row');
+  assert.equal(eventsOf(rec('succeeded', 'active'), reverted), ['rolled_back', 'auto_reverted'], 'an automatic revert is also auto_reverted');
 });
 
 test.run();
