@@ -61,8 +61,11 @@ test('instances: 3 puts one instance on each node; the edge spreads requests ove
   const page = await project.ok(['inspect', web.id]);
   assert.match(page, /instances: 3\/3 ready/);
   for (const m of cluster.members) {
+    // The cluster was ready when its nodes were; an edge may still be starting its Caddy (seen on a loaded machine).
+    await waitFor(`the route through ${m.edgeHost}`, () => get(web.routeUrl!.replace('127.0.0.1', m.edgeHost)), 30_000, 100);
     const seen = await answering(web.routeUrl!.replace('127.0.0.1', m.edgeHost));
-    assert.is(seen.size, 3, `through ${m.edgeHost}, requests reached all three instances: ${JSON.stringify([...seen])}`);
+    // On failure, the edge's own log says why (its route table, Caddy's state, lookups).
+    assert.is(seen.size, 3, `through ${m.edgeHost}, requests reached all three instances: ${JSON.stringify([...seen])}\n--- edge ${m.name} log ---\n${m.log('edge').slice(-4000)}`);
   }
 });
 
@@ -152,7 +155,9 @@ test('instances: 2, a node agent and its workloads SIGKILLed under load: the los
   });
   assert.ok(r.g.requests > 500, 'the load ran');
   assert.is(failed(r.g), 0, `GET failures: ${JSON.stringify(r.g)}`);
-  assert.ok(r.seen.includes('1/2'), `status showed 1/2 on the way: ${r.seen}`);
+  // Polling status can miss a short 1/2 (the re-placement may take about a second); the owner logs each change of the set.
+  const events = await project.ok(['logs', '--deployment', r.before.id]);
+  assert.ok(r.seen.includes('1/2') || /\b1\/2 instances serving\b/.test(events), `the set went 1/2 on the way: status ${r.seen}; log:\n${events.slice(-2000)}`);
   assert.is(r.whole.instances!.list.length, 2);
   const answering2 = await answering(r.whole.routeUrl!.replace('127.0.0.1', cluster.members.find((m) => m.name !== r.victim)!.edgeHost), 40);
   assert.is(answering2.size, 2, `both instances answer: ${JSON.stringify([...answering2])}`);
