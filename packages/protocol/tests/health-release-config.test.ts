@@ -2,17 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CompartmentError, parseProjectConfig } from '../index.js';
+import { failure } from './failure.js';
 
 const web = (extra: Record<string, unknown>) => ({ services: { web: { start: 'node s.js', ...extra } } });
-function failure(run: () => unknown): CompartmentError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CompartmentError) return error;
-    throw error;
-  }
-  throw new Error('expected a CompartmentError');
-}
 const refused = (extra: Record<string, unknown>, field: RegExp) => {
   const e = failure(() => parseProjectConfig(web(extra)));
   assert.is(e.code, 'CONFIG_INVALID');

@@ -2,17 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { API, CompartmentError, MAX_INSTANCES, instancesFor, parseProjectConfig, parseWith } from '../index.js';
+import { failure } from './failure.js';
 
 const config = (instances: unknown) => ({ services: { web: { start: 'node s.js', instances } } });
-function failure(run: () => unknown): CompartmentError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CompartmentError) return error;
-    throw error;
-  }
-  throw new Error('expected a CompartmentError');
-}
 
 test('a count or a count per environment; an environment not named, or no instances at all, gets 1', () => {
   const plain = parseProjectConfig(config(3)).services.web!;

@@ -13,16 +13,8 @@ import {
   parseWith,
   truncateText,
 } from '../index.js';
+import { failure } from './failure.js';
 
-function failure(run: () => unknown): CompartmentError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CompartmentError) return error;
-    throw error;
-  }
-  throw new Error('expected a CompartmentError');
-}
 const config = (web: object, environments: object = {}) => ({ environments, services: { web: { start: 'node s.js', ...web } } });
 const atLimit = 'x'.repeat(MAX_VARIABLE_VALUE_BYTES);
 const overLimit = `${atLimit}y`;
