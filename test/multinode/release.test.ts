@@ -45,7 +45,11 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const active = async () => (await status()).find((r) => r.isActive && r.status === 'succeeded')!;
 const runs = () => (existsSync(LOG) ? readFileSync(LOG, 'utf8').trim().split('\n').filter(Boolean) : []);
-const served = async () => (await (await fetch((await active()).routeUrl!)).text()).trim();
+// Right after a deploy an edge of a just-started cluster may still be starting Caddy: ask until it answers.
+const served = async () => {
+  const url = (await active()).routeUrl!;
+  return waitFor('the route answering', () => fetch(url, { signal: AbortSignal.timeout(2_000) }).then(async (r) => (await r.text()).trim(), () => null), 15_000, 100);
+};
 
 test.before(() => setUp().catch((error: unknown) => {
   console.error('setting up failed:', error);
