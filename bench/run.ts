@@ -42,14 +42,16 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     loadAverage,
     data,
   });
-  if (Date.now() > runDeadline) return result('skipped', `the run's budget of ${RUN_BUDGET_MS / 60_000} minutes was spent before it`, null);
+  if (Date.now() > runDeadline)
+    return result('skipped', `the run's budget of ${RUN_BUDGET_MS / 60_000} minutes was spent before it`, null);
   const why = await s.unavailable?.();
   if (why) return result('skipped', why, null);
   const cleanup = new Cleanup();
   const deadline = Math.min(Date.now() + s.budgetMs, runDeadline);
   const check = () => {
     if (interrupted) throw new Error('interrupted');
-    if (Date.now() > deadline) throw new Error(`ran past its budget (${s.budgetMs / 1000} s, or the run's ${RUN_BUDGET_MS / 60_000} minutes)`);
+    if (Date.now() > deadline)
+      throw new Error(`ran past its budget (${s.budgetMs / 1000} s, or the run's ${RUN_BUDGET_MS / 60_000} minutes)`);
   };
   try {
     return result('ok', null, await s.run({ cleanup, log: (l) => log(`  ${l}`), quick, check }));
@@ -63,7 +65,8 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
 
 if (!args.includes('--report')) {
   // A partial run (--only) keeps the machine record of the last full run, which the report's header describes.
-  if (!only || !existsSync(join(resultsDir, 'machine.json'))) writeResult('machine', { ...(await machineInfo()), ranAt: new Date().toISOString(), quick }, resultsDir);
+  if (!only || !existsSync(join(resultsDir, 'machine.json')))
+    writeResult('machine', { ...(await machineInfo()), ranAt: new Date().toISOString(), quick }, resultsDir);
   for (const s of SCENARIOS) {
     if (only && !only.includes(s.name)) continue;
     if (interrupted) break;

@@ -17,11 +17,16 @@ function bundledOr(bundlePath, compiled) {
 }
 
 const command = process.argv[2];
-const chosen = command === 'edge' ? bundledOr('../dist/edge.bundle.js', entries.edge) : (entries[command] ?? bundledOr('../dist/cli.bundle.js', '../dist/packages/cli/main.js'));
+const chosen =
+  command === 'edge'
+    ? bundledOr('../dist/edge.bundle.js', entries.edge)
+    : (entries[command] ?? bundledOr('../dist/cli.bundle.js', '../dist/packages/cli/main.js'));
 const entry = new URL(chosen, import.meta.url);
 // A checkout that was never built (or whose dependencies are not installed) gets one line saying what to do, not a stack trace.
 const notBuilt = (what) => {
-  process.stderr.write(`compartment: ${what} is missing: run scripts/setup first (it installs the dependencies and builds dist/)\n`);
+  process.stderr.write(
+    `compartment: ${what} is missing: run scripts/setup first (it installs the dependencies and builds dist/)\n`,
+  );
   process.exit(1);
 };
 if (!existsSync(entry)) notBuilt('the build (dist/)');

@@ -12,7 +12,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const keepOutside = {
   name: 'keep-outside',
   setup(b) {
-    b.onResolve({ filter: /\/(up|down)\.command\.js$/ }, (args) => ({ path: `./packages/cli/commands/${args.path.split('/').pop()}`, external: true }));
+    b.onResolve({ filter: /\/(up|down)\.command\.js$/ }, (args) => ({
+      path: `./packages/cli/commands/${args.path.split('/').pop()}`,
+      external: true,
+    }));
   },
 };
 
@@ -20,7 +23,9 @@ const keepOutside = {
 const englishOnly = {
   name: 'english-only',
   setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => (args.importer.includes('/zod/') ? { path: args.importer, namespace: 'zod-locales' } : undefined));
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/zod/') ? { path: args.importer, namespace: 'zod-locales' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
       contents: `export { default as en } from ${JSON.stringify(new URL('../locales/en.js', `file://${args.path}`).pathname)};`,
       resolveDir: root,
@@ -36,7 +41,9 @@ const common = {
   target: 'node20',
   minify: true,
   // The NATS client and others are CommonJS: inside an ES module bundle they need a require of their own.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 };
 
@@ -51,5 +58,10 @@ await build({
 
 // The edge too: a restarted edge serves again once Node has loaded it, so loading is most of its restart time.
 if (!process.argv[2]) {
-  await build({ ...common, entryPoints: ['dist/nodes/edge/edge.main.js'], outfile: 'dist/edge.bundle.js', plugins: [englishOnly] });
+  await build({
+    ...common,
+    entryPoints: ['dist/nodes/edge/edge.main.js'],
+    outfile: 'dist/edge.bundle.js',
+    plugins: [englishOnly],
+  });
 }

@@ -18,7 +18,11 @@ function findTests(dir) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...findTests(path));
     // A compiled test whose TypeScript source was moved or deleted is stale: tsc never removes outputs.
-    else if (name.endsWith('.test.js') && existsSync(join(root, relative(join(root, 'dist'), path)).replace(/\.js$/, '.ts'))) out.push(path);
+    else if (
+      name.endsWith('.test.js') &&
+      existsSync(join(root, relative(join(root, 'dist'), path)).replace(/\.js$/, '.ts'))
+    )
+      out.push(path);
   }
   return out.sort();
 }
@@ -37,7 +41,9 @@ function run(cmd, args, timeoutMs) {
     child.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => {
       output += `\n[run-tests] timed out after ${timeoutMs} ms; killed\n`;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -49,7 +55,8 @@ function run(cmd, args, timeoutMs) {
 /** uvu prints "Total: N / Passed: N / Skipped: N"; a skipped test is not a passing one. */
 function countsOf({ code, output }) {
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
-  const num = (label) => [...clean.matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+  const num = (label) =>
+    [...clean.matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
   const total = num('Total');
   const passed = num('Passed');
   const skipped = num('Skipped');
@@ -67,15 +74,27 @@ function report(name, result, counts) {
   passed += counts.passed;
   failed += counts.failed;
   const mark = counts.failed === 0 ? 'ok  ' : 'FAIL';
-  console.log(`${mark} ${name}  ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped (counted as failed)` : ''} (${(result.ms / 1000).toFixed(1)} s)`);
-  if (counts.failed > 0) console.log(result.output.split('\n').map((l) => `    ${l}`).join('\n'));
+  console.log(
+    `${mark} ${name}  ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped (counted as failed)` : ''} (${(result.ms / 1000).toFixed(1)} s)`,
+  );
+  if (counts.failed > 0)
+    console.log(
+      result.output
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
+    );
 }
 
 if (filters.length === 0) {
   const tsc = join(root, 'node_modules/.bin/tsc');
   const a = await run(tsc, ['-p', 'tsconfig.json', '--noEmit'], 5 * 60_000);
   const b = a.code === 0 ? await run(tsc, ['-p', 'machines/tsconfig.json'], 5 * 60_000) : a;
-  report('type-check (tsconfig.json, machines/tsconfig.json without Node types)', b, b.code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+  report(
+    'type-check (tsconfig.json, machines/tsconfig.json without Node types)',
+    b,
+    b.code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 },
+  );
 }
 
 const unit = tests.filter((f) => !relative(join(root, 'dist'), f).startsWith('test/'));
@@ -85,9 +104,16 @@ const runFile = async (file) => {
   report(relative(join(root, 'dist'), file), result, countsOf(result));
 };
 const queue = [...unit];
-await Promise.all(Array.from({ length: UNIT_JOBS }, async () => { while (queue.length) await runFile(queue.shift()); }));
+await Promise.all(
+  Array.from({ length: UNIT_JOBS }, async () => {
+    while (queue.length) await runFile(queue.shift());
+  }),
+);
 for (const file of integration) await runFile(file);
 
-if (tests.length === 0 && filters.length > 0) { console.log(`no test file matches ${filters.join(', ')}`); failed += 1; }
+if (tests.length === 0 && filters.length > 0) {
+  console.log(`no test file matches ${filters.join(', ')}`);
+  failed += 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

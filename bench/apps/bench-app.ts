@@ -51,7 +51,11 @@ process.on('SIGINT', stop);
 
 /** The app's directory contents for a given version. */
 export function appFiles(version: string): Record<string, string> {
-  return { 'server.js': BENCH_APP_JS, 'version.txt': version, 'package.json': '{ "name": "bench-app", "private": true }\n' };
+  return {
+    'server.js': BENCH_APP_JS,
+    'version.txt': version,
+    'package.json': '{ "name": "bench-app", "private": true }\n',
+  };
 }
 
 /** A build step that does a little real work (writes a build stamp), so a deploy with a build has one to run. */
@@ -101,7 +105,13 @@ export function dockerFiles(version: string, baseImage: string): Record<string, 
     '    variables: { HOST: "0.0.0.0" }',
     '',
   ].join('\n');
-  const dockerfile = [`FROM ${baseImage}`, 'COPY server.js version.txt /app/', 'WORKDIR /app', 'CMD ["/usr/local/bin/node", "/app/server.js"]', ''].join('\n');
+  const dockerfile = [
+    `FROM ${baseImage}`,
+    'COPY server.js version.txt /app/',
+    'WORKDIR /app',
+    'CMD ["/usr/local/bin/node", "/app/server.js"]',
+    '',
+  ].join('\n');
   const files: Record<string, string> = { 'compartment.yaml': yaml, 'web/Dockerfile': dockerfile };
   for (const [name, text] of Object.entries(appFiles(version))) files[`web/${name}`] = text;
   return files;

@@ -14,6 +14,7 @@ export class AppDir {
 
   /** Writes the app with this version; a process started afterwards serves it. */
   write(version: string, extra: Record<string, string> = {}): void {
-    for (const [name, text] of Object.entries({ ...appFiles(version), ...extra })) writeFileSync(join(this.path, name), text);
+    for (const [name, text] of Object.entries({ ...appFiles(version), ...extra }))
+      writeFileSync(join(this.path, name), text);
   }
 }

@@ -34,7 +34,12 @@ function config(adminPort: number, listenPort: number, upstreamPort: number, dat
                     transport: {
                       protocol: 'http',
                       dial_timeout: ms(EDGE_DEFAULTS.dialTimeoutMs),
-                      keep_alive: { enabled: true, probe_interval: '30s', max_idle_conns_per_host: EDGE_DEFAULTS.maxIdleConnsPerHost, idle_timeout: ms(EDGE_DEFAULTS.idleTimeoutMs) },
+                      keep_alive: {
+                        enabled: true,
+                        probe_interval: '30s',
+                        max_idle_conns_per_host: EDGE_DEFAULTS.maxIdleConnsPerHost,
+                        idle_timeout: ms(EDGE_DEFAULTS.idleTimeoutMs),
+                      },
                     },
                   },
                 ],
@@ -65,7 +70,11 @@ export class CaddyPatchContender implements Contender {
     const dataDir = cleanup.dir(mkdtempSync(join(tmpdir(), 'compartment-bench-caddy-')));
     const [adminPort, listenPort] = [await freePort(), await freePort()];
     const keeper = await startCaddyKeeper({ config: config(adminPort, listenPort, this.app.port, dataDir), dataDir });
-    cleanup.pid('Caddy', () => keeper.pid(), () => keeper.stop());
+    cleanup.pid(
+      'Caddy',
+      () => keeper.pid(),
+      () => keeper.stop(),
+    );
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
     return { url: `http://127.0.0.1:${listenPort}/`, version: 'c0' };
   }
@@ -83,12 +92,27 @@ export class CaddyPatchContender implements Contender {
     await this.app.stop();
     this.app = next;
     const endedAt = nowMs();
-    return [{ kind: 'patch', counted: true, startedAt, endedAt, switchAt, version, detail: { wallMs: endedAt - startedAt, patchMs: patchedAt - switchAt, drainedMs } }];
+    return [
+      {
+        kind: 'patch',
+        counted: true,
+        startedAt,
+        endedAt,
+        switchAt,
+        version,
+        detail: { wallMs: endedAt - startedAt, patchMs: patchedAt - switchAt, drainedMs },
+      },
+    ];
   }
 
   /** PATCHes the upstreams; asked once more if the admin endpoint was restarting (the same value twice changes nothing). */
   private async patch(upstreams: unknown): Promise<void> {
-    const send = () => fetch(`${this.adminUrl}${UPSTREAMS_PATH}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(upstreams) });
+    const send = () =>
+      fetch(`${this.adminUrl}${UPSTREAMS_PATH}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(upstreams),
+      });
     const res = await send().catch(async () => {
       await sleep(50);
       return send();

@@ -33,7 +33,15 @@ const ROUTE_PORTS = 100;
  */
 async function clusterFile(dataDir: string): Promise<string> {
   const routes = await freePortRange(ROUTE_PORTS);
-  const ports = { nats: await freePort(), dns: await freeDualPort(), caddyAdmin: await freePort(), routes: [routes[0], routes.at(-1)], dashboard: await freePort(), https: await freePort(), http: await freePort() };
+  const ports = {
+    nats: await freePort(),
+    dns: await freeDualPort(),
+    caddyAdmin: await freePort(),
+    routes: [routes[0], routes.at(-1)],
+    dashboard: await freePort(),
+    https: await freePort(),
+    http: await freePort(),
+  };
   return JSON.stringify({ ports, dataDir }, null, 2);
 }
 
@@ -48,25 +56,40 @@ export class BenchProject {
    * On this shared machine another `up` starting at the same moment can pick the same route ports (and Caddy
    * binds them with SO_REUSEPORT, so both succeed and split the traffic): such a cluster is discarded and started again.
    */
-  static async start(files: Record<string, string>, cleanup: Cleanup, log: (line: string) => void = () => undefined, upArgs: string[] = [], upEnv: NodeJS.ProcessEnv = {}): Promise<BenchProject> {
+  static async start(
+    files: Record<string, string>,
+    cleanup: Cleanup,
+    log: (line: string) => void = () => undefined,
+    upArgs: string[] = [],
+    upEnv: NodeJS.ProcessEnv = {},
+  ): Promise<BenchProject> {
     for (let attempt = 1; ; attempt++) {
       const bp = new BenchProject(new Project(files));
       // A multi-node `up` (upArgs) keeps other ports than a single node's: it picks its own.
-      if (upArgs.length === 0) bp.write({ '.compartment/cluster.json': await clusterFile(join(bp.dir, '.compartment')) });
+      if (upArgs.length === 0)
+        bp.write({ '.compartment/cluster.json': await clusterFile(join(bp.dir, '.compartment')) });
       let removed: Promise<void> | null = null;
       const remove = () => (removed ??= bp.project.remove());
       cleanup.add(`compartment down in ${bp.dir}`, remove);
       const { pid, ports } = await bp.up(upArgs, upEnv);
       // Only if the bench crashes: the supervisor stops its own children on SIGTERM.
-      cleanup.pid('compartment supervisor', () => pid, () => undefined, 'SIGTERM');
+      cleanup.pid(
+        'compartment supervisor',
+        () => pid,
+        () => undefined,
+        'SIGTERM',
+      );
       const routePort = ports?.routes?.[0];
       const shared = routePort === undefined ? 1 : listenersOn(routePort);
       if (shared > 1 && attempt < 3) {
-        log(`route port ${routePort} has ${shared} listeners (another cluster started at the same time): starting again`);
+        log(
+          `route port ${routePort} has ${shared} listeners (another cluster started at the same time): starting again`,
+        );
         await remove();
         continue;
       }
-      if (shared > 1) throw new Error(`route port ${routePort} is shared with another server ${attempt} times in a row`);
+      if (shared > 1)
+        throw new Error(`route port ${routePort} is shared with another server ${attempt} times in a row`);
       await bp.watchRoutes(cleanup);
       return bp;
     }
@@ -81,13 +104,23 @@ export class BenchProject {
   private async watchRoutes(cleanup: Cleanup): Promise<void> {
     // The bench seeds records and calls the API: the control-plane role (absent when `up` ran with auth off).
     const creds = join(this.project.dir, '.compartment', 'credentials', 'node.creds');
-    this.conn = await connectCluster({ servers: this.natsUrl.split(','), name: 'compartment-bench', nats: existsSync(creds) ? credentialsOptions(creds) : {} });
+    this.conn = await connectCluster({
+      servers: this.natsUrl.split(','),
+      name: 'compartment-bench',
+      nats: existsSync(creds) ? credentialsOptions(creds) : {},
+    });
     cleanup.add('close the bench NATS connection', () => this.conn?.close());
     const routes = await RouteStore.open(this.conn);
     const watcher = routes.watchAll((change) => {
       if (change.type !== 'put' || change.initial) return;
       const r = change.route;
-      this.routeWrites.push({ deploymentId: r.deploymentId ?? '', service: r.serviceName, nodeId: r.upstreams[0]?.nodeId ?? null, at: isoMs(r.updatedAt), seenAt: nowMs() });
+      this.routeWrites.push({
+        deploymentId: r.deploymentId ?? '',
+        service: r.serviceName,
+        nodeId: r.upstreams[0]?.nodeId ?? null,
+        at: isoMs(r.updatedAt),
+        seenAt: nowMs(),
+      });
     });
     cleanup.add('stop the route watch', () => watcher.stop());
     await watcher.ready;
@@ -114,7 +147,8 @@ export class BenchProject {
   async cli(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     const r = await runTimed(process.execPath, [COMPARTMENT_BIN, ...args], { cwd: this.dir, timeoutMs, env });
     if (r.code !== 0) throw new Error(`compartment ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-    const id = /deployment (\S+) created/.exec(r.stdout)?.[1] ?? /rolling back from \S+ to (\S+)/.exec(r.stdout)?.[1] ?? null;
+    const id =
+      /deployment (\S+) created/.exec(r.stdout)?.[1] ?? /rolling back from \S+ to (\S+)/.exec(r.stdout)?.[1] ?? null;
     return { ...r, deploymentId: id };
   }
 

@@ -21,7 +21,11 @@ export interface CompartmentOptions {
  * Milliseconds each stage took, from the record's stage entries between `from` and `to` (a rollback promotes
  * a deployment that has stages from before), and the span from the first to the last of those entries.
  */
-export function stageDurations(r: DeploymentRecord, from: number, to: number): { stagesMs: Record<string, number>; serverMs: number | null } {
+export function stageDurations(
+  r: DeploymentRecord,
+  from: number,
+  to: number,
+): { stagesMs: Record<string, number>; serverMs: number | null } {
   const stages = r.stages.filter((s) => isoMs(s.at) >= Math.floor(from) && isoMs(s.at) <= Math.ceil(to));
   const stagesMs: Record<string, number> = {};
   for (let i = 0; i < stages.length - 1; i++) {
@@ -45,7 +49,9 @@ export class CompartmentContender implements Contender {
   }
 
   get path(): string {
-    return this.o.domain ? 'autocannon → Caddy HTTPS (TLS, per-host SRV upstream from the edge) → app' : 'autocannon → Caddy (SRV upstream from the edge) → app';
+    return this.o.domain
+      ? 'autocannon → Caddy HTTPS (TLS, per-host SRV upstream from the edge) → app'
+      : 'autocannon → Caddy (SRV upstream from the edge) → app';
   }
 
   get label(): string {
@@ -84,7 +90,9 @@ export class CompartmentContender implements Contender {
     for (const op of ops) {
       const id = op.detail?.deploymentId as string | undefined;
       if (!id) continue;
-      const write = this.bp.routeWrites.find((w) => w.deploymentId === id && w.at >= Math.floor(op.startedAt) && w.at <= op.endedAt);
+      const write = this.bp.routeWrites.find(
+        (w) => w.deploymentId === id && w.at >= Math.floor(op.startedAt) && w.at <= op.endedAt,
+      );
       op.switchAt = write?.at ?? null;
       const record = await this.bp.json<DeploymentRecord>(['inspect', id]);
       op.detail = { ...op.detail, ...stageDurations(record, op.startedAt, op.endedAt) };

@@ -15,9 +15,17 @@ export class PlainApp {
 
   /** Spawns `node server.js` from `dir`; resolves once it is spawned (not yet ready). */
   static spawn(dir: string, port: number, cleanup: Cleanup): PlainApp {
-    const child = spawn(process.execPath, [join(dir, 'server.js')], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(dir, 'server.js')], {
+      cwd: dir,
+      env: { ...process.env, PORT: String(port) },
+      stdio: 'ignore',
+    });
     const app = new PlainApp(child, port);
-    cleanup.pid(`app on ${port}`, () => (child.exitCode === null && child.signalCode === null ? child.pid : null), () => app.stop());
+    cleanup.pid(
+      `app on ${port}`,
+      () => (child.exitCode === null && child.signalCode === null ? child.pid : null),
+      () => app.stop(),
+    );
     return app;
   }
 

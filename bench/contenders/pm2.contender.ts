@@ -76,6 +76,16 @@ export class Pm2Contender implements Contender {
   async replace(i: number): Promise<OpResult[]> {
     const version = `p${i + 1}`;
     const r = await this.app.reload(version);
-    return [{ kind: 'reload', counted: true, startedAt: r.startedAt, endedAt: r.endedAt, switchAt: null, version, detail: { wallMs: r.wallMs } }];
+    return [
+      {
+        kind: 'reload',
+        counted: true,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
+        switchAt: null,
+        version,
+        detail: { wallMs: r.wallMs },
+      },
+    ];
   }
 }

@@ -32,6 +32,16 @@ export class StopStartContender implements Contender {
     this.app = PlainApp.spawn(this.dir.path, this.port, this.cleanup);
     await this.app.ready();
     const endedAt = nowMs();
-    return [{ kind: 'stop-start', counted: true, startedAt, endedAt, switchAt: null, version, detail: { wallMs: endedAt - startedAt, stopMs: stoppedAt - startedAt } }];
+    return [
+      {
+        kind: 'stop-start',
+        counted: true,
+        startedAt,
+        endedAt,
+        switchAt: null,
+        version,
+        detail: { wallMs: endedAt - startedAt, stopMs: stoppedAt - startedAt },
+      },
+    ];
   }
 }

@@ -45,7 +45,9 @@ async function seededProject(o: AuthCostOptions, env: NodeJS.ProcessEnv): Promis
   bp.write(compartmentFiles('s1'));
   await bp.cli(['deploy']);
   const store = await DeploymentStore.open(bp.connection);
-  const replaced = (await store.list({ env: 'production' })).find((d) => !d.value.record.isActive && d.value.record.status === 'succeeded')?.value;
+  const replaced = (await store.list({ env: 'production' })).find(
+    (d) => !d.value.record.isActive && d.value.record.status === 'succeeded',
+  )?.value;
   if (!replaced) throw new Error('expected a replaced deployment to copy');
   await seedRecords(store, replaced, { env: 'bench', ...o.records });
   return bp;
@@ -78,8 +80,14 @@ export async function authCost(o: AuthCostOptions): Promise<AuthCostData> {
       s.p99.push(r.latencyMs.p99 ?? 0);
     }
   }
-  for (let i = 0; i < o.cliRuns; i++) for (const s of sides) s.walls.push((await s.bp.cli(['status', '--env', 'bench', '--service', 'svc-07'])).wallMs);
-  const side = (s: (typeof sides)[number]): AuthCostSide => ({ rpsRounds: s.rps, rps: median(s.rps), p99Ms: s.p99, cliWallMs: summarize(s.walls) });
+  for (let i = 0; i < o.cliRuns; i++)
+    for (const s of sides) s.walls.push((await s.bp.cli(['status', '--env', 'bench', '--service', 'svc-07'])).wallMs);
+  const side = (s: (typeof sides)[number]): AuthCostSide => ({
+    rpsRounds: s.rps,
+    rps: median(s.rps),
+    p99Ms: s.p99,
+    cliWallMs: summarize(s.walls),
+  });
   const withAuth = side(sides[0]!);
   const withoutAuth = side(sides[1]!);
   o.log(`status with auth ${withAuth.rps} req/s, without ${withoutAuth.rps} req/s (median of ${o.rounds} rounds)`);

@@ -18,7 +18,11 @@ export interface StatusLoadResult {
   latencyMs: Summary;
 }
 
-export async function statusLoad(nc: NatsConnection, request: Record<string, unknown>, o: { concurrency: number; seconds: number; warmupSeconds: number }): Promise<StatusLoadResult> {
+export async function statusLoad(
+  nc: NatsConnection,
+  request: Record<string, unknown>,
+  o: { concurrency: number; seconds: number; warmupSeconds: number },
+): Promise<StatusLoadResult> {
   const body = JSON.stringify(request);
   const latencies: number[] = [];
   let errors = 0;
@@ -29,23 +33,34 @@ export async function statusLoad(nc: NatsConnection, request: Record<string, unk
     const t0 = nowMs();
     try {
       const msg = await nc.request(subjects.api('status'), body, { timeout: 5_000 });
-      const reply = msg.json<{ ok: boolean; result?: { deployments: StatusLoadResult['replySample']; rows?: StatusLoadResult['replySample'] } }>();
+      const reply = msg.json<{
+        ok: boolean;
+        result?: { deployments: StatusLoadResult['replySample']; rows?: StatusLoadResult['replySample'] };
+      }>();
       if (!reply.ok) throw new Error('status answered an error');
       if (record) {
         latencies.push(nowMs() - t0);
         const shown = reply.result!.rows ?? reply.result!.deployments;
         replyRecords = shown.length;
         replyBytes = msg.data.length;
-        if (!replySample.length) replySample = shown.map(({ serviceName, status, promotionStage, isActive }) => ({ serviceName, status, promotionStage, isActive }));
+        if (!replySample.length)
+          replySample = shown.map(({ serviceName, status, promotionStage, isActive }) => ({
+            serviceName,
+            status,
+            promotionStage,
+            isActive,
+          }));
       }
     } catch {
       if (record) errors += 1;
     }
   };
   const run = async (untilMs: number, record: boolean) => {
-    await Promise.all(Array.from({ length: o.concurrency }, async () => {
-      while (nowMs() < untilMs) await call(record);
-    }));
+    await Promise.all(
+      Array.from({ length: o.concurrency }, async () => {
+        while (nowMs() < untilMs) await call(record);
+      }),
+    );
   };
   await run(nowMs() + o.warmupSeconds * 1000, false);
   const started = nowMs();

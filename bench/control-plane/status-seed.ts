@@ -8,11 +8,25 @@ const idOf = (base: number, n: number) => `${base.toString(36).padStart(9, '0')}
  * A copy of a replaced (dormant) deployment: nothing runs for it, no node restores it, and node-loss handling
  * has nothing to re-place; it stays owned by the node that owns the template.
  */
-function copy(template: StoredDeployment, patch: { id: string; env: string; service: string; createdAt: string }): StoredDeployment {
+function copy(
+  template: StoredDeployment,
+  patch: { id: string; env: string; service: string; createdAt: string },
+): StoredDeployment {
   const value = structuredClone(template);
-  Object.assign(value.record, { id: patch.id, environmentName: patch.env, serviceName: patch.service, createdAt: patch.createdAt });
+  Object.assign(value.record, {
+    id: patch.id,
+    environmentName: patch.env,
+    serviceName: patch.service,
+    createdAt: patch.createdAt,
+  });
   const spec = (value.snapshot as { context?: { spec?: Record<string, unknown> } }).context?.spec;
-  if (spec) Object.assign(spec, { id: patch.id, environmentName: patch.env, serviceName: patch.service, createdAt: patch.createdAt });
+  if (spec)
+    Object.assign(spec, {
+      id: patch.id,
+      environmentName: patch.env,
+      serviceName: patch.service,
+      createdAt: patch.createdAt,
+    });
   return value;
 }
 
@@ -20,7 +34,11 @@ function copy(template: StoredDeployment, patch: { id: string; env: string; serv
  * `services × perService` copies of `replaced` in environment `env` (none active: an active copy would be a
  * service without a workload, which a cluster re-places). Written `concurrency` at a time.
  */
-export async function seedRecords(store: DeploymentStore, replaced: StoredDeployment, o: { env: string; services: number; perService: number; concurrency?: number }): Promise<number> {
+export async function seedRecords(
+  store: DeploymentStore,
+  replaced: StoredDeployment,
+  o: { env: string; services: number; perService: number; concurrency?: number },
+): Promise<number> {
   const base = Date.now();
   const values: StoredDeployment[] = [];
   for (let s = 0; s < o.services; s++) {

@@ -29,7 +29,11 @@ const host = new ActorHost(
   NODE_ID,
   fastMachine(),
   store,
-  { platformLog: () => undefined, transition: () => undefined, warn: (m) => void (warnings.length < 10 && warnings.push(m)) },
+  {
+    platformLog: () => undefined,
+    transition: () => undefined,
+    warn: (m) => void (warnings.length < 10 && warnings.push(m)),
+  },
   platformLines,
 );
 const allActive = () => host.ids().every((id) => host.recordOf(id)?.promotionStage === 'active');
@@ -44,8 +48,11 @@ if (mode === 'bare') {
   const count = Number(countText);
   const now = Date.now();
   const machine = fastMachine();
-  const actors = Array.from({ length: count }, (_, i) => createActor(machine, { input: { spec: specOf(i, now) } }).start());
-  while (!actors.every((a) => toRecord(a.getSnapshot()).promotionStage === 'active')) await new Promise((r) => setTimeout(r, 20));
+  const actors = Array.from({ length: count }, (_, i) =>
+    createActor(machine, { input: { spec: specOf(i, now) } }).start(),
+  );
+  while (!actors.every((a) => toRecord(a.getSnapshot()).promotionStage === 'active'))
+    await new Promise((r) => setTimeout(r, 20));
   const hosted = await memory();
   out = { mode, count, baseline, hosted };
   for (const a of actors) a.stop();
@@ -54,16 +61,27 @@ if (mode === 'bare') {
   const now = Date.now();
   let next = 0;
   // 64 creates in flight: each is a KV create; the transitions after it are written by the actors themselves.
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (next < count) await host.create(specOf(next++, now));
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < count) await host.create(specOf(next++, now));
+    }),
+  );
   const createdMs = performance.now() - t0;
   await waitActive(count);
   const activeMs = performance.now() - t0;
   const hosted = await memory();
   // An orderly node stop: every pending record write is flushed, then the actors stop.
   await host.stopAll();
-  out = { mode, count, hostedActors: count, createdMs, activeMs, stopMs: performance.now() - t0 - activeMs, baseline, hosted };
+  out = {
+    mode,
+    count,
+    hostedActors: count,
+    createdMs,
+    activeMs,
+    stopMs: performance.now() - t0 - activeMs,
+    baseline,
+    hosted,
+  };
 } else {
   const listed = await store.list();
   const listMs = performance.now() - t0;

@@ -7,7 +7,13 @@ import type { WorkloadRuntime } from '../../nodes/agent/runtime/workload-runtime
 
 export const NODE_ID = 'bench-density';
 
-const workloadOf = (spec: DeploymentSpec): WorkloadRef => ({ driver: 'process', ref: `${spec.id}:1`, host: '127.0.0.1', port: 40_000, nodeId: NODE_ID });
+const workloadOf = (spec: DeploymentSpec): WorkloadRef => ({
+  driver: 'process',
+  ref: `${spec.id}:1`,
+  host: '127.0.0.1',
+  port: 40_000,
+  nodeId: NODE_ID,
+});
 
 /** A runtime whose workloads start instantly, never exit and stop at once. */
 const runtime: WorkloadRuntime = {
@@ -34,7 +40,12 @@ export function fastMachine() {
       setUpstreams: async () => true,
       drain: async () => ({ drained: true, inFlight: 0, waitedMs: 0 }),
     },
-    nodes: { self: 'node-1', candidates: () => [], isLive: () => true, call: async () => ({ workload: null, running: false }) },
+    nodes: {
+      self: 'node-1',
+      candidates: () => [],
+      isLive: () => true,
+      call: async () => ({ workload: null, running: false }),
+    },
     deliver: async () => undefined,
     stopDeployment: async () => undefined,
     event: () => undefined,

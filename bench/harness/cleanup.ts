@@ -32,7 +32,12 @@ export class Cleanup {
    * A pid signalled (`atExit`, default SIGKILL) if the bench process exits before `run()`, i.e. crashes;
    * `run()` stops it with `stop`, else SIGTERM.
    */
-  pid(what: string, pid: () => number | null | undefined, stop?: () => unknown, atExit: NodeJS.Signals = 'SIGKILL'): void {
+  pid(
+    what: string,
+    pid: () => number | null | undefined,
+    stop?: () => unknown,
+    atExit: NodeJS.Signals = 'SIGKILL',
+  ): void {
     pidsAtExit.set(pid, atExit);
     this.add(what, async () => {
       try {

@@ -18,7 +18,11 @@ export interface MachineInfo {
 async function versionOf(command: string, args: string[]): Promise<string> {
   try {
     const r = await runTimed(command, args, { timeoutMs: 10_000 });
-    return (r.stdout || r.stderr).trim().split('\n')[0]!.replace(/^[\w-]+:\s*/, '').slice(0, 80);
+    return (r.stdout || r.stderr)
+      .trim()
+      .split('\n')[0]!
+      .replace(/^[\w-]+:\s*/, '')
+      .slice(0, 80);
   } catch {
     return 'not installed';
   }
@@ -26,7 +30,8 @@ async function versionOf(command: string, args: string[]): Promise<string> {
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'not installed';
   }

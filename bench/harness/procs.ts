@@ -15,7 +15,11 @@ export interface Timed {
 }
 
 /** Runs a command to completion; the wall time is from spawn to exit as this process sees them. */
-export function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Timed> {
+export function runTimed(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const startedAt = nowMs();
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env } });
@@ -25,20 +29,30 @@ export function runTimed(command: string, args: string[], options: { cwd?: strin
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 120_000);
     child.on('error', (e) => (clearTimeout(timer), reject(e)));
     child.on('exit', (code) => {
       const endedAt = nowMs();
       clearTimeout(timer);
       // Output may still be in the pipes: wait for them to close before reporting it.
-      child.on('close', () => resolve({ code: code ?? -1, stdout, stderr, startedAt, endedAt, wallMs: endedAt - startedAt }));
+      child.on('close', () =>
+        resolve({ code: code ?? -1, stdout, stderr, startedAt, endedAt, wallMs: endedAt - startedAt }),
+      );
     });
   });
 }
 
 /** Like runTimed but a non-zero exit is an error carrying the output. */
-export async function runOk(command: string, args: string[], options: Parameters<typeof runTimed>[2] = {}): Promise<Timed> {
+export async function runOk(
+  command: string,
+  args: string[],
+  options: Parameters<typeof runTimed>[2] = {},
+): Promise<Timed> {
   const r = await runTimed(command, args, options);
   if (r.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
   return r;
@@ -50,11 +64,20 @@ export interface HttpAnswer {
 }
 
 /** One GET on a fresh connection (no agent), so a probe never rides a keep-alive socket of the load. */
-export function httpGet(url: string, timeoutMs = 2_000, byName?: { servername: string; host: string }): Promise<HttpAnswer> {
+export function httpGet(
+  url: string,
+  timeoutMs = 2_000,
+  byName?: { servername: string; host: string },
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     // HTTPS by host name: the bench measures the edge, not the trust chain (the certificate is the edge's internal CA's).
     const send = url.startsWith('https:') ? httpsRequest : request;
-    const tls = url.startsWith('https:') ? { rejectUnauthorized: false, ...(byName ? { servername: byName.servername, headers: { host: byName.host } } : {}) } : {};
+    const tls = url.startsWith('https:')
+      ? {
+          rejectUnauthorized: false,
+          ...(byName ? { servername: byName.servername, headers: { host: byName.host } } : {}),
+        }
+      : {};
     const req = send(url, { agent: false, timeout: timeoutMs, ...tls }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -68,7 +91,12 @@ export function httpGet(url: string, timeoutMs = 2_000, byName?: { servername: s
 }
 
 /** Polls `url` until it answers 2xx (and `accept` agrees); resolves with that answer and when it came. */
-export async function waitHttp(url: string, timeoutMs = 15_000, everyMs = 10, accept: (a: HttpAnswer) => boolean = () => true): Promise<HttpAnswer & { at: number }> {
+export async function waitHttp(
+  url: string,
+  timeoutMs = 15_000,
+  everyMs = 10,
+  accept: (a: HttpAnswer) => boolean = () => true,
+): Promise<HttpAnswer & { at: number }> {
   const deadline = nowMs() + timeoutMs;
   let last = '';
   for (;;) {

@@ -60,7 +60,10 @@ export interface SwitchLatency {
  * Within the window [start, end): when the new version first answered and the old one last answered,
  * relative to `switchAt`. Limited to the window because a rollback brings back a version seen before.
  */
-export function switchLatency(segments: readonly Segment[], w: { start: number; end: number; switchAt: number; from: string; to: string }): SwitchLatency {
+export function switchLatency(
+  segments: readonly Segment[],
+  w: { start: number; end: number; switchAt: number; from: string; to: string },
+): SwitchLatency {
   let firstNew = Infinity;
   let lastOld = -Infinity;
   for (const s of segments) {

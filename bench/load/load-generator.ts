@@ -12,7 +12,10 @@ export interface RunningLoad {
 const WORKER = new URL('./load.worker.js', import.meta.url);
 
 /** Resolves once the first 2xx answer arrived: the load is flowing. */
-export function startLoad(options: Partial<LoadOptions> & { url: string }, startTimeoutMs = 15_000): Promise<RunningLoad> {
+export function startLoad(
+  options: Partial<LoadOptions> & { url: string },
+  startTimeoutMs = 15_000,
+): Promise<RunningLoad> {
   const o: LoadOptions = { connections: 50, timeoutS: 10, ...options };
   const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let report: ((r: LoadReport) => void) | null = null;

@@ -45,4 +45,7 @@ export interface LoadReport {
 }
 
 export type ToWorker = { type: 'start'; options: LoadOptions } | { type: 'stop' };
-export type FromWorker = { type: 'started' } | { type: 'report'; report: LoadReport } | { type: 'error'; message: string };
+export type FromWorker =
+  | { type: 'started' }
+  | { type: 'report'; report: LoadReport }
+  | { type: 'error'; message: string };

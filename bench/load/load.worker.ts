@@ -2,7 +2,15 @@
 import autocannon from 'autocannon';
 import { nowMs } from '../harness/index.js';
 import { patchClient } from './client-patch.js';
-import type { FailureBucket, FailureKind, FromWorker, LoadOptions, LoadReport, Segment, ToWorker } from './load.protocol.js';
+import type {
+  FailureBucket,
+  FailureKind,
+  FromWorker,
+  LoadOptions,
+  LoadReport,
+  Segment,
+  ToWorker,
+} from './load.protocol.js';
 
 const send = (m: FromWorker) => process.send?.(m);
 const failures: FailureBucket[] = [];
@@ -66,8 +74,20 @@ function start(o: LoadOptions): void {
         ok2xx,
         failures,
         segments,
-        latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean },
-        autocannon: { errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, sent: r.requests.sent, total: r.requests.total },
+        latencyMs: {
+          p50: r.latency.p50,
+          p90: r.latency.p90,
+          p99: r.latency.p99,
+          max: r.latency.max,
+          mean: r.latency.mean,
+        },
+        autocannon: {
+          errors: r.errors,
+          timeouts: r.timeouts,
+          non2xx: r.non2xx,
+          sent: r.requests.sent,
+          total: r.requests.total,
+        },
       };
       send({ type: 'report', report });
       process.disconnect?.();

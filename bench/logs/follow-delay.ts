@@ -3,13 +3,26 @@ import { spawn } from 'node:child_process';
 import { nowMs, sleep, httpGet, COMPARTMENT_BIN, type Cleanup } from '../harness/index.js';
 
 /** Each sample: from sending the request that makes the app print a marker to the marker appearing in `logs --follow`. */
-export async function followDelays(projectDir: string, url: string, samples: number, cleanup: Cleanup): Promise<number[]> {
-  const child = spawn(process.execPath, [COMPARTMENT_BIN, 'logs', '--follow', '--service', 'web', '--stream', 'stdout', '--tail', '1'], {
-    cwd: projectDir,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  cleanup.pid('logs --follow', () => (child.exitCode === null ? child.pid : null), () => child.kill('SIGINT'));
+export async function followDelays(
+  projectDir: string,
+  url: string,
+  samples: number,
+  cleanup: Cleanup,
+): Promise<number[]> {
+  const child = spawn(
+    process.execPath,
+    [COMPARTMENT_BIN, 'logs', '--follow', '--service', 'web', '--stream', 'stdout', '--tail', '1'],
+    {
+      cwd: projectDir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  cleanup.pid(
+    'logs --follow',
+    () => (child.exitCode === null ? child.pid : null),
+    () => child.kill('SIGINT'),
+  );
   let out = '';
   const seenAt = new Map<string, number>();
   child.stdout.setEncoding('utf8');

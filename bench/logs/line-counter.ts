@@ -20,11 +20,20 @@ export interface LineCounter {
 }
 
 /** Follows `subject` from the stream's current end; counts lines `burst <tag> <index> ...`. */
-export async function countLines(nc: NatsConnection, subject: string, tag: string, expected: number): Promise<LineCounter> {
+export async function countLines(
+  nc: NatsConnection,
+  subject: string,
+  tag: string,
+  expected: number,
+): Promise<LineCounter> {
   const js = jetstream(nc);
   const { jetstreamManager } = await import('@nats-io/jetstream');
   const lastSeq = (await (await jetstreamManager(nc)).streams.info(STREAMS.logs)).state.last_seq;
-  const consumer = await js.consumers.get(STREAMS.logs, { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 });
+  const consumer = await js.consumers.get(STREAMS.logs, {
+    filter_subjects: subject,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: lastSeq + 1,
+  });
   const messages = await consumer.consume();
   const seen = new Uint8Array(expected);
   const prefix = `burst ${tag} `;

@@ -11,13 +11,21 @@ import { replacementsSection, rollbackSection, switchSection } from './replaceme
 import { instancesSection } from './instances.section.js';
 import { scalingSection, SCALING_SVG } from './scaling.section.js';
 import { scalingSvg } from './scaling-chart.js';
-import { controlPlaneSection, densitySection, failoverSection, logsSection, overheadSection } from './other.sections.js';
+import {
+  controlPlaneSection,
+  densitySection,
+  failoverSection,
+  logsSection,
+  overheadSection,
+} from './other.sections.js';
 import { edgeRestartSection } from './edge-restart.section.js';
 
 function machine(r: Results): string {
   const m = r.machine;
   if (!m) return '_No run recorded yet._';
-  const v = Object.entries(m.versions).map(([k, val]) => `${k} ${val}`).join(', ');
+  const v = Object.entries(m.versions)
+    .map(([k, val]) => `${k} ${val}`)
+    .join(', ');
   return [
     `Last full run started ${m.ranAt}${m.quick ? ' with `--quick` (few repetitions: not for comparison)' : ''}, on ${m.cores} × ${m.cpu}, ${m.memoryGb} GB memory, Linux ${m.kernel}, Node ${m.node}; ${v}. Load average at the start: ${m.loadAverage.join(', ')}.`,
     '',
@@ -29,12 +37,21 @@ function machine(r: Results): string {
 /** Names the sections that started with more runnable work than the machine has cores. */
 function loadedNote(r: Results, cores: number): string[] {
   const runs = [r.replacements, r.overhead, r.controlPlane, r.density, r.logs, r.docker, r.failover, r.scaling];
-  const loaded = runs.filter((x) => x?.loadAverage && x.loadAverage[0]! > cores).map((x) => `${x!.scenario} (${x!.loadAverage![0]})`);
-  return loaded.length ? ['', `**Loaded machine:** these scenarios started with a 1-minute load average above the ${cores} cores (other work ran beside them), so their absolute times are inflated: ${loaded.join(', ')}.`] : [];
+  const loaded = runs
+    .filter((x) => x?.loadAverage && x.loadAverage[0]! > cores)
+    .map((x) => `${x!.scenario} (${x!.loadAverage![0]})`);
+  return loaded.length
+    ? [
+        '',
+        `**Loaded machine:** these scenarios started with a 1-minute load average above the ${cores} cores (other work ran beside them), so their absolute times are inflated: ${loaded.join(', ')}.`,
+      ]
+    : [];
 }
 
 const when = (res: { startedAt: string; durationMs: number; status: string; loadAverage?: number[] } | undefined) =>
-  res ? `_Ran ${res.startedAt}, ${(res.durationMs / 1000).toFixed(0)} s${res.loadAverage ? `; load average at its start ${res.loadAverage.join(', ')}` : ''}._` : '';
+  res
+    ? `_Ran ${res.startedAt}, ${(res.durationMs / 1000).toFixed(0)} s${res.loadAverage ? `; load average at its start ${res.loadAverage.join(', ')}` : ''}._`
+    : '';
 
 function section<T>(title: string, res: ScenarioResult<T> | undefined, body: (d: T) => string): string {
   const d = dataOf(res);
@@ -54,13 +71,20 @@ export function renderBenchmarksMd(r: Results): string {
     '',
     '## Goals',
     '',
-    table(['Goal', 'Target', 'Measured', ''], goals(r).map((g) => [g.goal, g.target, g.measured, met(g.met)])),
+    table(
+      ['Goal', 'Target', 'Measured', ''],
+      goals(r).map((g) => [g.goal, g.target, g.measured, met(g.met)]),
+    ),
     '',
     '## What dominates',
     '',
-    findings(r).map((f) => `- ${f}`).join('\n') || '_Nothing measured yet._',
+    findings(r)
+      .map((f) => `- ${f}`)
+      .join('\n') || '_Nothing measured yet._',
     '',
-    section('1. Requests lost while replacing a running service', r.replacements, (d) => replacementsSection(d, docker?.contender)),
+    section('1. Requests lost while replacing a running service', r.replacements, (d) =>
+      replacementsSection(d, docker?.contender),
+    ),
     '',
     section('2. Deploy overhead', r.overhead, overheadSection),
     '',
@@ -83,9 +107,9 @@ export function renderBenchmarksMd(r: Results): string {
     when(r.failover),
     '',
     section('9. An edge with domains restarted', r.edgeRestart, edgeRestartSection),
-      '',
+    '',
     section('10. Instance sets', r.instances, (d) => instancesSection(d, dataOf(r.failover))),
-      '',
+    '',
     section('11. How cost grows', r.scaling, scalingSection),
     '',
   ].join('\n');

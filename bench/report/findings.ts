@@ -32,36 +32,54 @@ export function findings(r: Results): string[] {
   if (rep) out.push(`Lost requests — ${rep.contenders.map(lost).join('; ')}.`);
   const oh = dataOf(r.overhead);
   if (oh) {
-    const top = Object.entries(oh.compartment.phasesP50Ms).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0)).slice(0, 3);
-    const floor = oh.floors ? ` Starting the CLI at all (\`compartment --help\`: Node plus loading the CLI) takes ${ms(oh.floors.cliHelpMs.p50)} of the first part.` : '';
-    out.push(`Deploy overhead ${ms(oh.compartment.overheadMs.p50)} p50; the largest parts: ${top.map(([k, v]) => `${k} ${ms(v)}`).join(', ')}.${floor}`);
+    const top = Object.entries(oh.compartment.phasesP50Ms)
+      .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+      .slice(0, 3);
+    const floor = oh.floors
+      ? ` Starting the CLI at all (\`compartment --help\`: Node plus loading the CLI) takes ${ms(oh.floors.cliHelpMs.p50)} of the first part.`
+      : '';
+    out.push(
+      `Deploy overhead ${ms(oh.compartment.overheadMs.p50)} p50; the largest parts: ${top.map(([k, v]) => `${k} ${ms(v)}`).join(', ')}.${floor}`,
+    );
   }
   const deploy = rep?.contenders.find((c) => c.name === 'compartment-deploy')?.kinds.deploy;
   if (deploy) {
-    out.push(`Switch latency ${ms(deploy.toFirstNewMs.p50)} p50 to the first answer from the new version: the edge's Caddy re-resolves its SRV upstream every ${EDGE_DEFAULTS.refreshMs} ms, and the route write reaches the edge's DNS responder through a KV watch first. A 10 ms refresh was tried and lost requests under load (Caddy dates its cached answer when a lookup completes, so a shorter refresh narrows the drain's margin), so the refresh stays.`);
+    out.push(
+      `Switch latency ${ms(deploy.toFirstNewMs.p50)} p50 to the first answer from the new version: the edge's Caddy re-resolves its SRV upstream every ${EDGE_DEFAULTS.refreshMs} ms, and the route write reaches the edge's DNS responder through a KV watch first. A 10 ms refresh was tried and lost requests under load (Caddy dates its cached answer when a lookup completes, so a shorter refresh narrows the drain's margin), so the refresh stays.`,
+    );
   }
   const cp = dataOf(r.controlPlane);
   if (cp) {
     const v = cp.replyValidationMs;
     out.push(
       `\`status\` slows with the size of its reply, not with the records held: the agent answers from the reply it serialized last until a record changes, so what remains is moving and parsing bytes. Plain \`compartment status\` asks for table rows: ${cp.environment.replyRecords} rows (${num(cp.environment.replyBytes)} bytes) → ${num(cp.environment.rps)} req/s` +
-        (cp.environmentFull ? `; the same as whole records (\`status --json\`, ${num(cp.environmentFull.replyBytes)} bytes) → ${num(cp.environmentFull.rps)} req/s` : '') +
+        (cp.environmentFull
+          ? `; the same as whole records (\`status --json\`, ${num(cp.environmentFull.replyBytes)} bytes) → ${num(cp.environmentFull.rps)} req/s`
+          : '') +
         `; one service (${num(cp.service.replyBytes)} bytes) → ${num(cp.service.rps)} req/s, all picked from the same ${num(cp.records)} records.` +
-        (v ? ` Validating one reply against the protocol schema, which every client does with each answer, takes ${ms(v.environment)} for the rows${v.environmentFull !== undefined ? ` and ${ms(v.environmentFull)} for whole records` : ''}.` : ''),
+        (v
+          ? ` Validating one reply against the protocol schema, which every client does with each answer, takes ${ms(v.environment)} for the rows${v.environmentFull !== undefined ? ` and ${ms(v.environmentFull)} for whole records` : ''}.`
+          : ''),
     );
   }
   const den = dataOf(r.density);
   if (den) {
     const bare = den.growth.bareHeapKbPerActor;
-    out.push(`Each hosted actor costs ${den.growth.heapKbPerActor} kB of heap${bare ? `, of which ${bare} kB is the XState actor itself (started with no host around it: its own actor system, the invoked supervise effect, its context)` : ''}; RSS grows by ${den.growth.afterCreate.rssMb} MB in all.`);
+    out.push(
+      `Each hosted actor costs ${den.growth.heapKbPerActor} kB of heap${bare ? `, of which ${bare} kB is the XState actor itself (started with no host around it: its own actor system, the invoked supervise effect, its context)` : ''}; RSS grows by ${den.growth.afterCreate.rssMb} MB in all.`,
+    );
   }
   const logs = dataOf(r.logs);
   if (logs) {
-    out.push(`Log lines flow at ${num(logs.linesPerSecond)} lines/s from the app's stdout file to the stream; \`logs --follow\` shows a new line after ${ms(logs.follow.delayMs.p50)} p50. The publisher sends a line at once when its deployment has no publish in flight, and batches what arrives during a publish (up to ${DEFAULT_BATCHER_OPTIONS.flushMs} ms only while publishes are busy).`);
+    out.push(
+      `Log lines flow at ${num(logs.linesPerSecond)} lines/s from the app's stdout file to the stream; \`logs --follow\` shows a new line after ${ms(logs.follow.delayMs.p50)} p50. The publisher sends a line at once when its deployment has no publish in flight, and batches what arrives during a publish (up to ${DEFAULT_BATCHER_OPTIONS.flushMs} ms only while publishes are busy).`,
+    );
   }
   const fo = dataOf(r.failover);
   if (fo) {
-    out.push(`A node lost: SIGKILLed, it is back (restarted by \`up\`, its workload restarted by the restored actor) after ${ms(fo.killed.servingAgainMs)}; frozen (nothing restarts it), the service serves from ${fo.frozen.serving.nodeId ?? 'another node'} after ${ms(fo.frozen.servingAgainMs)}, most of it the wait until the cluster declares the silent node lost.`);
+    out.push(
+      `A node lost: SIGKILLed, it is back (restarted by \`up\`, its workload restarted by the restored actor) after ${ms(fo.killed.servingAgainMs)}; frozen (nothing restarts it), the service serves from ${fo.frozen.serving.nodeId ?? 'another node'} after ${ms(fo.frozen.servingAgainMs)}, most of it the wait until the cluster declares the silent node lost.`,
+    );
   }
   return out;
 }

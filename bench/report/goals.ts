@@ -16,7 +16,9 @@ export function goals(r: Results): Goal[] {
   const all = docker ? [...ours, docker] : ours;
   // Every Compartment operation counts here, the deploys between rollbacks too.
   const failed = all.reduce((n, c) => n + Object.values(c.kinds).reduce((m, k) => m + k.failures.failed, 0), 0);
-  const ops = all.flatMap((c) => Object.entries(c.kinds).map(([kind, k]) => `${k.n} ${kind}${c.name.includes('docker') ? ' (Docker)' : ''}`));
+  const ops = all.flatMap((c) =>
+    Object.entries(c.kinds).map(([kind, k]) => `${k.n} ${kind}${c.name.includes('docker') ? ' (Docker)' : ''}`),
+  );
   const broken = all.filter((c) => c.error || c.foreignAnswers > 0).map((c) => c.name);
   const deploy = ours.find((c) => c.name === 'compartment-deploy');
   const overhead = dataOf(r.overhead);
@@ -32,19 +34,25 @@ export function goals(r: Results): Goal[] {
     {
       goal: 'No failed request across all Compartment replacements',
       target: '0',
-      measured: rep ? `${num(failed)} over ${ops.join(', ')}${broken.length ? `; not valid (did not complete, or another server answered): ${broken.join(', ')}` : ''}` : '–',
+      measured: rep
+        ? `${num(failed)} over ${ops.join(', ')}${broken.length ? `; not valid (did not complete, or another server answered): ${broken.join(', ')}` : ''}`
+        : '–',
       met: rep && !broken.length ? failed === 0 : null,
     },
     {
       goal: '`compartment deploy` wall time against `pm2 reload` of the same app, same run, p50',
       target: '< 1.00×',
-      measured: overhead ? `${ms(overhead.compartment.wallMs.p50)} against ${ms(overhead.pm2.wallMs.p50)} (${x(overhead.wallRatio)})` : '–',
+      measured: overhead
+        ? `${ms(overhead.compartment.wallMs.p50)} against ${ms(overhead.pm2.wallMs.p50)} (${x(overhead.wallRatio)})`
+        : '–',
       met: overhead?.wallRatio != null ? overhead.wallRatio < 1 : null,
     },
     {
       goal: 'Deploy overhead (deploy wall time − app’s own time to ready), p50',
       target: '≤ 100 ms',
-      measured: overhead ? `${ms(overhead.compartment.overheadMs.p50)}${(overhead.compartment.overheadMs.p50 ?? 0) > 100 ? ` (of which starting Node alone: ${ms(overhead.floors?.nodeStartMs.p50)}; see section 2 for the rest)` : ''}` : '–',
+      measured: overhead
+        ? `${ms(overhead.compartment.overheadMs.p50)}${(overhead.compartment.overheadMs.p50 ?? 0) > 100 ? ` (of which starting Node alone: ${ms(overhead.floors?.nodeStartMs.p50)}; see section 2 for the rest)` : ''}`
+        : '–',
       met: overhead ? (overhead.compartment.overheadMs.p50 ?? Infinity) <= 100 : null,
     },
     {
@@ -54,21 +62,30 @@ export function goals(r: Results): Goal[] {
       met: switchP50 === null ? null : switchP50 <= 10,
     },
     {
-      goal: '`status` over NATS with 1,000 records (whole environment, as `compartment status` asks, concurrency ' + (cp?.concurrency ?? '–') + ')',
+      goal:
+        '`status` over NATS with 1,000 records (whole environment, as `compartment status` asks, concurrency ' +
+        (cp?.concurrency ?? '–') +
+        ')',
       target: '≥ 5,000 req/s, p99 ≤ 10 ms',
-      measured: envStatus ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})` : '–',
+      measured: envStatus
+        ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})`
+        : '–',
       met: envStatus ? envStatus.rps >= 5_000 && (envStatus.latencyMs.p99 ?? Infinity) <= 10 : null,
     },
     {
       goal: `${num(density?.actors ?? 10_000)} deployment actors on one node (heap growth)`,
       target: '≤ 50 MB',
-      measured: density ? `heap +${heap} MB, RSS +${rss} MB${(heap ?? Infinity) > 50 ? ' (every serving deployment keeps a live XState actor; see section 6)' : ''}` : '–',
+      measured: density
+        ? `heap +${heap} MB, RSS +${rss} MB${(heap ?? Infinity) > 50 ? ' (every serving deployment keeps a live XState actor; see section 6)' : ''}`
+        : '–',
       met: density ? (heap ?? Infinity) <= 50 : null,
     },
     {
       goal: 'Log ingest from stdout into the log stream, none lost',
       target: '≥ 20,000 lines/s, 0 lost',
-      measured: logs ? `${num(logs.linesPerSecond)} lines/s, ${num(logs.count.missing)} missing, ${num(logs.count.duplicates)} duplicated` : '–',
+      measured: logs
+        ? `${num(logs.linesPerSecond)} lines/s, ${num(logs.count.missing)} missing, ${num(logs.count.duplicates)} duplicated`
+        : '–',
       met: logs ? (logs.linesPerSecond ?? 0) >= 20_000 && lost === 0 : null,
     },
     {

@@ -5,9 +5,20 @@ import { ms, num, table } from './markdown.js';
 export function instancesSection(d: InstancesData, single: FailoverData | undefined): string {
   const l = d.loss;
   const lossRows: string[][] = [
-    [`\`instances: ${l.instances}\`, the ${l.role}'s node ${l.node} frozen (agent and \`up\`'s supervisor SIGSTOPped), its instance SIGKILLed`, num(l.failed), num(l.requests), `**${ms(l.wholeAgainMs)}** to ${l.instances}/${l.instances} (status went ${l.seen.join(' → ')})`],
+    [
+      `\`instances: ${l.instances}\`, the ${l.role}'s node ${l.node} frozen (agent and \`up\`'s supervisor SIGSTOPped), its instance SIGKILLed`,
+      num(l.failed),
+      num(l.requests),
+      `**${ms(l.wholeAgainMs)}** to ${l.instances}/${l.instances} (status went ${l.seen.join(' → ')})`,
+    ],
   ];
-  if (single) lossRows.push([`one instance (section 8): its node frozen, its workload SIGKILLed`, `${num(single.frozen.failedProbes)} failed probes (one at a time)`, '–', `${ms(single.frozen.servingAgainMs)} until it serves again`]);
+  if (single)
+    lossRows.push([
+      `one instance (section 8): its node frozen, its workload SIGKILLed`,
+      `${num(single.frozen.failedProbes)} failed probes (one at a time)`,
+      '–',
+      `${ms(single.frozen.servingAgainMs)} until it serves again`,
+    ]);
   return [
     `A local cluster of ${d.nodes} nodes (\`up --nodes ${d.nodes}\`), 50 keep-alive connections of GETs through an edge while the set changes.`,
     '',

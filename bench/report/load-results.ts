@@ -1,6 +1,18 @@
 // The stored results, typed by scenario, for the report to read.
 import { readResults, type MachineInfo } from '../harness/index.js';
-import type { ScenarioResult, ReplacementsData, OverheadData, ControlPlaneData, DensityData, LogIngestData, DockerData, FailoverData, EdgeRestartData, InstancesData, ScalingData } from '../scenarios/index.js';
+import type {
+  ScenarioResult,
+  ReplacementsData,
+  OverheadData,
+  ControlPlaneData,
+  DensityData,
+  LogIngestData,
+  DockerData,
+  FailoverData,
+  EdgeRestartData,
+  InstancesData,
+  ScalingData,
+} from '../scenarios/index.js';
 
 export interface Results {
   machine: (MachineInfo & { ranAt: string; quick: boolean }) | undefined;

@@ -6,8 +6,32 @@ import { ms, num, table, x } from './markdown.js';
 const countedKind = (c: ContenderReport) => c.kinds[c.ops.find((o) => o.counted)?.kind ?? ''];
 
 function row(c: ContenderReport): Array<string | number> {
-  if (c.error || !c.load) return [c.label, c.path, `did not complete: ${c.error?.split('\n')[0] ?? 'no load report'}`, '', '', '', '', '', '', ''];
-  if (c.foreignAnswers > 0) return [c.label, c.path, `not valid: ${num(c.foreignAnswers)} answers came from another server on the same port`, '', '', '', '', '', '', ''];
+  if (c.error || !c.load)
+    return [
+      c.label,
+      c.path,
+      `did not complete: ${c.error?.split('\n')[0] ?? 'no load report'}`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ];
+  if (c.foreignAnswers > 0)
+    return [
+      c.label,
+      c.path,
+      `not valid: ${num(c.foreignAnswers)} answers came from another server on the same port`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ];
   const k = countedKind(c)!;
   const t = c.totals;
   const outage = k ? `${ms(k.failures.outageMs / Math.max(1, k.n))}` : '–';
@@ -30,15 +54,33 @@ export function replacementsSection(d: ReplacementsData, dockerContender?: Conte
   const rows = all.map(row);
   const detail = all
     .filter((c) => Object.keys(c.totals.byDetail).length)
-    .map((c) => `- ${c.label}: ${Object.entries(c.totals.byDetail).map(([k, n]) => `${k} ${num(n)}`).join(', ')}`);
+    .map(
+      (c) =>
+        `- ${c.label}: ${Object.entries(c.totals.byDetail)
+          .map(([k, n]) => `${k} ${num(n)}`)
+          .join(', ')}`,
+    );
   const own = all
     .filter((c) => c.load)
-    .map((c) => `${c.label}: ${num(c.load!.autocannonOwn.errors)} errors + ${num(c.load!.autocannonOwn.non2xx)} non-2xx`);
+    .map(
+      (c) => `${c.label}: ${num(c.load!.autocannonOwn.errors)} errors + ${num(c.load!.autocannonOwn.non2xx)} non-2xx`,
+    );
   return [
     `${d.replacements} replacements per contender under ${d.connections} keep-alive connections (autocannon, no pipelining, no retries), ${d.warmupMs / 1000} s of load before the first and ${d.settleMs} ms after each. Every contender runs the same app; they ran one after the other in this order.`,
     '',
     table(
-      ['Contender', 'Path of a request', 'Failed requests', 'Per replacement p50 / max', 'Non-2xx', 'Socket errors', 'Closed with request waiting', 'Timeouts', 'Error window per replacement', 'p99 latency (whole run)'],
+      [
+        'Contender',
+        'Path of a request',
+        'Failed requests',
+        'Per replacement p50 / max',
+        'Non-2xx',
+        'Socket errors',
+        'Closed with request waiting',
+        'Timeouts',
+        'Error window per replacement',
+        'p99 latency (whole run)',
+      ],
       rows,
     ),
     '',
@@ -54,7 +96,14 @@ export function switchSection(d: ReplacementsData, dockerContender?: ContenderRe
   for (const c of dockerContender ? [...d.contenders, dockerContender] : d.contenders) {
     for (const [kind, k] of Object.entries(c.kinds)) {
       if (k.toFirstNewMs.n === 0) continue;
-      rows.push([`${c.label}: ${kind}`, k.toFirstNewMs.n, ms(k.toFirstNewMs.p50), ms(k.toFirstNewMs.p95), ms(k.toLastOldMs.p50), ms(k.toLastOldMs.p95)]);
+      rows.push([
+        `${c.label}: ${kind}`,
+        k.toFirstNewMs.n,
+        ms(k.toFirstNewMs.p50),
+        ms(k.toFirstNewMs.p95),
+        ms(k.toLastOldMs.p50),
+        ms(k.toLastOldMs.p95),
+      ]);
     }
   }
   return [

@@ -8,7 +8,13 @@ export function scalingFiles(services: number, version: string): Record<string, 
   const files: Record<string, string> = {};
   for (let i = 0; i < services; i++) {
     const name = serviceName(i);
-    yaml.push(`  ${name}:`, `    path: ./${name}`, '    start: node server.js', '    readiness: { path: /ready, intervalMs: 10, timeoutMs: 60000 }', '    drain: { timeoutMs: 15000 }');
+    yaml.push(
+      `  ${name}:`,
+      `    path: ./${name}`,
+      '    start: node server.js',
+      '    readiness: { path: /ready, intervalMs: 10, timeoutMs: 60000 }',
+      '    drain: { timeoutMs: 15000 }',
+    );
     for (const [file, text] of Object.entries(appFiles(version))) files[`${name}/${file}`] = text;
   }
   files['compartment.yaml'] = `${yaml.join('\n')}\n`;

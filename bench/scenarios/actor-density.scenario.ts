@@ -19,7 +19,10 @@ export interface DensityData {
   growth: { afterCreate: Memory; afterRestore: Memory; heapKbPerActor: number; bareHeapKbPerActor: number };
 }
 
-const minus = (a: Memory, b: Memory): Memory => ({ rssMb: Math.round((a.rssMb - b.rssMb) * 10) / 10, heapUsedMb: Math.round((a.heapUsedMb - b.heapUsedMb) * 10) / 10 });
+const minus = (a: Memory, b: Memory): Memory => ({
+  rssMb: Math.round((a.rssMb - b.rssMb) * 10) / 10,
+  heapUsedMb: Math.round((a.heapUsedMb - b.heapUsedMb) * 10) / 10,
+});
 
 export const actorDensityScenario: Scenario<DensityData> = {
   name: 'actor-density',
@@ -30,7 +33,13 @@ export const actorDensityScenario: Scenario<DensityData> = {
     const nats = await startNatsServer('bench-density');
     ctx.cleanup.add('stop the density nats-server', () => nats.dispose());
     // Each phase is its own process: the second one is the node after a restart, with nothing in memory.
-    const phase = async (args: string[]) => JSON.parse((await runOk(process.execPath, ['--expose-gc', CHILD, ...args], { timeoutMs: 150_000 })).stdout.trim().split('\n').at(-1)!);
+    const phase = async (args: string[]) =>
+      JSON.parse(
+        (await runOk(process.execPath, ['--expose-gc', CHILD, ...args], { timeoutMs: 150_000 })).stdout
+          .trim()
+          .split('\n')
+          .at(-1)!,
+      );
     ctx.log(`hosting ${count} actors`);
     const create = await phase(['create', nats.url, String(count)]);
     ctx.check();
@@ -45,7 +54,12 @@ export const actorDensityScenario: Scenario<DensityData> = {
       actors: count,
       create,
       restore,
-      growth: { afterCreate, afterRestore: minus(restore.hosted, restore.baseline), heapKbPerActor: kbPerActor(afterCreate), bareHeapKbPerActor: kbPerActor(minus(bare.hosted, bare.baseline)) },
+      growth: {
+        afterCreate,
+        afterRestore: minus(restore.hosted, restore.baseline),
+        heapKbPerActor: kbPerActor(afterCreate),
+        bareHeapKbPerActor: kbPerActor(minus(bare.hosted, bare.baseline)),
+      },
     };
   },
 };

@@ -28,7 +28,9 @@ export interface ControlPlaneData {
 
 /** Mean time of `API.status.reply.parse` over one real reply to `request`. */
 async function validationMs(bp: BenchProject, request: Record<string, unknown>): Promise<number> {
-  const reply = (await bp.connection.nc.request(subjects.api('status'), JSON.stringify(request), { timeout: 5_000 })).json<{ result: unknown }>();
+  const reply = (
+    await bp.connection.nc.request(subjects.api('status'), JSON.stringify(request), { timeout: 5_000 })
+  ).json<{ result: unknown }>();
   const rounds = 200;
   const t0 = performance.now();
   for (let i = 0; i < rounds; i++) API.status.reply.parse(reply.result);
@@ -40,7 +42,9 @@ async function indexed(bp: BenchProject, services: number): Promise<number> {
   let n = 0;
   for (let s = 0; s < services; s++) {
     const request = { environment: 'bench', service: `svc-${String(s).padStart(2, '0')}`, all: true };
-    const reply = (await bp.connection.nc.request(subjects.api('status'), JSON.stringify(request), { timeout: 5_000 })).json<{ ok: boolean; result?: { deployments: unknown[] } }>();
+    const reply = (
+      await bp.connection.nc.request(subjects.api('status'), JSON.stringify(request), { timeout: 5_000 })
+    ).json<{ ok: boolean; result?: { deployments: unknown[] } }>();
     n += reply.result?.deployments.length ?? 0;
   }
   return n;
@@ -72,15 +76,39 @@ export const controlPlaneScenario: Scenario<ControlPlaneData> = {
     const environment = await statusLoad(nc, { environment: 'bench', all: false, rows: true }, o);
     ctx.log(`status of the environment: ${environment.rps} req/s, p99 ${environment.latencyMs.p99} ms`);
     const environmentFull = await statusLoad(nc, { environment: 'bench', all: false }, o);
-    ctx.log(`status of the environment, whole records: ${environmentFull.rps} req/s, p99 ${environmentFull.latencyMs.p99} ms`);
+    ctx.log(
+      `status of the environment, whole records: ${environmentFull.rps} req/s, p99 ${environmentFull.latencyMs.p99} ms`,
+    );
     const service = await statusLoad(nc, { environment: 'bench', service: 'svc-07', all: false, rows: true }, o);
     ctx.log(`status of one service: ${service.rps} req/s, p99 ${service.latencyMs.p99} ms`);
     const runs = ctx.quick ? 5 : 20;
     const walls: number[] = [];
     for (let i = 0; i < runs; i++) walls.push((await bp.cli(['status', '--env', 'bench'])).wallMs);
-    const replyValidationMs = { environment: await validationMs(bp, environment.request), service: await validationMs(bp, service.request), environmentFull: await validationMs(bp, environmentFull.request) };
+    const replyValidationMs = {
+      environment: await validationMs(bp, environment.request),
+      service: await validationMs(bp, service.request),
+      environmentFull: await validationMs(bp, environmentFull.request),
+    };
     ctx.check();
-    const auth = await authCost({ cleanup: ctx.cleanup, log: ctx.log, records: RECORDS, concurrency: CONCURRENCY, rounds: ctx.quick ? 1 : 3, seconds: ctx.quick ? 2 : 4, cliRuns: ctx.quick ? 3 : 10 });
-    return { records: seeded, services: RECORDS.services, concurrency: CONCURRENCY, environment, environmentFull, service, cli: { runs, wallMs: summarize(walls) }, replyValidationMs, authCost: auth };
+    const auth = await authCost({
+      cleanup: ctx.cleanup,
+      log: ctx.log,
+      records: RECORDS,
+      concurrency: CONCURRENCY,
+      rounds: ctx.quick ? 1 : 3,
+      seconds: ctx.quick ? 2 : 4,
+      cliRuns: ctx.quick ? 3 : 10,
+    });
+    return {
+      records: seeded,
+      services: RECORDS.services,
+      concurrency: CONCURRENCY,
+      environment,
+      environmentFull,
+      service,
+      cli: { runs, wallMs: summarize(walls) },
+      replyValidationMs,
+      authCost: auth,
+    };
   },
 };

@@ -2,7 +2,16 @@
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import { compartmentFiles } from '../apps/index.js';
 import { BenchProject, stageDurations, Pm2App } from '../contenders/index.js';
-import { Cleanup, isoMs, httpGet, runTimed, COMPARTMENT_BIN, ratio, summarize, type Summary } from '../harness/index.js';
+import {
+  Cleanup,
+  isoMs,
+  httpGet,
+  runTimed,
+  COMPARTMENT_BIN,
+  ratio,
+  summarize,
+  type Summary,
+} from '../harness/index.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 
 export const DEPLOYS = 20;
@@ -17,7 +26,13 @@ interface Sample {
 
 export interface OverheadData {
   deploys: number;
-  compartment: { wallMs: Summary; appReadyMs: Summary; overheadMs: Summary; phasesP50Ms: Record<string, number | null>; samples: Sample[] };
+  compartment: {
+    wallMs: Summary;
+    appReadyMs: Summary;
+    overheadMs: Summary;
+    phasesP50Ms: Record<string, number | null>;
+    samples: Sample[];
+  };
   pm2: { wallMs: Summary; appReadyMs: Summary; overheadMs: Summary; samples: Sample[] };
   /** What any command pays before doing anything: a bare Node start, and the CLI loading and printing its help. */
   floors: { nodeStartMs: Summary; cliHelpMs: Summary };
@@ -27,8 +42,12 @@ export interface OverheadData {
 }
 
 async function bootOf(url: string, version: string): Promise<number> {
-  const boot = JSON.parse((await httpGet(`${url.replace(/\/$/, '')}/boot`)).body) as { bootMs: number; version: string };
-  if (boot.version !== version) throw new Error(`expected ${version} to serve after the replacement, got ${boot.version}`);
+  const boot = JSON.parse((await httpGet(`${url.replace(/\/$/, '')}/boot`)).body) as {
+    bootMs: number;
+    version: string;
+  };
+  if (boot.version !== version)
+    throw new Error(`expected ${version} to serve after the replacement, got ${boot.version}`);
   return boot.bootMs;
 }
 
@@ -53,7 +72,12 @@ async function compartment(ctx: ScenarioContext, cleanup: Cleanup, n: number): P
     const r = await bp.cli(['deploy']);
     const appReadyMs = await bootOf(url, `d${i}`);
     const record = await bp.json<DeploymentRecord>(['inspect', r.deploymentId!]);
-    samples.push({ wallMs: r.wallMs, appReadyMs, overheadMs: r.wallMs - appReadyMs, phases: phases(record, r.startedAt, r.endedAt) });
+    samples.push({
+      wallMs: r.wallMs,
+      appReadyMs,
+      overheadMs: r.wallMs - appReadyMs,
+      phases: phases(record, r.startedAt, r.endedAt),
+    });
   }
   return samples;
 }
@@ -106,7 +130,10 @@ export const deployOverheadScenario: Scenario<OverheadData> = {
       appReadyMs: summarize(list.map((s) => s.appReadyMs)),
       overheadMs: summarize(list.map((s) => s.overheadMs)),
     });
-    const floors = { nodeStartMs: summarize(await walls(n, [process.execPath, '-e', '0'])), cliHelpMs: summarize(await walls(n, [process.execPath, COMPARTMENT_BIN, '--help'])) };
+    const floors = {
+      nodeStartMs: summarize(await walls(n, [process.execPath, '-e', '0'])),
+      cliHelpMs: summarize(await walls(n, [process.execPath, COMPARTMENT_BIN, '--help'])),
+    };
     const cs = sum(c);
     const ps = sum(p);
     return {

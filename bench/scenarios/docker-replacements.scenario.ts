@@ -31,8 +31,10 @@ export const dockerReplacementsScenario: Scenario<DockerData> = {
   title: 'Requests lost while replacing a Docker service',
   budgetMs: 4 * 60_000,
   async unavailable() {
-    if (!existsSync(join(ROOT, 'dist/nodes/agent/runtime/docker.runtime.js'))) return 'the Docker runtime (issue 5) is not built: no nodes/agent/runtime/docker.runtime.ts';
-    if ((await runTimed('docker', ['info'], { timeoutMs: 20_000 }).catch(() => ({ code: 1 }))).code !== 0) return 'no Docker engine answers (scripts/start-dockerd starts one)';
+    if (!existsSync(join(ROOT, 'dist/nodes/agent/runtime/docker.runtime.js')))
+      return 'the Docker runtime (issue 5) is not built: no nodes/agent/runtime/docker.runtime.ts';
+    if ((await runTimed('docker', ['info'], { timeoutMs: 20_000 }).catch(() => ({ code: 1 }))).code !== 0)
+      return 'no Docker engine answers (scripts/start-dockerd starts one)';
     return null;
   },
   async run(ctx) {
@@ -40,7 +42,13 @@ export const dockerReplacementsScenario: Scenario<DockerData> = {
     const base = await ensureBaseImage();
     const made: DockerContender[] = [];
     const make = () => {
-      const c = new DockerContender({ name: 'compartment-docker-deploy', label: 'Compartment deploy (Docker runtime)', files: (v) => dockerFiles(v, base), mode: 'deploy', prefix: 'k' });
+      const c = new DockerContender({
+        name: 'compartment-docker-deploy',
+        label: 'Compartment deploy (Docker runtime)',
+        files: (v) => dockerFiles(v, base),
+        mode: 'deploy',
+        prefix: 'k',
+      });
       made.push(c);
       return c;
     };

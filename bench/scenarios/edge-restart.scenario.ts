@@ -35,7 +35,10 @@ export const edgeRestartScenario: Scenario<EdgeRestartData> = {
     const served = async (timeoutMs = 30_000): Promise<number> => {
       const deadline = nowMs() + timeoutMs;
       for (;;) {
-        const ok = await httpGet(url, 1_000, byName).then((a) => a.status === 200, () => false);
+        const ok = await httpGet(url, 1_000, byName).then(
+          (a) => a.status === 200,
+          () => false,
+        );
         if (ok) return nowMs();
         if (nowMs() > deadline) throw new Error(`${DOMAIN} did not answer over HTTPS within ${timeoutMs} ms`);
         await sleep(5);
@@ -69,8 +72,17 @@ export const edgeRestartScenario: Scenario<EdgeRestartData> = {
       caddyKill.push((await served()) - caddyKilledAt);
       await sleep(500);
     }
-    const issued = (readFileSync(join(caddyDir, 'caddy.log'), 'utf8').match(/certificate obtained successfully/g) ?? []).length;
-    ctx.log(`edge restarts: serving again ${summarize(edgeProcess).p50} ms p50 after the new edge process started; Caddy restarts ${summarize(caddyKill).p50} ms p50; ${issued} certificate(s) obtained`);
-    return { restarts: n, edgeProcessMs: summarize(edgeProcess), edgeKillToServedMs: summarize(edgeKill), caddyKillToServedMs: summarize(caddyKill), issued };
+    const issued = (readFileSync(join(caddyDir, 'caddy.log'), 'utf8').match(/certificate obtained successfully/g) ?? [])
+      .length;
+    ctx.log(
+      `edge restarts: serving again ${summarize(edgeProcess).p50} ms p50 after the new edge process started; Caddy restarts ${summarize(caddyKill).p50} ms p50; ${issued} certificate(s) obtained`,
+    );
+    return {
+      restarts: n,
+      edgeProcessMs: summarize(edgeProcess),
+      edgeKillToServedMs: summarize(edgeKill),
+      caddyKillToServedMs: summarize(caddyKill),
+      issued,
+    };
   },
 };

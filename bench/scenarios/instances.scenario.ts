@@ -36,7 +36,13 @@ export interface InstancesData {
 
 const NODES = 3;
 const failures = (r: LoadReport) => r.failures.reduce((n, f) => n + f[3], 0);
-const withInstances = (files: Record<string, string>, n: number) => ({ ...files, 'compartment.yaml': files['compartment.yaml']!.replace('    start: node server.js\n', `    start: node server.js\n    instances: ${n}\n`) });
+const withInstances = (files: Record<string, string>, n: number) => ({
+  ...files,
+  'compartment.yaml': files['compartment.yaml']!.replace(
+    '    start: node server.js\n',
+    `    start: node server.js\n    instances: ${n}\n`,
+  ),
+});
 
 async function underLoad(url: string, act: () => Promise<unknown>): Promise<{ report: LoadReport; wallMs: number }> {
   const load = await startLoad({ url, connections: 50 });
@@ -52,7 +58,10 @@ async function underLoad(url: string, act: () => Promise<unknown>): Promise<{ re
 async function activeWeb(bp: BenchProject): Promise<DeploymentRecord | undefined> {
   const body = JSON.stringify({ environment: 'production', service: 'web', all: false });
   try {
-    const reply = (await bp.connection.nc.request(subjects.api('status'), body, { timeout: 2_000 })).json<{ ok: boolean; result?: { deployments: DeploymentRecord[] } }>();
+    const reply = (await bp.connection.nc.request(subjects.api('status'), body, { timeout: 2_000 })).json<{
+      ok: boolean;
+      result?: { deployments: DeploymentRecord[] };
+    }>();
     return reply.ok ? reply.result!.deployments.find((r) => r.isActive && r.status === 'succeeded') : undefined;
   } catch {
     return undefined;
@@ -60,7 +69,13 @@ async function activeWeb(bp: BenchProject): Promise<DeploymentRecord | undefined
 }
 
 /** Waits for 2/2 without `victim`; returns when that was true: the re-placed set's switch, or when status first said so. */
-async function whole(bp: BenchProject, ctx: ScenarioContext, before: string, victim: string, seen: string[]): Promise<number> {
+async function whole(
+  bp: BenchProject,
+  ctx: ScenarioContext,
+  before: string,
+  victim: string,
+  seen: string[],
+): Promise<number> {
   for (const started = nowMs(); ; ) {
     ctx.check();
     const web = await activeWeb(bp);
@@ -83,7 +98,10 @@ export const instancesScenario: Scenario<InstancesData> = {
     return help.code === 0 ? null : '`compartment scale` (instances, issue 13) is not there yet';
   },
   async run(ctx) {
-    const bp = await BenchProject.start(withInstances(compartmentFiles('i0'), 3), ctx.cleanup, ctx.log, ['--nodes', String(NODES)]);
+    const bp = await BenchProject.start(withInstances(compartmentFiles('i0'), 3), ctx.cleanup, ctx.log, [
+      '--nodes',
+      String(NODES),
+    ]);
     await bp.cli(['deploy']);
     const url = (await bp.active()).routeUrl!;
     bp.project.write(withInstances(compartmentFiles('i1'), 3));
@@ -93,8 +111,20 @@ export const instancesScenario: Scenario<InstancesData> = {
     const p = await underLoad(pm2.url, () => pm2.reload('p1'));
     ctx.log(`PM2 reload of 3 workers: ${failures(p.report)} failed of ${p.report.responses}, ${p.wallMs} ms`);
     const redeploy: SetRedeploy[] = [
-      { what: 'Compartment deploy, `instances: 3` on 3 nodes', instances: 3, requests: c.report.responses, failed: failures(c.report), wallMs: c.wallMs },
-      { what: 'PM2 reload, cluster mode, 3 workers, wait_ready', instances: 3, requests: p.report.responses, failed: failures(p.report), wallMs: p.wallMs },
+      {
+        what: 'Compartment deploy, `instances: 3` on 3 nodes',
+        instances: 3,
+        requests: c.report.responses,
+        failed: failures(c.report),
+        wallMs: c.wallMs,
+      },
+      {
+        what: 'PM2 reload, cluster mode, 3 workers, wait_ready',
+        instances: 3,
+        requests: p.report.responses,
+        failed: failures(p.report),
+        wallMs: p.wallMs,
+      },
     ];
 
     // Two instances; the owner's node frozen (agent and `up`'s supervisor, which would restart it), its instance SIGKILLed.
@@ -102,11 +132,15 @@ export const instancesScenario: Scenario<InstancesData> = {
     await bp.cli(['deploy']);
     const web = await bp.active();
     const owner = web.nodeId!;
-    const raw = await bp.json<Array<{ id: string; pid: number }> | { nodes: Array<{ id: string; pid: number }> }>(['nodes']);
+    const raw = await bp.json<Array<{ id: string; pid: number }> | { nodes: Array<{ id: string; pid: number }> }>([
+      'nodes',
+    ]);
     const agent = (Array.isArray(raw) ? raw : raw.nodes).find((n) => n.id === owner)!;
     const workload = Number(web.instances!.list.find((i) => i.nodeId === owner)!.ref!.split(':')[0]);
     const supervisor = bp.project.context().pid;
-    ctx.cleanup.add(`SIGCONT ${owner} and the supervisor`, () => [agent.pid, supervisor].forEach((pid) => killQuietly(pid, 'SIGCONT')));
+    ctx.cleanup.add(`SIGCONT ${owner} and the supervisor`, () =>
+      [agent.pid, supervisor].forEach((pid) => killQuietly(pid, 'SIGCONT')),
+    );
     const seen: string[] = [];
     let wholeAgainMs = 0;
     const l = await underLoad(web.routeUrl!, async () => {
@@ -121,7 +155,21 @@ export const instancesScenario: Scenario<InstancesData> = {
       }
       wholeAgainMs = (await whole(bp, ctx, web.id, owner, seen)) - lostAt;
     });
-    ctx.log(`owner ${owner} frozen: ${failures(l.report)} failed of ${l.report.responses}; 2/2 again after ${wholeAgainMs} ms (${seen.join(' → ')})`);
-    return { nodes: NODES, redeploy, loss: { instances: 2, node: owner, role: 'owner', requests: l.report.responses, failed: failures(l.report), wholeAgainMs, seen } };
+    ctx.log(
+      `owner ${owner} frozen: ${failures(l.report)} failed of ${l.report.responses}; 2/2 again after ${wholeAgainMs} ms (${seen.join(' → ')})`,
+    );
+    return {
+      nodes: NODES,
+      redeploy,
+      loss: {
+        instances: 2,
+        node: owner,
+        role: 'owner',
+        requests: l.report.responses,
+        failed: failures(l.report),
+        wholeAgainMs,
+        seen,
+      },
+    };
   },
 };

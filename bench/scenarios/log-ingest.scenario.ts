@@ -35,10 +35,14 @@ export const logIngestScenario: Scenario<LogIngestData> = {
     ctx.cleanup.add('stop counting log lines', () => counter.stop());
     ctx.log(`the app writes ${n} lines at once`);
     const sentAt = nowMs();
-    const { writeMs } = JSON.parse((await httpGet(`${url}/burst?n=${n}&tag=${tag}`, 60_000)).body) as { writeMs: number };
+    const { writeMs } = JSON.parse((await httpGet(`${url}/burst?n=${n}&tag=${tag}`, 60_000)).body) as {
+      writeMs: number;
+    };
     const count = await counter.done(10_000);
     const ingestMs = count.lastAt === null ? null : count.lastAt - sentAt;
-    ctx.log(`${count.unique} of ${n} lines in the stream (${count.duplicates} twice) after ${Math.round(ingestMs ?? 0)} ms`);
+    ctx.log(
+      `${count.unique} of ${n} lines in the stream (${count.duplicates} twice) after ${Math.round(ingestMs ?? 0)} ms`,
+    );
     ctx.check();
     const samples = ctx.quick ? 5 : 20;
     const raw = await followDelays(bp.dir, url, samples, ctx.cleanup);

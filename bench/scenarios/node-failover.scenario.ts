@@ -53,11 +53,15 @@ async function lose(bp: BenchProject, ctx: ScenarioContext, how: LossRun['how'])
   if (!victim) throw new Error(`node ${active.nodeId} of the active deployment is not in \`compartment nodes\``);
   const workload = await pidOf(url);
   if (!workload) throw new Error('the service does not answer before its node is lost');
-  ctx.log(`${how === 'killed' ? 'SIGKILL' : 'SIGSTOP'} node ${victim.id}${victim.leader ? ' (the leader)' : ''}: agent pid ${victim.pid}; SIGKILL its workload pid ${workload}`);
+  ctx.log(
+    `${how === 'killed' ? 'SIGKILL' : 'SIGSTOP'} node ${victim.id}${victim.leader ? ' (the leader)' : ''}: agent pid ${victim.pid}; SIGKILL its workload pid ${workload}`,
+  );
   if (how === 'frozen') {
     // `up`'s supervisor would notice the frozen agent and restart it: it is frozen too, so only the cluster can help.
     const supervisor = bp.project.context().pid;
-    ctx.cleanup.add(`SIGCONT ${victim.id} and the supervisor`, () => [victim.pid, supervisor].forEach((pid) => killQuietly(pid, 'SIGCONT')));
+    ctx.cleanup.add(`SIGCONT ${victim.id} and the supervisor`, () =>
+      [victim.pid, supervisor].forEach((pid) => killQuietly(pid, 'SIGCONT')),
+    );
     killQuietly(supervisor, 'SIGSTOP');
   }
   const at = nowMs();
@@ -69,7 +73,8 @@ async function lose(bp: BenchProject, ctx: ScenarioContext, how: LossRun['how'])
     const pid = await pidOf(url);
     if (pid !== null && pid !== workload) break;
     failedProbes += 1;
-    if (nowMs() - at > 90_000) throw new Error(`the service did not serve again within 90 s after node ${victim.id} was ${how}`);
+    if (nowMs() - at > 90_000)
+      throw new Error(`the service did not serve again within 90 s after node ${victim.id} was ${how}`);
     await sleep(10);
   }
   const servingAgainMs = Math.round(nowMs() - at);
@@ -91,12 +96,18 @@ async function lose(bp: BenchProject, ctx: ScenarioContext, how: LossRun['how'])
 }
 
 /** `status` of the web service over NATS, asked again (2 s each) while a frozen node's agent swallows requests. */
-async function statusOfWeb(bp: BenchProject, ctx: ScenarioContext): Promise<{ records: DeploymentRecord[]; unanswered: number }> {
+async function statusOfWeb(
+  bp: BenchProject,
+  ctx: ScenarioContext,
+): Promise<{ records: DeploymentRecord[]; unanswered: number }> {
   const body = JSON.stringify({ environment: 'production', service: 'web', all: false });
   for (let unanswered = 0; ; unanswered++) {
     ctx.check();
     try {
-      const reply = (await bp.connection.nc.request(subjects.api('status'), body, { timeout: 2_000 })).json<{ ok: boolean; result?: { deployments: DeploymentRecord[] } }>();
+      const reply = (await bp.connection.nc.request(subjects.api('status'), body, { timeout: 2_000 })).json<{
+        ok: boolean;
+        result?: { deployments: DeploymentRecord[] };
+      }>();
       if (reply.ok) return { records: reply.result!.deployments, unanswered };
     } catch {
       // no answer within 2 s: ask again
@@ -111,7 +122,9 @@ export const nodeFailoverScenario: Scenario<FailoverData> = {
   budgetMs: 3 * 60_000,
   async unavailable() {
     const help = await runTimed(process.execPath, [COMPARTMENT_BIN, 'up', '--help']);
-    return /--nodes/.test(help.stdout) ? null : '`compartment up --nodes` (the multi-node cluster, issue 6) is not there yet';
+    return /--nodes/.test(help.stdout)
+      ? null
+      : '`compartment up --nodes` (the multi-node cluster, issue 6) is not there yet';
   },
   async run(ctx) {
     const bp = await BenchProject.start(compartmentFiles('f0'), ctx.cleanup, ctx.log, ['--nodes', String(NODES)]);
@@ -121,7 +134,9 @@ export const nodeFailoverScenario: Scenario<FailoverData> = {
     ctx.log(`served again after ${killed.servingAgainMs} ms by ${killed.serving?.id} on ${killed.serving?.nodeId}`);
     // A frozen node that nothing restarts: only the cluster's own node-loss handling brings the service back.
     const frozen = await lose(bp, ctx, 'frozen');
-    ctx.log(`served again after ${frozen.servingAgainMs} ms by ${frozen.serving?.id} on ${frozen.serving?.nodeId} (${frozen.serving?.trigger})`);
+    ctx.log(
+      `served again after ${frozen.servingAgainMs} ms by ${frozen.serving?.id} on ${frozen.serving?.nodeId} (${frozen.serving?.trigger})`,
+    );
     return { nodes: NODES, killed, frozen };
   },
 };

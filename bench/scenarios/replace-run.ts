@@ -1,6 +1,17 @@
 // One contender under load: set up, N replacements with a common pause, then per-operation failures and switch times.
 import { Cleanup, sleep, summarize, type Summary } from '../harness/index.js';
-import { startLoad, type RunningLoad, addCounts, emptyCount, failuresBetween, requestsPerSecond, switchLatency, versionsBetween, type FailureCount, type SwitchLatency } from '../load/index.js';
+import {
+  startLoad,
+  type RunningLoad,
+  addCounts,
+  emptyCount,
+  failuresBetween,
+  requestsPerSecond,
+  switchLatency,
+  versionsBetween,
+  type FailureCount,
+  type SwitchLatency,
+} from '../load/index.js';
 import type { Contender, OpResult } from '../contenders/index.js';
 import type { ScenarioContext } from './scenario.js';
 
@@ -47,7 +58,14 @@ export interface ContenderReport {
    */
   foreignAnswers: number;
   kinds: Record<string, KindReport>;
-  load: { connections: number; seconds: number; ok2xx: number; rps: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; autocannonOwn: Record<string, number> } | null;
+  load: {
+    connections: number;
+    seconds: number;
+    ok2xx: number;
+    rps: number;
+    latencyMs: { p50: number; p90: number; p99: number; max: number };
+    autocannonOwn: Record<string, number>;
+  } | null;
   ops: OpReport[];
 }
 
@@ -68,7 +86,11 @@ function byKind(ops: OpReport[]): Record<string, KindReport> {
   return out;
 }
 
-export async function runContender(contender: Contender, replacements: number, ctx: ScenarioContext): Promise<ContenderReport> {
+export async function runContender(
+  contender: Contender,
+  replacements: number,
+  ctx: ScenarioContext,
+): Promise<ContenderReport> {
   const cleanup = new Cleanup();
   const base = { name: contender.name, label: contender.label, path: contender.path, replacements };
   let load: RunningLoad | null = null;
@@ -76,7 +98,11 @@ export async function runContender(contender: Contender, replacements: number, c
     const { url, version, target } = await contender.setup(cleanup, ctx.log);
     load = await startLoad({ url, connections: CONNECTIONS, ...target });
     const running = load;
-    cleanup.pid('load generator', () => running.pid, () => running.kill());
+    cleanup.pid(
+      'load generator',
+      () => running.pid,
+      () => running.kill(),
+    );
     await sleep(WARMUP_MS);
     const settle = () => sleep(SETTLE_MS);
     const ops: OpResult[] = [];
@@ -107,9 +133,12 @@ export async function runContender(contender: Contender, replacements: number, c
     });
     const served = new Set([version, ...ops.map((o) => o.version)]);
     const foreignAnswers = report.segments.filter((seg) => !served.has(seg.v)).reduce((n, seg) => n + seg.n, 0);
-    if (foreignAnswers > 0) ctx.log(`${contender.name}: ${foreignAnswers} answers came from a server that is not this contender's`);
+    if (foreignAnswers > 0)
+      ctx.log(`${contender.name}: ${foreignAnswers} answers came from a server that is not this contender's`);
     const counted = opReports.filter((o) => o.counted);
-    ctx.log(`${contender.name}: ${counted.reduce((n, o) => n + o.failures.failed, 0)} failed requests over ${counted.length} replacements, ${report.ok2xx} answered`);
+    ctx.log(
+      `${contender.name}: ${counted.reduce((n, o) => n + o.failures.failed, 0)} failed requests over ${counted.length} replacements, ${report.ok2xx} answered`,
+    );
     return {
       ...base,
       error: null,
@@ -122,14 +151,28 @@ export async function runContender(contender: Contender, replacements: number, c
         seconds: Math.round((report.stoppedAt - report.startedAt) / 100) / 10,
         ok2xx: report.ok2xx,
         rps: requestsPerSecond(report),
-        latencyMs: { p50: report.latencyMs.p50, p90: report.latencyMs.p90, p99: report.latencyMs.p99, max: report.latencyMs.max },
+        latencyMs: {
+          p50: report.latencyMs.p50,
+          p90: report.latencyMs.p90,
+          p99: report.latencyMs.p99,
+          max: report.latencyMs.max,
+        },
         autocannonOwn: report.autocannon,
       },
       ops: opReports,
     };
   } catch (error) {
     ctx.log(`${contender.name}: failed: ${(error as Error).message}`);
-    return { ...base, error: (error as Error).stack ?? String(error), totals: emptyCount(), warmup: emptyCount(), foreignAnswers: 0, kinds: {}, load: null, ops: [] };
+    return {
+      ...base,
+      error: (error as Error).stack ?? String(error),
+      totals: emptyCount(),
+      warmup: emptyCount(),
+      foreignAnswers: 0,
+      kinds: {},
+      load: null,
+      ops: [],
+    };
   } finally {
     // After a failure the load still runs: stop it first, or a server being stopped never sees its connections go idle.
     load?.kill();
@@ -138,7 +181,11 @@ export async function runContender(contender: Contender, replacements: number, c
 }
 
 /** Runs a fresh contender from `make`; once more if another server answered on its port (that run proves nothing). */
-export async function runContenderOnce(make: () => Contender, replacements: number, ctx: ScenarioContext): Promise<ContenderReport> {
+export async function runContenderOnce(
+  make: () => Contender,
+  replacements: number,
+  ctx: ScenarioContext,
+): Promise<ContenderReport> {
   const first = await runContender(make(), replacements, ctx);
   if (first.foreignAnswers === 0) return first;
   ctx.log(`${first.name}: running it again on a new cluster`);

@@ -10,10 +10,34 @@ import { httpGet, nowMs, sleep, type Summary } from '../harness/index.js';
 import { scalingFiles, serviceName, usageOf } from '../scaling/index.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 
-export interface DeployPoint { services: number; wallMs: number; agentCpuMs: number; agentRssMb: number; agentRssGrowthMb: number }
-export interface StatusPoint { records: number; rps: number; latencyMs: Summary; replyBytes: number; indexMs: number; agentRssMb: number }
-export interface LogPoint { services: number; lines: number; linesPerSecond: number | null; missing: number; duplicates: number; agentCpuMs: number }
-export interface ScalingData { deploy: DeployPoint[]; status: StatusPoint[]; logs: LogPoint[] }
+export interface DeployPoint {
+  services: number;
+  wallMs: number;
+  agentCpuMs: number;
+  agentRssMb: number;
+  agentRssGrowthMb: number;
+}
+export interface StatusPoint {
+  records: number;
+  rps: number;
+  latencyMs: Summary;
+  replyBytes: number;
+  indexMs: number;
+  agentRssMb: number;
+}
+export interface LogPoint {
+  services: number;
+  lines: number;
+  linesPerSecond: number | null;
+  missing: number;
+  duplicates: number;
+  agentCpuMs: number;
+}
+export interface ScalingData {
+  deploy: DeployPoint[];
+  status: StatusPoint[];
+  logs: LogPoint[];
+}
 
 const STEPS = [1, 10, 50];
 
@@ -41,8 +65,16 @@ async function deployAndLogs(ctx: ScenarioContext, total: number): Promise<Pick<
     const names = Array.from({ length: n }, (_, i) => ['--service', serviceName(i)]).flat();
     const r = await bp.cli(['deploy', '--force', ...names], 300_000);
     const after = usage(pid);
-    deploy.push({ services: n, wallMs: Math.round(r.wallMs), agentCpuMs: after.cpuMs - before.cpuMs, agentRssMb: after.rssMb, agentRssGrowthMb: Math.round((after.rssMb - before.rssMb) * 10) / 10 });
-    ctx.log(`deploy of ${n} service(s): ${Math.round(r.wallMs)} ms, agent CPU ${after.cpuMs - before.cpuMs} ms, RSS ${after.rssMb} MB`);
+    deploy.push({
+      services: n,
+      wallMs: Math.round(r.wallMs),
+      agentCpuMs: after.cpuMs - before.cpuMs,
+      agentRssMb: after.rssMb,
+      agentRssGrowthMb: Math.round((after.rssMb - before.rssMb) * 10) / 10,
+    });
+    ctx.log(
+      `deploy of ${n} service(s): ${Math.round(r.wallMs)} ms, agent CPU ${after.cpuMs - before.cpuMs} ms, RSS ${after.rssMb} MB`,
+    );
   }
   const active = (await bp.json<DeploymentRecord[]>(['status'])).filter((d) => d.isActive);
   const logs: LogPoint[] = [];
@@ -51,7 +83,11 @@ async function deployAndLogs(ctx: ScenarioContext, total: number): Promise<Pick<
     const each = Math.ceil(total / n);
     const tag = `s${n}x${Date.now().toString(36)}`;
     const writers = active.filter((d) => Number(d.serviceName.slice(4)) < n);
-    const counters = await Promise.all(writers.map((d) => countLines(bp.connection.nc, subjects.logs('production', d.serviceName, d.id, 'stdout'), tag, each)));
+    const counters = await Promise.all(
+      writers.map((d) =>
+        countLines(bp.connection.nc, subjects.logs('production', d.serviceName, d.id, 'stdout'), tag, each),
+      ),
+    );
     const before = usage(pid);
     const sentAt = nowMs();
     await Promise.all(writers.map((d) => httpGet(`${d.routeUrl}/burst?n=${each}&tag=${tag}`, 120_000)));
@@ -69,7 +105,9 @@ async function deployAndLogs(ctx: ScenarioContext, total: number): Promise<Pick<
       agentCpuMs: after.cpuMs - before.cpuMs,
     };
     logs.push(point);
-    ctx.log(`${point.services} service(s) logging ${point.lines} lines at once: ${point.linesPerSecond} lines/s, ${point.missing} missing`);
+    ctx.log(
+      `${point.services} service(s) logging ${point.lines} lines at once: ${point.linesPerSecond} lines/s, ${point.missing} missing`,
+    );
   }
   return { deploy, logs };
 }
@@ -81,7 +119,9 @@ async function statusGrowth(ctx: ScenarioContext): Promise<StatusPoint[]> {
   bp.write(compartmentFiles('r1'));
   await bp.cli(['deploy']);
   const store = await DeploymentStore.open(bp.connection);
-  const replaced = (await store.list({ env: 'production' })).find((d) => !d.value.record.isActive && d.value.record.status === 'succeeded')?.value;
+  const replaced = (await store.list({ env: 'production' })).find(
+    (d) => !d.value.record.isActive && d.value.record.status === 'succeeded',
+  )?.value;
   if (!replaced) throw new Error('expected a replaced deployment to copy');
   const pid = agentPid(bp);
   const services = 20;
@@ -91,12 +131,23 @@ async function statusGrowth(ctx: ScenarioContext): Promise<StatusPoint[]> {
   for (const records of levels) {
     ctx.check();
     const t0 = nowMs();
-    seeded += await seedRecords(store, replaced, { env: 'bench', services, perService: (records - seeded) / services, concurrency: 128 });
+    seeded += await seedRecords(store, replaced, {
+      env: 'bench',
+      services,
+      perService: (records - seeded) / services,
+      concurrency: 128,
+    });
     // Indexed when every record shows in the agent's answers (history of each service, as table rows).
     for (let i = 0; ; i++) {
       let n = 0;
       for (let s = 0; s < services; s++) {
-        const reply = (await bp.connection.nc.request(subjects.api('status'), JSON.stringify({ environment: 'bench', service: serviceName(s), all: true, rows: true }), { timeout: 10_000 })).json<{ result?: { rows?: unknown[] } }>();
+        const reply = (
+          await bp.connection.nc.request(
+            subjects.api('status'),
+            JSON.stringify({ environment: 'bench', service: serviceName(s), all: true, rows: true }),
+            { timeout: 10_000 },
+          )
+        ).json<{ result?: { rows?: unknown[] } }>();
         n += reply.result?.rows?.length ?? 0;
       }
       if (n >= seeded) break;
@@ -104,10 +155,23 @@ async function statusGrowth(ctx: ScenarioContext): Promise<StatusPoint[]> {
       await sleep(100);
     }
     const indexMs = Math.round(nowMs() - t0);
-    const load = await statusLoad(bp.connection.nc, { environment: 'bench', all: false, rows: true }, { concurrency: 16, seconds: ctx.quick ? 2 : 4, warmupSeconds: 0.5 });
+    const load = await statusLoad(
+      bp.connection.nc,
+      { environment: 'bench', all: false, rows: true },
+      { concurrency: 16, seconds: ctx.quick ? 2 : 4, warmupSeconds: 0.5 },
+    );
     const rss = usage(pid).rssMb;
-    out.push({ records: seeded, rps: load.rps, latencyMs: load.latencyMs, replyBytes: load.replyBytes, indexMs, agentRssMb: rss });
-    ctx.log(`${seeded} records: status ${load.rps} req/s, p99 ${load.latencyMs.p99} ms; seeded and indexed in ${indexMs} ms; agent RSS ${rss} MB`);
+    out.push({
+      records: seeded,
+      rps: load.rps,
+      latencyMs: load.latencyMs,
+      replyBytes: load.replyBytes,
+      indexMs,
+      agentRssMb: rss,
+    });
+    ctx.log(
+      `${seeded} records: status ${load.rps} req/s, p99 ${load.latencyMs.p99} ms; seeded and indexed in ${indexMs} ms; agent RSS ${rss} MB`,
+    );
   }
   return out;
 }

@@ -80,7 +80,7 @@ function trackLink(nc: NatsConnection): { whenConnected(timeoutMs?: number): Pro
   const settle = (error: Error | null) => {
     const list = waiters;
     waiters = [];
-    for (const w of list) (error ? w.reject(error) : w.resolve());
+    for (const w of list) error ? w.reject(error) : w.resolve();
   };
   void (async () => {
     for await (const s of nc.status()) {
@@ -94,7 +94,8 @@ function trackLink(nc: NatsConnection): { whenConnected(timeoutMs?: number): Pro
   void nc.closed().then(() => settle(new CompartmentError('CLUSTER_UNAVAILABLE', 'the NATS connection is closed')));
   return {
     whenConnected: (timeoutMs = 30_000) => {
-      if (nc.isClosed()) return Promise.reject(new CompartmentError('CLUSTER_UNAVAILABLE', 'the NATS connection is closed'));
+      if (nc.isClosed())
+        return Promise.reject(new CompartmentError('CLUSTER_UNAVAILABLE', 'the NATS connection is closed'));
       if (connected) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -35,7 +35,10 @@ export function securityOptions(f: SecurityFlags): Partial<NodeConnectionOptions
 
 /** The flags, for a command-line parser: [flag, description]. */
 export const SECURITY_FLAGS: Array<[string, string]> = [
-  ['--nats-creds <file>', 'NATS credentials file: the role file `up` wrote in <data dir>/credentials, or a JWT .creds file'],
+  [
+    '--nats-creds <file>',
+    'NATS credentials file: the role file `up` wrote in <data dir>/credentials, or a JWT .creds file',
+  ],
   ['--nats-tls-ca <file>', 'CA certificate to verify the NATS servers'],
   ['--nats-tls-cert <file>', 'client certificate for NATS (mutual TLS)'],
   ['--nats-tls-key <file>', 'client key for NATS (mutual TLS)'],

@@ -30,7 +30,9 @@ function parse(entry: RawEntry): Parsed {
     return { ok: false, error: `not JSON: ${(error as Error).message}` };
   }
   const result = StoredDeploymentSchema.safeParse(json);
-  return result.success ? { ok: true, value: result.data as StoredDeployment } : { ok: false, error: formatZodError(result.error, json) };
+  return result.success
+    ? { ok: true, value: result.data as StoredDeployment }
+    : { ok: false, error: formatZodError(result.error, json) };
 }
 
 function readValid(entry: RawEntry): Versioned<StoredDeployment> {
@@ -80,17 +82,29 @@ export class DeploymentStore {
 
   /** Finds a deployment by id alone (environment and service unknown); null when there is none. */
   async get(id: string): Promise<Versioned<StoredDeployment> | null> {
-    if (!DEPLOYMENT_ID_PATTERN.test(id)) throw new CompartmentError('INVALID_ARGUMENT', `${JSON.stringify(id)} is not a deployment id`, 'id');
+    if (!DEPLOYMENT_ID_PATTERN.test(id))
+      throw new CompartmentError('INVALID_ARGUMENT', `${JSON.stringify(id)} is not a deployment id`, 'id');
     const entry = await lastKv(this.conn, BUCKETS.deployments, keys.deploymentById(id)).catch((e) => rethrowKv(e, ''));
     return entry ? readValid(entry) : null;
   }
 
   /** Every deployment (optionally of one environment and/or service). Invalid entries are skipped and reported. */
-  async list(filter: DeploymentFilter = {}, onInvalid?: (key: string, error: string) => void): Promise<Versioned<StoredDeployment>[]> {
-    for (const [field, name] of [['env', filter.env], ['service', filter.service]] as const) {
-      if (name !== undefined && !NAME_PATTERN.test(name)) throw new CompartmentError('INVALID_ARGUMENT', `invalid ${field} name ${JSON.stringify(name)}`, field);
+  async list(
+    filter: DeploymentFilter = {},
+    onInvalid?: (key: string, error: string) => void,
+  ): Promise<Versioned<StoredDeployment>[]> {
+    for (const [field, name] of [
+      ['env', filter.env],
+      ['service', filter.service],
+    ] as const) {
+      if (name !== undefined && !NAME_PATTERN.test(name))
+        throw new CompartmentError('INVALID_ARGUMENT', `invalid ${field} name ${JSON.stringify(name)}`, field);
     }
-    const entries = await readAllKv(this.conn, BUCKETS.deployments, keys.deploymentsOf(filter.env, filter.service)).catch((e) => rethrowKv(e, ''));
+    const entries = await readAllKv(
+      this.conn,
+      BUCKETS.deployments,
+      keys.deploymentsOf(filter.env, filter.service),
+    ).catch((e) => rethrowKv(e, ''));
     const out: Versioned<StoredDeployment>[] = [];
     for (const entry of entries) {
       const parsed = parse(entry);
@@ -113,7 +127,11 @@ export class DeploymentStore {
           return;
         }
         const parsed = parse(entry);
-        onChange(parsed.ok ? { type: 'put', key, revision, value: parsed.value, initial } : { type: 'invalid', key, revision, error: parsed.error, initial });
+        onChange(
+          parsed.ok
+            ? { type: 'put', key, revision, value: parsed.value, initial }
+            : { type: 'invalid', key, revision, error: parsed.error, initial },
+        );
       },
       onError,
     });

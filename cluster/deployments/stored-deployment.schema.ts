@@ -30,11 +30,21 @@ export function deploymentKeyOf(value: StoredDeployment): string {
 
 export type DeploymentChange =
   | { type: 'put'; key: string; revision: number; value: StoredDeployment; initial: boolean }
-  | { type: 'delete'; key: string; revision: number; environmentName: string; serviceName: string; id: string; initial: boolean }
+  | {
+      type: 'delete';
+      key: string;
+      revision: number;
+      environmentName: string;
+      serviceName: string;
+      id: string;
+      initial: boolean;
+    }
   /** A stored value that fails validation: treat the key as unreadable, not as absent-and-fine. */
   | { type: 'invalid'; key: string; revision: number; error: string; initial: boolean };
 
 export function splitKey(key: string): { environmentName: string; serviceName: string; id: string } {
   const parts = parseDeploymentKey(key);
-  return parts ? { environmentName: parts.env, serviceName: parts.service, id: parts.id } : { environmentName: '', serviceName: '', id: key };
+  return parts
+    ? { environmentName: parts.env, serviceName: parts.service, id: parts.id }
+    : { environmentName: '', serviceName: '', id: key };
 }

@@ -36,6 +36,12 @@ export async function lastKv(conn: ClusterConnection, bucket: string, keyFilter:
   // Read from the stream leader (not a direct get from any replica) so a CAS right after sees the same revision.
   const sm = await conn.jsm.streams.getMessage(kvStream(bucket), { last_by_subj: kvSubject(bucket, keyFilter) });
   if (!sm) return null;
-  const entry: RawEntry = { key: keyOf(bucket, sm.subject), revision: sm.seq, operation: operationOf(sm.header), data: sm.data, created: sm.time };
+  const entry: RawEntry = {
+    key: keyOf(bucket, sm.subject),
+    revision: sm.seq,
+    operation: operationOf(sm.header),
+    data: sm.data,
+    created: sm.time,
+  };
   return entry.operation === 'PUT' ? entry : null;
 }

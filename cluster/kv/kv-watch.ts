@@ -1,6 +1,12 @@
 // Watches a KV key filter: every current entry first (then `ready`), then every change, surviving server restarts.
 import type { Status } from '@nats-io/nats-core';
-import { DeliverPolicy, JetStreamApiCodes, type ConsumerMessages, type JsMsg, type PushConsumer } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  JetStreamApiCodes,
+  type ConsumerMessages,
+  type JsMsg,
+  type PushConsumer,
+} from '@nats-io/jetstream';
 import type { ClusterConnection } from '../connection/index.js';
 import { keyOf, kvStream, kvSubject, operationOf, type RawEntry } from './kv-entry.js';
 
@@ -24,7 +30,11 @@ const CHECK_EVERY_MS = 1_000;
 const CHECK_TIMEOUT_MS = 1_000;
 
 /** Asks for a consumer's info with a short timeout of its own (not the API's), so a dead one is noticed soon. */
-async function consumerState(conn: ClusterConnection, stream: string, name: string): Promise<'alive' | 'gone' | 'silent'> {
+async function consumerState(
+  conn: ClusterConnection,
+  stream: string,
+  name: string,
+): Promise<'alive' | 'gone' | 'silent'> {
   try {
     const reply = await conn.nc.request(`$JS.API.CONSUMER.INFO.${stream}.${name}`, '', { timeout: CHECK_TIMEOUT_MS });
     const body = reply.json<{ error?: { err_code?: number } }>();
@@ -34,7 +44,12 @@ async function consumerState(conn: ClusterConnection, stream: string, name: stri
   }
 }
 
-export function watchKv(conn: ClusterConnection, bucket: string, keyFilter: string, handlers: KvWatchHandlers): KvWatcher {
+export function watchKv(
+  conn: ClusterConnection,
+  bucket: string,
+  keyFilter: string,
+  handlers: KvWatchHandlers,
+): KvWatcher {
   const stream = kvStream(bucket);
   let lastSeq = 0;
   // Revision of the newest entry under the filter when the watch began, asked of the stream leader; -1 until known.
@@ -55,7 +70,13 @@ export function watchKv(conn: ClusterConnection, bucket: string, keyFilter: stri
     if (m.seq <= lastSeq) return; // replay after a rebuild
     lastSeq = m.seq;
     const initial = !isReady && m.seq <= readyAt;
-    const entry: RawEntry = { key: keyOf(bucket, m.subject), revision: m.seq, operation: operationOf(m.headers), data: m.data, created: m.time };
+    const entry: RawEntry = {
+      key: keyOf(bucket, m.subject),
+      revision: m.seq,
+      operation: operationOf(m.headers),
+      data: m.data,
+      created: m.time,
+    };
     try {
       handlers.onEntry(entry, initial);
     } catch (error) {
@@ -73,7 +94,10 @@ export function watchKv(conn: ClusterConnection, bucket: string, keyFilter: stri
       if (readyAt === 0) markReady();
     }
     const opts = lastSeq === 0 ? { deliver_policy: DeliverPolicy.LastPerSubject } : { opt_start_seq: lastSeq + 1 };
-    const c = await conn.js.consumers.getPushConsumer(stream, { filter_subjects: kvSubject(bucket, keyFilter), ...opts });
+    const c = await conn.js.consumers.getPushConsumer(stream, {
+      filter_subjects: kvSubject(bucket, keyFilter),
+      ...opts,
+    });
     if (stopped) {
       await c.delete().catch(() => {});
       return;

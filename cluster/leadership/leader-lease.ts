@@ -22,7 +22,11 @@ export class LeaderLease {
     private readonly onChange: (leader: string | null, isMe: boolean) => void,
   ) {}
 
-  static async start(conn: ClusterConnection, nodeId: string, onChange: (leader: string | null, isMe: boolean) => void): Promise<LeaderLease> {
+  static async start(
+    conn: ClusterConnection,
+    nodeId: string,
+    onChange: (leader: string | null, isMe: boolean) => void,
+  ): Promise<LeaderLease> {
     const lease = new LeaderLease(await conn.kvm.open(BUCKETS.leader), nodeId, onChange);
     await lease.tick();
     return lease;
@@ -40,7 +44,8 @@ export class LeaderLease {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    if (this.revision !== null) await this.kv.delete(keys.leaderLease, { previousSeq: this.revision }).catch(() => undefined);
+    if (this.revision !== null)
+      await this.kv.delete(keys.leaderLease, { previousSeq: this.revision }).catch(() => undefined);
     this.revision = null;
   }
 
@@ -59,7 +64,8 @@ export class LeaderLease {
           const entry = await this.kv.get(keys.leaderLease);
           this.current = entry && entry.operation === 'PUT' ? (entry.json<LeaseHolder>() ?? null) : null;
           // Our own lease from before a restart (node ids are unique): take it back instead of waiting out the TTL.
-          if (entry && this.current?.nodeId === this.nodeId) this.revision = await this.kv.update(keys.leaderLease, JSON.stringify(this.current), entry.revision);
+          if (entry && this.current?.nodeId === this.nodeId)
+            this.revision = await this.kv.update(keys.leaderLease, JSON.stringify(this.current), entry.revision);
         }
       }
     } catch {

@@ -140,9 +140,11 @@ export class LogBatcher {
     const flushMs = stream === 'compartment' ? this.options.eventFlushMs : this.options.flushMs;
     for (const input of lines) {
       let line = typeof input === 'string' ? { time: now, text: input } : input;
-      if (line.text.length > maxLineChars) line = { time: line.time, text: `${line.text.slice(0, maxLineChars)}… [truncated]` };
+      if (line.text.length > maxLineChars)
+        line = { time: line.time, text: `${line.text.slice(0, maxLineChars)}… [truncated]` };
       const size = line.text.length + LINE_OVERHEAD;
-      if (lane.lines.length > 0 && (lane.lines.length >= maxBatchLines || lane.bytes + size > maxBatchBytes)) lane.seal();
+      if (lane.lines.length > 0 && (lane.lines.length >= maxBatchLines || lane.bytes + size > maxBatchBytes))
+        lane.seal();
       lane.lines.push(line);
       lane.bytes += size;
     }
@@ -164,7 +166,9 @@ export class LogBatcher {
   async release(deploymentId: string): Promise<void> {
     const mine = [...this.lanes.entries()].filter(([, lane]) => lane.meta.deploymentId === deploymentId);
     for (const [, lane] of mine) lane.seal();
-    const flows = [`${deploymentId}:out`, `${deploymentId}:events`].map((k) => this.flows.get(k)).filter((f): f is Flow => !!f);
+    const flows = [`${deploymentId}:out`, `${deploymentId}:events`]
+      .map((k) => this.flows.get(k))
+      .filter((f): f is Flow => !!f);
     await Promise.all(flows.map((f) => f.drained()));
     for (const [key, lane] of mine) {
       this.lanes.delete(key);

@@ -19,5 +19,8 @@ export function fitBatch(batch: LogBatch, maxBytes: number): EncodedBatch[] {
   }
   const line = batch.lines[0]!;
   const text = line.text.slice(0, Math.floor(line.text.length / 2));
-  return fitBatch({ ...batch, lines: [{ time: line.time, text: text.endsWith('[truncated]') ? text : `${text}… [truncated]` }] }, maxBytes);
+  return fitBatch(
+    { ...batch, lines: [{ time: line.time, text: text.endsWith('[truncated]') ? text : `${text}… [truncated]` }] },
+    maxBytes,
+  );
 }

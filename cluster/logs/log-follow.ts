@@ -33,7 +33,8 @@ export function followLogs(conn: ClusterConnection, filter: LogFilter, fromSeque
         await conn.whenConnected();
         consumer = await conn.js.consumers.get(STREAMS.logs, { filter_subjects: subject, opt_start_seq: fromSequence });
       } catch (error) {
-        if (conn.nc.isClosed()) throw new CompartmentError('CLUSTER_UNAVAILABLE', `following logs: ${(error as Error).message}`);
+        if (conn.nc.isClosed())
+          throw new CompartmentError('CLUSTER_UNAVAILABLE', `following logs: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 2_000)));
       }
     }

@@ -1,5 +1,14 @@
 // Pure helpers of the log reader: expand stored batches, keep lines at/after `since`, order by time, take the tail.
-import { LogBatch, NAME_PATTERN, DEPLOYMENT_ID_PATTERN, CompartmentError, subjects, timeKey, type LogLine, type LogStream } from '../../packages/protocol/index.js';
+import {
+  LogBatch,
+  NAME_PATTERN,
+  DEPLOYMENT_ID_PATTERN,
+  CompartmentError,
+  subjects,
+  timeKey,
+  type LogLine,
+  type LogStream,
+} from '../../packages/protocol/index.js';
 
 export interface LogFilter {
   env?: string;
@@ -16,11 +25,14 @@ export interface StoredBatch {
 
 /** The subject filter for `filter`; every token is validated so a name can never smuggle in a wildcard. */
 export function logSubjectOf(filter: LogFilter): string {
-  const bad = (field: string, value: string) => new CompartmentError('INVALID_ARGUMENT', `invalid ${field} ${JSON.stringify(value)}`, field);
+  const bad = (field: string, value: string) =>
+    new CompartmentError('INVALID_ARGUMENT', `invalid ${field} ${JSON.stringify(value)}`, field);
   if (filter.env !== undefined && !NAME_PATTERN.test(filter.env)) throw bad('env', filter.env);
   if (filter.service !== undefined && !NAME_PATTERN.test(filter.service)) throw bad('service', filter.service);
-  if (filter.deploymentId !== undefined && !DEPLOYMENT_ID_PATTERN.test(filter.deploymentId)) throw bad('deploymentId', filter.deploymentId);
-  if (filter.stream !== undefined && !['compartment', 'stdout', 'stderr'].includes(filter.stream)) throw bad('stream', filter.stream);
+  if (filter.deploymentId !== undefined && !DEPLOYMENT_ID_PATTERN.test(filter.deploymentId))
+    throw bad('deploymentId', filter.deploymentId);
+  if (filter.stream !== undefined && !['compartment', 'stdout', 'stderr'].includes(filter.stream))
+    throw bad('stream', filter.stream);
   return subjects.logFilter(filter);
 }
 
@@ -48,7 +60,8 @@ export function selectTail(batches: readonly StoredBatch[], tail: number, sinceM
     const { lines: raw, ...meta } = batch;
     raw.forEach((l, i) => {
       const t = timeKey(l.time);
-      if (sinceMs === null || t >= sinceMs * 1000) lines.push({ t, seq, i, line: { ...meta, time: l.time, text: l.text } });
+      if (sinceMs === null || t >= sinceMs * 1000)
+        lines.push({ t, seq, i, line: { ...meta, time: l.time, text: l.text } });
     });
   }
   lines.sort((a, b) => a.t - b.t || a.seq - b.seq || a.i - b.i);

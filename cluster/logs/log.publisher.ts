@@ -1,6 +1,13 @@
 // Publishes log batches to the JetStream log stream, acked and retried with a message id so a retry never duplicates.
 import { nuid } from '@nats-io/nats-core';
-import { CompartmentError, MAX_LOG_LINE, logTime, subjects, type LogBatch, type LogStream } from '../../packages/protocol/index.js';
+import {
+  CompartmentError,
+  MAX_LOG_LINE,
+  logTime,
+  subjects,
+  type LogBatch,
+  type LogStream,
+} from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 import { withBackoff } from '../retry/index.js';
 import { fitBatch } from './log-fit.js';
@@ -37,7 +44,9 @@ export class LogPublisher {
     private readonly conn: ClusterConnection,
     private readonly options: LogPublisherOptions = {},
   ) {
-    this.batcher = new LogBatcher({ ...DEFAULT_BATCHER_OPTIONS, ...stripUndefined(options) }, (batch) => this.send(batch));
+    this.batcher = new LogBatcher({ ...DEFAULT_BATCHER_OPTIONS, ...stripUndefined(options) }, (batch) =>
+      this.send(batch),
+    );
   }
 
   /** Queues lines of one deployment on one stream; resolves when accepted (waits while the deployment's queue is full). */

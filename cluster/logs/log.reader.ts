@@ -3,7 +3,15 @@ import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { CompartmentError, STREAMS, type LogLine } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
-import { countLines, logSubjectOf, parseBatch, selectTail, timeOf, type LogFilter, type StoredBatch } from './log-order.js';
+import {
+  countLines,
+  logSubjectOf,
+  parseBatch,
+  selectTail,
+  timeOf,
+  type LogFilter,
+  type StoredBatch,
+} from './log-order.js';
 
 export interface ReadLogsOptions {
   /** How many of the most recent lines (default 100). */
@@ -32,7 +40,13 @@ interface Window {
  * trusted: on a cluster an R1 consumer may sit on a replica still catching up (seen on 2.9.10 right after a
  * member rejoins), and it would undercount; its fetch simply waits until the replica has the messages.
  */
-async function readWindow(conn: ClusterConnection, subject: string, lo: number, hi: number, last: number): Promise<Window> {
+async function readWindow(
+  conn: ClusterConnection,
+  subject: string,
+  lo: number,
+  hi: number,
+  last: number,
+): Promise<Window> {
   const window: Window = { batches: [], oldestMs: null };
   const target = Math.min(hi, last);
   if (target < lo) return window;
@@ -50,7 +64,11 @@ async function readWindow(conn: ClusterConnection, subject: string, lo: number, 
     const deadline = Date.now() + WINDOW_DEADLINE_MS;
     let done = false;
     while (!done) {
-      if (Date.now() > deadline) throw new CompartmentError('TIMEOUT', `log messages ${lo}-${target} did not arrive within ${WINDOW_DEADLINE_MS} ms`);
+      if (Date.now() > deadline)
+        throw new CompartmentError(
+          'TIMEOUT',
+          `log messages ${lo}-${target} did not arrive within ${WINDOW_DEADLINE_MS} ms`,
+        );
       const batch = await consumer.fetch({ max_messages: 256, expires: 2_000 });
       for await (const m of batch) {
         if (m.seq > hi) {
@@ -72,11 +90,21 @@ async function readWindow(conn: ClusterConnection, subject: string, lo: number, 
   return window;
 }
 
-export async function readLogs(conn: ClusterConnection, filter: LogFilter, options: ReadLogsOptions = {}): Promise<ReadLogsResult> {
+export async function readLogs(
+  conn: ClusterConnection,
+  filter: LogFilter,
+  options: ReadLogsOptions = {},
+): Promise<ReadLogsResult> {
   const tail = options.tail ?? 100;
-  if (!Number.isInteger(tail) || tail < 0) throw new CompartmentError('INVALID_ARGUMENT', 'tail must be a non-negative integer', 'tail');
+  if (!Number.isInteger(tail) || tail < 0)
+    throw new CompartmentError('INVALID_ARGUMENT', 'tail must be a non-negative integer', 'tail');
   const sinceMs = options.since === undefined ? null : timeOf(options.since);
-  if (Number.isNaN(sinceMs)) throw new CompartmentError('INVALID_ARGUMENT', `since ${JSON.stringify(options.since)} is not an ISO time`, 'since');
+  if (Number.isNaN(sinceMs))
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `since ${JSON.stringify(options.since)} is not an ISO time`,
+      'since',
+    );
   const subject = logSubjectOf(filter);
   try {
     await conn.whenConnected();

@@ -28,20 +28,38 @@ export async function readDomainClaims(conn: ClusterConnection): Promise<Map<str
 }
 
 /** Takes `domain` for (env, service): created when free, swapped when `from` (the holder's revision) is given. A lost race is DOMAIN_TAKEN. */
-export async function writeDomainClaim(conn: ClusterConnection, kv: KV, domain: string, env: string, service: string, from: number | null): Promise<void> {
-  const claim: DomainClaim = { domain, environmentName: env, serviceName: service, claimedAt: new Date().toISOString() };
+export async function writeDomainClaim(
+  conn: ClusterConnection,
+  kv: KV,
+  domain: string,
+  env: string,
+  service: string,
+  from: number | null,
+): Promise<void> {
+  const claim: DomainClaim = {
+    domain,
+    environmentName: env,
+    serviceName: service,
+    claimedAt: new Date().toISOString(),
+  };
   await conn.whenConnected();
   try {
     if (from === null) await kv.create(domainKey(domain), JSON.stringify(claim));
     else await kv.update(domainKey(domain), JSON.stringify(claim), from);
   } catch (error) {
-    if (isWrongLastSequence(error)) throw new CompartmentError('DOMAIN_TAKEN', `${domain} was claimed by another deploy at the same moment`);
+    if (isWrongLastSequence(error))
+      throw new CompartmentError('DOMAIN_TAKEN', `${domain} was claimed by another deploy at the same moment`);
     rethrowKv(error, '');
   }
 }
 
 /** Releases a claim this route held at `revision`; one taken over meanwhile is left alone. */
-export async function deleteDomainClaim(conn: ClusterConnection, kv: KV, domain: string, revision: number): Promise<void> {
+export async function deleteDomainClaim(
+  conn: ClusterConnection,
+  kv: KV,
+  domain: string,
+  revision: number,
+): Promise<void> {
   await conn.whenConnected();
   await kv.delete(domainKey(domain), { previousSeq: revision }).catch((error) => {
     if (!isWrongLastSequence(error)) rethrowKv(error, '');
@@ -49,7 +67,13 @@ export async function deleteDomainClaim(conn: ClusterConnection, kv: KV, domain:
 }
 
 /** Sets the route's domain list (compare-and-swap, retried); creates the route with `port` when there is none yet. */
-export async function setRouteDomains(routes: RouteStore, env: string, service: string, domains: string[], port: number | null): Promise<void> {
+export async function setRouteDomains(
+  routes: RouteStore,
+  env: string,
+  service: string,
+  domains: string[],
+  port: number | null,
+): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await routes.get(env, service);
     const now = new Date().toISOString();
@@ -57,7 +81,17 @@ export async function setRouteDomains(routes: RouteStore, env: string, service: 
     if (current && same) return;
     const route = current
       ? { ...current.route, domains, domainsAt: now, updatedAt: now }
-      : { environmentName: env, serviceName: service, port, deploymentId: null, upstreams: [], previousId: null, updatedAt: now, domains, domainsAt: now };
+      : {
+          environmentName: env,
+          serviceName: service,
+          port,
+          deploymentId: null,
+          upstreams: [],
+          previousId: null,
+          updatedAt: now,
+          domains,
+          domainsAt: now,
+        };
     try {
       await routes.put(route, current?.revision ?? null);
       return;

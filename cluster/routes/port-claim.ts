@@ -14,10 +14,17 @@ function claimOf(data: Uint8Array): PortClaim | null {
   }
 }
 
-const isFor = (claim: PortClaim | null, env: string, service: string) => claim?.environmentName === env && claim.serviceName === service;
+const isFor = (claim: PortClaim | null, env: string, service: string) =>
+  claim?.environmentName === env && claim.serviceName === service;
 
 /** Reads every claim, then tries `create` on the free ports in range order; a lost create is re-read (the winner may be us). */
-async function findOrClaim(conn: ClusterConnection, kv: KV, env: string, service: string, range: readonly number[]): Promise<number> {
+async function findOrClaim(
+  conn: ClusterConnection,
+  kv: KV,
+  env: string,
+  service: string,
+  range: readonly number[],
+): Promise<number> {
   const claims = await readAllKv(conn, BUCKETS.routes, 'port.*').catch((e) => rethrowKv(e, ''));
   const taken = new Set<number>();
   let mine: number | null = null;
@@ -42,7 +49,10 @@ async function findOrClaim(conn: ClusterConnection, kv: KV, env: string, service
     }
   }
   // No dedicated error code for an exhausted port range yet; INTERNAL with the numbers is the honest answer.
-  throw new CompartmentError('INTERNAL', `no free edge port left in ${range[0]}-${range[range.length - 1]} for ${env}/${service}`);
+  throw new CompartmentError(
+    'INTERNAL',
+    `no free edge port left in ${range[0]}-${range[range.length - 1]} for ${env}/${service}`,
+  );
 }
 
 /** Puts the port on the route (creating a route with no deployment yet); an already recorded port wins. */
@@ -53,7 +63,15 @@ async function recordOnRoute(routes: RouteStore, env: string, service: string, p
     const updatedAt = new Date().toISOString();
     const route = current
       ? { ...current.route, port, updatedAt }
-      : { environmentName: env, serviceName: service, port, deploymentId: null, upstreams: [], previousId: null, updatedAt };
+      : {
+          environmentName: env,
+          serviceName: service,
+          port,
+          deploymentId: null,
+          upstreams: [],
+          previousId: null,
+          updatedAt,
+        };
     try {
       await routes.put(route, current?.revision ?? null);
       return port;
@@ -72,9 +90,14 @@ export async function claimPort(
   service: string,
   range: readonly number[],
 ): Promise<number> {
-  if (!NAME_PATTERN.test(env) || !NAME_PATTERN.test(service)) throw new CompartmentError('INVALID_ARGUMENT', `invalid route name ${env}/${service}`);
+  if (!NAME_PATTERN.test(env) || !NAME_PATTERN.test(service))
+    throw new CompartmentError('INVALID_ARGUMENT', `invalid route name ${env}/${service}`);
   if (range.length === 0 || !range.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
-    throw new CompartmentError('INVALID_ARGUMENT', 'the edge port range must be a non-empty list of ports 1-65535', 'range');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      'the edge port range must be a non-empty list of ports 1-65535',
+      'range',
+    );
   }
   const existing = await routes.get(env, service);
   if (existing?.route.port != null) return existing.route.port;

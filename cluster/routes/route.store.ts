@@ -1,10 +1,23 @@
 // Desired routes in KV, one per (environment, service): read, compare-and-swap write, and a watch for the edges.
 import type { KV } from '@nats-io/kv';
-import { BUCKETS, CompartmentError, RouteRecord, formatZodError, keys, parseWith } from '../../packages/protocol/index.js';
+import {
+  BUCKETS,
+  CompartmentError,
+  RouteRecord,
+  formatZodError,
+  keys,
+  parseWith,
+} from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 import { jsonOf, rethrowKv, watchKv, type KvWatcher, type RawEntry } from '../kv/index.js';
 import { claimPort } from './port-claim.js';
-import { deleteDomainClaim, readDomainClaims, setRouteDomains, writeDomainClaim, type HeldClaim } from './domain-claims.js';
+import {
+  deleteDomainClaim,
+  readDomainClaims,
+  setRouteDomains,
+  writeDomainClaim,
+  type HeldClaim,
+} from './domain-claims.js';
 
 export interface VersionedRoute {
   key: string;
@@ -27,7 +40,13 @@ function parseRoute(entry: RawEntry): { ok: true; route: RouteRecord } | { ok: f
   }
 }
 
-function toRawEntry(e: { key: string; revision: number; operation: 'PUT' | 'DEL' | 'PURGE'; value: Uint8Array; created: Date }): RawEntry {
+function toRawEntry(e: {
+  key: string;
+  revision: number;
+  operation: 'PUT' | 'DEL' | 'PURGE';
+  value: Uint8Array;
+  created: Date;
+}): RawEntry {
   return { key: e.key, revision: e.revision, operation: e.operation, data: e.value, created: e.created };
 }
 
@@ -83,7 +102,11 @@ export class RouteStore {
           return;
         }
         const parsed = parseRoute(entry);
-        onChange(parsed.ok ? { type: 'put', key, revision, route: parsed.route, initial } : { type: 'invalid', key, revision, error: parsed.error, initial });
+        onChange(
+          parsed.ok
+            ? { type: 'put', key, revision, route: parsed.route, initial }
+            : { type: 'invalid', key, revision, error: parsed.error, initial },
+        );
       },
       onError,
     });

@@ -11,7 +11,12 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const RETRY_EVERY_MS = 250;
 
 /** The handler throws NOT_LEADER once this node no longer holds the lease; the caller then asks again. */
-export function serveLeader<S extends LeaderRpc>(nc: NatsConnection, spec: S, handler: RpcHandler<S>, onInternalError?: OnInternalError): Subscription {
+export function serveLeader<S extends LeaderRpc>(
+  nc: NatsConnection,
+  spec: S,
+  handler: RpcHandler<S>,
+  onInternalError?: OnInternalError,
+): Subscription {
   return serve(nc, spec, undefined, handler, { ...(onInternalError ? { onInternalError } : {}) });
 }
 
@@ -19,7 +24,11 @@ export function serveLeader<S extends LeaderRpc>(nc: NatsConnection, spec: S, ha
  * Asks the leader; while there is none (no responders: an election) or it is stepping down (NOT_LEADER), waits and
  * asks again with the same idempotency key. A CONFLICT or any other error is the answer, never retried here.
  */
-export async function askLeader<S extends LeaderRpc>(nc: NatsConnection, spec: S, body: RpcRequest<S>): Promise<RpcReply<S>> {
+export async function askLeader<S extends LeaderRpc>(
+  nc: NatsConnection,
+  spec: S,
+  body: RpcRequest<S>,
+): Promise<RpcReply<S>> {
   const deadline = Date.now() + ELECTION_WAIT_MS;
   for (;;) {
     try {
@@ -27,7 +36,11 @@ export async function askLeader<S extends LeaderRpc>(nc: NatsConnection, spec: S
     } catch (error) {
       const code = error instanceof CompartmentError ? error.code : null;
       if (code !== 'NOT_LEADER' && code !== 'CLUSTER_UNAVAILABLE') throw error;
-      if (Date.now() > deadline) throw new CompartmentError('CLUSTER_UNAVAILABLE', `no leader answered ${spec.name} within ${ELECTION_WAIT_MS} ms`);
+      if (Date.now() > deadline)
+        throw new CompartmentError(
+          'CLUSTER_UNAVAILABLE',
+          `no leader answered ${spec.name} within ${ELECTION_WAIT_MS} ms`,
+        );
       await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
     }
   }

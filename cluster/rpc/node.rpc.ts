@@ -1,6 +1,13 @@
 // Requests one node agent answers for the others: deliver an event to an actor it hosts, stop a workload, its journal.
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { RPC, type DeploymentRecord, type MachineEvent, type RpcReply, type RpcRequestParsed, type TransitionReport } from '../../packages/protocol/index.js';
+import {
+  RPC,
+  type DeploymentRecord,
+  type MachineEvent,
+  type RpcReply,
+  type RpcRequestParsed,
+  type TransitionReport,
+} from '../../packages/protocol/index.js';
 import { call } from './rpc.call.js';
 import { serve, type OnInternalError } from './rpc.serve.js';
 
@@ -18,7 +25,12 @@ export interface NodeRpcHandlers {
 export type InstanceRequest = RpcRequestParsed<typeof RPC.nodeInstance>;
 export type InstanceReply = RpcReply<typeof RPC.nodeInstance>;
 
-export function serveNode(nc: NatsConnection, nodeId: string, handlers: NodeRpcHandlers, onInternalError?: OnInternalError): Subscription[] {
+export function serveNode(
+  nc: NatsConnection,
+  nodeId: string,
+  handlers: NodeRpcHandlers,
+  onInternalError?: OnInternalError,
+): Subscription[] {
   const opts = onInternalError ? { onInternalError } : {};
   const p = { nodeId };
   return [
@@ -40,7 +52,12 @@ export const instanceRemote = (nc: NatsConnection, nodeId: string, req: Instance
   call(nc, RPC.nodeInstance, { nodeId }, req, { timeoutMs });
 
 /** The node's journal of a deployment, or null when the node does not answer or has none. */
-export async function transitionHistory(nc: NatsConnection, nodeId: string, id: string, timeoutMs: number): Promise<TransitionReport[] | null> {
+export async function transitionHistory(
+  nc: NatsConnection,
+  nodeId: string,
+  id: string,
+  timeoutMs: number,
+): Promise<TransitionReport[] | null> {
   try {
     return (await call(nc, RPC.nodeTransitions, { nodeId }, { id }, { timeoutMs })).transitions;
   } catch {

@@ -27,7 +27,8 @@ function parseJson(data: Uint8Array, code: 'INVALID_ARGUMENT' | 'INTERNAL', what
 }
 
 /** A request body as JSON; an empty body is `{}` so verbs without fields need no payload. */
-export const decodeBody = (data: Uint8Array): unknown => (data.length === 0 ? {} : parseJson(data, 'INVALID_ARGUMENT', 'the request body'));
+export const decodeBody = (data: Uint8Array): unknown =>
+  data.length === 0 ? {} : parseJson(data, 'INVALID_ARGUMENT', 'the request body');
 
 /** A reply as JSON, before its envelope is checked. */
 export const decodeJson = (data: Uint8Array): unknown => parseJson(data, 'INTERNAL', 'a reply');
@@ -56,27 +57,38 @@ export function encodeReply(spec: AnyRpc, envelope: Envelope, limit = MAX_REPLY_
   for (const item of items) {
     const n = bytes(item).length + 1;
     if (frame + n > limit) return [tooLarge(spec, whole.length, limit)];
-    if (size + n > limit) (chunks.push([]), (size = frame));
+    if (size + n > limit) chunks.push([]), (size = frame);
     chunks.at(-1)!.push(item);
     size += n;
   }
-  return chunks.map((chunk, i) => bytes({ ok: true, result: { ...result, [field]: chunk }, more: i < chunks.length - 1 }));
+  return chunks.map((chunk, i) =>
+    bytes({ ok: true, result: { ...result, [field]: chunk }, more: i < chunks.length - 1 }),
+  );
 }
 
 /** `{ok: true, result}` → the validated result; `{ok: false, error}` → thrown with its code (unknown codes: INTERNAL). */
 export function decodeReply<S extends AnyRpc>(spec: S, raw: unknown): RpcReply<S> {
-  const envelope = raw as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; field?: unknown } } | null;
+  const envelope = raw as {
+    ok?: unknown;
+    result?: unknown;
+    error?: { code?: unknown; message?: unknown; field?: unknown };
+  } | null;
   if (envelope?.ok === false) {
     const { code, message, field } = envelope.error ?? {};
     const text = typeof message === 'string' ? message : `${spec.name} failed`;
-    if (!isErrorCode(code)) throw new CompartmentError('INTERNAL', `${text} (unknown error code ${JSON.stringify(code)})`);
+    if (!isErrorCode(code))
+      throw new CompartmentError('INTERNAL', `${text} (unknown error code ${JSON.stringify(code)})`);
     throw new CompartmentError(code, text, typeof field === 'string' ? field : undefined);
   }
-  if (envelope?.ok !== true) throw new CompartmentError('INTERNAL', `the reply to ${spec.name} is not a reply envelope`);
+  if (envelope?.ok !== true)
+    throw new CompartmentError('INTERNAL', `the reply to ${spec.name} is not a reply envelope`);
   const parsed = spec.reply.safeParse(envelope.result);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CompartmentError('INTERNAL', `the reply to ${spec.name} does not match its schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    throw new CompartmentError(
+      'INTERNAL',
+      `the reply to ${spec.name} does not match its schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
   }
   return parsed.data as RpcReply<S>;
 }

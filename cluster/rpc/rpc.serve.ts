@@ -6,7 +6,10 @@ import { MAX_REPLY_BYTES, parseWith, type AnyRpc, type RpcRequestParsed } from '
 import { decodeBody, encodeReply, errorPayload } from './rpc.codec.js';
 import type { ReplyMemo } from './reply-memo.js';
 
-export type RpcHandler<S extends AnyRpc> = (request: RpcRequestParsed<S>, msg: { subject: string }) => Promise<z.input<S['reply']>>;
+export type RpcHandler<S extends AnyRpc> = (
+  request: RpcRequestParsed<S>,
+  msg: { subject: string },
+) => Promise<z.input<S['reply']>>;
 /** Told of every INTERNAL error (a bug or a broken dependency, not bad input), and of a reply that could not be sent. */
 export type OnInternalError = (name: string, error: unknown) => void;
 
@@ -34,7 +37,14 @@ const fromRequester = (msg: Msg) => typeof msg.reply === 'string' && msg.reply.s
  * Parses, validates and runs one request inside its own promise, answers every failure with a coded envelope, and
  * never throws: a synchronous throw in a subscription callback would end the client's read loop for every subject.
  */
-export function answer<S extends AnyRpc>(nc: NatsConnection, spec: S, handler: RpcHandler<S>, msg: Msg, onInternalError?: OnInternalError, memo?: ReplyMemo): void {
+export function answer<S extends AnyRpc>(
+  nc: NatsConnection,
+  spec: S,
+  handler: RpcHandler<S>,
+  msg: Msg,
+  onInternalError?: OnInternalError,
+  memo?: ReplyMemo,
+): void {
   if (!fromRequester(msg)) return;
   const run = async () => {
     let envelope: Parameters<typeof encodeReply>[1];
@@ -62,7 +72,13 @@ export function answer<S extends AnyRpc>(nc: NatsConnection, spec: S, handler: R
   run().catch((error: unknown) => onInternalError?.(spec.name, error));
 }
 
-export function serve<S extends AnyRpc>(nc: NatsConnection, spec: S, params: Parameters<S['subject']>[0], handler: RpcHandler<S>, opts: ServeOptions = {}): Subscription {
+export function serve<S extends AnyRpc>(
+  nc: NatsConnection,
+  spec: S,
+  params: Parameters<S['subject']>[0],
+  handler: RpcHandler<S>,
+  opts: ServeOptions = {},
+): Subscription {
   return nc.subscribe(spec.subject(params), {
     ...(opts.queue ? { queue: opts.queue } : {}),
     callback: (error, msg) => {
@@ -83,7 +99,12 @@ export interface ServiceInfo {
 export type Endpoint = { spec: AnyRpc; handler: RpcHandler<any>; memo?: ReplyMemo };
 
 /** Like serve(), as endpoints of a NATS micro-service, so `$SRV.PING`/`$SRV.INFO` list them to any client. */
-export async function serveService(nc: NatsConnection, info: ServiceInfo, endpoints: Endpoint[], onInternalError?: OnInternalError): Promise<{ stop(): Promise<void> }> {
+export async function serveService(
+  nc: NatsConnection,
+  info: ServiceInfo,
+  endpoints: Endpoint[],
+  onInternalError?: OnInternalError,
+): Promise<{ stop(): Promise<void> }> {
   const service = await new Svcm(nc).add(info);
   for (const { spec, handler, memo } of endpoints) {
     service.addEndpoint(spec.name.replace(/^api\./, '').replace(/\./g, '_'), {

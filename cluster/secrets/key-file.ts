@@ -6,15 +6,23 @@ import { CompartmentError } from '../../packages/protocol/index.js';
 import { clusterKey, KEY_BYTES, type ClusterKey } from './secret-box.js';
 
 export function parseKeyFile(text: string, path: string): ClusterKey[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const keys = lines.map((line, i) => {
     const bytes = Buffer.from(line, 'base64');
     if (bytes.length !== KEY_BYTES || !/^[A-Za-z0-9+/=_-]+$/.test(line)) {
-      throw new CompartmentError('INVALID_ARGUMENT', `cluster key file ${path}, line ${i + 1}: expected ${KEY_BYTES} bytes in base64`, '--cluster-key');
+      throw new CompartmentError(
+        'INVALID_ARGUMENT',
+        `cluster key file ${path}, line ${i + 1}: expected ${KEY_BYTES} bytes in base64`,
+        '--cluster-key',
+      );
     }
     return clusterKey(bytes);
   });
-  if (keys.length === 0) throw new CompartmentError('INVALID_ARGUMENT', `cluster key file ${path} holds no key`, '--cluster-key');
+  if (keys.length === 0)
+    throw new CompartmentError('INVALID_ARGUMENT', `cluster key file ${path} holds no key`, '--cluster-key');
   return keys;
 }
 
@@ -23,7 +31,11 @@ export function readKeyFile(path: string): ClusterKey[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CompartmentError('INVALID_ARGUMENT', `cannot read the cluster key file ${path}: ${(e as Error).message}`, '--cluster-key');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `cannot read the cluster key file ${path}: ${(e as Error).message}`,
+      '--cluster-key',
+    );
   }
   return parseKeyFile(text, path);
 }

@@ -16,8 +16,12 @@ export interface ClusterKey {
 
 /** Wraps raw key bytes; the id is an HMAC of a fixed label, so it reveals nothing about the key. */
 export function clusterKey(bytes: Buffer): ClusterKey {
-  if (bytes.length !== KEY_BYTES) throw new CompartmentError('INVALID_ARGUMENT', `a cluster key is ${KEY_BYTES} bytes, got ${bytes.length}`);
-  return { id: createHmac('sha256', bytes).update('compartment key id').digest('hex').slice(0, 16), bytes: Buffer.from(bytes) };
+  if (bytes.length !== KEY_BYTES)
+    throw new CompartmentError('INVALID_ARGUMENT', `a cluster key is ${KEY_BYTES} bytes, got ${bytes.length}`);
+  return {
+    id: createHmac('sha256', bytes).update('compartment key id').digest('hex').slice(0, 16),
+    bytes: Buffer.from(bytes),
+  };
 }
 
 export const newClusterKey = (): ClusterKey => clusterKey(randomBytes(KEY_BYTES));
@@ -33,7 +37,13 @@ export function seal(key: ClusterKey, plaintext: string, context: string): strin
   const cipher = createCipheriv('aes-256-gcm', derive(key, 'variables'), iv);
   cipher.setAAD(Buffer.from(context));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', key.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+  return [
+    'v1',
+    key.id,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    data.toString('base64url'),
+  ].join('.');
 }
 
 /** The key id a sealed value was made with, or null when the text is not a sealed value. */
@@ -47,18 +57,25 @@ export function open(keys: readonly ClusterKey[], sealed: string, context: strin
   if (!m) throw new CompartmentError('INTERNAL', `the stored secret ${context} is not a sealed value`);
   const key = keys.find((k) => k.id === m[1]);
   if (!key) {
-    throw new CompartmentError('INTERNAL', `the secret ${context} is sealed with cluster key ${m[1]}, which this node does not hold (its key file names ${keys.map((k) => k.id).join(', ') || 'none'})`);
+    throw new CompartmentError(
+      'INTERNAL',
+      `the secret ${context} is sealed with cluster key ${m[1]}, which this node does not hold (its key file names ${keys.map((k) => k.id).join(', ') || 'none'})`,
+    );
   }
   const iv = Buffer.from(m[2]!, 'base64url');
   const tag = Buffer.from(m[3]!, 'base64url');
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new CompartmentError('INTERNAL', `the stored secret ${context} is malformed`);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+    throw new CompartmentError('INTERNAL', `the stored secret ${context} is malformed`);
   try {
     const decipher = createDecipheriv('aes-256-gcm', derive(key, 'variables'), iv);
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(m[4]!, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new CompartmentError('INTERNAL', `the stored secret ${context} fails authentication under cluster key ${key.id} (tampered with, or sealed under another key with the same id)`);
+    throw new CompartmentError(
+      'INTERNAL',
+      `the stored secret ${context} fails authentication under cluster key ${key.id} (tampered with, or sealed under another key with the same id)`,
+    );
   }
 }
 

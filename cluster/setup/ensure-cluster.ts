@@ -64,7 +64,11 @@ async function streamExists(conn: ClusterConnection, name: string): Promise<bool
 
 async function ensureLogStream(conn: ClusterConnection, options: EnsureClusterOptions): Promise<void> {
   const wanted = logStreamConfig(options);
-  await racing(`stream ${wanted.name}`, () => conn.jsm.streams.add(wanted), () => streamExists(conn, wanted.name));
+  await racing(
+    `stream ${wanted.name}`,
+    () => conn.jsm.streams.add(wanted),
+    () => streamExists(conn, wanted.name),
+  );
   // Retention is operator policy: a later call with other limits changes them (replicas are left alone).
   const { config } = await conn.jsm.streams.info(wanted.name);
   if (config.max_age !== wanted.max_age || config.max_bytes !== wanted.max_bytes) {
@@ -84,11 +88,13 @@ export async function ensureCluster(conn: ClusterConnection, options: EnsureClus
         () => streamExists(conn, `KV_${bucket}`),
       ),
     ),
-    ...([
-      [BUCKETS.nodes, HEARTBEAT_TTL_MS],
-      [BUCKETS.leader, LEADER_LEASE_MS],
-      [BUCKETS.members, 0],
-    ] as const).map(([bucket, ttl]) =>
+    ...(
+      [
+        [BUCKETS.nodes, HEARTBEAT_TTL_MS],
+        [BUCKETS.leader, LEADER_LEASE_MS],
+        [BUCKETS.members, 0],
+      ] as const
+    ).map(([bucket, ttl]) =>
       racing(
         `bucket ${bucket}`,
         () => conn.kvm.create(bucket, { history: 1, replicas, storage: StorageType.File, ...(ttl ? { ttl } : {}) }),

@@ -13,7 +13,12 @@ const DIGEST = /^sha256-([0-9a-f]{64})$/;
 
 function hexOf(digest: string): string {
   const match = DIGEST.exec(digest);
-  if (!match) throw new CompartmentError('INVALID_ARGUMENT', `${JSON.stringify(digest)} is not a sha256-<64 hex> digest`, 'digest');
+  if (!match)
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `${JSON.stringify(digest)} is not a sha256-<64 hex> digest`,
+      'digest',
+    );
   return match[1]!;
 }
 
@@ -25,14 +30,19 @@ function unavailable(error: unknown): never {
 /** Streams `source` on, hashing it; errors at the end (so the object store discards the upload) if the hash is not `hex`. */
 function verifying(source: Readable | Uint8Array, hex: string): ReadableStream<Uint8Array> {
   const hash = createHash('sha256');
-  const chunks: AsyncIterator<unknown> = (source instanceof Uint8Array ? Readable.from([source]) : source)[Symbol.asyncIterator]();
+  const chunks: AsyncIterator<unknown> = (source instanceof Uint8Array ? Readable.from([source]) : source)[
+    Symbol.asyncIterator
+  ]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { done, value } = await chunks.next();
       if (done) {
         const actual = hash.digest('hex');
         if (actual === hex) controller.close();
-        else controller.error(new CompartmentError('INVALID_ARGUMENT', `content hashes to sha256-${actual}, not sha256-${hex}`, 'digest'));
+        else
+          controller.error(
+            new CompartmentError('INVALID_ARGUMENT', `content hashes to sha256-${actual}, not sha256-${hex}`, 'digest'),
+          );
         return;
       }
       const bytes = typeof value === 'string' ? Buffer.from(value) : (value as Uint8Array);
@@ -46,7 +56,11 @@ function verifying(source: Readable | Uint8Array, hex: string): ReadableStream<U
 }
 
 function tooLarge(digest: string, size: number, maxBytes: number): CompartmentError {
-  return new CompartmentError('TOO_LARGE', `source ${digest} is ${mib(size)}, over this node's limit of ${mib(maxBytes)} (COMPARTMENT_MAX_SOURCE_MB)`, 'source');
+  return new CompartmentError(
+    'TOO_LARGE',
+    `source ${digest} is ${mib(size)}, over this node's limit of ${mib(maxBytes)} (COMPARTMENT_MAX_SOURCE_MB)`,
+    'source',
+  );
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -110,7 +124,11 @@ export class SourceStore {
       },
     });
     try {
-      await pipeline(Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>), tap, createWriteStream(partial));
+      await pipeline(
+        Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>),
+        tap,
+        createWriteStream(partial),
+      );
       const error = await result.error;
       if (error) throw error;
       const actual = hash.digest('hex');

@@ -21,7 +21,12 @@ export class KeyMarker {
    * the held keys (a joining node given the wrong file, or a stale one after a rotation elsewhere, stops here).
    */
   async claim(held: readonly ClusterKey[], path: string): Promise<void> {
-    const recorded = (await this.get()) ?? (await this.kv.create(KEY_MARKER, held[0]!.id).then(() => held[0]!.id, () => this.get()));
+    const recorded =
+      (await this.get()) ??
+      (await this.kv.create(KEY_MARKER, held[0]!.id).then(
+        () => held[0]!.id,
+        () => this.get(),
+      ));
     if (recorded !== null && !held.some((k) => k.id === recorded)) {
       throw new CompartmentError(
         'INVALID_ARGUMENT',
@@ -35,7 +40,10 @@ export class KeyMarker {
   async check(current: ClusterKey): Promise<void> {
     const recorded = await this.get();
     if (recorded !== null && recorded !== current.id) {
-      throw new CompartmentError('CONFLICT', `this node seals with cluster key ${current.id} but the cluster's current key is ${recorded} (rotated elsewhere): copy the new key file to this node`);
+      throw new CompartmentError(
+        'CONFLICT',
+        `this node seals with cluster key ${current.id} but the cluster's current key is ${recorded} (rotated elsewhere): copy the new key file to this node`,
+      );
     }
   }
 

@@ -8,7 +8,12 @@ import { keyIdOf, open, seal, type ClusterKey } from '../secrets/index.js';
 import { KeyMarker } from './key-marker.js';
 
 /** A secret holds `sealed` (AES-256-GCM under the cluster key); `value` on a secret is a clear one stored before sealing existed. */
-export const StoredVariable = z.object({ value: z.string().optional(), sealed: z.string().optional(), secret: z.boolean(), updatedAt: z.iso.datetime() });
+export const StoredVariable = z.object({
+  value: z.string().optional(),
+  sealed: z.string().optional(),
+  secret: z.boolean(),
+  updatedAt: z.iso.datetime(),
+});
 export type StoredVariable = z.output<typeof StoredVariable>;
 
 /** The keys this node holds: the first seals, all of them open. */
@@ -26,9 +31,14 @@ export interface VariableView {
 }
 
 function check(env: string, name?: string): void {
-  if (!NAME_PATTERN.test(env)) throw new CompartmentError('INVALID_ARGUMENT', `invalid environment name ${JSON.stringify(env)}`, 'environment');
+  if (!NAME_PATTERN.test(env))
+    throw new CompartmentError('INVALID_ARGUMENT', `invalid environment name ${JSON.stringify(env)}`, 'environment');
   if (name !== undefined && !VARIABLE_NAME_PATTERN.test(name)) {
-    throw new CompartmentError('INVALID_ARGUMENT', `invalid variable name ${JSON.stringify(name)}: must be letters, digits and "_", not starting with a digit`, 'name');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `invalid variable name ${JSON.stringify(name)}: must be letters, digits and "_", not starting with a digit`,
+      'name',
+    );
   }
 }
 
@@ -47,17 +57,25 @@ export class VariableStore {
   }
 
   /** Sets a variable; `changed` is false when value and secrecy were already exactly that. */
-  async set(env: string, name: string, value: string, options: { secret?: boolean } = {}): Promise<{ changed: boolean }> {
+  async set(
+    env: string,
+    name: string,
+    value: string,
+    options: { secret?: boolean } = {},
+  ): Promise<{ changed: boolean }> {
     check(env, name);
     const secret = options.secret ?? false;
     const key = keys.variable(env, name);
     const current = await this.read(key);
-    if (current && current.value.secret === secret && this.clear(key, current.value) === value) return { changed: false };
+    if (current && current.value.secret === secret && this.clear(key, current.value) === value)
+      return { changed: false };
     if (secret) await this.marker.check(this.keys.current());
     const stored: StoredVariable = secret
       ? { sealed: seal(this.keys.current(), value, key), secret, updatedAt: new Date().toISOString() }
       : { value, secret, updatedAt: new Date().toISOString() };
-    const write = current ? this.kv.update(key, JSON.stringify(stored), current.revision) : this.kv.create(key, JSON.stringify(stored));
+    const write = current
+      ? this.kv.update(key, JSON.stringify(stored), current.revision)
+      : this.kv.create(key, JSON.stringify(stored));
     await write.catch((e) => rethrowKv(e, `variable ${name} of ${env} changed concurrently; retry`));
     return { changed: true };
   }
@@ -68,13 +86,20 @@ export class VariableStore {
     const key = keys.variable(env, name);
     const current = await this.read(key);
     if (!current) return { changed: false };
-    await this.kv.delete(key, { previousSeq: current.revision }).catch((e) => rethrowKv(e, `variable ${name} of ${env} changed concurrently; retry`));
+    await this.kv
+      .delete(key, { previousSeq: current.revision })
+      .catch((e) => rethrowKv(e, `variable ${name} of ${env} changed concurrently; retry`));
     return { changed: true };
   }
 
   /** Every variable of `env`, sorted by name, secret values replaced by null (and never opened). */
   async list(env: string): Promise<VariableView[]> {
-    return (await this.all(env)).map(([name, v]) => ({ name, value: v.secret ? null : (v.value ?? ''), secret: v.secret, updatedAt: v.updatedAt }));
+    return (await this.all(env)).map(([name, v]) => ({
+      name,
+      value: v.secret ? null : (v.value ?? ''),
+      secret: v.secret,
+      updatedAt: v.updatedAt,
+    }));
   }
 
   /** Name → clear value, secrets opened, and which names are secret: only for fingerprints and planning, never for display. */
@@ -97,7 +122,10 @@ export class VariableStore {
       else out[name] = this.clear(keys.variable(env, name), current.value);
     }
     if (missing.length > 0) {
-      throw new CompartmentError('START_FAILED', `secret ${missing.join(', ')} of environment ${env} is no longer set (unset since this deployment was created); set it again with \`compartment env set ${missing[0]} --secret --env ${env}\` or deploy without it`);
+      throw new CompartmentError(
+        'START_FAILED',
+        `secret ${missing.join(', ')} of environment ${env} is no longer set (unset since this deployment was created); set it again with \`compartment env set ${missing[0]} --secret --env ${env}\` or deploy without it`,
+      );
     }
     return out;
   }
@@ -107,15 +135,26 @@ export class VariableStore {
     let count = 0;
     for (let pass = 0; pass < 5; pass++) {
       const current = this.keys.current();
-      const stale = (await readAllKv(this.conn, BUCKETS.variables, '*.*').catch((e) => rethrowKv(e, ''))).flatMap((entry) => {
-        const parsed = StoredVariable.safeParse(safeJson(entry.data));
-        return parsed.success && parsed.data.secret && keyIdOf(parsed.data.sealed ?? '') !== current.id ? [{ entry, value: parsed.data }] : [];
-      });
+      const stale = (await readAllKv(this.conn, BUCKETS.variables, '*.*').catch((e) => rethrowKv(e, ''))).flatMap(
+        (entry) => {
+          const parsed = StoredVariable.safeParse(safeJson(entry.data));
+          return parsed.success && parsed.data.secret && keyIdOf(parsed.data.sealed ?? '') !== current.id
+            ? [{ entry, value: parsed.data }]
+            : [];
+        },
+      );
       if (stale.length === 0) return count;
       for (const { entry, value } of stale) {
-        const stored: StoredVariable = { sealed: seal(current, this.clear(entry.key, value), entry.key), secret: true, updatedAt: value.updatedAt };
+        const stored: StoredVariable = {
+          sealed: seal(current, this.clear(entry.key, value), entry.key),
+          secret: true,
+          updatedAt: value.updatedAt,
+        };
         // A conflict is a concurrent `env set` or `unset`: the next pass sees what it left.
-        await this.kv.update(entry.key, JSON.stringify(stored), entry.revision).then(() => count++, () => undefined);
+        await this.kv.update(entry.key, JSON.stringify(stored), entry.revision).then(
+          () => count++,
+          () => undefined,
+        );
       }
     }
     throw new CompartmentError('CONFLICT', 'variables kept changing while they were re-sealed; run the rotation again');

@@ -30,17 +30,23 @@ const nc = await connect({
 /** One request: JSON in, the envelope's result out, an error reply thrown with its code. */
 async function request(verb, body) {
   const reply = (await nc.request(`compartment.api.${verb}`, JSON.stringify(body), { timeout: 30_000 })).json();
-  if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { code: reply.error.code });
+  if (!reply.ok)
+    throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { code: reply.error.code });
   return reply.result;
 }
 
 /** deploy's reply may come in several messages (`more: true` on all but the last): join their `deployments`. */
 async function deploy(body) {
-  const parts = await nc.requestMany('compartment.api.deploy', JSON.stringify(body), { strategy: 'stall', stall: 30_000, maxWait: 120_000 });
+  const parts = await nc.requestMany('compartment.api.deploy', JSON.stringify(body), {
+    strategy: 'stall',
+    stall: 30_000,
+    maxWait: 120_000,
+  });
   const result = { deployments: [], unchanged: [] };
   for await (const msg of parts) {
     const reply = msg.json();
-    if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { code: reply.error.code });
+    if (!reply.ok)
+      throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { code: reply.error.code });
     result.deployments.push(...reply.result.deployments);
     result.unchanged = reply.result.unchanged;
     if (!reply.more) break;

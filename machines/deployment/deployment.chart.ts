@@ -24,7 +24,12 @@ function eventLabel(type: string): string {
   return settled ? `${settled[2]} ${settled[1] === 'done' ? 'done' : 'failed'}` : type;
 }
 
-interface Edge { from: Node; to: Node; label: string; scope: Node }
+interface Edge {
+  from: Node;
+  to: Node;
+  label: string;
+  scope: Node;
+}
 
 /** Every transition, lifted to the children of the nearest common ancestor (diagrams cannot cross composites). */
 function edges(): Edge[] {
@@ -41,7 +46,7 @@ function edges(): Edge[] {
           if (i === 0 || i >= a.length || i >= b.length) continue;
           const e = { from: a[i]!, to: b[i]!, label: eventLabel(t.eventType), scope: a[i - 1]! };
           const key = `${e.from.id}>${e.to.id}>${e.label}`;
-          if (!seen.has(key)) (seen.add(key), out.push(e));
+          if (!seen.has(key)) seen.add(key), out.push(e);
         }
       }
     }
@@ -65,7 +70,8 @@ function mermaid(active: Set<string>): string {
     });
     const initial = n.type === 'compound' ? (n.initial?.target?.[0] as Node | undefined) : undefined;
     if (initial) lines.push(`${indent}  [*] --> ${idOf(initial)}`);
-    for (const e of all.filter((x) => x.scope === n)) lines.push(`${indent}  ${idOf(e.from)} --> ${idOf(e.to)} : ${e.label}`);
+    for (const e of all.filter((x) => x.scope === n))
+      lines.push(`${indent}  ${idOf(e.from)} --> ${idOf(e.to)} : ${e.label}`);
     lines.push(`${indent}}`);
   };
   block(deploymentMachine.root, '  ');
@@ -77,7 +83,8 @@ function mermaid(active: Set<string>): string {
 
 function dot(active: Set<string>): string {
   const lines = ['digraph deployment {', '  compound=true; rankdir=LR; node [shape=box, style="rounded"];'];
-  const leafOf = (n: Node): Node => (children(n).length === 0 ? n : leafOf(((n.initial?.target?.[0] as Node | undefined) ?? children(n)[0])!));
+  const leafOf = (n: Node): Node =>
+    children(n).length === 0 ? n : leafOf(((n.initial?.target?.[0] as Node | undefined) ?? children(n)[0])!);
   const block = (n: Node, indent: string) => {
     const kids = children(n);
     if (kids.length === 0) {
@@ -85,7 +92,10 @@ function dot(active: Set<string>): string {
       lines.push(`${indent}${idOf(n)} [label="${n.key}"${style}];`);
       return;
     }
-    lines.push(`${indent}subgraph cluster_${idOf(n)} {`, `${indent}  label="${n.key}${n.type === 'parallel' ? ' (parallel)' : ''}";`);
+    lines.push(
+      `${indent}subgraph cluster_${idOf(n)} {`,
+      `${indent}  label="${n.key}${n.type === 'parallel' ? ' (parallel)' : ''}";`,
+    );
     if (active.has(n.id)) lines.push(`${indent}  style=filled; fillcolor="#fff6d5";`);
     kids.forEach((k) => block(k, `${indent}  `));
     lines.push(`${indent}}`);

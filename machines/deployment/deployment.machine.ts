@@ -7,8 +7,15 @@ import * as msg from './deployment.messages.js';
 type E = { type: string } & Record<string, unknown>;
 const stageTarget = (stage: Stage) => `#deployment.stage.${stage}`;
 const spec = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec });
-const workload = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec, workload: context.candidate!, instances: instancesOf(context) });
-const stopSet = ({ context }: { context: DeploymentContext }) => ({ spec: context.spec, instances: instancesOf(context) });
+const workload = ({ context }: { context: DeploymentContext }) => ({
+  spec: context.spec,
+  workload: context.candidate!,
+  instances: instancesOf(context),
+});
+const stopSet = ({ context }: { context: DeploymentContext }) => ({
+  spec: context.spec,
+  instances: instancesOf(context),
+});
 const enter = (stage: Stage) => ({ type: 'mark', params: { stage, status: 'running' } }) as const;
 const fail = (stage: Stage, message: (event: E, context: DeploymentContext) => string, unhealthy = false) =>
   ({
@@ -75,7 +82,10 @@ export const deploymentMachine = deploymentSetup.createMachine({
               states: {
                 queued: {
                   on: {
-                    'slot.granted': { target: 'running', actions: [{ type: 'mark', params: { stage: 'building', status: 'running' } }, 'raiseRunning'] },
+                    'slot.granted': {
+                      target: 'running',
+                      actions: [{ type: 'mark', params: { stage: 'building', status: 'running' } }, 'raiseRunning'],
+                    },
                     'deployment.superseded': superseded('building', '#deployment.stage.building.halted'),
                     'node.lost': { ...lost('building', false), target: '#deployment.stage.building.halted' },
                   },
@@ -86,7 +96,10 @@ export const deploymentMachine = deploymentSetup.createMachine({
                     src: 'build',
                     input: spec,
                     onDone: { target: stageTarget('starting_candidate'), actions: enter('starting_candidate') },
-                    onError: { target: '#deployment.stage.building.halted', actions: fail('building', (e) => msg.effectFailedMessage('build failed', e)) },
+                    onError: {
+                      target: '#deployment.stage.building.halted',
+                      actions: fail('building', (e) => msg.effectFailedMessage('build failed', e)),
+                    },
                   },
                   on: {
                     'deployment.superseded': superseded('building', '#deployment.stage.building.halted'),
@@ -107,17 +120,39 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 src: 'startCandidate',
                 input: spec,
                 onDone: [
-                  { guard: 'hasReadiness', target: stageTarget('checking_readiness'), actions: ['setCandidate', enter('checking_readiness')] },
-                  { target: stageTarget('switching_route'), actions: ['setCandidate', 'raiseHealthy', enter('switching_route')] },
+                  {
+                    guard: 'hasReadiness',
+                    target: stageTarget('checking_readiness'),
+                    actions: ['setCandidate', enter('checking_readiness')],
+                  },
+                  {
+                    target: stageTarget('switching_route'),
+                    actions: ['setCandidate', 'raiseHealthy', enter('switching_route')],
+                  },
                 ],
-                onError: { target: 'cleanup', actions: fail('starting_candidate', (e) => msg.effectFailedMessage('candidate failed to start', e), true) },
+                onError: {
+                  target: 'cleanup',
+                  actions: fail(
+                    'starting_candidate',
+                    (e) => msg.effectFailedMessage('candidate failed to start', e),
+                    true,
+                  ),
+                },
               },
               on: {
                 'deployment.superseded': superseded('starting_candidate', 'cleanup'),
                 'node.lost': lost('starting_candidate', true),
               },
             },
-            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' } },
+            cleanup: {
+              invoke: {
+                id: 'stopCandidate',
+                src: 'stopCandidate',
+                input: stopSet,
+                onDone: 'halted',
+                onError: 'halted',
+              },
+            },
             halted: {},
           },
         },
@@ -131,26 +166,59 @@ export const deploymentMachine = deploymentSetup.createMachine({
                   src: 'probeReadiness',
                   input: ({ context }) => ({ ...workload({ context }), deadline: msg.deadlineOf(context) }),
                   // A probe that throws cannot leave the deployment waiting: it fails now, naming the error.
-                  onError: { target: 'cleanup', actions: fail('checking_readiness', (e) => msg.effectFailedMessage('readiness probe failed', e), true) },
+                  onError: {
+                    target: 'cleanup',
+                    actions: fail(
+                      'checking_readiness',
+                      (e) => msg.effectFailedMessage('readiness probe failed', e),
+                      true,
+                    ),
+                  },
                 },
                 { id: 'watchCandidate', src: 'watchCandidate', input: workload },
                 // The deadline is the machine's own (absolute, in context); this effect only wakes it. Being invoked,
                 // it is re-invoked on restore, which a delayed `after` transition is not.
-                { id: 'readinessDeadline', src: 'readinessDeadline', input: ({ context }) => ({ spec: context.spec, deadline: msg.deadlineOf(context) }) },
+                {
+                  id: 'readinessDeadline',
+                  src: 'readinessDeadline',
+                  input: ({ context }) => ({ spec: context.spec, deadline: msg.deadlineOf(context) }),
+                },
               ],
               on: {
-                'readiness.deadline': { guard: 'deadlinePassed', target: 'cleanup', actions: fail('checking_readiness', msg.timedOutMessage, true) },
+                'readiness.deadline': {
+                  guard: 'deadlinePassed',
+                  target: 'cleanup',
+                  actions: fail('checking_readiness', msg.timedOutMessage, true),
+                },
                 'readiness.attempt': [
-                  { guard: 'attemptPassed', target: stageTarget('switching_route'), actions: ['recordAttempt', 'raiseHealthy', enter('switching_route')] },
+                  {
+                    guard: 'attemptPassed',
+                    target: stageTarget('switching_route'),
+                    actions: ['recordAttempt', 'raiseHealthy', enter('switching_route')],
+                  },
                   { actions: 'recordAttempt' },
                 ],
-                'readiness.timed_out': { target: 'cleanup', actions: fail('checking_readiness', msg.timedOutMessage, true) },
-                'workload.exited': { target: 'cleanup', actions: fail('checking_readiness', (e) => msg.exitedMessage(e, 'checking_readiness'), true) },
+                'readiness.timed_out': {
+                  target: 'cleanup',
+                  actions: fail('checking_readiness', msg.timedOutMessage, true),
+                },
+                'workload.exited': {
+                  target: 'cleanup',
+                  actions: fail('checking_readiness', (e) => msg.exitedMessage(e, 'checking_readiness'), true),
+                },
                 'deployment.superseded': superseded('checking_readiness', 'cleanup'),
                 'node.lost': lost('checking_readiness', true),
               },
             },
-            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' } },
+            cleanup: {
+              invoke: {
+                id: 'stopCandidate',
+                src: 'stopCandidate',
+                input: stopSet,
+                onDone: 'halted',
+                onError: 'halted',
+              },
+            },
             halted: {},
           },
         },
@@ -163,15 +231,30 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 src: 'switchRoute',
                 input: ({ context }) => ({ ...workload({ context }), trigger: context.trigger }),
                 onDone: [
-                  { guard: 'hasPrevious', target: stageTarget('draining_previous'), actions: ['setSwitched', enter('draining_previous')] },
+                  {
+                    guard: 'hasPrevious',
+                    target: stageTarget('draining_previous'),
+                    actions: ['setSwitched', enter('draining_previous')],
+                  },
                   { target: stageTarget('active'), actions: ['setSwitched', 'succeed'] },
                 ],
                 // The route was not written: the candidate never had traffic and is stopped like a failed readiness.
-                onError: { target: 'cleanup', actions: fail('switching_route', (e) => msg.effectFailedMessage('route switch failed', e), true) },
+                onError: {
+                  target: 'cleanup',
+                  actions: fail('switching_route', (e) => msg.effectFailedMessage('route switch failed', e), true),
+                },
               },
               on: { 'node.lost': lost('switching_route', true) },
             },
-            cleanup: { invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' } },
+            cleanup: {
+              invoke: {
+                id: 'stopCandidate',
+                src: 'stopCandidate',
+                input: stopSet,
+                onDone: 'halted',
+                onError: 'halted',
+              },
+            },
             halted: {},
           },
         },
@@ -194,13 +277,24 @@ export const deploymentMachine = deploymentSetup.createMachine({
               on: {
                 'workload.exited': [
                   // Crash-looping within the revert window after its switch: the previous deployment serves again.
-                  { guard: 'crashLoopRevertable', target: 'reverting', actions: ['tick', 'countCrash', 'revertOnCrash', 'raiseUnhealthy'] },
+                  {
+                    guard: 'crashLoopRevertable',
+                    target: 'reverting',
+                    actions: ['tick', 'countCrash', 'revertOnCrash', 'raiseUnhealthy'],
+                  },
                   { actions: ['tick', 'countCrash', 'raiseUnhealthy'] },
                 ],
                 'workload.restarted': { actions: 'setRestarted' },
-                'workload.recovered': [{ guard: 'setCompleteAndPassing', actions: ['tick', 'raiseHealthy'] }, { actions: 'tick' }],
+                'workload.recovered': [
+                  { guard: 'setCompleteAndPassing', actions: ['tick', 'raiseHealthy'] },
+                  { actions: 'tick' },
+                ],
                 'health.failed': [
-                  { guard: 'healthRevertable', target: 'reverting', actions: ['tick', 'setProbeFailure', 'revertOnHealth', 'raiseUnhealthy'] },
+                  {
+                    guard: 'healthRevertable',
+                    target: 'reverting',
+                    actions: ['tick', 'setProbeFailure', 'revertOnHealth', 'raiseUnhealthy'],
+                  },
                   { actions: ['tick', 'setProbeFailure', 'raiseUnhealthy'] },
                 ],
                 'health.passed': [
@@ -232,7 +326,11 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 {
                   id: 'revertPrevious',
                   src: 'revertPrevious',
-                  input: ({ context }) => ({ spec: context.spec, previous: context.previous!, reason: context.revertReason ?? 'unhealthy' }),
+                  input: ({ context }) => ({
+                    spec: context.spec,
+                    previous: context.previous!,
+                    reason: context.revertReason ?? 'unhealthy',
+                  }),
                   // The previous one could not be promoted: this one stays the active deployment, unhealthy, as without autoRevert.
                   onError: { target: 'serving', actions: 'tick' },
                 },
@@ -245,7 +343,11 @@ export const deploymentMachine = deploymentSetup.createMachine({
                   {
                     guard: 'replacedByRollback',
                     target: stageTarget('rolled_back'),
-                    actions: ['setReplaced', 'failWithRevertReason', { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } }],
+                    actions: [
+                      'setReplaced',
+                      'failWithRevertReason',
+                      { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } },
+                    ],
                   },
                   { target: 'standby', actions: 'setReplaced' },
                 ],

@@ -15,7 +15,9 @@ export function nodeLostMessage(event: AnyEvent, stage: Stage): string {
 }
 
 export function exitedMessage(event: AnyEvent, stage: Stage): string {
-  const how = event.signal ? `was killed by ${String(event.signal)}` : `exited with code ${event.code === null ? 'unknown' : String(event.code)}`;
+  const how = event.signal
+    ? `was killed by ${String(event.signal)}`
+    : `exited with code ${event.code === null ? 'unknown' : String(event.code)}`;
   const tail = typeof event.lastError === 'string' && event.lastError ? `: ${event.lastError}` : '';
   return `candidate ${how} during ${stage}${tail}`;
 }

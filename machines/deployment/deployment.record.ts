@@ -80,6 +80,9 @@ export function instanceSummary(c: DeploymentContext, stagePath: string): Instan
     state: past ? ('ready' as const) : running ? ('starting' as const) : ('down' as const),
     restarts: w.nodeId === c.candidate?.nodeId ? c.restarts : 0,
   }));
-  const note = set.length > 0 && nodes.size < total ? `${total} instances wanted, ${set.length} placed on ${nodes.size} distinct node(s)` : null;
+  const note =
+    set.length > 0 && nodes.size < total
+      ? `${total} instances wanted, ${set.length} placed on ${nodes.size} distinct node(s)`
+      : null;
   return { ready: past ? set.length : 0, total, note, list };
 }

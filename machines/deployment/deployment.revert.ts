@@ -7,14 +7,25 @@ import type { DeploymentContext } from './deployment.types.js';
  */
 export function withinRevertWindow(context: DeploymentContext, at: string): boolean {
   const window = context.spec.service.autoRevert?.windowMs;
-  if (window === undefined || context.trigger !== 'deploy' || !context.previous || !context.activatedAt || context.revertReason) return false;
+  if (
+    window === undefined ||
+    context.trigger !== 'deploy' ||
+    !context.previous ||
+    !context.activatedAt ||
+    context.revertReason
+  )
+    return false;
   const since = Date.parse(at) - Date.parse(context.activatedAt);
   return since >= 0 && since <= window;
 }
 
-const seconds = (context: DeploymentContext, at: string) => `${((Date.parse(at) - Date.parse(context.activatedAt ?? at)) / 1000).toFixed(1)} s`;
+const seconds = (context: DeploymentContext, at: string) =>
+  `${((Date.parse(at) - Date.parse(context.activatedAt ?? at)) / 1000).toFixed(1)} s`;
 
-export function healthRevertMessage(context: DeploymentContext, event: { at: string; detail: string; nodeId: string | null }): string {
+export function healthRevertMessage(
+  context: DeploymentContext,
+  event: { at: string; detail: string; nodeId: string | null },
+): string {
   const h = context.spec.service.health;
   const where = event.nodeId ? ` on ${event.nodeId}` : '';
   return `automatically reverted: health check failed ${h?.failureThreshold ?? 3} times in a row${where} ${seconds(context, event.at)} after the switch; last: ${event.detail}`;

@@ -69,17 +69,24 @@ export const deploymentSetup = setup({
   guards: {
     hasReadiness: ({ context }) => context.spec.service.readiness !== undefined,
     /** The event's time, not a clock: a timer that fires early (or a stray event) changes nothing. */
-    deadlinePassed: ({ context, event }) => event.type === 'readiness.deadline' && Date.parse(event.at) >= Date.parse(deadlineOf(context)),
+    deadlinePassed: ({ context, event }) =>
+      event.type === 'readiness.deadline' && Date.parse(event.at) >= Date.parse(deadlineOf(context)),
     attemptPassed: ({ event }) => event.type === 'readiness.attempt' && event.ok,
-    replacedByRollback: ({ event }) => event.type === 'deployment.replaced' && (event.mode === 'rollback' || event.mode === 'auto_revert'),
+    replacedByRollback: ({ event }) =>
+      event.type === 'deployment.replaced' && (event.mode === 'rollback' || event.mode === 'auto_revert'),
     setComplete: ({ context }) => instancesOf(context).length >= wantedInstances(context.spec),
     /** Whole, and not failing its health check: a restart that passed readiness is not healthy while probes still fail. */
-    setCompleteAndPassing: ({ context }) => instancesOf(context).length >= wantedInstances(context.spec) && !context.probeFailure,
+    setCompleteAndPassing: ({ context }) =>
+      instancesOf(context).length >= wantedInstances(context.spec) && !context.probeFailure,
     fullSetPassing: ({ context, event }) =>
-      event.type === 'instances.serving' && event.instances.length >= wantedInstances(context.spec) && !context.probeFailure,
+      event.type === 'instances.serving' &&
+      event.instances.length >= wantedInstances(context.spec) &&
+      !context.probeFailure,
     healthRevertable: ({ context, event }) => event.type === 'health.failed' && withinRevertWindow(context, event.at),
     crashLoopRevertable: ({ context, event }) =>
-      event.type === 'workload.exited' && context.restarts + 1 >= CRASH_LOOP_EXITS && withinRevertWindow(context, event.at),
+      event.type === 'workload.exited' &&
+      context.restarts + 1 >= CRASH_LOOP_EXITS &&
+      withinRevertWindow(context, event.at),
     hasPrevious: ({ event }) => (event as unknown as { output: SwitchedOutput }).output.previous !== null,
   },
   actions: {
@@ -103,17 +110,19 @@ export const deploymentSetup = setup({
       };
     }),
     /** Ends this promotion as failed; the stage region stays on the stage where it happened. */
-    fail: enqueueActions(({ context, event, enqueue }, params: { stage: Stage; message: string; unhealthy?: boolean }) => {
-      const at = timeOf(event, context.clock);
-      enqueue.assign({
-        clock: at,
-        failureMessage: truncateText(params.message),
-        completedAt: at,
-        stages: [...context.stages, { stage: params.stage, status: 'failed' as const, at }],
-      });
-      enqueue.raise({ type: 'status.failed' });
-      if (params.unhealthy) enqueue.raise({ type: 'health.unhealthy' });
-    }),
+    fail: enqueueActions(
+      ({ context, event, enqueue }, params: { stage: Stage; message: string; unhealthy?: boolean }) => {
+        const at = timeOf(event, context.clock);
+        enqueue.assign({
+          clock: at,
+          failureMessage: truncateText(params.message),
+          completedAt: at,
+          stages: [...context.stages, { stage: params.stage, status: 'failed' as const, at }],
+        });
+        enqueue.raise({ type: 'status.failed' });
+        if (params.unhealthy) enqueue.raise({ type: 'health.unhealthy' });
+      },
+    ),
     succeed: enqueueActions(({ context, event, enqueue }) => {
       const at = timeOf(event, context.clock);
       enqueue.assign({
@@ -154,27 +163,43 @@ export const deploymentSetup = setup({
     setRestarted: assign(({ context, event }) => {
       if (event.type !== 'workload.restarted') return {};
       const old = context.candidate;
-      const instances = context.instances?.map((w) => (old && w.ref === old.ref && w.nodeId === old.nodeId ? event.workload : w));
+      const instances = context.instances?.map((w) =>
+        old && w.ref === old.ref && w.nodeId === old.nodeId ? event.workload : w,
+      );
       return { candidate: event.workload, clock: event.at, ...(instances ? { instances } : {}) };
     }),
     setScale: assign(({ context, event }) =>
       // Supervision starts again with fresh health checks: a failing instance is found failing again by them.
-      event.type === 'deployment.scale' ? { spec: { ...context.spec, instances: event.instances }, clock: event.at, probeFailure: null } : { clock: context.clock },
+      event.type === 'deployment.scale'
+        ? { spec: { ...context.spec, instances: event.instances }, clock: event.at, probeFailure: null }
+        : { clock: context.clock },
     ),
-    setServing: assign(({ context, event }) => (event.type === 'instances.serving' ? { instances: event.instances, clock: event.at } : { clock: context.clock })),
+    setServing: assign(({ context, event }) =>
+      event.type === 'instances.serving' ? { instances: event.instances, clock: event.at } : { clock: context.clock },
+    ),
     countCrash: assign({ restarts: ({ context }) => context.restarts + 1 }),
-    setProbeFailure: assign(({ event }) => (event.type === 'health.failed' ? { probeFailure: truncateText(event.detail) } : {})),
+    setProbeFailure: assign(({ event }) =>
+      event.type === 'health.failed' ? { probeFailure: truncateText(event.detail) } : {},
+    ),
     clearProbeFailure: assign({ probeFailure: null }),
-    revertOnHealth: assign(({ context, event }) => (event.type === 'health.failed' ? { revertReason: healthRevertMessage(context, event) } : {})),
-    revertOnCrash: assign(({ context, event }) => (event.type === 'workload.exited' ? { revertReason: crashRevertMessage(context, event) } : {})),
+    revertOnHealth: assign(({ context, event }) =>
+      event.type === 'health.failed' ? { revertReason: healthRevertMessage(context, event) } : {},
+    ),
+    revertOnCrash: assign(({ context, event }) =>
+      event.type === 'workload.exited' ? { revertReason: crashRevertMessage(context, event) } : {},
+    ),
     /** Reverted automatically: the record says why, though the stage it ends in is rolled_back like a manual rollback. */
-    failWithRevertReason: assign(({ context }) => ({ failureMessage: truncateText(context.revertReason ?? 'automatically reverted') })),
+    failWithRevertReason: assign(({ context }) => ({
+      failureMessage: truncateText(context.revertReason ?? 'automatically reverted'),
+    })),
     setSwitched: assign(({ context, event }) => {
       const out = (event as unknown as { output: SwitchedOutput }).output;
       return { previous: out.previous, activatedAt: out.at, clock: out.at };
     }),
     setReplaced: assign(({ context, event }) =>
-      event.type === 'deployment.replaced' ? { replacedBy: event.by, clock: event.at } : { replacedBy: context.replacedBy },
+      event.type === 'deployment.replaced'
+        ? { replacedBy: event.by, clock: event.at }
+        : { replacedBy: context.replacedBy },
     ),
     raiseRunning: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'status.running' })),
     raiseHealthy: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'health.healthy' })),

@@ -1,5 +1,15 @@
 // Context, events and effect contracts of the deployment statechart; nodes/ implements the effects against these types.
-import type { Audit, NotifyTarget, ServiceConfig, Trigger, StageEntry, ReadinessAttempt, Runtime, ServiceType, MachineEvent } from '../../packages/protocol/index.js';
+import type {
+  Audit,
+  NotifyTarget,
+  ServiceConfig,
+  Trigger,
+  StageEntry,
+  ReadinessAttempt,
+  Runtime,
+  ServiceType,
+  MachineEvent,
+} from '../../packages/protocol/index.js';
 
 /** What a deployment is: fixed when it is created. Persisted with the actor, so effects can re-run after a restore. */
 /** The instance set of a context: old snapshots have only the candidate. */

@@ -15,7 +15,8 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
   for (const id of ctx.host.ids()) {
     needed.add(id);
     const r = ctx.recordOf(id);
-    if (r?.previousId && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous')) needed.add(r.previousId);
+    if (r?.previousId && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous'))
+      needed.add(r.previousId);
   }
   // Instances this node runs for deployments other nodes own, while those are in flight or serving: their owner supervises them.
   const self = ctx.settings.nodeId;
@@ -27,30 +28,52 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
 }
 
 /** Stops every running workload of these runtimes that `keep` does not name. */
-async function stopRunning(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRuntime>, keep: Set<string>, log: Logger, why: string): Promise<void> {
+async function stopRunning(
+  ctx: AgentContext,
+  runtimes: Map<Runtime, WorkloadRuntime>,
+  keep: Set<string>,
+  log: Logger,
+  why: string,
+): Promise<void> {
   const runtime = (kind: Runtime) => runtimes.get(kind)!;
   for (const rt of runtimes.values()) {
     for (const w of await rt.list()) {
       if (!w.running || keep.has(w.deploymentId)) continue;
       log.info(`stopping workload of deployment ${w.deploymentId} (${why})`);
-      const known = await stopWorkloadOf(ctx.deployments, runtime, w.deploymentId).catch((e) => (log.warn(`could not stop ${w.deploymentId}`, e), true));
+      const known = await stopWorkloadOf(ctx.deployments, runtime, w.deploymentId).catch(
+        (e) => (log.warn(`could not stop ${w.deploymentId}`, e), true),
+      );
       // No record at all (pruned, or its cluster state was reset): the runtime lists only this node's own workloads.
-      if (!known) await rt.stopOrphan(w, ORPHAN_GRACE_MS).catch((e) => log.warn(`could not stop the orphan ${w.deploymentId}`, e));
+      if (!known)
+        await rt
+          .stopOrphan(w, ORPHAN_GRACE_MS)
+          .catch((e) => log.warn(`could not stop the orphan ${w.deploymentId}`, e));
     }
   }
 }
 
 /** After restoring actors: a running workload nothing needs (failed, replaced) is an orphan and is stopped. */
-export async function reconcileWorkloads(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRuntime>, log: Logger): Promise<void> {
+export async function reconcileWorkloads(
+  ctx: AgentContext,
+  runtimes: Map<Runtime, WorkloadRuntime>,
+  log: Logger,
+): Promise<void> {
   await stopRunning(ctx, runtimes, neededWorkloads(ctx), log, 'orphaned');
 }
 
-export async function shutdownDeployments(ctx: AgentContext, runtimes: Map<Runtime, WorkloadRuntime>, keepWorkloads: boolean, log: Logger): Promise<void> {
+export async function shutdownDeployments(
+  ctx: AgentContext,
+  runtimes: Map<Runtime, WorkloadRuntime>,
+  keepWorkloads: boolean,
+  log: Logger,
+): Promise<void> {
   const at = new Date().toISOString();
   for (const id of ctx.host.ids()) {
     const r = ctx.recordOf(id);
     if (r && PRE_SWITCH.has(r.promotionStage) && (r.status === 'queued' || r.status === 'running')) {
-      await ctx.deliver(id, { type: 'node.lost', at, nodeId: ctx.settings.nodeId, reason: 'stopped' }).catch((e) => log.warn(`could not fail ${id}`, e));
+      await ctx
+        .deliver(id, { type: 'node.lost', at, nodeId: ctx.settings.nodeId, reason: 'stopped' })
+        .catch((e) => log.warn(`could not fail ${id}`, e));
     }
   }
   await ctx.host.stopAll();

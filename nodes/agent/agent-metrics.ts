@@ -1,6 +1,11 @@
 // The node agent's Prometheus metrics: its deployments by state, deploy/stage/switch durations, readiness, restarts, log lines.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { isTerminalStatus, type DeploymentRecord, type LogStream, type TransitionReport } from '../../packages/protocol/index.js';
+import {
+  isTerminalStatus,
+  type DeploymentRecord,
+  type LogStream,
+  type TransitionReport,
+} from '../../packages/protocol/index.js';
 import type { OutputSink } from './runtime/workload-runtime.js';
 
 const SVC = ['environment', 'service'] as const;
@@ -13,14 +18,57 @@ export class AgentMetrics {
   private records: () => DeploymentRecord[] = () => [];
   /** Per deployment: readiness attempts counted so far and whether it was seen unfinished (its durations are ours to count). */
   private readonly seen = new Map<string, { attempts: number; live: boolean }>();
-  private readonly deploys = new Counter({ name: 'compartment_deploys_total', help: 'Deployments hosted here that finished, by outcome', labelNames: [...SVC, 'status', 'trigger'], registers: [this.registry] });
-  private readonly deployDuration = new Histogram({ name: 'compartment_deploy_duration_seconds', help: 'From created to succeeded or failed', labelNames: [...SVC, 'status'], buckets: BUCKETS, registers: [this.registry] });
-  private readonly stageDuration = new Histogram({ name: 'compartment_stage_duration_seconds', help: 'Time spent in each promotion stage of a finished deployment', labelNames: [...SVC, 'stage'], buckets: BUCKETS, registers: [this.registry] });
-  private readonly switchDuration = new Histogram({ name: 'compartment_switch_duration_seconds', help: 'The switching_route stage: from the route write to every live edge confirming it', labelNames: [...SVC], buckets: BUCKETS, registers: [this.registry] });
-  private readonly readinessAttempts = new Counter({ name: 'compartment_readiness_attempts_total', help: 'Readiness probe attempts', labelNames: [...SVC], registers: [this.registry] });
-  private readonly readinessFailures = new Counter({ name: 'compartment_readiness_failures_total', help: 'Readiness probe attempts that did not pass', labelNames: [...SVC], registers: [this.registry] });
-  private readonly restarts = new Counter({ name: 'compartment_workload_restarts_total', help: 'Workloads that exited while serving and were restarted', labelNames: [...SVC], registers: [this.registry] });
-  private readonly logLines = new Counter({ name: 'compartment_log_lines_total', help: 'Log lines this agent published, by stream', labelNames: ['stream'], registers: [this.registry] });
+  private readonly deploys = new Counter({
+    name: 'compartment_deploys_total',
+    help: 'Deployments hosted here that finished, by outcome',
+    labelNames: [...SVC, 'status', 'trigger'],
+    registers: [this.registry],
+  });
+  private readonly deployDuration = new Histogram({
+    name: 'compartment_deploy_duration_seconds',
+    help: 'From created to succeeded or failed',
+    labelNames: [...SVC, 'status'],
+    buckets: BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly stageDuration = new Histogram({
+    name: 'compartment_stage_duration_seconds',
+    help: 'Time spent in each promotion stage of a finished deployment',
+    labelNames: [...SVC, 'stage'],
+    buckets: BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly switchDuration = new Histogram({
+    name: 'compartment_switch_duration_seconds',
+    help: 'The switching_route stage: from the route write to every live edge confirming it',
+    labelNames: [...SVC],
+    buckets: BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly readinessAttempts = new Counter({
+    name: 'compartment_readiness_attempts_total',
+    help: 'Readiness probe attempts',
+    labelNames: [...SVC],
+    registers: [this.registry],
+  });
+  private readonly readinessFailures = new Counter({
+    name: 'compartment_readiness_failures_total',
+    help: 'Readiness probe attempts that did not pass',
+    labelNames: [...SVC],
+    registers: [this.registry],
+  });
+  private readonly restarts = new Counter({
+    name: 'compartment_workload_restarts_total',
+    help: 'Workloads that exited while serving and were restarted',
+    labelNames: [...SVC],
+    registers: [this.registry],
+  });
+  private readonly logLines = new Counter({
+    name: 'compartment_log_lines_total',
+    help: 'Log lines this agent published, by stream',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
 
   constructor(readonly nodeId: string) {
     collectDefaultMetrics({ register: this.registry });
@@ -34,7 +82,14 @@ export class AgentMetrics {
         this.reset();
         for (const r of metrics.records()) {
           if (r.nodeId !== metrics.nodeId) continue;
-          this.inc({ environment: r.environmentName, service: r.serviceName, status: r.status, stage: r.promotionStage, health: r.health, active: String(r.isActive) });
+          this.inc({
+            environment: r.environmentName,
+            service: r.serviceName,
+            status: r.status,
+            stage: r.promotionStage,
+            health: r.health,
+            active: String(r.isActive),
+          });
         }
       },
     });
@@ -76,7 +131,8 @@ export class AgentMetrics {
 
   /** A statechart transition: `workload.exited` while serving is a crash the supervisor restarts. */
   transition(report: TransitionReport, record: DeploymentRecord | null): void {
-    if (report.event === 'workload.exited' && record) this.restarts.inc({ environment: record.environmentName, service: record.serviceName });
+    if (report.event === 'workload.exited' && record)
+      this.restarts.inc({ environment: record.environmentName, service: record.serviceName });
   }
 
   lines(stream: LogStream, n: number): void {

@@ -17,7 +17,8 @@ export function metaOf(d: DeploymentSpec | DeploymentRecord): LogMeta {
 export function outputSink(publisher: LogPublisher, warn: (m: string, e?: unknown) => void): OutputSink {
   return {
     output: (spec, stream, lines) => publisher.write(metaOf(spec), stream, lines),
-    event: (spec, text) => void publisher.event(metaOf(spec), text).catch((e) => warn('could not publish a platform event', e)),
+    event: (spec, text) =>
+      void publisher.event(metaOf(spec), text).catch((e) => warn('could not publish a platform event', e)),
   };
 }
 
@@ -33,7 +34,11 @@ export async function workloadOf(store: DeploymentStore, id: string): Promise<Wo
 }
 
 /** Stops a deployment's workload with its own grace period; returns false when the deployment is unknown. */
-export async function stopWorkloadOf(store: DeploymentStore, runtime: (kind: DeploymentSpec['runtime']) => WorkloadRuntime, id: string): Promise<boolean> {
+export async function stopWorkloadOf(
+  store: DeploymentStore,
+  runtime: (kind: DeploymentSpec['runtime']) => WorkloadRuntime,
+  id: string,
+): Promise<boolean> {
   const context = await storedContext(store, id);
   if (!context) return false;
   await runtime(context.spec.runtime).stop(context.spec, context.spec.service.stop.graceMs);

@@ -80,7 +80,10 @@ export class Agent {
   ) {}
 
   static async start(conn: ClusterConnection, opts: AgentOptions, log: Logger): Promise<Agent> {
-    await whenClusterAccepts(() => ensureCluster(conn, opts.cluster), (e) => log.warn('waiting for JetStream to accept the buckets', e));
+    await whenClusterAccepts(
+      () => ensureCluster(conn, opts.cluster),
+      (e) => log.warn('waiting for JetStream to accept the buckets', e),
+    );
     const [deployments, routes, sources, variables] = await Promise.all([
       DeploymentStore.open(conn),
       RouteStore.open(conn),
@@ -88,7 +91,11 @@ export class Agent {
       VariableStore.open(conn, opts.keys),
     ]);
     // Right after the buckets are made, a replicated bucket may still be electing its leader: wait that out.
-    await retryTransient(() => variables.marker.claim(opts.keys.all(), opts.keys.path), 60_000, (e) => log.warn('waiting for the variables bucket', e));
+    await retryTransient(
+      () => variables.marker.claim(opts.keys.all(), opts.keys.path),
+      60_000,
+      (e) => log.warn('waiting for the variables bucket', e),
+    );
     const publisher = new LogPublisher(conn);
     const plainSink = outputSink(publisher, log.warn);
     const sink = opts.metrics ? opts.metrics.wrapSink(plainSink) : plainSink;
@@ -100,29 +107,38 @@ export class Agent {
     // Starts now read the variables bucket: a JetStream leader election must not fail them, an unset secret must.
     const secrets = (env: string, names: readonly string[]) => retryTransient(() => variables.secrets(env, names));
     const runtimes = new Map<Runtime, WorkloadRuntime>([
-      ['process', withSecrets(new ProcessRuntime({
-        dataDir: opts.workloadDir ?? `${opts.dataDir}/process`,
-        host: opts.workloadHost,
-        nodeId: opts.nodeId,
-        sink,
-        fetchSource,
-        explicitDir: opts.workloadDir !== undefined,
-        warn: log.warn,
-        ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
-      }), secrets)],
+      [
+        'process',
+        withSecrets(
+          new ProcessRuntime({
+            dataDir: opts.workloadDir ?? `${opts.dataDir}/process`,
+            host: opts.workloadHost,
+            nodeId: opts.nodeId,
+            sink,
+            fetchSource,
+            explicitDir: opts.workloadDir !== undefined,
+            warn: log.warn,
+            ...(opts.workloadUser ? { workloadUser: opts.workloadUser } : {}),
+          }),
+          secrets,
+        ),
+      ],
       [
         'docker',
-        withSecrets(new DockerRuntime({
-          dataDir: `${opts.dataDir}/docker`,
-          host: opts.workloadHost,
-          nodeId: opts.nodeId,
-          sink,
-          fetchSource,
-          warn: log.warn,
-          outputStored: () => publisher.flush(),
-          storedOutput: storedOutputReader(conn),
-          ...(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {}),
-        }), secrets),
+        withSecrets(
+          new DockerRuntime({
+            dataDir: `${opts.dataDir}/docker`,
+            host: opts.workloadHost,
+            nodeId: opts.nodeId,
+            sink,
+            fetchSource,
+            warn: log.warn,
+            outputStored: () => publisher.flush(),
+            storedOutput: storedOutputReader(conn),
+            ...(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {}),
+          }),
+          secrets,
+        ),
       ],
     ]);
     const { keys: _keys, metrics: _metrics, ...plain } = opts;
@@ -158,7 +174,11 @@ export class Agent {
       self: opts.nodeId,
       candidates: (kind) => {
         const live = cluster.liveNodes();
-        return cluster.nodeViews().filter((n) => n.id !== opts.nodeId && live.has(n.id) && n.runtimes.includes(kind)).map((n) => n.id).sort();
+        return cluster
+          .nodeViews()
+          .filter((n) => n.id !== opts.nodeId && live.has(n.id) && n.runtimes.includes(kind))
+          .map((n) => n.id)
+          .sort();
       },
       isLive: (id) => cluster.isLive(id),
       call: (nodeId, req, timeoutMs) => instanceRemote(conn.nc, nodeId, req, timeoutMs),
@@ -180,7 +200,8 @@ export class Agent {
       {
         platformLog: (record, lines) => {
           opts.metrics?.recordChanged(record, lines.length);
-          for (const line of lines) void publisher.event(metaOf(record), line).catch((e) => log.warn('could not publish a platform event', e));
+          for (const line of lines)
+            void publisher.event(metaOf(record), line).catch((e) => log.warn('could not publish a platform event', e));
         },
         transition: (report) => {
           publishTransition(conn, report);
@@ -212,7 +233,8 @@ export class Agent {
       createDeployment: async (spec, trigger) => {
         if (spec.nodeId === opts.nodeId) return host.create(spec, trigger);
         const record = await createStored(machine, deployments, spec, trigger, spec.nodeId!);
-        for (const line of platformLines(null, record)) void publisher.event(metaOf(record), line).catch(() => undefined);
+        for (const line of platformLines(null, record))
+          void publisher.event(metaOf(record), line).catch(() => undefined);
         return record;
       },
       cluster,
@@ -235,15 +257,33 @@ export class Agent {
     log.info(`restored ${restored} deployment actor(s)`);
     await reconcileWorkloads(ctx, runtimes, log);
     // Releases built here for other nodes' deployments are pruned by the same rule as this node's own.
-    const instances = new InstanceHost(opts.nodeId, deployments, runtime, (spec) =>
-      void housekeeper.pruneReleases(spec.environmentName, spec.serviceName).catch((e) => log.warn(`pruning releases of ${spec.serviceName} failed`, e)),
+    const instances = new InstanceHost(
+      opts.nodeId,
+      deployments,
+      runtime,
+      (spec) =>
+        void housekeeper
+          .pruneReleases(spec.environmentName, spec.serviceName)
+          .catch((e) => log.warn(`pruning releases of ${spec.serviceName} failed`, e)),
     );
-    agent.membership = new ClusterMembership(ctx, (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined), log, opts.edge ?? false, (req) => instances.handle(req));
+    agent.membership = new ClusterMembership(
+      ctx,
+      (id) => stopWorkloadOf(deployments, runtime, id).then(() => undefined),
+      log,
+      opts.edge ?? false,
+      (req) => instances.handle(req),
+    );
     await agent.membership.start();
-    agent.api = await serveApi(conn.nc, apiHandlers(ctx), { nodeId: opts.nodeId, version: opts.version }, (verb, e) => log.warn(`internal error in ${verb}`, e), {
-      // `status` reads the index and the hosted actors only: its reply stands until either moves.
-      status: { version: () => index.version + host.changes },
-    });
+    agent.api = await serveApi(
+      conn.nc,
+      apiHandlers(ctx),
+      { nodeId: opts.nodeId, version: opts.version },
+      (verb, e) => log.warn(`internal error in ${verb}`, e),
+      {
+        // `status` reads the index and the hosted actors only: its reply stands until either moves.
+        status: { version: () => index.version + host.changes },
+      },
+    );
     return agent;
   }
 

@@ -4,7 +4,8 @@ export class BuildSlots {
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`build slots must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`build slots must be a positive integer, got ${capacity}`);
   }
 
   get inUse(): number {

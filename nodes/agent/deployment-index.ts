@@ -17,7 +17,8 @@ export class DeploymentIndex {
   /** Called with every newer stored value: the agent adopts deployments placed on it from here. */
   onPut: ((change: Extract<DeploymentChange, { type: 'put' }>) => void) | null = null;
   /** Called with the record as it was known before each newer stored value (null on a first sighting). */
-  onChange: ((previous: DeploymentRecord | null, change: Extract<DeploymentChange, { type: 'put' }>) => void) | null = null;
+  onChange: ((previous: DeploymentRecord | null, change: Extract<DeploymentChange, { type: 'put' }>) => void) | null =
+    null;
 
   /** Resolves once every existing deployment has been read. */
   async start(store: DeploymentStore, onError: (error: Error) => void): Promise<void> {
@@ -41,7 +42,11 @@ export class DeploymentIndex {
     if (change.type !== 'put') return;
     const known = this.byId.get(change.value.record.id);
     if (known && known.revision >= change.revision) return;
-    this.byId.set(change.value.record.id, { record: change.value.record, owner: change.value.owner, revision: change.revision });
+    this.byId.set(change.value.record.id, {
+      record: change.value.record,
+      owner: change.value.owner,
+      revision: change.revision,
+    });
     this.version++;
     this.onPut?.(change);
     this.onChange?.(known?.record ?? null, change);

@@ -19,7 +19,9 @@ export class Housekeeper {
   changed(record: DeploymentRecord): void {
     if (!(record.isActive && record.status === 'succeeded') || this.done.has(record.id)) return;
     this.done.add(record.id);
-    void this.run(record.environmentName, record.serviceName).catch((e) => this.log.warn(`housekeeping of ${record.serviceName} failed`, e));
+    void this.run(record.environmentName, record.serviceName).catch((e) =>
+      this.log.warn(`housekeeping of ${record.serviceName} failed`, e),
+    );
   }
 
   /** Removes this node's releases of a service that nothing can roll back to (the same rule on every node). */

@@ -37,12 +37,24 @@ export class DashboardActions {
 
   /** Runs `compartment deploy --json` in the project directory, as a person would; one at a time. */
   deploy(body: unknown): { pid: number } {
-    const request = parseWith(API.deploy.request.pick({ environment: true }).extend({ service: API.status.request.shape.service }), body ?? {}, 'INVALID_ARGUMENT');
-    if (!this.canDeploy) throw new CompartmentError('CONFIG_NOT_FOUND', `no compartment.yaml in ${this.opts.projectDir ?? '(no --project given)'}`);
+    const request = parseWith(
+      API.deploy.request.pick({ environment: true }).extend({ service: API.status.request.shape.service }),
+      body ?? {},
+      'INVALID_ARGUMENT',
+    );
+    if (!this.canDeploy)
+      throw new CompartmentError(
+        'CONFIG_NOT_FOUND',
+        `no compartment.yaml in ${this.opts.projectDir ?? '(no --project given)'}`,
+      );
     if (this.deploying) throw new CompartmentError('CONFLICT', 'a deploy started from this dashboard is still running');
     const args = [BIN, 'deploy', '--json', '--env', request.environment, '--nats', this.opts.natsUrl];
     if (request.service) args.push('--service', request.service);
-    const child = spawn(process.execPath, args, { cwd: this.opts.projectDir!, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...this.opts.childEnv } });
+    const child = spawn(process.execPath, args, {
+      cwd: this.opts.projectDir!,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...this.opts.childEnv },
+    });
     this.deploying = child;
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -51,7 +63,9 @@ export class DashboardActions {
       buffered = lines.pop() ?? '';
       for (const line of lines) if (line.trim()) this.opts.report({ kind: 'deploy', line: safeJson(line) });
     });
-    child.stderr.on('data', (chunk: Buffer) => this.opts.report({ kind: 'deploy', line: { stderr: chunk.toString('utf8') } }));
+    child.stderr.on('data', (chunk: Buffer) =>
+      this.opts.report({ kind: 'deploy', line: { stderr: chunk.toString('utf8') } }),
+    );
     child.on('close', (code) => {
       this.deploying = null;
       this.opts.report({ kind: 'deploy', done: { code } });

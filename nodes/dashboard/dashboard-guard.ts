@@ -18,7 +18,8 @@ export function allowedHosts(listenHost: string, port: number): string[] {
   const host = listenHost.toLowerCase().replace(/^\[|\]$/g, '');
   const names = new Set<string>();
   if (isWildcard(host)) {
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.address.toLowerCase().replace(/%.*$/, ''));
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) names.add(a.address.toLowerCase().replace(/%.*$/, ''));
     names.add('localhost');
   } else {
     names.add(host);
@@ -85,6 +86,11 @@ export class DashboardGuard {
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
     const type = req.headers['content-type'] ?? '';
-    return origin !== undefined && this.origins.has(origin.toLowerCase()) && (site === undefined || site === 'same-origin') && type.startsWith('application/json');
+    return (
+      origin !== undefined &&
+      this.origins.has(origin.toLowerCase()) &&
+      (site === undefined || site === 'same-origin') &&
+      type.startsWith('application/json')
+    );
   }
 }

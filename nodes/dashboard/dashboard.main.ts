@@ -12,23 +12,38 @@ const DEFAULT_PORT = 7070;
 
 const parsePort = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0: any free port)');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number (0: any free port)');
   return n;
 };
 
 const program = new Command('compartment dashboard')
-  .description('serve the web dashboard: environments, services and deployments live, stage timeline, readiness, logs, statechart')
-  .option('--nats <url>', 'NATS URL (else $COMPARTMENT_NATS_URL, else the cluster `compartment up` started here, else nats://127.0.0.1:4222)')
+  .description(
+    'serve the web dashboard: environments, services and deployments live, stage timeline, readiness, logs, statechart',
+  )
+  .option(
+    '--nats <url>',
+    'NATS URL (else $COMPARTMENT_NATS_URL, else the cluster `compartment up` started here, else nats://127.0.0.1:4222)',
+  )
   .option('--host <host>', 'address to listen on (loopback by default: the page shows logs)', '127.0.0.1')
-  .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}, or any free one if that is taken; 0: any free port)`, parsePort)
+  .option(
+    '--port <port>',
+    `port to listen on (default ${DEFAULT_PORT}, or any free one if that is taken; 0: any free port)`,
+    parsePort,
+  )
   .option('--actions', 'show deploy and rollback buttons (read-only without it)', false)
   .option('--project <dir>', 'project directory the deploy button deploys (default: this directory)')
-  .option('--token-file <file>', 'read the access token from this file (mode 0600; written with a new token when empty); default: a new token, printed in the URL')
+  .option(
+    '--token-file <file>',
+    'read the access token from this file (mode 0600; written with a new token when empty); default: a new token, printed in the URL',
+  )
   .allowExcessArguments(false);
 for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
 program.parse(process.argv.slice(3), { from: 'user' });
-const o = program.opts<{ nats?: string; host: string; port?: number; actions: boolean; project?: string; tokenFile?: string } & SecurityFlags>();
+const o = program.opts<
+  { nats?: string; host: string; port?: number; actions: boolean; project?: string; tokenFile?: string } & SecurityFlags
+>();
 const log = pino({ name: 'compartment-dashboard' });
 installCrashGuards(log);
 const warn = (message: string, error?: unknown) => (error ? log.warn({ err: error }, message) : log.warn(message));
@@ -66,12 +81,29 @@ const context = localContext();
 const url = natsUrl(context);
 const flags = security(context, url);
 // Keep trying: under `up` the dashboard may start before NATS answers, and it must outlive NATS restarts.
-const conn = await connectCluster({ servers: url.split(','), name: 'compartment-dashboard', waitOnFirstConnect: true, nats: securityOptions(flags) });
+const conn = await connectCluster({
+  servers: url.split(','),
+  name: 'compartment-dashboard',
+  waitOnFirstConnect: true,
+  nats: securityOptions(flags),
+});
 // Per start, and never on a command line (`ps` shows those): from the file `up` wrote, else made here and printed once.
 const token = o.tokenFile ? tokenFromFile(resolve(o.tokenFile)) : newToken();
 // The deploy button runs the CLI: with this dashboard's own credentials (dashboard-actions may deploy, not set variables).
-const childEnv = { ...(flags.natsCreds ? { COMPARTMENT_NATS_CREDS: flags.natsCreds } : {}), ...(flags.natsTlsCa ? { COMPARTMENT_NATS_TLS_CA: flags.natsTlsCa } : {}) };
-const options = { conn, natsUrl: url, childEnv, host: o.host, actions: o.actions, projectDir: resolve(o.project ?? process.cwd()), token, warn };
+const childEnv = {
+  ...(flags.natsCreds ? { COMPARTMENT_NATS_CREDS: flags.natsCreds } : {}),
+  ...(flags.natsTlsCa ? { COMPARTMENT_NATS_TLS_CA: flags.natsTlsCa } : {}),
+};
+const options = {
+  conn,
+  natsUrl: url,
+  childEnv,
+  host: o.host,
+  actions: o.actions,
+  projectDir: resolve(o.project ?? process.cwd()),
+  token,
+  warn,
+};
 let dashboard: Dashboard;
 try {
   dashboard = await startDashboard({ ...options, port: o.port ?? DEFAULT_PORT });
@@ -82,7 +114,9 @@ try {
 }
 // With a token file the one who wrote it prints the URL: this output goes to a log file.
 const shown = o.tokenFile ? `${dashboard.url} (token in ${resolve(o.tokenFile)})` : dashboard.openUrl;
-process.stdout.write(`dashboard: ${shown} (NATS ${url}${o.actions ? ', deploy and rollback enabled' : ', read-only'})\n`);
+process.stdout.write(
+  `dashboard: ${shown} (NATS ${url}${o.actions ? ', deploy and rollback enabled' : ', read-only'})\n`,
+);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -24,7 +24,14 @@ export interface ServerDeps {
 }
 
 const STATE_PART = /^[a-z_]+(\.[a-z_]+)*$/;
-const STATUS_OF_CODE: Record<string, number> = { INVALID_ARGUMENT: 400, CONFIG_NOT_FOUND: 400, DEPLOYMENT_NOT_FOUND: 404, SERVICE_NOT_FOUND: 404, CONFLICT: 409, ROLLBACK_UNAVAILABLE: 409 };
+const STATUS_OF_CODE: Record<string, number> = {
+  INVALID_ARGUMENT: 400,
+  CONFIG_NOT_FOUND: 400,
+  DEPLOYMENT_NOT_FOUND: 404,
+  SERVICE_NOT_FOUND: 404,
+  CONFLICT: 409,
+  ROLLBACK_UNAVAILABLE: 409,
+};
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -53,7 +60,13 @@ const LOCKED_PAGE = `<!doctype html><meta charset="utf-8"><title>Compartment das
 <code>?token=</code> in it. A new <code>up</code> makes a new token.</p>`;
 
 function locked(res: ServerResponse, page: boolean): void {
-  if (!page) return json(res, 401, { error: { code: 'PERMISSION_DENIED', message: 'this dashboard needs its token: open the URL `compartment up` printed' } });
+  if (!page)
+    return json(res, 401, {
+      error: {
+        code: 'PERMISSION_DENIED',
+        message: 'this dashboard needs its token: open the URL `compartment up` printed',
+      },
+    });
   res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(LOCKED_PAGE);
 }
@@ -66,11 +79,17 @@ export function createDashboardServer(deps: ServerDeps): Server {
     if (req.method === 'GET' && (path === '/' || path === '/index.html') && url.searchParams.has('token')) {
       // The printed URL: trade the token for a cookie and land on the clean URL, so the token leaves the address bar.
       if (!guard.tokenMatches(url.searchParams.get('token'))) return locked(res, true);
-      res.writeHead(303, { location: '/', 'set-cookie': guard.setCookie(), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      res.writeHead(303, {
+        location: '/',
+        'set-cookie': guard.setCookie(),
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
       return void res.end();
     }
     const page = path === '/' || path === '/index.html';
-    if ((page || path.startsWith('/api/') || path.startsWith('/events')) && !guard.authenticated(req)) return locked(res, page);
+    if ((page || path.startsWith('/api/') || path.startsWith('/events')) && !guard.authenticated(req))
+      return locked(res, page);
     if (req.method === 'GET' && path === '/api/overview') {
       return json(res, 200, {
         nats: deps.natsUrl,
@@ -85,19 +104,35 @@ export function createDashboardServer(deps: ServerDeps): Server {
       if (!deployment) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${detail[1]}`);
       // A route with domains: each with the certificate the edges hold (asked now; none when the API does not answer).
       const domains = deployment.routeUrl?.startsWith('https://')
-        ? ((await callApi(deps.conn, 'domains', { environment: deployment.environmentName, service: deployment.serviceName }, 5_000).catch(() => null))?.domains ?? [])
+        ? ((
+            await callApi(
+              deps.conn,
+              'domains',
+              { environment: deployment.environmentName, service: deployment.serviceName },
+              5_000,
+            ).catch(() => null)
+          )?.domains ?? [])
         : [];
       return json(res, 200, { deployment, domains, ...(await model.transitions(deployment.id)) });
     }
     if (req.method === 'GET' && path === '/api/chart') {
-      const state = { status: url.searchParams.get('status') ?? '', stage: url.searchParams.get('stage') ?? '', health: url.searchParams.get('health') ?? '' };
+      const state = {
+        status: url.searchParams.get('status') ?? '',
+        stage: url.searchParams.get('stage') ?? '',
+        health: url.searchParams.get('health') ?? '',
+      };
       const given = Object.values(state).some(Boolean);
-      if (given && !Object.values(state).every((v) => STATE_PART.test(v))) throw new CompartmentError('INVALID_ARGUMENT', 'status, stage and health are state paths');
+      if (given && !Object.values(state).every((v) => STATE_PART.test(v)))
+        throw new CompartmentError('INVALID_ARGUMENT', 'status, stage and health are state paths');
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       return void res.end(deploymentChart('mermaid', given ? state : null));
     }
     if (req.method === 'GET' && path === '/api/logs') {
-      return json(res, 200, await logTail(deps.conn, url.searchParams.get('deployment'), Number(url.searchParams.get('tail') ?? 300)));
+      return json(
+        res,
+        200,
+        await logTail(deps.conn, url.searchParams.get('deployment'), Number(url.searchParams.get('tail') ?? 300)),
+      );
     }
     if (req.method === 'GET' && path === '/events') {
       const stream = openEventStream(req, res);
@@ -106,14 +141,30 @@ export function createDashboardServer(deps: ServerDeps): Server {
     }
     if (req.method === 'GET' && path === '/events/logs') {
       const stream = openEventStream(req, res);
-      return void streamLogs(deps.conn, url.searchParams.get('deployment'), Number(url.searchParams.get('from') ?? 1), stream);
+      return void streamLogs(
+        deps.conn,
+        url.searchParams.get('deployment'),
+        Number(url.searchParams.get('from') ?? 1),
+        stream,
+      );
     }
     const action = /^\/api\/actions\/(deploy|rollback)$/.exec(path);
     if (req.method === 'POST' && action) {
-      if (!deps.actions) return json(res, 403, { error: { code: 'PERMISSION_DENIED', message: 'read-only dashboard: start it with --actions to deploy or roll back from here' } });
-      if (!guard.sameOrigin(req)) return json(res, 403, { error: { code: 'PERMISSION_DENIED', message: 'actions are accepted from the dashboard page only' } });
+      if (!deps.actions)
+        return json(res, 403, {
+          error: {
+            code: 'PERMISSION_DENIED',
+            message: 'read-only dashboard: start it with --actions to deploy or roll back from here',
+          },
+        });
+      if (!guard.sameOrigin(req))
+        return json(res, 403, {
+          error: { code: 'PERMISSION_DENIED', message: 'actions are accepted from the dashboard page only' },
+        });
       const body = await readJson(req);
-      return action[1] === 'deploy' ? json(res, 202, deps.actions.deploy(body)) : json(res, 200, await deps.actions.rollback(body));
+      return action[1] === 'deploy'
+        ? json(res, 202, deps.actions.deploy(body))
+        : json(res, 200, await deps.actions.rollback(body));
     }
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true, ready: model.ready });
     const asset = req.method === 'GET' ? assetPath(path) : null;
@@ -133,7 +184,10 @@ export function createDashboardServer(deps: ServerDeps): Server {
       return void res.end('misdirected request: this dashboard answers only at the address it was started on\n');
     }
     route(req, res, url).catch((error: unknown) => {
-      const e = error instanceof CompartmentError ? error : new CompartmentError('INTERNAL', error instanceof Error ? error.message : String(error));
+      const e =
+        error instanceof CompartmentError
+          ? error
+          : new CompartmentError('INTERNAL', error instanceof Error ? error.message : String(error));
       if (e.code === 'INTERNAL') deps.warn(`${req.method} ${url.pathname} failed`, error);
       if (res.headersSent) return void res.end();
       json(res, STATUS_OF_CODE[e.code] ?? 500, { error: e.toPayload() });

@@ -38,7 +38,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const model = new DashboardModel(opts.conn, opts.warn);
   const events = new StreamSet();
   const actions = opts.actions
-    ? new DashboardActions({ conn: opts.conn, natsUrl: opts.natsUrl, ...(opts.childEnv ? { childEnv: opts.childEnv } : {}), projectDir: opts.projectDir, report: (e) => events.broadcast('action', e) })
+    ? new DashboardActions({
+        conn: opts.conn,
+        natsUrl: opts.natsUrl,
+        ...(opts.childEnv ? { childEnv: opts.childEnv } : {}),
+        projectDir: opts.projectDir,
+        report: (e) => events.broadcast('action', e),
+      })
     : null;
   model.subscribe((e) => {
     if (e.type === 'record') events.broadcast('record', e.record);
@@ -48,7 +54,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   });
   model.start();
   let guard: DashboardGuard | null = null;
-  const server = createDashboardServer({ conn: opts.conn, natsUrl: opts.natsUrl, model, actions, events, guard: () => guard!, warn: opts.warn });
+  const server = createDashboardServer({
+    conn: opts.conn,
+    natsUrl: opts.natsUrl,
+    model,
+    actions,
+    events,
+    guard: () => guard!,
+    warn: opts.warn,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

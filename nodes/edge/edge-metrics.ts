@@ -7,7 +7,8 @@ export interface RouteOwner {
 }
 
 /** Caddy's families the edge passes on: per server (one per route port) requests, errors, latency, in flight. */
-const KEPT = /^caddy_http_(requests_total|request_errors_total|request_duration_seconds|requests_in_flight)(_bucket|_sum|_count)?$/;
+const KEPT =
+  /^caddy_http_(requests_total|request_errors_total|request_duration_seconds|requests_in_flight)(_bucket|_sum|_count)?$/;
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}\s+(\S+)$/;
 const SERVER = /(^|,)server="r(\d+)"/;
 
@@ -27,7 +28,10 @@ export function relabelCaddyMetrics(text: string, ownerOf: (port: number) => Rou
     const server = SERVER.exec(m[2]!);
     const owner = server ? ownerOf(Number(server[2])) : null;
     if (!server || !owner) continue;
-    const labels = m[2]!.replace(SERVER, `$1environment="${owner.environment}",service="${owner.service}",port="${server[2]}"`);
+    const labels = m[2]!.replace(
+      SERVER,
+      `$1environment="${owner.environment}",service="${owner.service}",port="${server[2]}"`,
+    );
     out.push(`${m[1]}{${labels}} ${m[3]}`);
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';
@@ -35,10 +39,18 @@ export function relabelCaddyMetrics(text: string, ownerOf: (port: number) => Rou
 
 export class EdgeMetrics {
   readonly registry = new Registry();
-  private readonly caddyUp = new Gauge({ name: 'compartment_edge_caddy_up', help: "1 when Caddy's admin API answered this scrape", registers: [this.registry] });
+  private readonly caddyUp = new Gauge({
+    name: 'compartment_edge_caddy_up',
+    help: "1 when Caddy's admin API answered this scrape",
+    registers: [this.registry],
+  });
 
   constructor(
-    private readonly source: { caddyMetrics(): Promise<string>; routeCount(): number; ownerOf(port: number): RouteOwner | null },
+    private readonly source: {
+      caddyMetrics(): Promise<string>;
+      routeCount(): number;
+      ownerOf(port: number): RouteOwner | null;
+    },
   ) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({

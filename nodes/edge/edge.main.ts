@@ -20,12 +20,28 @@ const program = new Command('compartment edge')
   .requiredOption('--nats <urls>', 'NATS server URL(s), comma-separated')
   .requiredOption('--data-dir <dir>', "where Caddy's config, storage and logs live")
   .requiredOption('--dns-port <port>', 'UDP/TCP port of the DNS responder Caddy resolves upstreams from', parsePort)
-  .option('--caddy-admin-socket <path>', "unix socket of Caddy's admin endpoint (default <data-dir>/admin/caddy.sock, its dir 0700)")
+  .option(
+    '--caddy-admin-socket <path>',
+    "unix socket of Caddy's admin endpoint (default <data-dir>/admin/caddy.sock, its dir 0700)",
+  )
   .requiredOption('--route-ports <from-to>', 'the edge ports routes get, e.g. 8100-8199', parsePortRange)
   .option('--listen-host <host>', 'address the route ports listen on', '127.0.0.1')
-  .option('--https-port <port>', 'shared HTTPS port for domains (default 443 when this process may bind it; 0: no domains)', parsePortOrZero)
-  .option('--http-port <port>', 'shared HTTP port: redirects to HTTPS (default 80 with the default HTTPS port)', parsePort)
-  .option('--tls <issuer>', 'certificates: acme (Let\'s Encrypt, then ZeroSSL, on demand) or internal (Caddy\'s own CA, for local use)', parseTls, 'acme')
+  .option(
+    '--https-port <port>',
+    'shared HTTPS port for domains (default 443 when this process may bind it; 0: no domains)',
+    parsePortOrZero,
+  )
+  .option(
+    '--http-port <port>',
+    'shared HTTP port: redirects to HTTPS (default 80 with the default HTTPS port)',
+    parsePort,
+  )
+  .option(
+    '--tls <issuer>',
+    "certificates: acme (Let's Encrypt, then ZeroSSL, on demand) or internal (Caddy's own CA, for local use)",
+    parseTls,
+    'acme',
+  )
   .option('--acme-email <email>', 'account email for the ACME issuers (expiry notices)')
   .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, 20)
   .option('--name <id>', 'edge id (default: remembered in the data dir)')
@@ -37,11 +53,26 @@ const program = new Command('compartment edge')
 for (const [flag, description] of SECURITY_FLAGS) program.option(flag, description);
 
 program.parse(process.argv.slice(3), { from: 'user' });
-const o = program.opts<{
-  nats: string; dataDir: string; dnsPort: number; caddyAdminSocket?: string; routePorts: number[];
-  listenHost: string; refreshMs: number; name?: string; keepCaddy: boolean; replicas: number; metricsHost: string; metricsPort: number;
-  httpsPort?: number; httpPort?: number; tls: 'acme' | 'internal'; acmeEmail?: string;
-} & SecurityFlags>();
+const o = program.opts<
+  {
+    nats: string;
+    dataDir: string;
+    dnsPort: number;
+    caddyAdminSocket?: string;
+    routePorts: number[];
+    listenHost: string;
+    refreshMs: number;
+    name?: string;
+    keepCaddy: boolean;
+    replicas: number;
+    metricsHost: string;
+    metricsPort: number;
+    httpsPort?: number;
+    httpPort?: number;
+    tls: 'acme' | 'internal';
+    acmeEmail?: string;
+  } & SecurityFlags
+>();
 const log = pino({ name: 'compartment-edge' });
 installCrashGuards(log);
 // Caddy's config, storage, log and admin socket: 0700/0600, nothing a workload may read or reach.
@@ -50,7 +81,12 @@ const edgeId = serverId(o.dataDir, 'edge', o.name);
 
 // Served before the heartbeat starts, so it can say where; Caddy's part of it answers once Caddy runs.
 let edgeMetrics: EdgeMetrics | null = null;
-const metricsServer = await serveMetrics(o.metricsHost, o.metricsPort, async () => (edgeMetrics ? edgeMetrics.render() : ''), (m, e) => log.warn({ err: e }, m));
+const metricsServer = await serveMetrics(
+  o.metricsHost,
+  o.metricsPort,
+  async () => (edgeMetrics ? edgeMetrics.render() : ''),
+  (m, e) => log.warn({ err: e }, m),
+);
 const edge = new EdgeService({
   metricsUrl: metricsServer.url,
   edgeId,
@@ -66,13 +102,26 @@ const edge = new EdgeService({
 });
 // A restart: the running Caddy resolves through us again before NATS is even reached.
 const cached = await edge.serveCached();
-if (cached > 0) log.info({ routes: cached }, 'answering from the routes this edge last knew until the route watch catches up');
+if (cached > 0)
+  log.info({ routes: cached }, 'answering from the routes this edge last knew until the route watch catches up');
 
-const conn = await connectCluster({ servers: o.nats.split(','), name: `compartment-edge-${edgeId}`, waitOnFirstConnect: true, nats: securityOptions(o) });
-await whenClusterAccepts(() => ensureCluster(conn, { replicas: o.replicas }), (e) => log.warn({ err: e }, 'waiting for JetStream to accept the buckets'));
+const conn = await connectCluster({
+  servers: o.nats.split(','),
+  name: `compartment-edge-${edgeId}`,
+  waitOnFirstConnect: true,
+  nats: securityOptions(o),
+});
+await whenClusterAccepts(
+  () => ensureCluster(conn, { replicas: o.replicas }),
+  (e) => log.warn({ err: e }, 'waiting for JetStream to accept the buckets'),
+);
 edgeMetrics = new EdgeMetrics(edge);
 await edge.start(conn);
-if (o.tls === 'internal' && edge.opts.https) log.info({ rootCertificate: rootCertificatePath(edge.storageRoot()) }, 'internal CA: clients trust this root (curl --cacert)');
+if (o.tls === 'internal' && edge.opts.https)
+  log.info(
+    { rootCertificate: rootCertificatePath(edge.storageRoot()) },
+    'internal CA: clients trust this root (curl --cacert)',
+  );
 log.info({ edgeId, routes: `${o.routePorts[0]}-${o.routePorts.at(-1)}` }, 'edge ready');
 
 let stopping = false;
@@ -99,8 +148,13 @@ function parseTls(text: string): 'acme' | 'internal' {
 }
 
 /** Domains on --https-port/--http-port; by default 443/80 when this process may bind them, else none (said in the log). */
-function httpsOf(): { https?: { httpsPort: number; httpPort: number; tls: { issuer: 'internal' } | { issuer: 'acme'; email?: string } } } {
-  const tls = o.tls === 'internal' ? { issuer: 'internal' as const } : { issuer: 'acme' as const, ...(o.acmeEmail ? { email: o.acmeEmail } : {}) };
+function httpsOf(): {
+  https?: { httpsPort: number; httpPort: number; tls: { issuer: 'internal' } | { issuer: 'acme'; email?: string } };
+} {
+  const tls =
+    o.tls === 'internal'
+      ? { issuer: 'internal' as const }
+      : { issuer: 'acme' as const, ...(o.acmeEmail ? { email: o.acmeEmail } : {}) };
   if (o.httpsPort === 0) return {};
   if (o.httpsPort === undefined && !mayBindPrivilegedPorts()) {
     log.warn('no --https-port, and this process may not bind ports below 1024: serving no domains (route ports only)');

@@ -74,7 +74,8 @@ export class EdgeService {
    */
   async serveCached(): Promise<number> {
     const cached = readRouteCache(this.cacheFile(), LOST_AFTER_MS);
-    for (const c of cached) this.apply({ type: 'put', key: c.key, revision: c.revision, route: c.route, initial: true });
+    for (const c of cached)
+      this.apply({ type: 'put', key: c.key, revision: c.revision, route: c.route, initial: true });
     await this.startAnswering();
     return cached.length;
   }
@@ -107,7 +108,13 @@ export class EdgeService {
       dataDir: `${this.opts.dataDir}/caddy`,
       refreshMs: this.opts.refreshMs,
       ...(https && answer
-        ? { https: { ...https, askUrl: `http://${this.opts.dnsHost}:${answer.askPort}/ask`, plainDial: `${this.opts.dnsHost}:${answer.plainPort}` } }
+        ? {
+            https: {
+              ...https,
+              askUrl: `http://${this.opts.dnsHost}:${answer.askPort}/ask`,
+              plainDial: `${this.opts.dnsHost}:${answer.plainPort}`,
+            },
+          }
         : {}),
       // A dial that fails (an instance that just vanished) is tried again on another instance of the set;
       // Caddy 2.6.2 does this safely only for requests without a body, so lost instances also leave the answer.
@@ -120,14 +127,31 @@ export class EdgeService {
       detached: true,
       onEvent: (e) => this.opts.log(`caddy ${e.type}${'pid' in e && e.pid ? ` (pid ${e.pid})` : ''}`),
     });
-    this.stateSub = serveEdgeState(conn, (request) => this.state(request.certificates === true), (name, error) => this.opts.log(`${name} request failed`, error));
+    this.stateSub = serveEdgeState(
+      conn,
+      (request) => this.state(request.certificates === true),
+      (name, error) => this.opts.log(`${name} request failed`, error),
+    );
     // Node agents wait for every live edge to confirm a switch: this heartbeat is how they know this edge is live.
     this.membership = await Membership.open(conn);
-    const beat = () => ({ id: this.opts.edgeId, listenHost: this.opts.listenHost, routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number], startedAt: this.startedAt, ...(this.opts.metricsUrl ? { metricsUrl: this.opts.metricsUrl } : {}) });
+    const beat = () => ({
+      id: this.opts.edgeId,
+      listenHost: this.opts.listenHost,
+      routePorts: [this.opts.routePorts[0]!, this.opts.routePorts.at(-1)!] as [number, number],
+      startedAt: this.startedAt,
+      ...(this.opts.metricsUrl ? { metricsUrl: this.opts.metricsUrl } : {}),
+    });
     // A cluster that just formed may still be electing the bucket's leader: wait for it rather than crash.
-    await retryTransient(() => this.membership!.beatEdge(beat()), 60_000, (e) => this.opts.log('first edge heartbeat waiting for the cluster', e));
+    await retryTransient(
+      () => this.membership!.beatEdge(beat()),
+      60_000,
+      (e) => this.opts.log('first edge heartbeat waiting for the cluster', e),
+    );
     const heartbeat = () => this.membership!.beatEdge(beat()).then(() => touchRouteCache(this.cacheFile()));
-    this.beat = setInterval(() => void heartbeat().catch((e) => this.opts.log('edge heartbeat failed', e)), HEARTBEAT_EVERY_MS);
+    this.beat = setInterval(
+      () => void heartbeat().catch((e) => this.opts.log('edge heartbeat failed', e)),
+      HEARTBEAT_EVERY_MS,
+    );
   }
 
   /** The answerer (domains) and the DNS responder Caddy resolves through; once per process. */
@@ -140,17 +164,28 @@ export class EdgeService {
       // Kept in the data dir: Caddy's config names these ports, and an unchanged config is adopted without a reload.
       const kept = keptPorts(join(this.opts.dataDir, 'answer-ports.json'));
       const start = (ports: { ask: number; plain: number }) =>
-        startEdgeAnswerer({ host: this.opts.dnsHost, askPort: ports.ask, plainPort: ports.plain, hosts: this.hosts, httpsPort: https.httpsPort });
+        startEdgeAnswerer({
+          host: this.opts.dnsHost,
+          askPort: ports.ask,
+          plainPort: ports.plain,
+          hosts: this.hosts,
+          httpsPort: https.httpsPort,
+        });
       // A kept port something else took since: new ones (Caddy's config then changes once, a reload).
       this.answerer = await start(kept).catch(() => start({ ask: 0, plain: 0 }));
-      keepPorts(join(this.opts.dataDir, 'answer-ports.json'), { ask: this.answerer.askPort, plain: this.answerer.plainPort });
+      keepPorts(join(this.opts.dataDir, 'answer-ports.json'), {
+        ask: this.answerer.askPort,
+        plain: this.answerer.plainPort,
+      });
     }
     const answer = this.answerer;
     this.dns = await startDnsResponder({
       host: this.opts.dnsHost,
       port: this.opts.dnsPort,
       table: this.table,
-      ...(answer ? { hostRouting: { hosts: this.hosts, fallback: { host: this.opts.dnsHost, port: answer.plainPort } } } : {}),
+      ...(answer
+        ? { hostRouting: { hosts: this.hosts, fallback: { host: this.opts.dnsHost, port: answer.plainPort } } }
+        : {}),
     });
   }
 
@@ -163,7 +198,11 @@ export class EdgeService {
     if (!this.conn) return; // still serving the cache itself: nothing newer to keep
     clearTimeout(this.cacheTimer);
     this.cacheTimer = setTimeout(() => {
-      const routes = [...this.written.values()].map((w) => ({ key: keys.route(w.route.environmentName, w.route.serviceName), revision: w.revision, route: w.route }));
+      const routes = [...this.written.values()].map((w) => ({
+        key: keys.route(w.route.environmentName, w.route.serviceName),
+        revision: w.revision,
+        route: w.route,
+      }));
       try {
         writeRouteCache(this.cacheFile(), routes);
       } catch (error) {
@@ -223,7 +262,6 @@ export class EdgeService {
     return join(this.opts.dataDir, 'caddy', 'storage');
   }
 
-
   /** `certificates`: read each held domain's certificate from storage too (a file read per name: only when asked). */
   async state(certificates = false): Promise<EdgeState> {
     const inFlight = new Map<string, number>();
@@ -249,7 +287,10 @@ export class EdgeService {
   /** Each held domain with what Caddy's storage holds for it. */
   private certificates(): NonNullable<EdgeState['domains']> {
     const held = this.hosts.entries();
-    const certs = certificateStates(this.storageRoot(), held.map((h) => h.domain));
+    const certs = certificateStates(
+      this.storageRoot(),
+      held.map((h) => h.domain),
+    );
     return held.map((h, i) => ({ ...certs[i]!, key: h.key }));
   }
 
@@ -285,7 +326,12 @@ export class EdgeService {
     if (!w) return;
     const all = w.route.upstreams.map((u) => ({ host: u.host, port: u.port }));
     const reachable = all.filter((u) => !this.prober.isDown(u));
-    this.table.set({ port, deploymentId: w.route.deploymentId, upstreams: reachable.length > 0 ? reachable : all, revision: w.revision });
+    this.table.set({
+      port,
+      deploymentId: w.route.deploymentId,
+      upstreams: reachable.length > 0 ? reachable : all,
+      revision: w.revision,
+    });
   }
 
   private publishAll(): void {
@@ -293,7 +339,11 @@ export class EdgeService {
   }
 
   private watchInstances(): void {
-    this.prober.watch([...this.written.values()].filter((w) => w.route.upstreams.length > 1).flatMap((w) => w.route.upstreams.map((u) => ({ host: u.host, port: u.port }))));
+    this.prober.watch(
+      [...this.written.values()]
+        .filter((w) => w.route.upstreams.length > 1)
+        .flatMap((w) => w.route.upstreams.map((u) => ({ host: u.host, port: u.port }))),
+    );
   }
 }
 

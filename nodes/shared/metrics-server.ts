@@ -12,9 +12,15 @@ export interface MetricsServer {
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Serves `render()` at GET /metrics; every other path is 404. Port 0 picks a free one. */
-export async function serveMetrics(host: string, port: number, render: () => Promise<string>, warn: (m: string, e?: unknown) => void): Promise<MetricsServer> {
+export async function serveMetrics(
+  host: string,
+  port: number,
+  render: () => Promise<string>,
+  warn: (m: string, e?: unknown) => void,
+): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end('not found\n');
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics')
+      return void res.writeHead(404).end('not found\n');
     render().then(
       (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
       (error: unknown) => {
@@ -39,12 +45,17 @@ export async function serveMetrics(host: string, port: number, render: () => Pro
 
 /** `--metrics-port`: 0 (a free port, the default) to 65535. */
 export function parseMetricsPort(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError('expected a port number (0: a free one)');
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
+    throw new InvalidArgumentError('expected a port number (0: a free one)');
   return Number(text);
 }
 
 /** The flags both server processes take: [flag, description, parser, default]. */
 export const METRICS_FLAGS = {
-  host: ['--metrics-host <host>', 'address /metrics listens on (loopback by default: nothing outside this machine can scrape it)', '127.0.0.1'],
+  host: [
+    '--metrics-host <host>',
+    'address /metrics listens on (loopback by default: nothing outside this machine can scrape it)',
+    '127.0.0.1',
+  ],
   port: ['--metrics-port <port>', 'port of /metrics (default 0: a free one, shown by `compartment nodes`)'],
 } as const;

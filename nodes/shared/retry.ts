@@ -4,12 +4,20 @@ import { withBackoff, isTransient } from '../../cluster/retry/index.js';
 export { withBackoff, isTransient };
 
 /** Runs `work` until it succeeds, fails for another reason, or `withinMs` has passed; backoff 250 ms doubling to 2 s. */
-export function retryTransient<T>(work: () => Promise<T>, withinMs = 60_000, onRetry?: (error: unknown) => void): Promise<T> {
+export function retryTransient<T>(
+  work: () => Promise<T>,
+  withinMs = 60_000,
+  onRetry?: (error: unknown) => void,
+): Promise<T> {
   return withBackoff(() => work(), { withinMs, onRetry: onRetry && ((e) => onRetry(e)) });
 }
 
 /** Start-up only: a freshly formed JetStream cluster refuses everything until it has elected its leaders. */
-export async function whenClusterAccepts<T>(work: () => Promise<T>, onRetry: (error: unknown) => void, withinMs = 90_000): Promise<T> {
+export async function whenClusterAccepts<T>(
+  work: () => Promise<T>,
+  onRetry: (error: unknown) => void,
+  withinMs = 90_000,
+): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {

@@ -28,7 +28,8 @@ export function parsePort(text: string): number {
 /** A stable id for this server: `--name`, else one remembered in the data dir, else made up once. */
 export function serverId(dataDir: string, kind: 'node' | 'edge', given?: string): string {
   if (given) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(given)) throw new InvalidArgumentError('names are lowercase letters, digits and "-"');
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(given))
+      throw new InvalidArgumentError('names are lowercase letters, digits and "-"');
     return given;
   }
   mkdirSync(dataDir, { recursive: true });
@@ -36,7 +37,11 @@ export function serverId(dataDir: string, kind: 'node' | 'edge', given?: string)
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    const host = hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40) || kind;
+    const host =
+      hostname()
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .slice(0, 40) || kind;
     const id = `${host}-${randomBytes(3).toString('hex')}`;
     writeFileSync(file, id);
     return id;

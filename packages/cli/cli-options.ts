@@ -1,6 +1,13 @@
 // Checks the flags commands share (--env, --service, ids, durations) so bad input fails before anything is sent.
 import { randomBytes } from 'node:crypto';
-import { CompartmentError, DEFAULT_ENVIRONMENT, DeploymentId, LogsRequest, Name, VariableName } from '../protocol/index.js';
+import {
+  CompartmentError,
+  DEFAULT_ENVIRONMENT,
+  DeploymentId,
+  LogsRequest,
+  Name,
+  VariableName,
+} from '../protocol/index.js';
 
 export interface CommonFlags {
   env?: string;
@@ -10,7 +17,11 @@ export interface CommonFlags {
   natsCreds?: string;
 }
 
-function check(schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, value: string, field: string): string {
+function check(
+  schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } },
+  value: string,
+  field: string,
+): string {
   const result = schema.safeParse(value);
   if (result.success) return value;
   const why = result.error?.issues[0]?.message ?? 'is invalid';
@@ -40,7 +51,11 @@ export function sinceToIso(value: string, now = Date.now()): string {
     const ms = parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] as string] ?? 0), 0);
     return new Date(now - ms).toISOString();
   }
-  throw new CompartmentError('INVALID_ARGUMENT', `--since ${JSON.stringify(value)}: expected a duration like 10m, 2h, 1d or an ISO time`, '--since');
+  throw new CompartmentError(
+    'INVALID_ARGUMENT',
+    `--since ${JSON.stringify(value)}: expected a duration like 10m, 2h, 1d or an ISO time`,
+    '--since',
+  );
 }
 
 /** `--tail N`: a whole number of lines. */
@@ -48,7 +63,11 @@ export function tailOf(value: string | undefined, fallback = 100): number {
   if (value === undefined) return fallback;
   const max = LogsRequest.shape.tail.unwrap().maxValue ?? Number.MAX_SAFE_INTEGER;
   if (!/^\d+$/.test(value) || Number(value) > max) {
-    throw new CompartmentError('INVALID_ARGUMENT', `--tail ${JSON.stringify(value)}: expected a whole number of lines (0 to ${max})`, '--tail');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `--tail ${JSON.stringify(value)}: expected a whole number of lines (0 to ${max})`,
+      '--tail',
+    );
   }
   return Number(value);
 }

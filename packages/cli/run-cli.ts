@@ -22,7 +22,11 @@ async function reportError(error: unknown, json: boolean): Promise<number> {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
   }
   const { CompartmentError, exitCodeOf } = await import('../protocol/index.js');
-  const e = error instanceof CompartmentError ? error : permissionError(error, CompartmentError) ?? new CompartmentError('INTERNAL', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  const e =
+    error instanceof CompartmentError
+      ? error
+      : (permissionError(error, CompartmentError) ??
+        new CompartmentError('INTERNAL', error instanceof Error ? (error.stack ?? error.message) : String(error)));
   if (json) process.stdout.write(JSON.stringify({ error: e.toPayload() }) + '\n');
   // Messages can carry a workload's words or a log's tail: line breaks stay, escape sequences do not.
   const { terminalSafeLines } = await import('./output/terminal-safe.js');
@@ -32,10 +36,17 @@ async function reportError(error: unknown, json: boolean): Promise<number> {
 
 /** NATS refused a publish or subscribe for these credentials (anywhere in the error's causes): PERMISSION_DENIED, not a crash. */
 function permissionError<E>(error: unknown, make: new (code: 'PERMISSION_DENIED', message: string) => E): E | null {
-  for (let e = error as (Error & { cause?: unknown; operation?: string; subject?: string }) | undefined; e; e = e.cause as typeof e) {
+  for (
+    let e = error as (Error & { cause?: unknown; operation?: string; subject?: string }) | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     if (e.name === 'PermissionViolationError' || /permissions violation/i.test(e.message ?? '')) {
       const what = e.operation && e.subject ? `${e.operation} to ${e.subject}` : e.message;
-      return new make('PERMISSION_DENIED', `NATS refused this for the credentials in use (${what}); pass --nats-creds FILE of a role allowed to do it`);
+      return new make(
+        'PERMISSION_DENIED',
+        `NATS refused this for the credentials in use (${what}); pass --nats-creds FILE of a role allowed to do it`,
+      );
     }
   }
   return null;

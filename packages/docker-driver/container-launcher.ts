@@ -1,7 +1,14 @@
 // Starts a deployment's container, or adopts it when it already runs: create (named, so a re-run finds it) + start + inspect.
 import type Docker from 'dockerode';
 import { createOptions, publishedPort, type ContainerPlan } from './container-spec.js';
-import { isConflict, isNotFound, isNotModified, isConnectionError, dockerMessage, startFailed } from './docker-errors.js';
+import {
+  isConflict,
+  isNotFound,
+  isNotModified,
+  isConnectionError,
+  dockerMessage,
+  startFailed,
+} from './docker-errors.js';
 import { exitedText } from './exit-text.js';
 
 export interface Launched {
@@ -25,14 +32,26 @@ async function inspectOrNull(docker: Docker, nameOrId: string): Promise<Inspecte
  * `beforeReplace` runs before a stopped container of the same deployment is removed to make way for a new one
  * (a restart after a crash): its log follower gets to read the last lines first.
  */
-export async function launch(docker: Docker, plan: ContainerPlan, beforeReplace: (id: string) => Promise<void>): Promise<Launched> {
+export async function launch(
+  docker: Docker,
+  plan: ContainerPlan,
+  beforeReplace: (id: string) => Promise<void>,
+): Promise<Launched> {
   const existing = await inspectOrNull(docker, plan.name);
-  if (existing?.State.Running) return { id: existing.Id, hostPort: publishedPort(existing.NetworkSettings.Ports, plan.containerPort), adopted: true };
+  if (existing?.State.Running)
+    return {
+      id: existing.Id,
+      hostPort: publishedPort(existing.NetworkSettings.Ports, plan.containerPort),
+      adopted: true,
+    };
   if (existing) {
     await beforeReplace(existing.Id);
-    await docker.getContainer(existing.Id).remove({ force: true }).catch((e: unknown) => {
-      if (!isNotFound(e)) throw e;
-    });
+    await docker
+      .getContainer(existing.Id)
+      .remove({ force: true })
+      .catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      });
   }
   let id: string;
   try {
@@ -42,9 +61,16 @@ export async function launch(docker: Docker, plan: ContainerPlan, beforeReplace:
     if (isConflict(error)) {
       // Another start of the same deployment won the race for the name.
       const other = await inspectOrNull(docker, plan.name);
-      if (other?.State.Running) return { id: other.Id, hostPort: publishedPort(other.NetworkSettings.Ports, plan.containerPort), adopted: true };
+      if (other?.State.Running)
+        return {
+          id: other.Id,
+          hostPort: publishedPort(other.NetworkSettings.Ports, plan.containerPort),
+          adopted: true,
+        };
     }
-    throw startFailed(isNotFound(error) ? `image ${plan.image} is missing (${dockerMessage(error)})` : dockerMessage(error));
+    throw startFailed(
+      isNotFound(error) ? `image ${plan.image} is missing (${dockerMessage(error)})` : dockerMessage(error),
+    );
   }
   const container = docker.getContainer(id);
   try {

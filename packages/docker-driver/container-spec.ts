@@ -42,7 +42,18 @@ export function createOptions(plan: ContainerPlan): ContainerCreateOptions {
       CapAdd: KEPT_CAPABILITIES,
       SecurityOpt: ['no-new-privileges'],
       LogConfig: LOG_CONFIG,
-      ...(plan.publish ? { PortBindings: { [portKey]: [{ HostIp: plan.publish.hostIp, HostPort: plan.publish.hostPort === null ? '' : String(plan.publish.hostPort) }] } } : {}),
+      ...(plan.publish
+        ? {
+            PortBindings: {
+              [portKey]: [
+                {
+                  HostIp: plan.publish.hostIp,
+                  HostPort: plan.publish.hostPort === null ? '' : String(plan.publish.hostPort),
+                },
+              ],
+            },
+          }
+        : {}),
       ...(plan.memoryMb !== undefined ? { Memory: plan.memoryMb * 1024 * 1024 } : {}),
       ...(plan.cpus !== undefined ? { NanoCpus: Math.round(plan.cpus * 1e9) } : {}),
     },
@@ -50,7 +61,10 @@ export function createOptions(plan: ContainerPlan): ContainerCreateOptions {
 }
 
 /** The host port the engine bound for `containerPort` (from `inspect`), or null when it is not published. */
-export function publishedPort(ports: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined, containerPort: number): number | null {
+export function publishedPort(
+  ports: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined,
+  containerPort: number,
+): number | null {
   const bindings = ports?.[`${containerPort}/tcp`] ?? [];
   const port = Number(bindings.find((b) => b.HostPort)?.HostPort);
   return Number.isInteger(port) && port > 0 ? port : null;

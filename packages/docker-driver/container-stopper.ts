@@ -10,7 +10,12 @@ export interface StopResult {
 }
 
 /** `beforeRemove` runs between stop and remove (the log follower reads the last lines). Stopping what is gone is a no-op. */
-export async function stopContainer(docker: Docker, id: string, graceMs: number, beforeRemove: () => Promise<void>): Promise<StopResult> {
+export async function stopContainer(
+  docker: Docker,
+  id: string,
+  graceMs: number,
+  beforeRemove: () => Promise<void>,
+): Promise<StopResult> {
   const container = docker.getContainer(id);
   let info: Awaited<ReturnType<Docker.Container['inspect']>>;
   try {
@@ -30,7 +35,11 @@ export async function stopContainer(docker: Docker, id: string, graceMs: number,
   }
   await beforeRemove();
   let exit: ContainerExit | null = null;
-  if (wasRunning) exit = await container.inspect().then((i) => decodeExit(i.State.ExitCode), () => null);
+  if (wasRunning)
+    exit = await container.inspect().then(
+      (i) => decodeExit(i.State.ExitCode),
+      () => null,
+    );
   try {
     await container.remove({ force: true });
   } catch (error) {

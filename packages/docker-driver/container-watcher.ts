@@ -11,7 +11,12 @@ export interface ExitReport extends ContainerExit {
 const RETRY_MS = 500;
 
 /** Watches the container `nameOrId` names now (a later container of the same name is another run); returns a canceller. */
-export function watchContainer(docker: Docker, nameOrId: string, onExit: (exit: ExitReport) => void, warn: (m: string, e: unknown) => void): () => void {
+export function watchContainer(
+  docker: Docker,
+  nameOrId: string,
+  onExit: (exit: ExitReport) => void,
+  warn: (m: string, e: unknown) => void,
+): () => void {
   const abort = new AbortController();
   let done = false;
   const finish = (exit: ExitReport) => {
@@ -42,7 +47,9 @@ export function watchContainer(docker: Docker, nameOrId: string, onExit: (exit: 
         const container = docker.getContainer(id);
         if (!info.State.Running) return await ended(container);
         // Long-polls until the container stops; aborting cancels the request.
-        const result = (await container.wait({ condition: 'not-running', abortSignal: abort.signal })) as { StatusCode?: number };
+        const result = (await container.wait({ condition: 'not-running', abortSignal: abort.signal })) as {
+          StatusCode?: number;
+        };
         return await ended(container, result.StatusCode);
       } catch (error) {
         if (abort.signal.aborted) return;

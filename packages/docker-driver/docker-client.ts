@@ -7,7 +7,9 @@ export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 /** `DOCKER_HOST=unix:///path` names the socket, as for the docker CLI; anything else means the default. */
 export function defaultDockerSocket(env: NodeJS.ProcessEnv = process.env): string {
   const host = env.DOCKER_HOST;
-  return host?.startsWith('unix://') && host.length > 'unix://'.length ? host.slice('unix://'.length) : DEFAULT_DOCKER_SOCKET;
+  return host?.startsWith('unix://') && host.length > 'unix://'.length
+    ? host.slice('unix://'.length)
+    : DEFAULT_DOCKER_SOCKET;
 }
 
 export function dockerClient(socketPath: string): Docker {
@@ -18,9 +20,13 @@ export function dockerClient(socketPath: string): Docker {
 export async function pingEngine(docker: Docker, socketPath: string, timeoutMs = 3_000): Promise<void> {
   try {
     // dockerode takes options here; its typings do not say so.
-    await (docker as unknown as { ping(o: { abortSignal: AbortSignal }): Promise<unknown> }).ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    await (docker as unknown as { ping(o: { abortSignal: AbortSignal }): Promise<unknown> }).ping({
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
-    const timedOut = (error as { name?: string } | null)?.name === 'AbortError' || (error as { name?: string } | null)?.name === 'TimeoutError';
+    const timedOut =
+      (error as { name?: string } | null)?.name === 'AbortError' ||
+      (error as { name?: string } | null)?.name === 'TimeoutError';
     throw dockerUnavailable(socketPath, timedOut ? new Error(`no answer within ${timeoutMs} ms`) : error);
   }
 }

@@ -14,7 +14,14 @@ import { LogFollower } from './log-follower.js';
 import { LogFollowers } from './log-followers.js';
 import { removeCursor } from './cursor.store.js';
 import { KeyLock } from '../key-lock/index.js';
-import type { BuildRequest, ContainerStatus, DockerDriverOptions, OutputTarget, Started, StartRequest } from './driver.types.js';
+import type {
+  BuildRequest,
+  ContainerStatus,
+  DockerDriverOptions,
+  OutputTarget,
+  Started,
+  StartRequest,
+} from './driver.types.js';
 
 export class DockerDriver {
   private readonly docker: Docker;
@@ -52,7 +59,9 @@ export class DockerDriver {
       const tag = imageTag(key);
       await this.ping();
       if (await this.imageExists(key)) return { tag, skipped: true };
-      await this.call('BUILD_FAILED', () => buildImage(this.docker, { ...req, tag, labels: labelsOf(this.opts.nodeId, key) }));
+      await this.call('BUILD_FAILED', () =>
+        buildImage(this.docker, { ...req, tag, labels: labelsOf(this.opts.nodeId, key) }),
+      );
       return { tag, skipped: false };
     });
   }
@@ -103,7 +112,10 @@ export class DockerDriver {
     return this.lock.run(key.deploymentId, () =>
       this.call('INTERNAL', async () => {
         let result: StopResult = { wasRunning: false, exit: null };
-        for (const c of await this.docker.listContainers({ all: true, filters: { label: labelFilter(this.opts.nodeId, key) } })) {
+        for (const c of await this.docker.listContainers({
+          all: true,
+          filters: { label: labelFilter(this.opts.nodeId, key) },
+        })) {
           const r = await stopContainer(this.docker, c.Id, graceMs, () => this.followers.end(key.deploymentId));
           if (r.wasRunning) result = r;
         }
@@ -122,7 +134,15 @@ export class DockerDriver {
     const cursorFile = this.cursorFile(key.deploymentId);
     const { onLines, storedSince } = output;
     const start = () =>
-      LogFollower.start({ docker: this.docker, containerId, cursorFile, onLines, ...(storedSince ? { storedSince } : {}), stored: this.opts.outputStored, warn: this.opts.warn });
+      LogFollower.start({
+        docker: this.docker,
+        containerId,
+        cursorFile,
+        onLines,
+        ...(storedSince ? { storedSince } : {}),
+        stored: this.opts.outputStored,
+        warn: this.opts.warn,
+      });
     await this.followers.follow(key.deploymentId, containerId, start).catch((error: unknown) => {
       throw asCompartmentError(error, this.opts.socketPath);
     });
@@ -133,7 +153,10 @@ export class DockerDriver {
    * so a stop after a restart still publishes the last lines. Without a cursor there is nothing to resume.
    */
   async resumeLogs(key: DockerKey, output: OutputTarget): Promise<void> {
-    const resumable = await access(this.cursorFile(key.deploymentId)).then(() => true, () => false);
+    const resumable = await access(this.cursorFile(key.deploymentId)).then(
+      () => true,
+      () => false,
+    );
     const container = resumable ? await this.inspect(key) : null;
     if (container) await this.followLogs(key, container.id, output);
   }

@@ -40,7 +40,11 @@ export function startFailed(message: string): CompartmentError {
 }
 
 /** Connection failures become DOCKER_UNAVAILABLE naming the socket; CompartmentErrors pass; the rest keep Docker's message. */
-export function asCompartmentError(e: unknown, socketPath: string, code: 'START_FAILED' | 'BUILD_FAILED' | 'INTERNAL' = 'INTERNAL'): CompartmentError {
+export function asCompartmentError(
+  e: unknown,
+  socketPath: string,
+  code: 'START_FAILED' | 'BUILD_FAILED' | 'INTERNAL' = 'INTERNAL',
+): CompartmentError {
   if (e instanceof CompartmentError) return e;
   if (isConnectionError(e)) return dockerUnavailable(socketPath, e);
   return new CompartmentError(code, `docker: ${dockerMessage(e)}`);

@@ -35,7 +35,12 @@ export function containerName(key: DockerKey): string {
 }
 
 export function labelsOf(nodeId: string, key: DockerKey): Record<string, string> {
-  return { [LABELS.node]: nodeId, [LABELS.env]: key.env, [LABELS.service]: key.service, [LABELS.deployment]: key.deploymentId };
+  return {
+    [LABELS.node]: nodeId,
+    [LABELS.env]: key.env,
+    [LABELS.service]: key.service,
+    [LABELS.deployment]: key.deploymentId,
+  };
 }
 
 /**

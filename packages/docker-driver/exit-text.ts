@@ -15,7 +15,12 @@ export async function exitedText(container: Docker.Container, info: Inspected): 
 
 export async function lastStderr(container: Docker.Container): Promise<string | null> {
   try {
-    const buffer = (await container.logs({ stdout: false, stderr: true, tail: 20, follow: false })) as unknown as Buffer;
+    const buffer = (await container.logs({
+      stdout: false,
+      stderr: true,
+      tail: 20,
+      follow: false,
+    })) as unknown as Buffer;
     return lastErrorLine(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
   } catch {
     return null;

@@ -34,7 +34,11 @@ export class LogCursor {
 
   /** Docker's `since` ("seconds.nanoseconds"), or undefined to read the container's output from its start. */
   since(): string | undefined {
-    const oldest = this.recent.map(tsOf).map(nanosOf).filter((n): n is bigint => n !== null).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0];
+    const oldest = this.recent
+      .map(tsOf)
+      .map(nanosOf)
+      .filter((n): n is bigint => n !== null)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0];
     if (oldest === undefined) return undefined;
     return `${oldest / 1_000_000_000n}.${String(oldest % 1_000_000_000n).padStart(9, '0')}`;
   }
@@ -43,7 +47,9 @@ export class LogCursor {
   sinceIso(): string | undefined {
     const since = this.since();
     if (since === undefined) return undefined;
-    return new Date(Number(since.split('.')[0]) * 1000 + Math.floor(Number(since.split('.')[1]) / 1_000_000)).toISOString();
+    return new Date(
+      Number(since.split('.')[0]) * 1000 + Math.floor(Number(since.split('.')[1]) / 1_000_000),
+    ).toISOString();
   }
 
   /** False for a line a previous follower already delivered (each remembered key is skipped once). */
@@ -66,9 +72,14 @@ export class LogCursor {
 
 /** Keeps keys within the window of the newest, at most MAX_REMEMBERED of them, oldest first. */
 function prune(keys: string[]): string[] {
-  const timed = keys.map((k) => ({ k, n: nanosOf(tsOf(k)) })).filter((x): x is { k: string; n: bigint } => x.n !== null);
+  const timed = keys
+    .map((k) => ({ k, n: nanosOf(tsOf(k)) }))
+    .filter((x): x is { k: string; n: bigint } => x.n !== null);
   if (timed.length === 0) return [];
   timed.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
   const newest = timed[timed.length - 1]!.n;
-  return timed.filter((x) => x.n >= newest - RESUME_WINDOW_NS).slice(-MAX_REMEMBERED).map((x) => x.k);
+  return timed
+    .filter((x) => x.n >= newest - RESUME_WINDOW_NS)
+    .slice(-MAX_REMEMBERED)
+    .map((x) => x.k);
 }

@@ -49,7 +49,9 @@ export class LogFollower {
 
   static async start(opts: LogFollowerOptions): Promise<LogFollower> {
     const cursor = new LogCursor(opts.containerId, await loadCursor(opts.cursorFile));
-    const stored = opts.storedSince ? await opts.storedSince(cursor.sinceIso()).catch((e) => (opts.warn('could not read stored output', e), [])) : [];
+    const stored = opts.storedSince
+      ? await opts.storedSince(cursor.sinceIso()).catch((e) => (opts.warn('could not read stored output', e), []))
+      : [];
     const follower = new LogFollower(opts, cursor, new StoredLines(stored));
     await follower.open();
     return follower;
@@ -79,7 +81,8 @@ export class LogFollower {
       for (const frame of decoder.push(chunk)) {
         const line = stampedLine(frame);
         if (!line || !this.cursor.accept(line.stream, line.ts)) continue;
-        if (this.alreadyStored.take({ stream: line.stream, time: isoTime(line.ts), text: line.text })) this.cursor.delivered([line]);
+        if (this.alreadyStored.take({ stream: line.stream, time: isoTime(line.ts), text: line.text }))
+          this.cursor.delivered([line]);
         else this.queue.push(line);
       }
       if (this.queue.length >= HIGH_WATER) stream.pause();
@@ -89,7 +92,8 @@ export class LogFollower {
     const finish = (error?: unknown) => {
       if (finished) return;
       finished = true;
-      if (error && !this.abort.signal.aborted) this.opts.warn(`log stream of container ${this.opts.containerId} broke`, error);
+      if (error && !this.abort.signal.aborted)
+        this.opts.warn(`log stream of container ${this.opts.containerId} broke`, error);
       void (async () => {
         this.pump();
         await this.drained();
@@ -124,7 +128,10 @@ export class LogFollower {
         const batch = this.queue.splice(0, this.queue.length);
         for (const run of runsOf(batch)) {
           try {
-            await this.opts.onLines(run[0]!.stream, run.map((l) => ({ time: isoTime(l.ts), text: l.text })));
+            await this.opts.onLines(
+              run[0]!.stream,
+              run.map((l) => ({ time: isoTime(l.ts), text: l.text })),
+            );
           } catch (error) {
             this.opts.warn(`could not deliver output of container ${this.opts.containerId}`, error);
           }

@@ -48,7 +48,10 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' };
     // Over a unix socket Caddy only accepts an empty Host (RFC 7230: no Internet host to name).
-    const target = socketPath !== null ? { socketPath, setHost: false, headers: { ...headers, Host: '' } } : { host: url!.hostname, port: url!.port, headers };
+    const target =
+      socketPath !== null
+        ? { socketPath, setHost: false, headers: { ...headers, Host: '' } }
+        : { host: url!.hostname, port: url!.port, headers };
     return new Promise((resolve, reject) => {
       const req = request({ ...target, method, path, timeout: timeoutMs }, (res) => {
         let text = '';
@@ -68,15 +71,22 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
     try {
       answer = await send(method, path, body);
     } catch (error) {
-      throw new CompartmentError('INTERNAL', `Caddy's admin API at ${base} does not answer ${method} ${path}: ${(error as Error).message}`);
+      throw new CompartmentError(
+        'INTERNAL',
+        `Caddy's admin API at ${base} does not answer ${method} ${path}: ${(error as Error).message}`,
+      );
     }
     if (answer.status < 200 || answer.status > 299) {
-      throw new CompartmentError('INTERNAL', `Caddy's admin API answered ${method} ${path} with ${answer.status}: ${answer.text.trim()}`);
+      throw new CompartmentError(
+        'INTERNAL',
+        `Caddy's admin API answered ${method} ${path} with ${answer.status}: ${answer.text.trim()}`,
+      );
     }
     return answer;
   }
 
-  const upstreams = async (): Promise<UpstreamStatus[]> => (await call('GET', '/reverse_proxy/upstreams')).json() as UpstreamStatus[];
+  const upstreams = async (): Promise<UpstreamStatus[]> =>
+    (await call('GET', '/reverse_proxy/upstreams')).json() as UpstreamStatus[];
 
   return {
     url: base,
@@ -96,7 +106,11 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
           await call('GET', '/config/');
           return;
         } catch (error) {
-          if (Date.now() > deadline) throw new CompartmentError('TIMEOUT', `Caddy's admin API at ${base} not ready after ${readyTimeoutMs} ms: ${(error as Error).message}`);
+          if (Date.now() > deadline)
+            throw new CompartmentError(
+              'TIMEOUT',
+              `Caddy's admin API at ${base} not ready after ${readyTimeoutMs} ms: ${(error as Error).message}`,
+            );
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -113,7 +127,8 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
       const wanted = `${canonicalName(upstreamName)}:${port}`;
       return sum(await upstreams(), (u) => addressKey(u.address) === wanted);
     },
-    inFlightOf: async (deploymentId) => sum(await upstreams(), (u) => deploymentOfUpstreamName(hostOf(u.address)) === deploymentId),
+    inFlightOf: async (deploymentId) =>
+      sum(await upstreams(), (u) => deploymentOfUpstreamName(hostOf(u.address)) === deploymentId),
     metrics: async () => (await call('GET', '/metrics')).text,
   };
 }

@@ -53,7 +53,11 @@ const hostPort = (host: string, port: number) => (isIPv6(host) ? `[${host}]:${po
 /** `count` consecutive ports starting at `first`. */
 export function routePortRange(first: number, count: number): number[] {
   if (!Number.isInteger(first) || !Number.isInteger(count) || count < 1 || first < 1 || first + count - 1 > 65535) {
-    throw new CompartmentError('INVALID_ARGUMENT', `route port range ${first}+${count} is not within 1-65535`, 'routePorts');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `route port range ${first}+${count} is not within 1-65535`,
+      'routePorts',
+    );
   }
   return Array.from({ length: count }, (_, i) => first + i);
 }
@@ -66,7 +70,10 @@ export function buildCaddyConfig(options: EdgeCaddyOptions): CaddyConfig {
   const listenHost = options.listenHost ?? '127.0.0.1';
   const resolver = { addresses: [`udp/${hostPort(o.resolver.host, o.resolver.port)}`] };
   const servers: Record<string, unknown> = {};
-  const loadBalancing = o.tryDurationMs > 0 ? { load_balancing: { try_duration: ms(o.tryDurationMs), try_interval: ms(o.tryIntervalMs) } } : {};
+  const loadBalancing =
+    o.tryDurationMs > 0
+      ? { load_balancing: { try_duration: ms(o.tryDurationMs), try_interval: ms(o.tryIntervalMs) } }
+      : {};
   const proxyTo = (srvName: string) => ({
     handler: 'reverse_proxy',
     dynamic_upstreams: {
@@ -125,7 +132,11 @@ const MAX_SOCKET_PATH = 107;
 function adminListen(admin: EdgeCaddyOptions['admin']): string {
   if (!('socket' in admin)) return hostPort(admin.host ?? '127.0.0.1', admin.port);
   if (Buffer.byteLength(admin.socket) > MAX_SOCKET_PATH) {
-    throw new CompartmentError('INVALID_ARGUMENT', `Caddy's admin socket path ${admin.socket} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter --data-dir`, 'dataDir');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `Caddy's admin socket path ${admin.socket} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter --data-dir`,
+      'dataDir',
+    );
   }
   return `unix/${admin.socket}`;
 }

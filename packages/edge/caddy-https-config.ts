@@ -23,7 +23,10 @@ interface Shared {
 }
 
 /** The two servers (added to apps.http.servers) and the tls and pki apps. */
-export function httpsParts(o: EdgeHttpsOptions, shared: Shared): { servers: Record<string, unknown>; apps: Record<string, unknown> } {
+export function httpsParts(
+  o: EdgeHttpsOptions,
+  shared: Shared,
+): { servers: Record<string, unknown>; apps: Record<string, unknown> } {
   const servers = {
     [HTTPS_SERVER]: {
       listen: [shared.listen(o.httpsPort)],
@@ -60,5 +63,8 @@ export function httpsParts(o: EdgeHttpsOptions, shared: Shared): { servers: Reco
 /** Caddy's default issuers (Let's Encrypt, then ZeroSSL), with the account email when one is given. */
 function acmeIssuers(email: string | undefined): unknown[] {
   const withEmail = email ? { email } : {};
-  return [{ module: 'acme', ...withEmail }, { module: 'zerossl', ...withEmail }];
+  return [
+    { module: 'acme', ...withEmail },
+    { module: 'zerossl', ...withEmail },
+  ];
 }

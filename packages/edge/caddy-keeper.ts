@@ -154,7 +154,9 @@ export async function startCaddyKeeper(options: CaddyKeeperOptions): Promise<Cad
   } else {
     const { proc, gone } = launch();
     const abandon = new AbortController();
-    const failed = gone.then((how) => Promise.reject(new CompartmentError('INTERNAL', `Caddy ${how} during start: ${logTail(logPath)}`)));
+    const failed = gone.then((how) =>
+      Promise.reject(new CompartmentError('INTERNAL', `Caddy ${how} during start: ${logTail(logPath)}`)),
+    );
     try {
       await Promise.race([admin.waitReady(readyTimeoutMs, abandon.signal), failed]);
     } catch (error) {
@@ -173,7 +175,7 @@ export async function startCaddyKeeper(options: CaddyKeeperOptions): Promise<Cad
     configPath,
     logPath,
     adopted: () => adopted,
-    pid: () => (child?.pid ?? adoptedPid),
+    pid: () => child?.pid ?? adoptedPid,
     restarts: () => restarts,
     stop: async () => {
       stopping = true;

@@ -38,7 +38,9 @@ export function isAlive(pid: number): boolean {
 /** Whether `pid` runs a Caddy (a stale pidfile may name a pid the kernel has since reused). */
 export function isCaddy(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => /(^|\/)caddy$/.test(arg));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => /(^|\/)caddy$/.test(arg));
   } catch {
     return true; // no procfs: trust the pidfile
   }
@@ -54,7 +56,11 @@ export function logTail(path: string, lines = 5): string {
 }
 
 /** Polls `check` until it is true or `timeoutMs` passed; resolves with whether it became true. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

@@ -25,7 +25,20 @@ export function answerQuery(query: DecodedPacket, zone: DnsZone, options: Answer
     flags: dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED),
     questions: query.questions ?? [],
     answers: [],
-    additionals: opt ? [{ type: 'OPT', name: '.', udpPayloadSize: OUR_UDP_LIMIT, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+    additionals: opt
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: OUR_UDP_LIMIT,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: [],
+          },
+        ]
+      : [],
   };
   const opcode = ((query.flags ?? 0) >> 11) & 0xf;
   const question = query.questions?.[0];
@@ -38,7 +51,12 @@ export function answerQuery(query: DecodedPacket, zone: DnsZone, options: Answer
   if (found.kind === 'route') {
     if (question.type === 'SRV' || (question.type as string) === 'ANY') {
       for (const t of found.targets) {
-        response.answers!.push({ type: 'SRV', name: question.name, ttl, data: { priority: 0, weight: 1, port: t.port, target: t.target } });
+        response.answers!.push({
+          type: 'SRV',
+          name: question.name,
+          ttl,
+          data: { priority: 0, weight: 1, port: t.port, target: t.target },
+        });
       }
       // The target's address rides along as a courtesy; Go ignores it and asks for the target separately.
       const seen = new Set<string>();
@@ -51,7 +69,8 @@ export function answerQuery(query: DecodedPacket, zone: DnsZone, options: Answer
     return encode(response, RCODE.NOERROR, options, opt);
   }
   const wanted = recordTypeOf(found.host);
-  if (question.type === wanted || (question.type as string) === 'ANY') response.answers!.push(addressRecord(question.name, found.host, ttl));
+  if (question.type === wanted || (question.type as string) === 'ANY')
+    response.answers!.push(addressRecord(question.name, found.host, ttl));
   return encode(response, RCODE.NOERROR, options, opt);
 }
 

@@ -29,7 +29,10 @@ export interface DnsResponder {
 
 export async function startDnsResponder(options: DnsResponderOptions): Promise<DnsResponder> {
   const host = options.host ?? '127.0.0.1';
-  const zone = new DnsZone(options.table, { retainMs: options.retainMs, ...(options.hostRouting ? { hostRouting: options.hostRouting } : {}) });
+  const zone = new DnsZone(options.table, {
+    retainMs: options.retainMs,
+    ...(options.hostRouting ? { hostRouting: options.hostRouting } : {}),
+  });
   const ttl = options.ttl ?? 0;
   const counts = { udp: 0, tcp: 0 };
   const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | null => {
@@ -45,7 +48,10 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
 
   const { udp, tcp } = await bindBoth(host, options.port ?? 0).catch((error: Error) => {
     zone.close();
-    throw new CompartmentError('INTERNAL', `the DNS responder cannot listen on ${host}:${options.port ?? 0}: ${error.message}`);
+    throw new CompartmentError(
+      'INTERNAL',
+      `the DNS responder cannot listen on ${host}:${options.port ?? 0}: ${error.message}`,
+    );
   });
   // A failed send (the asker went away) must not take the data plane down with it.
   udp.on('error', () => {});
@@ -68,7 +74,10 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
     close: async () => {
       zone.close();
       for (const s of sockets) s.destroy();
-      await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
+      await Promise.all([
+        new Promise<void>((r) => udp.close(() => r())),
+        new Promise<void>((r) => tcp.close(() => r())),
+      ]);
     },
   };
 }

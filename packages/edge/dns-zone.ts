@@ -69,7 +69,8 @@ export class DnsZone {
     const entry = port === undefined ? undefined : this.#table.get(port);
     if (entry) return { kind: 'route', targets: targetsOf(entry) };
     const fallback = this.#hostRouting!.fallback;
-    if (port === undefined && fallback) return { kind: 'route', targets: [{ target: FALLBACK_NAME, port: fallback.port, host: fallback.host }] };
+    if (port === undefined && fallback)
+      return { kind: 'route', targets: [{ target: FALLBACK_NAME, port: fallback.port, host: fallback.host }] };
     return port === undefined ? { kind: 'unknown' } : { kind: 'route', targets: [] };
   }
 

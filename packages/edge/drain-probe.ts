@@ -22,7 +22,11 @@ export interface DrainResult {
  * "Listed at all" is the evidence, not `num_requests > 0`: Caddy lists a dynamic upstream from the moment a
  * request picked it, a little before it counts the request, and drops it when the request is done.
  */
-export async function waitDrained(admin: CaddyAdmin, deploymentId: string, options: DrainOptions): Promise<DrainResult> {
+export async function waitDrained(
+  admin: CaddyAdmin,
+  deploymentId: string,
+  options: DrainOptions,
+): Promise<DrainResult> {
   const earliest = options.switchedAt + 2 * options.refreshMs;
   const deadline = options.switchedAt + options.timeoutMs;
   for (;;) {

@@ -24,7 +24,9 @@ export async function startEdgeAnswerer(o: EdgeAnswererOptions): Promise<EdgeAns
   const ask = createServer((req, res) => {
     const domain = new URL(req.url ?? '/', 'http://ask').searchParams.get('domain') ?? '';
     const approved = domain.length <= MAX_DOMAIN_QUERY && o.hosts.has(domain);
-    res.writeHead(approved ? 200 : 404, { 'content-type': 'text/plain' }).end(approved ? 'held\n' : 'no route holds this domain\n');
+    res
+      .writeHead(approved ? 200 : 404, { 'content-type': 'text/plain' })
+      .end(approved ? 'held\n' : 'no route holds this domain\n');
   });
   const plain = createServer((req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
@@ -32,7 +34,9 @@ export async function startEdgeAnswerer(o: EdgeAnswererOptions): Promise<EdgeAns
     const viaHttps = req.headers['x-forwarded-proto'] === 'https';
     if (!viaHttps && host && o.hosts.has(host)) {
       const port = o.httpsPort === 443 ? '' : `:${o.httpsPort}`;
-      res.writeHead(308, { location: `https://${host}${port}${req.url ?? '/'}`, 'content-type': 'text/plain' }).end('moved to https\n');
+      res
+        .writeHead(308, { location: `https://${host}${port}${req.url ?? '/'}`, 'content-type': 'text/plain' })
+        .end('moved to https\n');
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('404 not found: no route serves this host\n');

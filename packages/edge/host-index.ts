@@ -35,7 +35,8 @@ export class HostIndex {
   /** Every held domain with the key of the route that holds it. */
   entries(): Array<{ domain: string; key: string }> {
     const out: Array<{ domain: string; key: string }> = [];
-    for (const [key, h] of this.#routes) for (const d of h.domains) if (this.#byHost.get(d) === h.port) out.push({ domain: d, key });
+    for (const [key, h] of this.#routes)
+      for (const d of h.domains) if (this.#byHost.get(d) === h.port) out.push({ domain: d, key });
     return out.sort((a, b) => a.domain.localeCompare(b.domain));
   }
 

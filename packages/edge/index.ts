@@ -1,8 +1,29 @@
 // Public face of the edge: the route table, the DNS responder Caddy resolves routes from, and Caddy itself.
-export { RouteTable, type RouteEntry, type RouteUpstream, type RouteChange, type RouteListener } from './route-table.js';
-export { routeName, upstreamName, deploymentOfUpstreamName, portOfRouteName, ROUTE_ZONE, UPSTREAM_ZONE } from './dns-names.js';
+export {
+  RouteTable,
+  type RouteEntry,
+  type RouteUpstream,
+  type RouteChange,
+  type RouteListener,
+} from './route-table.js';
+export {
+  routeName,
+  upstreamName,
+  deploymentOfUpstreamName,
+  portOfRouteName,
+  ROUTE_ZONE,
+  UPSTREAM_ZONE,
+} from './dns-names.js';
 export { startDnsResponder, type DnsResponder, type DnsResponderOptions } from './dns-responder.js';
-export { buildCaddyConfig, routePortRange, adminUrlOf, serverName, EDGE_DEFAULTS, type CaddyConfig, type EdgeCaddyOptions } from './caddy-config.js';
+export {
+  buildCaddyConfig,
+  routePortRange,
+  adminUrlOf,
+  serverName,
+  EDGE_DEFAULTS,
+  type CaddyConfig,
+  type EdgeCaddyOptions,
+} from './caddy-config.js';
 export { caddyAdmin, type CaddyAdmin, type UpstreamStatus } from './caddy-admin.js';
 export { waitDrained, type DrainOptions, type DrainResult } from './drain-probe.js';
 export { startCaddyKeeper, type CaddyKeeper, type CaddyKeeperOptions, type KeeperEvent } from './caddy-keeper.js';

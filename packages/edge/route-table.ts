@@ -100,12 +100,19 @@ function validate(input: RouteEntry): RouteEntry {
   const bad = (field: string, why: string) => new CompartmentError('INVALID_ARGUMENT', `route ${field} ${why}`, field);
   if (!isPort(input.port)) throw bad('port', 'must be an integer port 1-65535');
   if (!Number.isInteger(input.revision) || input.revision < 0) throw bad('revision', 'must be a non-negative integer');
-  if (input.deploymentId !== null && !DEPLOYMENT_ID_PATTERN.test(input.deploymentId)) throw bad('deploymentId', 'is not a deployment id');
-  if (input.deploymentId === null && input.upstreams.length > 0) throw bad('upstreams', 'need a deploymentId to be named after');
+  if (input.deploymentId !== null && !DEPLOYMENT_ID_PATTERN.test(input.deploymentId))
+    throw bad('deploymentId', 'is not a deployment id');
+  if (input.deploymentId === null && input.upstreams.length > 0)
+    throw bad('upstreams', 'need a deploymentId to be named after');
   const upstreams = input.upstreams.map((u, i) => {
     if (isIP(u.host) === 0) throw bad(`upstreams.${i}.host`, `must be an IP address, not "${u.host}"`);
     if (!isPort(u.port)) throw bad(`upstreams.${i}.port`, 'must be an integer port 1-65535');
     return Object.freeze({ host: u.host, port: u.port });
   });
-  return Object.freeze({ port: input.port, deploymentId: input.deploymentId, upstreams: Object.freeze(upstreams), revision: input.revision });
+  return Object.freeze({
+    port: input.port,
+    deploymentId: input.deploymentId,
+    upstreams: Object.freeze(upstreams),
+    revision: input.revision,
+  });
 }

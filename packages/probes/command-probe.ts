@@ -47,7 +47,11 @@ export function commandProbe(
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-STDERR_KEEP)));
     child.once('error', (error) => settle({ ok: false, detail: say(describeError(error)) }));
     child.once('close', (code, sig) => {
-      const last = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+      const last = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop();
       const what = sig !== null ? `killed by ${sig}` : `exit ${code}`;
       settle({ ok: code === 0, detail: say(last !== undefined && code !== 0 ? `${what}: ${last}` : what) });
     });

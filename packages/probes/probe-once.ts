@@ -18,11 +18,26 @@ export async function probeOnce(
 ): Promise<ProbeAttempt> {
   const at = new Date();
   const started = performance.now();
-  const verdict = await attempt(readiness, target, Math.max(1, Math.round(opts.timeoutMs ?? readiness.attemptTimeoutMs)), opts.signal);
-  return { at: at.toISOString(), ok: verdict.ok, detail: verdict.detail, latencyMs: Math.round(performance.now() - started) };
+  const verdict = await attempt(
+    readiness,
+    target,
+    Math.max(1, Math.round(opts.timeoutMs ?? readiness.attemptTimeoutMs)),
+    opts.signal,
+  );
+  return {
+    at: at.toISOString(),
+    ok: verdict.ok,
+    detail: verdict.detail,
+    latencyMs: Math.round(performance.now() - started),
+  };
 }
 
-function attempt(r: ReadinessKind, target: ProbeTarget, timeoutMs: number, signal?: AbortSignal): Promise<ProbeVerdict> {
+function attempt(
+  r: ReadinessKind,
+  target: ProbeTarget,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ProbeVerdict> {
   if (r.command !== undefined) return commandProbe(r.command, target.cwd, target.env, timeoutMs, signal, target.user);
   if (target.port === null) {
     const what = r.path !== undefined ? `GET ${r.path}` : `tcp ${target.host}`;

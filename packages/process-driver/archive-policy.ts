@@ -16,7 +16,8 @@ export interface ArchiveEntryView {
 /** Why an entry is refused, or null when it may be extracted. */
 export function refusalOf(entry: ArchiveEntryView): string | null {
   const { path, type } = entry;
-  if (!ALLOWED.has(type)) return `${JSON.stringify(path)} is a ${type} (only files, directories and links inside the release are allowed)`;
+  if (!ALLOWED.has(type))
+    return `${JSON.stringify(path)} is a ${type} (only files, directories and links inside the release are allowed)`;
   if (leavesRoot(path, '.')) return `${JSON.stringify(path)} is an absolute path or climbs out with ".."`;
   if (type !== 'Directory' && typeof entry.mode === 'number' && (entry.mode & 0o6000) !== 0) {
     return `${JSON.stringify(path)} has the setuid or setgid bit`;
@@ -25,13 +26,15 @@ export function refusalOf(entry: ArchiveEntryView): string | null {
     const target = entry.linkpath ?? '';
     // A symlink resolves from its own directory; a hard link names a path from the archive's root.
     const base = type === 'SymbolicLink' ? posix.dirname(path) : '.';
-    if (target === '' || leavesRoot(target, base)) return `${JSON.stringify(path)} links to ${JSON.stringify(target)}, outside the release`;
+    if (target === '' || leavesRoot(target, base))
+      return `${JSON.stringify(path)} links to ${JSON.stringify(target)}, outside the release`;
   }
   return null;
 }
 
 /** The mode a kept entry gets: never setuid, setgid or sticky. */
-export const safeMode = (mode: number | undefined): number | undefined => (typeof mode === 'number' ? mode & ~SPECIAL_BITS & 0o777 : mode);
+export const safeMode = (mode: number | undefined): number | undefined =>
+  typeof mode === 'number' ? mode & ~SPECIAL_BITS & 0o777 : mode;
 
 function leavesRoot(path: string, base: string): boolean {
   if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path) || path.includes('\\..')) return true;

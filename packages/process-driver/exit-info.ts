@@ -34,7 +34,10 @@ export async function lastLineOf(path: string, tailBytes = 16_384): Promise<stri
     const length = Math.min(size, tailBytes);
     const buf = Buffer.alloc(length);
     await fh.read(buf, 0, length, size - length);
-    const lines = buf.toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     for (let i = lines.length - 1; i >= 0; i--) if (lines[i].trim() !== '') return lines[i];
     return null;
   } finally {

@@ -35,7 +35,8 @@ export interface LogTailerOptions {
   readBytes?: number;
 }
 
-type Options = Required<Omit<LogTailerOptions, 'stateFile' | 'onError'>> & Pick<LogTailerOptions, 'onError'> & { stateFile: string };
+type Options = Required<Omit<LogTailerOptions, 'stateFile' | 'onError'>> &
+  Pick<LogTailerOptions, 'onError'> & { stateFile: string };
 
 export class LogTailer {
   private readonly o: Options;
@@ -132,7 +133,10 @@ export class LogTailer {
       if (bytesRead === 0) return;
       const atEnd = bytesRead === size - state.offset;
       const takePartial = atEnd && (flushPartial || this.partialIsStale(state.offset));
-      const { lines, consumed } = scanLines(this.buf.subarray(0, bytesRead), { maxLineBytes: this.o.maxLineBytes, takePartial });
+      const { lines, consumed } = scanLines(this.buf.subarray(0, bytesRead), {
+        maxLineBytes: this.o.maxLineBytes,
+        takePartial,
+      });
       if (consumed === 0) return; // only an unfinished line so far
       this.partial = null;
       await this.emit(state, lines);
@@ -153,12 +157,19 @@ export class LogTailer {
     while (start < lines.length) {
       let end = start;
       let bytes = 0;
-      while (end < lines.length && end - start < this.o.maxBatchLines && (end === start || bytes < this.o.maxBatchBytes)) {
+      while (
+        end < lines.length &&
+        end - start < this.o.maxBatchLines &&
+        (end === start || bytes < this.o.maxBatchBytes)
+      ) {
         bytes += lines[end].end - (end === 0 ? 0 : lines[end - 1].end);
         end++;
       }
       const first = start === 0 ? base : base + lines[start - 1].end;
-      await this.o.onBatch({ id: `${state.generation}:${first}`, lines: lines.slice(start, end).map((l) => ({ time, text: l.text })) });
+      await this.o.onBatch({
+        id: `${state.generation}:${first}`,
+        lines: lines.slice(start, end).map((l) => ({ time, text: l.text })),
+      });
       state = await this.save({ ...state, offset: base + lines[end - 1].end });
       start = end;
     }

@@ -88,23 +88,38 @@ export class ProcessDriver {
 
   /** Removes the service's releases not in `keepIds`, except any whose workload runs. */
   prune(env: string, service: string, keepIds: readonly string[]): Promise<string[]> {
-    return pruneReleases(this.dataDir, env, service, keepIds, async (key) => (await runningRecord(releasePaths(this.dataDir, key))) !== null);
+    return pruneReleases(
+      this.dataDir,
+      env,
+      service,
+      keepIds,
+      async (key) => (await runningRecord(releasePaths(this.dataDir, key))) !== null,
+    );
   }
 
   build(key: WorkloadKey, opts: BuildOptions): Promise<BuildResult> {
-    return this.lock.run(keyText(key), () => runBuild(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }));
+    return this.lock.run(keyText(key), () =>
+      runBuild(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }),
+    );
   }
 
   /** Runs the release command once after the build (a finished one is not run again). */
   release(key: WorkloadKey, opts: BuildOptions & { command: string }): Promise<BuildResult> {
-    return this.lock.run(keyText(key), () => runRelease(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }));
+    return this.lock.run(keyText(key), () =>
+      runRelease(releasePaths(this.dataDir, key), { ...opts, env: this.env(opts.env), runAs: this.runAs }),
+    );
   }
 
   /** Starts the workload, or adopts it when it already runs (same answer as the first start). */
   start(key: WorkloadKey, opts: StartOptions): Promise<Started> {
     return this.lock.run(keyText(key), async () => {
       const paths = releasePaths(this.dataDir, key);
-      const { record, adopted, child } = await launch(paths, key, { ...opts, env: this.env(opts.env), host: this.host, runAs: this.runAs });
+      const { record, adopted, child } = await launch(paths, key, {
+        ...opts,
+        env: this.env(opts.env),
+        host: this.host,
+        runAs: this.runAs,
+      });
       if (child !== null) {
         this.children.set(paths.dir, child);
         child.once('exit', () => this.children.get(paths.dir) === child && this.children.delete(paths.dir));
@@ -129,7 +144,17 @@ export class ProcessDriver {
     if (record === null) return null;
     const live = await runningRecord(paths);
     const r = live ?? record;
-    return { env: key.env, service: key.service, deploymentId: key.deploymentId, ref: r.pid === null ? null : refOf(r), host: r.host, port: r.port, pid: r.pid, startedAt: r.startedAt, running: live !== null };
+    return {
+      env: key.env,
+      service: key.service,
+      deploymentId: key.deploymentId,
+      ref: r.pid === null ? null : refOf(r),
+      host: r.host,
+      port: r.port,
+      pid: r.pid,
+      startedAt: r.startedAt,
+      running: live !== null,
+    };
   }
 
   /** Every workload this data dir has started, running or not: what the agent reconciles with at start. */
@@ -145,7 +170,9 @@ export class ProcessDriver {
     opts: Omit<LogTailerOptions, 'file' | 'onBatch' | 'stateFile'> = {},
   ): Promise<LogTail> {
     const paths = releasePaths(this.dataDir, key);
-    const tailers = (['stdout', 'stderr'] as const).map((stream) => new LogTailer({ ...opts, file: paths[stream], onBatch: (b) => onBatch(stream, b) }));
+    const tailers = (['stdout', 'stderr'] as const).map(
+      (stream) => new LogTailer({ ...opts, file: paths[stream], onBatch: (b) => onBatch(stream, b) }),
+    );
     await Promise.all(tailers.map((t) => t.start()));
     return {
       flush: async () => void (await Promise.all(tailers.map((t) => t.flush()))),

@@ -29,7 +29,12 @@ export function blockedAt(dir: string, user: WorkloadUser): string | null {
  * The process runtime's data dir: `wanted`, unless the workload user cannot reach it and no dir was given explicitly;
  * then `<FALLBACK_RELEASES>/<nodeId>`, created traverse-only. `moved` says why it moved.
  */
-export function chooseReleaseDir(wanted: string, user: WorkloadUser | null, nodeId: string, explicit: boolean): { dir: string; moved: string | null } {
+export function chooseReleaseDir(
+  wanted: string,
+  user: WorkloadUser | null,
+  nodeId: string,
+  explicit: boolean,
+): { dir: string; moved: string | null } {
   if (user === null || explicit) return { dir: wanted, moved: null };
   const why = blockedAt(dirname(resolve(wanted)), user);
   if (why === null) return { dir: wanted, moved: null };

@@ -61,7 +61,8 @@ export function checkKey(key: WorkloadKey): void {
 }
 
 function checkName(field: string, value: string): void {
-  if (!NAME_PATTERN.test(value)) throw new CompartmentError('INVALID_ARGUMENT', `"${value}" is not a valid ${field} name`, field);
+  if (!NAME_PATTERN.test(value))
+    throw new CompartmentError('INVALID_ARGUMENT', `"${value}" is not a valid ${field} name`, field);
 }
 
 export const keyText = (key: WorkloadKey) => `${key.env}/${key.service}/${key.deploymentId}`;

@@ -47,7 +47,8 @@ export async function extractRelease(
     await rm(tmp, { recursive: true, force: true });
     // Lost a race with another extraction of the same release: theirs is complete, so ours is not needed.
     const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(paths.app))) return { dir: paths.dir, extracted: false };
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(paths.app)))
+      return { dir: paths.dir, extracted: false };
     throw error;
   }
 }
@@ -74,7 +75,9 @@ async function untar(source: string | Readable, cwd: string, owner: ReleaseOwner
   } catch (error) {
     // tar's own refusals (e.g. writing through a link the archive made) read as the policy's do.
     const code = (error as NodeJS.ErrnoException).code;
-    throw refused.length === 0 && code?.startsWith('TAR_') && code !== 'TAR_BAD_ARCHIVE' ? refusedArchive([(error as Error).message]) : error;
+    throw refused.length === 0 && code?.startsWith('TAR_') && code !== 'TAR_BAD_ARCHIVE'
+      ? refusedArchive([(error as Error).message])
+      : error;
   }
   if (refused.length > 0) throw refusedArchive(refused);
 }

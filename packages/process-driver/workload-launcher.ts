@@ -40,7 +40,9 @@ const wrapper = (runAs: WorkloadUser | null) =>
   [
     'echo $$ > "$2/wrapper.pid"',
     "trap ':' TERM INT HUP QUIT",
-    runAs === null ? `( trap ':' TERM INT HUP QUIT; eval "$1" )` : `${dropTo(runAs)} sh -c 'trap ":" TERM INT HUP QUIT; eval "$1"' workload "$1"`,
+    runAs === null
+      ? `( trap ':' TERM INT HUP QUIT; eval "$1" )`
+      : `${dropTo(runAs)} sh -c 'trap ":" TERM INT HUP QUIT; eval "$1"' workload "$1"`,
     'c=$?',
     'echo $c > "$2/exit-status"',
     'exit $c',

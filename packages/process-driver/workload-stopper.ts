@@ -28,7 +28,8 @@ export async function stopWorkload(paths: ReleasePaths, graceMs: number): Promis
   if (await waitUntil(gone, graceMs)) return { at: now(), wasRunning: true, signal: 'SIGTERM' };
   // The leader's pid is still reserved while its group has members, so -pid cannot hit a stranger here.
   killGroup(pid, 'SIGKILL');
-  if (!(await waitUntil(gone, KILL_WAIT_MS))) throw new CompartmentError('INTERNAL', `process group ${pid} survived SIGKILL`);
+  if (!(await waitUntil(gone, KILL_WAIT_MS)))
+    throw new CompartmentError('INTERNAL', `process group ${pid} survived SIGKILL`);
   return { at: now(), wasRunning: true, signal: 'SIGKILL' };
 }
 

@@ -31,14 +31,25 @@ export function lookupUser(name: string, passwd = '/etc/passwd'): WorkloadUser |
  * Whom workloads run as: as root, `wanted` (default compartment-run), which must exist and must not be root; otherwise
  * null (the agent's own user: isolation is then by file modes and the scrubbed environment only).
  */
-export function resolveWorkloadUser(wanted: string | undefined, isRoot = process.getuid?.() === 0): WorkloadUser | null {
+export function resolveWorkloadUser(
+  wanted: string | undefined,
+  isRoot = process.getuid?.() === 0,
+): WorkloadUser | null {
   if (!isRoot) return null;
   const name = wanted || DEFAULT_WORKLOAD_USER;
   const user = lookupUser(name);
   if (user === null) {
-    throw new CompartmentError('START_FAILED', `workload user "${name}" does not exist: run scripts/setup as root (it creates it) or pass --workload-user`);
+    throw new CompartmentError(
+      'START_FAILED',
+      `workload user "${name}" does not exist: run scripts/setup as root (it creates it) or pass --workload-user`,
+    );
   }
-  if (user.uid === 0) throw new CompartmentError('INVALID_ARGUMENT', `workload user "${name}" is root: workloads must not run as root`, 'workloadUser');
+  if (user.uid === 0)
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `workload user "${name}" is root: workloads must not run as root`,
+      'workloadUser',
+    );
   return user;
 }
 
@@ -47,7 +58,10 @@ const KEPT = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The environment every build and workload starts from; the deployment's variables and PORT go on top. */
-export function baseWorkloadEnv(user: WorkloadUser | null, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function baseWorkloadEnv(
+  user: WorkloadUser | null,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = { PATH: DEFAULT_PATH };
   for (const k of KEPT) if (from[k] !== undefined) env[k] = from[k]!;
   const home = user?.home ?? from.HOME;

@@ -13,7 +13,9 @@ import type { ApiVerb } from './subjects.js';
 const Env = Name.default('production');
 
 /** Chosen by the caller once per command: a retried request with the same key returns the first one's result. */
-export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not an idempotency key (8-64 of A-Z a-z 0-9 _ -)');
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not an idempotency key (8-64 of A-Z a-z 0-9 _ -)');
 
 export const DeployRequest = z.strictObject({
   environment: Env,
@@ -59,11 +61,19 @@ export const StatusReply = z.object({ deployments: z.array(DeploymentRecord), ro
 export const InspectRequest = z.strictObject({ id: DeploymentId });
 export const InspectReply = z.object({ deployment: DeploymentRecord });
 
-export const RollbackRequest = z.strictObject({ environment: Env, service: Name, idempotencyKey: IdempotencyKey.optional() });
+export const RollbackRequest = z.strictObject({
+  environment: Env,
+  service: Name,
+  idempotencyKey: IdempotencyKey.optional(),
+});
 export const RollbackReply = z.object({ deployment: DeploymentRecord, from: DeploymentId.nullable() });
 
 /** `scale --service S N`: the active deployment runs N instances from now on, without a build or a new deployment. */
-export const ScaleRequest = z.strictObject({ environment: Env, service: Name, instances: z.number().int().min(1).max(MAX_INSTANCES, `at most ${MAX_INSTANCES} instances`) });
+export const ScaleRequest = z.strictObject({
+  environment: Env,
+  service: Name,
+  instances: z.number().int().min(1).max(MAX_INSTANCES, `at most ${MAX_INSTANCES} instances`),
+});
 export const ScaleReply = z.object({ deployment: DeploymentRecord, from: z.number().int() });
 
 export const EnvSetRequest = z.strictObject({
@@ -79,9 +89,18 @@ export const EnvListReply = z.object({ environment: Name, variables: z.array(Env
 export const EnvChangeReply = z.object({ environment: Name, name: VariableName, changed: z.boolean() });
 export const EnvRotateKeyRequest = z.strictObject({});
 /** `keyFile`: where the serving node wrote the new key; nodes that do not read that same file need a copy. */
-export const EnvRotateKeyReply = z.object({ keyId: z.string(), previousKeyIds: z.array(z.string()), resealed: z.number().int(), keyFile: z.string(), nodeId: z.string() });
+export const EnvRotateKeyReply = z.object({
+  keyId: z.string(),
+  previousKeyIds: z.array(z.string()),
+  resealed: z.number().int(),
+  keyFile: z.string(),
+  nodeId: z.string(),
+});
 
-export const ChartRequest = z.strictObject({ id: DeploymentId.optional(), format: z.enum(['mermaid', 'dot']).default('mermaid') });
+export const ChartRequest = z.strictObject({
+  id: DeploymentId.optional(),
+  format: z.enum(['mermaid', 'dot']).default('mermaid'),
+});
 export const ChartReply = z.object({ format: z.enum(['mermaid', 'dot']), chart: z.string() });
 
 export const LogsRequest = z.strictObject({
@@ -151,9 +170,24 @@ export type ApiRequestParsed<V extends ApiVerb> = z.output<(typeof API)[V]['requ
 export type ApiReply<V extends ApiVerb> = z.output<(typeof API)[V]['reply']>;
 
 /** Verbs that change nothing: a client may ask again when an answer does not come (a frozen node held the request). */
-export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set(['status', 'inspect', 'logs', 'nodes', 'env.list', 'chart', 'domains']);
+export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set([
+  'status',
+  'inspect',
+  'logs',
+  'nodes',
+  'env.list',
+  'chart',
+  'domains',
+]);
 /**
  * Replies of these verbs may exceed one NATS message: the server then sends several envelopes on the reply subject,
  * each with part of the named array and `more: true` on all but the last.
  */
-export const CHUNKED_REPLIES = { logs: 'lines', status: 'deployments', deploy: 'deployments', 'env.list': 'variables', nodes: 'nodes', domains: 'domains' } as const satisfies Partial<Record<ApiVerb, string>>;
+export const CHUNKED_REPLIES = {
+  logs: 'lines',
+  status: 'deployments',
+  deploy: 'deployments',
+  'env.list': 'variables',
+  nodes: 'nodes',
+  domains: 'domains',
+} as const satisfies Partial<Record<ApiVerb, string>>;

@@ -9,7 +9,10 @@ const Label = z.string().min(1).max(MAX_AUDIT_LABEL_CHARS);
 export const Requester = z.strictObject({ user: Label.optional(), host: Label.optional(), client: Label.optional() });
 
 /** The git work tree a service's directory was in when it was deployed: HEAD, and whether that directory had uncommitted changes. */
-export const GitSource = z.strictObject({ commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'is not a git commit id'), dirty: z.boolean() });
+export const GitSource = z.strictObject({
+  commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'is not a git commit id'),
+  dirty: z.boolean(),
+});
 
 export const Audit = z.object({ requestedBy: Requester.nullable(), git: GitSource.nullable() });
 

@@ -9,7 +9,9 @@ import { ServiceDomains } from './domain.schema.js';
 /** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
 export const VariableText = z
   .string()
-  .refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, { message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)` });
+  .refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, {
+    message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)`,
+  });
 const VariableValue = z
   .union([z.string(), z.number(), z.boolean()])
   .transform((v) => String(v))
@@ -23,7 +25,9 @@ const Millis = (min: number, max: number) => z.number().int().min(min).max(max);
  * `#` (`/health check` used to pass here and fail in every probe attempt).
  */
 export const URL_PATH = /^\/[\x21-\x22\x24-\x7e]*$/;
-const ReadinessPath = z.string().regex(URL_PATH, 'must be a URL path: starting with "/", without spaces, control characters or "#"');
+const ReadinessPath = z
+  .string()
+  .regex(URL_PATH, 'must be a URL path: starting with "/", without spaces, control characters or "#"');
 
 export const Readiness = z
   .strictObject({
@@ -108,36 +112,55 @@ export const ServiceConfig = z
   })
   .superRefine((s, ctx) => {
     if (s.runtime === 'process' && s.start === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['start'], message: 'required for runtime process (the command that starts the app)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['start'],
+        message: 'required for runtime process (the command that starts the app)',
+      });
     }
     if (s.runtime === 'docker' && s.release !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['release'], message: 'is supported for runtime process only (not yet for docker)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['release'],
+        message: 'is supported for runtime process only (not yet for docker)',
+      });
     }
     if (s.type === 'worker' && s.domains && Object.values(s.domains).some((l) => l.length > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['domains'], message: 'a worker has no route: only web and api services get domains' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['domains'],
+        message: 'a worker has no route: only web and api services get domains',
+      });
     }
   });
 
 export const EnvironmentConfig = z.strictObject({ variables: Variables.default({}) });
 
-export const ProjectConfig = z.strictObject({
-  environments: z.record(Name, EnvironmentConfig).default({}),
-  services: z.record(Name, ServiceConfig).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
-  /** Webhooks told about each deployment made from this file, in every environment. */
-  notify: NotifyTargets,
-}).superRefine((p, ctx) => {
-  // A domain belongs to one route: the same name twice in one file is refused before anything is uploaded.
-  const holder = new Map<string, string>();
-  for (const [service, config] of Object.entries(p.services)) {
-    for (const [env, list] of Object.entries(config.domains ?? {})) {
-      list.forEach((d, i) => {
-        const other = holder.get(d);
-        if (other) ctx.addIssue({ code: 'custom', path: ['services', service, 'domains', env, i], message: `${d} is already listed for ${other}: a domain belongs to one route` });
-        else holder.set(d, `${env}/${service}`);
-      });
+export const ProjectConfig = z
+  .strictObject({
+    environments: z.record(Name, EnvironmentConfig).default({}),
+    services: z.record(Name, ServiceConfig).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
+    /** Webhooks told about each deployment made from this file, in every environment. */
+    notify: NotifyTargets,
+  })
+  .superRefine((p, ctx) => {
+    // A domain belongs to one route: the same name twice in one file is refused before anything is uploaded.
+    const holder = new Map<string, string>();
+    for (const [service, config] of Object.entries(p.services)) {
+      for (const [env, list] of Object.entries(config.domains ?? {})) {
+        list.forEach((d, i) => {
+          const other = holder.get(d);
+          if (other)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['services', service, 'domains', env, i],
+              message: `${d} is already listed for ${other}: a domain belongs to one route`,
+            });
+          else holder.set(d, `${env}/${service}`);
+        });
+      }
     }
-  }
-});
+  });
 
 export type ServiceConfig = z.output<typeof ServiceConfig>;
 export type ServiceConfigInput = z.input<typeof ServiceConfig>;

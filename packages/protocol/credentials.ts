@@ -26,6 +26,7 @@ export function parseCredentials(text: string): ParsedCredentials {
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const seed = lines.find((l) => /^SU[A-Z2-7]{50,}$/.test(l));
   if (!seed) throw new Error('not a credentials file: no user nkey seed (SU...) and no NATS user JWT');
-  const comment = (name: string) => lines.map((l) => new RegExp(`^#\\s*${name}:\\s*(\\S+)$`).exec(l)?.[1]).find(Boolean) ?? null;
+  const comment = (name: string) =>
+    lines.map((l) => new RegExp(`^#\\s*${name}:\\s*(\\S+)$`).exec(l)?.[1]).find(Boolean) ?? null;
   return { kind: 'nkey', seed, role: comment('role'), inboxPrefix: comment('inbox') };
 }

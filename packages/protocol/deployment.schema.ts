@@ -131,9 +131,34 @@ export const StatusRow = DeploymentRecord.pick({
 export type StatusRow = z.output<typeof StatusRow>;
 
 export function statusRowOf(r: DeploymentRecord): StatusRow {
-  const { id, serviceName, status, health, promotionStage, isActive, routeUrl, failureMessage, createdAt, completedAt, environmentName } = r;
+  const {
+    id,
+    serviceName,
+    status,
+    health,
+    promotionStage,
+    isActive,
+    routeUrl,
+    failureMessage,
+    createdAt,
+    completedAt,
+    environmentName,
+  } = r;
   const instances = r.instances ? { instances: { ready: r.instances.ready, total: r.instances.total } } : {};
-  return { id, serviceName, status, health, promotionStage, isActive, routeUrl, failureMessage, createdAt, completedAt, environmentName, ...instances };
+  return {
+    id,
+    serviceName,
+    status,
+    health,
+    promotionStage,
+    isActive,
+    routeUrl,
+    failureMessage,
+    createdAt,
+    completedAt,
+    environmentName,
+    ...instances,
+  };
 }
 
 export function isTerminalStatus(status: Status): boolean {

@@ -4,14 +4,22 @@ import { Name } from './names.js';
 import { MAX_DOMAINS_PER_SERVICE, MAX_DOMAIN_CHARS } from './limits.js';
 
 /** Lowercase labels of letters, digits and inner hyphens; at least two labels; the last is not all digits (no IPs). */
-export const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const DOMAIN_PATTERN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** One host name; upper case is folded (DNS names are case-insensitive), anything else is refused, not repaired. */
 export const Domain = z
   .string()
   .max(MAX_DOMAIN_CHARS, `too long: at most ${MAX_DOMAIN_CHARS} characters`)
   .transform((d) => d.toLowerCase())
-  .pipe(z.string().regex(DOMAIN_PATTERN, 'must be a host name like app.example.com (letters, digits, "-" and ".", no wildcard, port or IP address)'));
+  .pipe(
+    z
+      .string()
+      .regex(
+        DOMAIN_PATTERN,
+        'must be a host name like app.example.com (letters, digits, "-" and ".", no wildcard, port or IP address)',
+      ),
+  );
 
 /** `domains:` of a service: environment → its host names, each listed once. */
 export const ServiceDomains = z.record(
@@ -28,7 +36,12 @@ export const ServiceDomains = z.record(
 export type ServiceDomains = z.output<typeof ServiceDomains>;
 
 /** Which (environment, service) holds a domain: one route only; KV `create` decides every race. */
-export const DomainClaim = z.object({ domain: Domain, environmentName: Name, serviceName: Name, claimedAt: z.iso.datetime() });
+export const DomainClaim = z.object({
+  domain: Domain,
+  environmentName: Name,
+  serviceName: Name,
+  claimedAt: z.iso.datetime(),
+});
 export type DomainClaim = z.output<typeof DomainClaim>;
 
 /** `https://<first domain>`, with the port when the HTTPS listener is not 443. */

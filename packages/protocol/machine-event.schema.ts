@@ -35,13 +35,26 @@ export const MachineEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('deployment.replaced'), at: At, by: z.string().max(64), mode: Trigger }),
   z.strictObject({ type: z.literal('deployment.promote'), at: At, trigger: Trigger }),
   /** The instances of the set that serve now (after a crash, a lost node, a re-placement): health follows their count. */
-  z.strictObject({ type: z.literal('instances.serving'), at: At, instances: z.array(WorkloadRefSchema).max(MAX_INSTANCES) }),
+  z.strictObject({
+    type: z.literal('instances.serving'),
+    at: At,
+    instances: z.array(WorkloadRefSchema).max(MAX_INSTANCES),
+  }),
   /** `scale`: the active deployment's set grows or shrinks to this many instances. */
-  z.strictObject({ type: z.literal('deployment.scale'), at: At, instances: z.number().int().min(1).max(MAX_INSTANCES) }),
+  z.strictObject({
+    type: z.literal('deployment.scale'),
+    at: At,
+    instances: z.number().int().min(1).max(MAX_INSTANCES),
+  }),
   /** An instance of the active set failed its health check `failureThreshold` times in a row (detail: the last probe). */
   z.strictObject({ type: z.literal('health.failed'), at: At, detail: Text, nodeId: z.string().max(128).nullable() }),
   /** Every instance of the active set passes its health check again. */
   z.strictObject({ type: z.literal('health.passed'), at: At }),
-  z.strictObject({ type: z.literal('node.lost'), at: At, nodeId: z.string().max(128), reason: z.enum(['lost', 'stopped']) }),
+  z.strictObject({
+    type: z.literal('node.lost'),
+    at: At,
+    nodeId: z.string().max(128),
+    reason: z.enum(['lost', 'stopped']),
+  }),
 ]);
 export type MachineEvent = z.output<typeof MachineEvent>;

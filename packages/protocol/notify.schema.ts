@@ -11,7 +11,10 @@ export const MAX_NOTIFY_URL_CHARS = 2_048;
 export const NotifyEvent = z.enum(NOTIFY_EVENTS);
 export const NotifyTarget = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(MAX_NOTIFY_URL_CHARS),
-  events: z.array(NotifyEvent).min(1).default([...NOTIFY_EVENTS]),
+  events: z
+    .array(NotifyEvent)
+    .min(1)
+    .default([...NOTIFY_EVENTS]),
   /** The name of a secret variable of the environment (`env set --secret`): the HMAC key, never in the file itself. */
   secret: VariableName,
 });

@@ -70,7 +70,10 @@ export function parseWith<S extends z.ZodType>(
 }
 
 function isTooLarge(issue: z.core.$ZodIssue): boolean {
-  return (issue.code === 'too_big' && issue.origin !== 'number' && issue.origin !== 'int') || issue.message.startsWith('too large');
+  return (
+    (issue.code === 'too_big' && issue.origin !== 'number' && issue.origin !== 'int') ||
+    issue.message.startsWith('too large')
+  );
 }
 
 function throwError(error: Error): never {

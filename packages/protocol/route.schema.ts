@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { Name, DeploymentId } from './names.js';
 
-export const Upstream = z.object({ host: z.string(), port: z.number().int().min(1).max(65535), nodeId: z.string().nullable() });
+export const Upstream = z.object({
+  host: z.string(),
+  port: z.number().int().min(1).max(65535),
+  nodeId: z.string().nullable(),
+});
 export type Upstream = z.output<typeof Upstream>;
 
 export const RouteRecord = z.object({

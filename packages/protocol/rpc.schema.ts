@@ -33,7 +33,14 @@ type ApiRpc<V extends ApiVerb> = RpcSpec<void, (typeof API)[V]['request'], (type
 
 function apiRpc<V extends ApiVerb>(verb: V): ApiRpc<V> {
   const chunked = (CHUNKED_REPLIES as Partial<Record<ApiVerb, string>>)[verb];
-  return { name: `api.${verb}`, subject: () => subjects.api(verb), request: API[verb].request, reply: API[verb].reply, readOnly: READ_ONLY_VERBS.has(verb), ...(chunked ? { chunked } : {}) };
+  return {
+    name: `api.${verb}`,
+    subject: () => subjects.api(verb),
+    request: API[verb].request,
+    reply: API[verb].reply,
+    readOnly: READ_ONLY_VERBS.has(verb),
+    ...(chunked ? { chunked } : {}),
+  };
 }
 
 const ById = z.strictObject({ id: DeploymentId });
@@ -65,7 +72,13 @@ export const RPC = {
     reply: DeploymentRecord,
     readOnly: false,
   },
-  nodeStop: { name: 'node.stop', subject: (p: NodeParams) => subjects.node(p.nodeId, 'stop'), request: ById, reply: z.strictObject({}), readOnly: false },
+  nodeStop: {
+    name: 'node.stop',
+    subject: (p: NodeParams) => subjects.node(p.nodeId, 'stop'),
+    request: ById,
+    reply: z.strictObject({}),
+    readOnly: false,
+  },
   /**
    * To a node that runs one instance of another node's deployment: build and start it (or adopt it, keeping
    * `port`), stop it, or say whether it runs. The node reads the spec from the deployment's stored context.
@@ -73,7 +86,11 @@ export const RPC = {
   nodeInstance: {
     name: 'node.instance',
     subject: (p: NodeParams) => subjects.node(p.nodeId, 'instance'),
-    request: z.strictObject({ id: DeploymentId, op: z.enum(['start', 'stop', 'status']), port: z.number().int().min(1).max(65535).nullable().optional() }),
+    request: z.strictObject({
+      id: DeploymentId,
+      op: z.enum(['start', 'stop', 'status']),
+      port: z.number().int().min(1).max(65535).nullable().optional(),
+    }),
     reply: z.strictObject({ workload: WorkloadRefSchema.nullable(), running: z.boolean() }),
     readOnly: false,
   },
@@ -88,7 +105,14 @@ export const RPC = {
   },
   /** Every edge answers with the route revisions it applied and what still has requests in flight. */
   /** `certificates`: also read each held domain's certificate from storage (only `domains` asks; switches poll often). */
-  edgeState: { name: 'edge.state', subject: () => subjects.edgeState, request: z.strictObject({ certificates: z.boolean().optional() }), reply: EdgeState, readOnly: true, fanOut: true },
+  edgeState: {
+    name: 'edge.state',
+    subject: () => subjects.edgeState,
+    request: z.strictObject({ certificates: z.boolean().optional() }),
+    reply: EdgeState,
+    readOnly: true,
+    fanOut: true,
+  },
 } as const;
 
 const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
@@ -97,7 +121,8 @@ export const ErrorEnvelope = z.object({
   error: z.object({ code: ErrorCodeSchema, message: z.string(), field: z.string().optional() }),
 });
 /** Every reply is `{ok: true, result, more?}` or `{ok: false, error: {code, message, field?}}`. */
-export const replyEnvelope = <R extends z.ZodType>(result: R) => z.union([z.object({ ok: z.literal(true), result, more: z.boolean().optional() }), ErrorEnvelope]);
+export const replyEnvelope = <R extends z.ZodType>(result: R) =>
+  z.union([z.object({ ok: z.literal(true), result, more: z.boolean().optional() }), ErrorEnvelope]);
 
 /** Largest message a server sends: under nats-server's default 1 MB max_payload (the connection's own is used when smaller). */
 export const MAX_REPLY_BYTES = 512 * 1024;

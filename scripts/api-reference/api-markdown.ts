@@ -1,9 +1,25 @@
 // docs/api.md: how a NATS client talks to Compartment, then every subject with its fields, generated from the schemas.
 import {
-  API_SERVICE_NAME, BUCKETS, CHUNKED_REPLIES, DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_UNPACKED_BYTES, ERROR_CODES,
-  MAX_REPLY_BYTES, OBJECT_STORES, STREAMS, inboxPrefixOf, subjects,
+  API_SERVICE_NAME,
+  BUCKETS,
+  CHUNKED_REPLIES,
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_MAX_UNPACKED_BYTES,
+  ERROR_CODES,
+  MAX_REPLY_BYTES,
+  OBJECT_STORES,
+  STREAMS,
+  inboxPrefixOf,
+  subjects,
 } from '../../packages/protocol/index.js';
-import { SERVICE_CONFIG_FILE, resultOf, shapeKey, subjectEntries, type JsonSchema, type SubjectEntry } from './api-schemas.js';
+import {
+  SERVICE_CONFIG_FILE,
+  resultOf,
+  shapeKey,
+  subjectEntries,
+  type JsonSchema,
+  type SubjectEntry,
+} from './api-schemas.js';
 import { fieldTable, type Named } from './schema-table.js';
 import { GUIDE } from './api-guide.js';
 
@@ -12,7 +28,13 @@ const link = (file: string) => `[${file}](${SCHEMA_DIR}/${file})`;
 const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
 
 function subjectRow(e: SubjectEntry): string {
-  const flags = [e.spec.readOnly ? 'read-only' : 'changes state', e.spec.chunked ? `chunked (\`${e.spec.chunked}\`)` : '', e.spec.fanOut ? 'every responder answers' : ''].filter(Boolean).join(', ');
+  const flags = [
+    e.spec.readOnly ? 'read-only' : 'changes state',
+    e.spec.chunked ? `chunked (\`${e.spec.chunked}\`)` : '',
+    e.spec.fanOut ? 'every responder answers' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `| \`${e.subject}\` | ${flags} | ${link(e.requestFile)} | ${link(e.replyFile)} |`;
 }
 
@@ -52,7 +74,9 @@ export function apiMarkdown(files: Map<string, JsonSchema>): string {
     maxReply: `${MAX_REPLY_BYTES / 1024} KiB`,
     maxSource: mib(DEFAULT_MAX_SOURCE_BYTES),
     maxUnpacked: mib(DEFAULT_MAX_UNPACKED_BYTES),
-    chunked: Object.entries(CHUNKED_REPLIES).map(([verb, field]) => `\`${verb}\` (\`${field}\`)`).join(', '),
+    chunked: Object.entries(CHUNKED_REPLIES)
+      .map(([verb, field]) => `\`${verb}\` (\`${field}\`)`)
+      .join(', '),
   };
   return [
     '<!-- Generated from packages/protocol by `npm run api-docs` (scripts/api-reference); do not edit by hand. -->',
@@ -93,7 +117,7 @@ export function apiMarkdown(files: Map<string, JsonSchema>): string {
     '|---|---|---|',
     ...Object.entries(ERROR_CODES).map(([code, e]) => `| \`${code}\` | ${e.exitCode} | ${e.summary} |`),
     '',
-    '## Subjects between Compartment\'s own processes',
+    "## Subjects between Compartment's own processes",
     '',
     'Declared in the same registry and served the same way; the `cli` role may publish only `compartment.node.*.transitions` of these (the journal `inspect --watch` reads when it came late). Listed so nothing on the wire is undocumented.',
     '',

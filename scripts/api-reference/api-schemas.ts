@@ -1,6 +1,16 @@
 // The JSON Schemas of the NATS API, converted from the protocol's zod schemas: one file per request, reply and message.
 import { z } from 'zod';
-import { DeploymentRecord, ErrorEnvelope, LogBatch, RPC, ServiceConfig, TransitionReport, WebhookBody, replyEnvelope, type AnyRpc } from '../../packages/protocol/index.js';
+import {
+  DeploymentRecord,
+  ErrorEnvelope,
+  LogBatch,
+  RPC,
+  ServiceConfig,
+  TransitionReport,
+  WebhookBody,
+  replyEnvelope,
+  type AnyRpc,
+} from '../../packages/protocol/index.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -22,7 +32,9 @@ function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
     io,
     unrepresentable: 'throw',
     override: (ctx) => {
-      const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; catchall?: { _zod: { def: { type: string } } } } } })._zod.def;
+      const def = (
+        ctx.zodSchema as unknown as { _zod: { def: { type: string; catchall?: { _zod: { def: { type: string } } } } } }
+      )._zod.def;
       if (def.type === 'object' && def.catchall?._zod.def.type !== 'never') delete ctx.jsonSchema.additionalProperties;
     },
   }) as JsonSchema;
@@ -69,15 +81,20 @@ export function schemaFiles(): Map<string, JsonSchema> {
   const files = new Map<string, JsonSchema>();
   for (const e of subjectEntries()) {
     files.set(e.requestFile, { title: `${e.spec.name} request`, ...toJsonSchema(e.spec.request, 'input') });
-    files.set(e.replyFile, { title: `${e.spec.name} reply envelope`, ...toJsonSchema(replyEnvelope(e.spec.reply), 'output') });
+    files.set(e.replyFile, {
+      title: `${e.spec.name} reply envelope`,
+      ...toJsonSchema(replyEnvelope(e.spec.reply), 'output'),
+    });
   }
-  for (const [name, schema] of Object.entries(MESSAGES)) files.set(name, { title: name.replace('.schema.json', ''), ...toJsonSchema(schema, 'output') });
+  for (const [name, schema] of Object.entries(MESSAGES))
+    files.set(name, { title: name.replace('.schema.json', ''), ...toJsonSchema(schema, 'output') });
   files.set(SERVICE_CONFIG_FILE, { title: 'service config', ...toJsonSchema(ServiceConfig, 'input') });
   return files;
 }
 
 /** The result part of a reply envelope (its first branch), for the field table. */
-export const resultOf = (envelope: JsonSchema): JsonSchema => (((envelope.anyOf as JsonSchema[])[0]!.properties as Record<string, JsonSchema>).result ?? {});
+export const resultOf = (envelope: JsonSchema): JsonSchema =>
+  ((envelope.anyOf as JsonSchema[])[0]!.properties as Record<string, JsonSchema>).result ?? {};
 
 /** A schema's shape without the root-only keys, to recognise it where it is inlined. */
 export const shapeKey = (s: JsonSchema): string => JSON.stringify({ ...s, $schema: undefined, title: undefined });

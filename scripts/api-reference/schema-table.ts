@@ -23,7 +23,13 @@ export function typeText(s: JsonSchema, named: Named = new Map()): string {
   const hi = (v: unknown) => (v === SAFE ? undefined : v);
   const bounds = (min: unknown, max: unknown) => {
     const [a, b] = [lo(min), hi(max)];
-    return a !== undefined && b !== undefined ? ` ${a}–${b}` : a !== undefined ? ` ≥ ${a}` : b !== undefined ? ` ≤ ${b}` : '';
+    return a !== undefined && b !== undefined
+      ? ` ${a}–${b}`
+      : a !== undefined
+        ? ` ≥ ${a}`
+        : b !== undefined
+          ? ` ≤ ${b}`
+          : '';
   };
   switch (s.type) {
     case 'array': {
@@ -36,10 +42,13 @@ export function typeText(s: JsonSchema, named: Named = new Map()): string {
       return `string${bounds(s.minLength, s.maxLength)}`;
     case 'integer':
     case 'number':
-      if (s.exclusiveMinimum !== undefined) return `${s.type} > ${s.exclusiveMinimum}${hi(s.maximum) === undefined ? '' : `, ≤ ${s.maximum}`}`;
+      if (s.exclusiveMinimum !== undefined)
+        return `${s.type} > ${s.exclusiveMinimum}${hi(s.maximum) === undefined ? '' : `, ≤ ${s.maximum}`}`;
       return `${s.type}${bounds(s.minimum, s.maximum)}`;
     case 'object':
-      return s.properties || !s.additionalProperties ? 'object' : `map of ${typeText(s.additionalProperties as JsonSchema, named)}`;
+      return s.properties || !s.additionalProperties
+        ? 'object'
+        : `map of ${typeText(s.additionalProperties as JsonSchema, named)}`;
     default:
       return s.type ? String(s.type) : 'any';
   }
@@ -54,7 +63,8 @@ function rows(s: JsonSchema, named: Named, prefix: string, depth: number): strin
     if (depth <= 0 || named.has(shapeKey(p))) return [row];
     const items = p.type === 'array' ? (p.items as JsonSchema | undefined) : undefined;
     if (objectWithFields(p)) return [row, ...rows(p, named, `${prefix}${name}.`, depth - 1)];
-    if (objectWithFields(items) && !named.has(shapeKey(items!))) return [row, ...rows(items!, named, `${prefix}${name}[].`, depth - 1)];
+    if (objectWithFields(items) && !named.has(shapeKey(items!)))
+      return [row, ...rows(items!, named, `${prefix}${name}[].`, depth - 1)];
     return [row];
   });
 }

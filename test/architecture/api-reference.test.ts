@@ -27,10 +27,12 @@ test('the reference names every API subject and every error code, with both sche
   const md = generated.get('docs/api.md')!;
   for (const verb of API_VERBS) {
     assert.ok(md.includes(`### \`compartment.api.${verb}\``), verb);
-    for (const kind of ['request', 'reply']) assert.ok(generated.has(`docs/api/api.${verb}.${kind}.schema.json`), `${verb} ${kind}`);
+    for (const kind of ['request', 'reply'])
+      assert.ok(generated.has(`docs/api/api.${verb}.${kind}.schema.json`), `${verb} ${kind}`);
   }
   for (const code of Object.keys(ERROR_CODES)) assert.ok(md.includes(`| \`${code}\` |`), code);
-  for (const step of ['compartment_sources', 'sha256-', 'putBlob', 'more', '_INBOX_cli']) assert.ok(md.includes(step), step);
+  for (const step of ['compartment_sources', 'sha256-', 'putBlob', 'more', '_INBOX_cli'])
+    assert.ok(md.includes(step), step);
 });
 
 test('a request schema refuses unknown fields (strict), a reply schema accepts them (clients must)', () => {

@@ -75,21 +75,29 @@ function sources(dir: string): string[] {
 
 /** `@nats-io/kv/internal` → `@nats-io/kv`, `uvu/assert` → `uvu`, `node:fs` stays. */
 function packageName(spec: string): string {
-  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  return spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 /** Every module a file imports; `typeOnly` tells which are only `import type` (erased when compiled). */
 function importsOf(text: string): Array<{ spec: string; typeOnly: boolean }> {
   const specs = new Map<string, boolean>();
   const add = (spec: string, typeOnly: boolean) => specs.set(spec, (specs.get(spec) ?? true) && typeOnly);
-  for (const m of text.matchAll(/(?:^|\n)\s*(import|export)(\s+type)?\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) add(m[3]!, Boolean(m[2]));
+  for (const m of text.matchAll(/(?:^|\n)\s*(import|export)(\s+type)?\s[^'"]*?from\s+['"]([^'"]+)['"]/g))
+    add(m[3]!, Boolean(m[2]));
   for (const m of text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) add(m[1]!, false);
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) add(m[1]!, false);
   return [...specs].map(([spec, typeOnly]) => ({ spec, typeOnly }));
 }
 
 const files = ['packages', 'machines', 'cluster', 'nodes'].flatMap((d) => {
-  try { return sources(join(root, d)); } catch { return []; }
+  try {
+    return sources(join(root, d));
+  } catch {
+    return [];
+  }
 });
 
 test('there are sources to check', () => {
@@ -105,7 +113,9 @@ test('every import follows the dependency table', () => {
     // Test files beside the code may use test libraries; which project folders they reach is still checked.
     const isTest = file.includes('/tests/');
     for (const { spec, typeOnly } of importsOf(readFileSync(file, 'utf8'))) {
-      const ok = spec.startsWith('.') ? rule.areas(areaOf(resolve(dirname(file), spec))) : isTest || typeOnly || rule.modules(packageName(spec));
+      const ok = spec.startsWith('.')
+        ? rule.areas(areaOf(resolve(dirname(file), spec)))
+        : isTest || typeOnly || rule.modules(packageName(spec));
       if (!ok) violations.push(`${relative(root, file)} imports ${spec}`);
     }
   }
@@ -122,7 +132,10 @@ test('nodes/ may not call the NATS client: that lives in cluster/', () => {
   const rule = RULES.find(([m]) => m('nodes', join(root, 'nodes/agent/x.ts')))![1];
   assert.not.ok(rule.modules('@nats-io/nats-core'));
   assert.ok(rule.modules('xstate'));
-  assert.equal(importsOf("import type { Msg } from '@nats-io/nats-core';\nimport { x } from 'y';"), [{ spec: '@nats-io/nats-core', typeOnly: true }, { spec: 'y', typeOnly: false }]);
+  assert.equal(importsOf("import type { Msg } from '@nats-io/nats-core';\nimport { x } from 'y';"), [
+    { spec: '@nats-io/nats-core', typeOnly: true },
+    { spec: 'y', typeOnly: false },
+  ]);
 });
 
 test('the CLI reaches NATS only through the protocol and the one RPC layer, which itself imports nothing else', () => {

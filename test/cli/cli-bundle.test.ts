@@ -11,7 +11,8 @@ import { cliEnv } from './cli-runner.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // Inside dist/, like the real one: `up` and `down` are imported from beside it.
 const bundle = join(root, 'dist', `cli.bundle.test-${process.pid}.js`);
-const run = (file: string, args: string[]) => spawnSync(process.execPath, [file, ...args], { cwd: tmpdir(), env: cliEnv(), encoding: 'utf8', timeout: 30_000 });
+const run = (file: string, args: string[]) =>
+  spawnSync(process.execPath, [file, ...args], { cwd: tmpdir(), env: cliEnv(), encoding: 'utf8', timeout: 30_000 });
 
 test.before(() => {
   execFileSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs'), bundle], { cwd: root, stdio: 'inherit' });

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { BUCKETS, DeploymentRecord, OBJECT_STORES, keys, type DeploymentRecord as Rec } from '../../packages/protocol/index.js';
+import {
+  BUCKETS,
+  DeploymentRecord,
+  OBJECT_STORES,
+  keys,
+  type DeploymentRecord as Rec,
+} from '../../packages/protocol/index.js';
 import { packSource } from '../../packages/cli/index.js';
 import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
 import { tempDir } from '../harness/tmp.js';
@@ -42,11 +48,18 @@ function writeProject(dir: string, config = CONFIG): void {
   mkdirSync(join(dir, 'web'), { recursive: true });
   mkdirSync(join(dir, 'worker'), { recursive: true });
   writeFileSync(join(dir, 'compartment.yaml'), config);
-  writeFileSync(join(dir, 'web/server.js'), 'require("http").createServer((q, s) => s.end("ok")).listen(process.env.PORT)\n');
+  writeFileSync(
+    join(dir, 'web/server.js'),
+    'require("http").createServer((q, s) => s.end("ok")).listen(process.env.PORT)\n',
+  );
   writeFileSync(join(dir, 'worker/worker.js'), 'setInterval(() => {}, 1000)\n');
 }
 
-const save = (r: Rec) => kv.put(keys.deployment(r.environmentName, r.serviceName, r.id), JSON.stringify({ record: r, snapshot: null, owner: 'test' }));
+const save = (r: Rec) =>
+  kv.put(
+    keys.deployment(r.environmentName, r.serviceName, r.id),
+    JSON.stringify({ record: r, snapshot: null, owner: 'test' }),
+  );
 
 /** Walks a record through the promotion stages in KV, the way a node agent persists after every transition. */
 async function progress(r: Rec, outcome: 'succeeded' | 'failed'): Promise<void> {
@@ -54,13 +67,29 @@ async function progress(r: Rec, outcome: 'succeeded' | 'failed'): Promise<void> 
     { status: 'running', promotionStage: 'building' },
     { promotionStage: 'starting_candidate' },
     { promotionStage: 'checking_readiness' },
-    { readiness: { attempts: 1, recent: [{ at: new Date().toISOString(), ok: false, detail: 'connect ECONNREFUSED', latencyMs: 1 }] } },
+    {
+      readiness: {
+        attempts: 1,
+        recent: [{ at: new Date().toISOString(), ok: false, detail: 'connect ECONNREFUSED', latencyMs: 1 }],
+      },
+    },
   ];
   if (outcome === 'failed') {
-    steps.push({ status: 'failed', health: 'unhealthy', failureMessage: 'readiness timed out after 100 ms', completedAt: new Date().toISOString() });
+    steps.push({
+      status: 'failed',
+      health: 'unhealthy',
+      failureMessage: 'readiness timed out after 100 ms',
+      completedAt: new Date().toISOString(),
+    });
   } else {
     steps.push(
-      { health: 'healthy', readiness: { attempts: 2, recent: [{ at: new Date().toISOString(), ok: true, detail: 'GET /ready → 200 OK', latencyMs: 2 }] } },
+      {
+        health: 'healthy',
+        readiness: {
+          attempts: 2,
+          recent: [{ at: new Date().toISOString(), ok: true, detail: 'GET /ready → 200 OK', latencyMs: 2 }],
+        },
+      },
       { promotionStage: 'switching_route' },
       { promotionStage: 'draining_previous' },
       { promotionStage: 'active', status: 'succeeded', isActive: true, completedAt: new Date().toISOString() },
@@ -78,7 +107,13 @@ async function progress(r: Rec, outcome: 'succeeded' | 'failed'): Promise<void> 
 function deployHandler(fail: string[] = []) {
   return async (body: any) => {
     const deployments = body.services.map((s: any) =>
-      makeRecord({ serviceName: s.name, environmentName: body.environment, sourceDigest: s.sourceDigest, serviceType: s.config.type, routeUrl: s.config.type === 'worker' ? null : 'http://127.0.0.1:8100' }),
+      makeRecord({
+        serviceName: s.name,
+        environmentName: body.environment,
+        sourceDigest: s.sourceDigest,
+        serviceType: s.config.type,
+        routeUrl: s.config.type === 'worker' ? null : 'http://127.0.0.1:8100',
+      }),
     );
     for (const d of deployments) await save(d);
     for (const d of deployments) inFlight.push(progress(d, fail.includes(d.serviceName) ? 'failed' : 'succeeded'));
@@ -124,7 +159,11 @@ test('bad compartment.yaml or flags: exit 2 naming the field path; no request se
   const bad = tempDir('cli-deploy-bad-');
   try {
     const cases: Array<[string, string | null, RegExp]> = [
-      ['unknown field', CONFIG.replace('type: web', 'type: web\n    colour: blue'), /services\.web\.colour: unknown field/],
+      [
+        'unknown field',
+        CONFIG.replace('type: web', 'type: web\n    colour: blue'),
+        /services\.web\.colour: unknown field/,
+      ],
       ['bad service name', CONFIG.replace('  web:', '  Web_1:'), /services\.Web_1: invalid name/],
       ['wrong type', CONFIG.replace('type: web', 'type: web\n    port: "abc"'), /services\.web\.port: expected number/],
       ['YAML syntax', CONFIG + '\n  broken: [1, 2\n', /compartment\.yaml line \d+/],
@@ -164,7 +203,10 @@ test('deploy uploads sources, sends the request, follows progress to the end: ex
   const [body] = sent();
   assert.is(body.environment, 'staging');
   assert.equal(body.environmentVariables, { LOG_LEVEL: 'debug', PORT_HINT: '3000' });
-  assert.equal(body.services.map((s: any) => s.name), ['web', 'worker']);
+  assert.equal(
+    body.services.map((s: any) => s.name),
+    ['web', 'worker'],
+  );
   assert.is(body.force, false);
   const web = await packSource(join(project.path, 'web'));
   assert.is(body.services[0].sourceDigest, web.digest, 'the digest is of the deterministic tarball');
@@ -193,7 +235,13 @@ test('all succeed: exit 0; unchanged sources are not uploaded again, an existing
   assert.is(r.code, 0, r.stderr);
   const events = r.json() as any[];
   const sources = events.filter((e) => e.type === 'source');
-  assert.equal(sources.map((s) => [s.serviceName, s.sourceDigest, s.uploaded]), [['web', web.digest, false], ['worker', worker.digest, false]]);
+  assert.equal(
+    sources.map((s) => [s.serviceName, s.sourceDigest, s.uploaded]),
+    [
+      ['web', web.digest, false],
+      ['worker', worker.digest, false],
+    ],
+  );
   assert.is((await store.info(web.digest))?.size, 'placeholder'.length, 'the existing object was left alone');
 });
 
@@ -201,16 +249,31 @@ test('--json: one JSON object per line: source, deploy.accepted, deployment.upda
   const r = await run(['deploy', '--json', '--service', 'web']);
   assert.is(r.code, 0, r.stderr);
   const events = r.json() as any[];
-  assert.equal(events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]), ['source', 'deploy.accepted', 'deployment.updated', 'deploy.finished']);
+  assert.equal(
+    events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]),
+    ['source', 'deploy.accepted', 'deployment.updated', 'deploy.finished'],
+  );
   const accepted = events[1];
   assert.is(accepted.deployments.length, 1);
   const updates = events.filter((e) => e.type === 'deployment.updated');
   for (const u of updates) DeploymentRecord.parse(u.deployment);
-  assert.equal([...new Set(updates.map((u) => u.deployment.promotionStage))], ['building', 'starting_candidate', 'checking_readiness', 'switching_route', 'draining_previous', 'active']);
+  assert.equal(
+    [...new Set(updates.map((u) => u.deployment.promotionStage))],
+    ['building', 'starting_candidate', 'checking_readiness', 'switching_route', 'draining_previous', 'active'],
+  );
   const finished = events[events.length - 1];
-  assert.equal({ ok: finished.ok, succeeded: finished.succeeded, failed: finished.failed }, { ok: true, succeeded: [accepted.deployments[0].id], failed: [] });
+  assert.equal(
+    { ok: finished.ok, succeeded: finished.succeeded, failed: finished.failed },
+    { ok: true, succeeded: [accepted.deployments[0].id], failed: [] },
+  );
   assert.is(finished.deployments[0].status, 'succeeded');
-  assert.equal(sent().at(-1).services.map((s: any) => s.name), ['web'], '--service selects what is sent');
+  assert.equal(
+    sent()
+      .at(-1)
+      .services.map((s: any) => s.name),
+    ['web'],
+    '--service selects what is sent',
+  );
 });
 
 test('the digest follows content: not mtimes, not ignored files', async () => {
@@ -250,13 +313,21 @@ test('--detach prints the created ids and returns at once; unchanged services ar
   const none = await run(['deploy', '--service', 'web', '--json']);
   assert.is(none.code, 0, none.stderr);
   const last = (none.json() as any[]).at(-1);
-  assert.equal([last.type, last.ok, last.unchanged], ['deploy.finished', true, [{ serviceName: 'web', deploymentId: unchangedId }]]);
+  assert.equal(
+    [last.type, last.ok, last.unchanged],
+    ['deploy.finished', true, [{ serviceName: 'web', deploymentId: unchangedId }]],
+  );
 });
 
 test('rollback follows the rolled-back-to deployment like deploy; --json ends with rollback.finished', async () => {
   const from = 'old123';
   api.handlers.rollback = async (body: any) => {
-    const d = makeRecord({ serviceName: body.service, environmentName: body.environment, trigger: 'rollback', routeUrl: 'http://127.0.0.1:8100' });
+    const d = makeRecord({
+      serviceName: body.service,
+      environmentName: body.environment,
+      trigger: 'rollback',
+      routeUrl: 'http://127.0.0.1:8100',
+    });
     await save(d);
     inFlight.push(progress(d, 'succeeded'));
     return { deployment: d, from };
@@ -271,7 +342,10 @@ test('rollback follows the rolled-back-to deployment like deploy; --json ends wi
   const j = await run(['rollback', '--service', 'web', '--json']);
   const events = j.json() as any[];
   assert.is(events[0].type, 'rollback.accepted');
-  assert.equal({ type: events.at(-1).type, ok: events.at(-1).ok, from: events.at(-1).from }, { type: 'rollback.finished', ok: true, from });
+  assert.equal(
+    { type: events.at(-1).type, ok: events.at(-1).ok, from: events.at(-1).from },
+    { type: 'rollback.finished', ok: true, from },
+  );
 });
 
 test('a deployment whose entry is deleted while watched counts as failed (exit 1)', async () => {

@@ -17,10 +17,19 @@ const app = join(work.path, 'app');
 const installed = join(prefix, 'bin', 'compartment');
 let tarball = '';
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 async function run(cmd: string, args: string[], cwd: string, timeout = 180_000): Promise<Run> {
   try {
-    const { stdout, stderr } = await exec(cmd, args, { cwd, timeout, env: { ...process.env, NO_COLOR: '1', COMPARTMENT_NATS_URL: '' }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(cmd, args, {
+      cwd,
+      timeout,
+      env: { ...process.env, NO_COLOR: '1', COMPARTMENT_NATS_URL: '' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -44,14 +53,29 @@ test('npm pack builds (prepack) and packs dist/ without tests, sources or source
   const [info] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work.path, info!.filename);
   const paths = info!.files.map((f) => f.path);
-  for (const needed of ['bin/compartment.js', 'package.json', 'dist/packages/cli/main.js', 'dist/nodes/agent/agent.main.js', 'dist/nodes/edge/edge.main.js', 'nodes/dashboard/page/index.html']) {
+  for (const needed of [
+    'bin/compartment.js',
+    'package.json',
+    'dist/packages/cli/main.js',
+    'dist/nodes/agent/agent.main.js',
+    'dist/nodes/edge/edge.main.js',
+    'nodes/dashboard/page/index.html',
+  ]) {
     assert.ok(paths.includes(needed), `the package has ${needed}`);
   }
-  assert.equal(paths.filter((p) => /(^|\/)(test|tests)\/|\.test\.js$|\.ts$|\.map$|tsbuildinfo/.test(p)), [], 'no tests, TypeScript or maps');
+  assert.equal(
+    paths.filter((p) => /(^|\/)(test|tests)\/|\.test\.js$|\.ts$|\.map$|tsbuildinfo/.test(p)),
+    [],
+    'no tests, TypeScript or maps',
+  );
 });
 
 test('npm install -g into a prefix: `compartment --help` works from any directory', async () => {
-  await ok('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], work.path);
+  await ok(
+    'npm',
+    ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball],
+    work.path,
+  );
   mkdirSync(app, { recursive: true });
   const help = await ok(installed, ['--help'], app);
   assert.match(help, /Usage: compartment/);
@@ -60,7 +84,10 @@ test('npm install -g into a prefix: `compartment --help` works from any director
 
 test('init in a directory with a package.json start script writes a service that deploys, and refuses to overwrite it', async () => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'hello-app', scripts: { start: 'node server.js' } }));
-  writeFileSync(join(app, 'server.js'), "require('node:http').createServer((q, s) => s.end('hello from ' + q.url)).listen(Number(process.env.PORT));\n");
+  writeFileSync(
+    join(app, 'server.js'),
+    "require('node:http').createServer((q, s) => s.end('hello from ' + q.url)).listen(Number(process.env.PORT));\n",
+  );
   assert.match(await ok(installed, ['init'], app), /wrote compartment\.yaml: a process service .* named hello-app/);
   const written = readFileSync(join(app, 'compartment.yaml'), 'utf8');
   assert.match(written, /^ {4}# .*\n {4}start: npm start$/m, 'commented');
@@ -71,7 +98,10 @@ test('init in a directory with a package.json start script writes a service that
 
   await ok(installed, ['up', '--detach'], app);
   assert.match(await ok(installed, ['deploy'], app), /succeeded/);
-  const [record] = JSON.parse(await ok(installed, ['status', '--json'], app)) as Array<{ serviceName: string; routeUrl: string }>;
+  const [record] = JSON.parse(await ok(installed, ['status', '--json'], app)) as Array<{
+    serviceName: string;
+    routeUrl: string;
+  }>;
   assert.is(record!.serviceName, 'hello-app');
   assert.is(await (await fetch(record!.routeUrl)).text(), 'hello from /');
 });

@@ -27,8 +27,15 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-export function startCli(args: string[], opts: CliOptions): { child: ChildProcess; done: Promise<CliResult>; stdout(): string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+export function startCli(
+  args: string[],
+  opts: CliOptions,
+): { child: ChildProcess; done: Promise<CliResult>; stdout(): string } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: cliEnv(opts.env),
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   if (opts.input !== undefined) child.stdin!.end(opts.input);
   let stdout = '';
   let stderr = '';
@@ -42,7 +49,11 @@ export function startCli(args: string[], opts: CliOptions): { child: ChildProces
         code,
         stdout,
         stderr,
-        json: () => stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)),
+        json: () =>
+          stdout
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map((l) => JSON.parse(l)),
       });
     });
   });

@@ -27,16 +27,28 @@ test('--since takes durations (also compound) and ISO times; anything else is IN
   assert.is(sinceToIso('2h', now), '2026-04-24T10:00:00.000Z');
   assert.is(sinceToIso('1h30m', now), '2026-04-24T10:30:00.000Z');
   assert.is(sinceToIso('2026-04-24T09:00:00Z', now), '2026-04-24T09:00:00.000Z');
-  assert.is(codeOf(() => sinceToIso('10 minutes', now)), 'INVALID_ARGUMENT');
-  assert.is(codeOf(() => sinceToIso('m', now)), 'INVALID_ARGUMENT');
+  assert.is(
+    codeOf(() => sinceToIso('10 minutes', now)),
+    'INVALID_ARGUMENT',
+  );
+  assert.is(
+    codeOf(() => sinceToIso('m', now)),
+    'INVALID_ARGUMENT',
+  );
 });
 
 test('--tail and --env are checked before anything is sent', () => {
   assert.is(tailOf('25'), 25);
   assert.is(tailOf(undefined), 100);
-  assert.is(codeOf(() => tailOf('-1')), 'INVALID_ARGUMENT');
+  assert.is(
+    codeOf(() => tailOf('-1')),
+    'INVALID_ARGUMENT',
+  );
   assert.is(envOf({}), 'production');
-  assert.is(codeOf(() => envOf({ env: 'Staging' })), 'INVALID_ARGUMENT');
+  assert.is(
+    codeOf(() => envOf({ env: 'Staging' })),
+    'INVALID_ARGUMENT',
+  );
 });
 
 test('error codes carry their exit codes (envelopes are tested in cluster/rpc/tests/rpc-codec.test.ts)', () => {
@@ -48,40 +60,117 @@ test('progress lines: stage changes, readiness attempts with the last detail, th
   assert.equal(describeChange(undefined, r0), ['queued, stage building']);
   const r1 = advance(r0, { status: 'running', promotionStage: 'checking_readiness' });
   assert.equal(describeChange(r0, r1), ['stage checking_readiness']);
-  const r2 = advance(r1, { readiness: { attempts: 3, recent: [{ at: r1.updatedAt, ok: false, detail: 'GET /ready → 503', latencyMs: 2 }] } });
+  const r2 = advance(r1, {
+    readiness: { attempts: 3, recent: [{ at: r1.updatedAt, ok: false, detail: 'GET /ready → 503', latencyMs: 2 }] },
+  });
   assert.equal(describeChange(r1, r2), ['readiness attempt 3: GET /ready → 503 (not ready)']);
-  const r3 = advance(r2, { status: 'succeeded', promotionStage: 'active', health: 'healthy', routeUrl: 'http://127.0.0.1:8100' });
+  const r3 = advance(r2, {
+    status: 'succeeded',
+    promotionStage: 'active',
+    health: 'healthy',
+    routeUrl: 'http://127.0.0.1:8100',
+  });
   assert.equal(describeChange(r2, r3), ['stage active', 'health healthy', 'succeeded: http://127.0.0.1:8100']);
   const f = advance(r1, { status: 'failed', failureMessage: 'readiness timed out after 30000 ms' });
   assert.equal(describeChange(r1, f), ['failed: readiness timed out after 30000 ms']);
 });
 
 test('tables pad every column but the last', () => {
-  assert.is(formatTable(['A', 'LONGER'], [['xyz', '1'], ['q', '22']]), 'A    LONGER\nxyz  1\nq    22');
+  assert.is(
+    formatTable(
+      ['A', 'LONGER'],
+      [
+        ['xyz', '1'],
+        ['q', '22'],
+      ],
+    ),
+    'A    LONGER\nxyz  1\nq    22',
+  );
 });
 
 test('the servers `up` runs get exactly these command lines', () => {
-  const ports = { nats: 4222, dns: 5353, caddyAdmin: 2019, routes: [8100, 8199] as [number, number], https: 8443, http: 8080 };
+  const ports = {
+    nats: 4222,
+    dns: 5353,
+    caddyAdmin: 2019,
+    routes: [8100, 8199] as [number, number],
+    https: 8443,
+    http: 8080,
+  };
   const input = { bin: '/x/bin/compartment.js', natsUrl: 'nats://127.0.0.1:4222', dataDir: '/p/.compartment', ports };
-  assert.equal(serverArgs('nats', input), { command: 'nats-server', args: ['-js', '-sd', '/p/.compartment/nats', '-a', '127.0.0.1', '-p', '4222'] });
+  assert.equal(serverArgs('nats', input), {
+    command: 'nats-server',
+    args: ['-js', '-sd', '/p/.compartment/nats', '-a', '127.0.0.1', '-p', '4222'],
+  });
   assert.equal(serverArgs('edge', input).args, [
-    '/x/bin/compartment.js', 'edge', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/edge',
-    '--dns-port', '5353', '--route-ports', '8100-8199', '--listen-host', '127.0.0.1',
-    '--https-port', '8443', '--http-port', '8080', '--tls', 'internal',
+    '/x/bin/compartment.js',
+    'edge',
+    '--nats',
+    'nats://127.0.0.1:4222',
+    '--data-dir',
+    '/p/.compartment/edge',
+    '--dns-port',
+    '5353',
+    '--route-ports',
+    '8100-8199',
+    '--listen-host',
+    '127.0.0.1',
+    '--https-port',
+    '8443',
+    '--http-port',
+    '8080',
+    '--tls',
+    'internal',
   ]);
   assert.equal(serverArgs('node', input).args, [
-    '/x/bin/compartment.js', 'node', '--nats', 'nats://127.0.0.1:4222', '--data-dir', '/p/.compartment/node',
-    '--route-ports', '8100-8199', '--route-host', '127.0.0.1', '--https-port', '8443', '--edge-external', '--cluster-key', '/p/.compartment/cluster.key',
+    '/x/bin/compartment.js',
+    'node',
+    '--nats',
+    'nats://127.0.0.1:4222',
+    '--data-dir',
+    '/p/.compartment/node',
+    '--route-ports',
+    '8100-8199',
+    '--route-host',
+    '127.0.0.1',
+    '--https-port',
+    '8443',
+    '--edge-external',
+    '--cluster-key',
+    '/p/.compartment/cluster.key',
   ]);
   // A three-node cluster: member 2's nats-server joins the others' cluster ports; its edge listens on 127.0.0.2.
-  const members = [1, 2, 3].map((i) => ({ nats: 4221 + i, natsCluster: 6221 + i, dns: 5352 + i, caddyAdmin: 2018 + i }));
+  const members = [1, 2, 3].map((i) => ({
+    nats: 4221 + i,
+    natsCluster: 6221 + i,
+    dns: 5352 + i,
+    caddyAdmin: 2018 + i,
+  }));
   const three = { ...input, ports: { ...input.ports, members }, member: 2 };
   assert.equal(serverArgs('nats', three).args, [
-    '-js', '-sd', '/p/.compartment/nats-2', '-a', '127.0.0.1', '-p', '4223', '-n', 'nats-2', '--cluster_name', 'compartment',
-    '--cluster', 'nats://127.0.0.1:6223', '--routes', 'nats://127.0.0.1:6222,nats://127.0.0.1:6223,nats://127.0.0.1:6224',
+    '-js',
+    '-sd',
+    '/p/.compartment/nats-2',
+    '-a',
+    '127.0.0.1',
+    '-p',
+    '4223',
+    '-n',
+    'nats-2',
+    '--cluster_name',
+    'compartment',
+    '--cluster',
+    'nats://127.0.0.1:6223',
+    '--routes',
+    'nats://127.0.0.1:6222,nats://127.0.0.1:6223,nats://127.0.0.1:6224',
   ]);
   assert.ok(serverArgs('edge', three).args.join(' ').includes('--listen-host 127.0.0.2 --name edge-2 --replicas 3'));
-  assert.ok(serverArgs('node', three).args.join(' ').endsWith('--edge-external --name node-2 --replicas 3 --cluster-key /p/.compartment/cluster.key'), 'every member reads the one key file');
+  assert.ok(
+    serverArgs('node', three)
+      .args.join(' ')
+      .endsWith('--edge-external --name node-2 --replicas 3 --cluster-key /p/.compartment/cluster.key'),
+    'every member reads the one key file',
+  );
 });
 
 test('NATS URL: --nats, then COMPARTMENT_NATS_URL, then .compartment/context.json, then the default', () => {
@@ -90,7 +179,10 @@ test('NATS URL: --nats, then COMPARTMENT_NATS_URL, then .compartment/context.jso
     assert.equal(resolveNatsUrl(undefined, {}, dir.path), { url: 'nats://127.0.0.1:4222', source: 'default' });
     mkdirSync(join(dir.path, '.compartment'));
     const ports = { nats: 4999, dns: 1, caddyAdmin: 2, routes: [3, 4] };
-    writeFileSync(join(dir.path, '.compartment/context.json'), JSON.stringify({ natsUrl: 'nats://127.0.0.1:4999', pid: 1, ports }));
+    writeFileSync(
+      join(dir.path, '.compartment/context.json'),
+      JSON.stringify({ natsUrl: 'nats://127.0.0.1:4999', pid: 1, ports }),
+    );
     assert.equal(resolveNatsUrl(undefined, {}, dir.path), { url: 'nats://127.0.0.1:4999', source: 'context' });
     assert.equal(resolveNatsUrl(undefined, { COMPARTMENT_NATS_URL: 'nats://e:1' }, dir.path).url, 'nats://e:1');
     assert.equal(resolveNatsUrl('nats://f:2', { COMPARTMENT_NATS_URL: 'nats://e:1' }, dir.path).url, 'nats://f:2');
@@ -122,9 +214,22 @@ test('source listing: sorted, parents first, default ignores and .compartmentign
   const dir = tempDir('cli-src-');
   try {
     sourceTree(dir.path);
-    assert.equal(listSourceFiles(dir.path), ['.compartmentignore', 'empty', 'main.js', 'run.sh', 'server.js', 'src', 'src/b.js', 'src/lib', 'src/lib/a.js']);
+    assert.equal(listSourceFiles(dir.path), [
+      '.compartmentignore',
+      'empty',
+      'main.js',
+      'run.sh',
+      'server.js',
+      'src',
+      'src/b.js',
+      'src/lib',
+      'src/lib/a.js',
+    ]);
     writeFileSync(join(dir.path, '.compartmentignore'), '!node_modules\nnode_modules/dep/*.md\n');
-    assert.ok(listSourceFiles(dir.path).includes('node_modules/dep/index.js'), 'a negation re-includes a default-ignored folder');
+    assert.ok(
+      listSourceFiles(dir.path).includes('node_modules/dep/index.js'),
+      'a negation re-includes a default-ignored folder',
+    );
   } finally {
     dir.remove();
   }
@@ -177,7 +282,11 @@ test('--help stays fast: the entry, program and error mapping load no NATS clien
   for (const file of ['main.ts', 'run-cli.ts', 'cli-program.ts']) {
     const text = readFileSync(join(cliDir, file), 'utf8');
     const eager = [...text.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-    for (const spec of eager) assert.ok(spec === 'commander' || spec === './cli-program.js' || spec === './run-cli.js', `${file} eagerly imports ${spec}`);
+    for (const spec of eager)
+      assert.ok(
+        spec === 'commander' || spec === './cli-program.js' || spec === './run-cli.js',
+        `${file} eagerly imports ${spec}`,
+      );
   }
 });
 

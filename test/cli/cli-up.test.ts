@@ -33,7 +33,13 @@ const alive = (pid: number | null | undefined) => {
     return false;
   }
 };
-const lines = (file: string) => (existsSync(join(fake.path, file)) ? readFileSync(join(fake.path, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+const lines = (file: string) =>
+  existsSync(join(fake.path, file))
+    ? readFileSync(join(fake.path, file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
 const context = () => readContext(project.path)!;
 const creds = (role: string) => join(dataDir, 'credentials', `${role}.creds`);
 /** `node` credentials: this test creates a bucket of its own, which only the control-plane role may do. */
@@ -42,7 +48,13 @@ const nodeOptions = () => credentialsOptions(creds('node'));
 /** Everything this file may have started that is still alive (supervisors are detached: nobody else reaps them). */
 function leftovers(): number[] {
   const c = readContext(project.path);
-  const pids = [c?.pid, c?.children.node, c?.children.edge, c?.children.nats, ...[...lines('edge.starts'), ...lines('node.starts')].map((s) => s.pid)];
+  const pids = [
+    c?.pid,
+    c?.children.node,
+    c?.children.edge,
+    c?.children.nats,
+    ...[...lines('edge.starts'), ...lines('node.starts')].map((s) => s.pid),
+  ];
   return pids.filter((p): p is number => alive(p));
 }
 // If the test process dies mid-way, after() never runs: kill synchronously on exit.
@@ -76,28 +88,79 @@ test('up --detach starts nats-server, edge and node with the documented flags an
   // The API answering proves the node runs; the edge starts alongside it and may still be loading.
   await waitFor('the edge recorded its start', () => lines('edge.starts').length > 0);
   assert.equal(lines('edge.starts')[0].argv, [
-    'edge', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'edge'), '--dns-port', String(first.ports.dns),
-    '--route-ports', routes, '--listen-host', '127.0.0.1',
-    '--nats-creds', creds('edge'),
-    '--https-port', String(first.ports.https), '--http-port', String(first.ports.http), '--tls', 'internal',
+    'edge',
+    '--nats',
+    first.natsUrl,
+    '--data-dir',
+    join(dataDir, 'edge'),
+    '--dns-port',
+    String(first.ports.dns),
+    '--route-ports',
+    routes,
+    '--listen-host',
+    '127.0.0.1',
+    '--nats-creds',
+    creds('edge'),
+    '--https-port',
+    String(first.ports.https),
+    '--http-port',
+    String(first.ports.http),
+    '--tls',
+    'internal',
   ]);
   assert.equal(lines('node.starts')[0].argv, [
-    'node', '--nats', first.natsUrl, '--data-dir', join(dataDir, 'node'), '--route-ports', routes, '--route-host', '127.0.0.1', '--https-port', String(first.ports.https), '--edge-external',
-    '--cluster-key', join(dataDir, 'cluster.key'), '--nats-creds', creds('node'),
+    'node',
+    '--nats',
+    first.natsUrl,
+    '--data-dir',
+    join(dataDir, 'node'),
+    '--route-ports',
+    routes,
+    '--route-host',
+    '127.0.0.1',
+    '--https-port',
+    String(first.ports.https),
+    '--edge-external',
+    '--cluster-key',
+    join(dataDir, 'cluster.key'),
+    '--nats-creds',
+    creds('node'),
   ]);
   // Credentials: made once, private; nats-server got a config file, no secret on its command line.
-  assert.equal(readdirSync(join(dataDir, 'credentials')).sort(), ['cli.creds', 'dashboard-actions.creds', 'dashboard.creds', 'edge.creds', 'nats.conf', 'node.creds', 'route.password']);
-  for (const f of readdirSync(join(dataDir, 'credentials'))) assert.is(statSync(join(dataDir, 'credentials', f)).mode & 0o777, 0o600, f);
+  assert.equal(readdirSync(join(dataDir, 'credentials')).sort(), [
+    'cli.creds',
+    'dashboard-actions.creds',
+    'dashboard.creds',
+    'edge.creds',
+    'nats.conf',
+    'node.creds',
+    'route.password',
+  ]);
+  for (const f of readdirSync(join(dataDir, 'credentials')))
+    assert.is(statSync(join(dataDir, 'credentials', f)).mode & 0o777, 0o600, f);
   assert.is(statSync(dataDir).mode & 0o777, 0o711, 'traverse-only: workloads reach their releases, list nothing');
   assert.is(statSync(join(dataDir, 'credentials')).mode & 0o777, 0o700);
-  assert.equal(readFileSync(`/proc/${first.children.nats}/cmdline`, 'utf8').split('\0').filter(Boolean), ['nats-server', '-c', join(dataDir, 'credentials', 'nats.conf')]);
+  assert.equal(readFileSync(`/proc/${first.children.nats}/cmdline`, 'utf8').split('\0').filter(Boolean), [
+    'nats-server',
+    '-c',
+    join(dataDir, 'credentials', 'nats.conf'),
+  ]);
   firstCreds = readFileSync(creds('cli'), 'utf8');
-  const anonymous = await connect({ servers: first.natsUrl, maxReconnectAttempts: 0 }).then(() => null, (e: Error) => e);
+  const anonymous = await connect({ servers: first.natsUrl, maxReconnectAttempts: 0 }).then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.match(String(anonymous?.message), /authoriz/i, 'anonymous connect refused');
   assert.is(statSync(join(dataDir, 'cluster.key')).mode & 0o777, 0o600, 'the cluster key file is 0600');
   assert.is(Buffer.from(readFileSync(join(dataDir, 'cluster.key'), 'utf8').trim(), 'base64').length, 32);
   clusterKey = readFileSync(join(dataDir, 'cluster.key'), 'utf8');
-  assert.equal(readdirSync(join(dataDir, 'logs')).sort(), ['dashboard.log', 'edge.log', 'nats.log', 'node.log', 'supervisor.log']);
+  assert.equal(readdirSync(join(dataDir, 'logs')).sort(), [
+    'dashboard.log',
+    'edge.log',
+    'nats.log',
+    'node.log',
+    'supervisor.log',
+  ]);
 
   // A JetStream server with its store in the data dir: written now, checked after down and up again.
   const nc = await connect({ servers: first.natsUrl, ...nodeOptions() });
@@ -136,11 +199,18 @@ test('down stops node, then edge, then nats, waits for them, and keeps the data'
   const r = await run(['down']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /stopped; data kept/);
-  for (const pid of [c.pid, c.children.node, c.children.edge, c.children.nats]) assert.not.ok(alive(pid), `pid ${pid} is gone`);
+  for (const pid of [c.pid, c.children.node, c.children.edge, c.children.nats])
+    assert.not.ok(alive(pid), `pid ${pid} is gone`);
   const stops = lines('stops.log');
-  assert.equal(stops.map((s) => s.name), ['dashboard', 'node', 'edge']);
+  assert.equal(
+    stops.map((s) => s.name),
+    ['dashboard', 'node', 'edge'],
+  );
   assert.ok(BigInt(stops[1].at) < BigInt(stops[2].at), 'node stopped before edge');
-  assert.ok(stops.every((s) => s.natsUp), 'NATS was still up while node and edge stopped');
+  assert.ok(
+    stops.every((s) => s.natsUp),
+    'NATS was still up while node and edge stopped',
+  );
   assert.ok(existsSync(join(dataDir, 'nats', 'jetstream')), 'JetStream data kept');
   assert.is(context().pid, null);
   assert.match((await run(['down'])).stdout, /not running/);
@@ -160,9 +230,14 @@ test('foreground up reuses the kept ports and data, and stops everything on Ctrl
   up.child.kill('SIGINT');
   const done = await up.done;
   assert.is(done.code, 0, done.stderr);
-  for (const pid of [c.children.node, c.children.edge, c.children.nats]) assert.not.ok(alive(pid), `pid ${pid} is gone`);
+  for (const pid of [c.children.node, c.children.edge, c.children.nats])
+    assert.not.ok(alive(pid), `pid ${pid} is gone`);
   assert.match(done.stdout, /stopping node, edge, nats/);
-  assert.match(done.stdout, /up: dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/, 'a person at the terminal gets the URL with its token');
+  assert.match(
+    done.stdout,
+    /up: dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/,
+    'a person at the terminal gets the URL with its token',
+  );
 });
 
 test('down after the supervisor was killed outright still stops the children it left behind', async () => {
@@ -176,7 +251,8 @@ test('down after the supervisor was killed outright still stops the children it 
   assert.is(down.code, 0, down.stderr);
   assert.match(down.stdout, /stopping node \(pid \d+\) left over/);
   assert.match(down.stdout, /not running/);
-  for (const pid of [c.children.node, c.children.edge, c.children.nats]) assert.not.ok(alive(pid), `pid ${pid} is gone`);
+  for (const pid of [c.children.node, c.children.edge, c.children.nats])
+    assert.not.ok(alive(pid), `pid ${pid} is gone`);
 });
 
 test.run();

@@ -29,7 +29,10 @@ function natsUp(): Promise<boolean> {
 }
 
 process.once('SIGTERM', async () => {
-  appendFileSync(join(dir, 'stops.log'), JSON.stringify({ name, pid: process.pid, at: process.hrtime.bigint().toString(), natsUp: await natsUp() }) + '\n');
+  appendFileSync(
+    join(dir, 'stops.log'),
+    JSON.stringify({ name, pid: process.pid, at: process.hrtime.bigint().toString(), natsUp: await natsUp() }) + '\n',
+  );
   process.exit(0);
 });
 
@@ -45,8 +48,27 @@ if (name === 'node') {
   });
   // `up --detach` is ready once a node and an edge are alive: this stand-in says so for both.
   const now = new Date().toISOString();
-  const node = { id: 'stand-in', address: '127.0.0.1', pid: process.pid, runtimes: ['process'], capacity: { buildSlots: 2 }, load: { deployments: 0, builds: 0 }, edge: true, startedAt: now, leader: true, state: 'alive', seenAt: now };
-  const edge = { id: 'stand-in-edge', listenHost: '127.0.0.1', routePorts: [8100, 8199], startedAt: now, state: 'alive', seenAt: now };
+  const node = {
+    id: 'stand-in',
+    address: '127.0.0.1',
+    pid: process.pid,
+    runtimes: ['process'],
+    capacity: { buildSlots: 2 },
+    load: { deployments: 0, builds: 0 },
+    edge: true,
+    startedAt: now,
+    leader: true,
+    state: 'alive',
+    seenAt: now,
+  };
+  const edge = {
+    id: 'stand-in-edge',
+    listenHost: '127.0.0.1',
+    routePorts: [8100, 8199],
+    startedAt: now,
+    state: 'alive',
+    seenAt: now,
+  };
   nc.subscribe('compartment.api.nodes', {
     queue: 'compartment-api',
     callback: (_e, m) => void m.respond(JSON.stringify({ ok: true, result: { nodes: [node], edges: [edge] } })),

@@ -25,7 +25,13 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<Com
     assert.is((error as CompartmentError).code, code);
     return error as CompartmentError;
   }
-  throw new assert.Assertion({ message: `expected a ${code} rejection`, expects: code, actual: 'resolved', operator: 'rejects', generated: false });
+  throw new assert.Assertion({
+    message: `expected a ${code} rejection`,
+    expects: code,
+    actual: 'resolved',
+    operator: 'rejects',
+    generated: false,
+  });
 }
 
 test('create then get by id alone returns the record and its revision', async () => {
@@ -84,7 +90,8 @@ test('list filters by environment and service', async () => {
   const b = record({ environmentName: 'listenv', serviceName: 'two' });
   const c = record({ environmentName: 'otherenv', serviceName: 'one' });
   for (const r of [a, b, c]) await store.create({ record: r, snapshot: null, owner: null });
-  const ids = async (f: { env?: string; service?: string }) => (await store.list(f)).map((e) => e.value.record.id).sort();
+  const ids = async (f: { env?: string; service?: string }) =>
+    (await store.list(f)).map((e) => e.value.record.id).sort();
   assert.equal(await ids({ env: 'listenv' }), [a.id, b.id].sort());
   assert.equal(await ids({ env: 'listenv', service: 'one' }), [a.id]);
   assert.equal(await ids({ service: 'one', env: 'otherenv' }), [c.id]);
@@ -104,9 +111,20 @@ test('watch delivers every existing entry, then ready, then new entries, updates
     const rev = await store.create({ record: r, snapshot: null, owner: null });
     const rev2 = await store.update({ record: { ...r, status: 'running' }, snapshot: null, owner: 'n' }, rev);
     await store.remove({ record: r, snapshot: null, owner: null }, rev2);
-    await waitFor('create, update and delete seen', () => seen.filter((c) => !c.initial && c.key.endsWith(r.id)).length === 3, 5_000);
+    await waitFor(
+      'create, update and delete seen',
+      () => seen.filter((c) => !c.initial && c.key.endsWith(r.id)).length === 3,
+      5_000,
+    );
     const mine = seen.filter((c) => c.key.endsWith(r.id));
-    assert.equal(mine.map((c) => [c.type, c.revision, c.initial]), [['put', rev, false], ['put', rev2, false], ['delete', rev2 + 1, false]]);
+    assert.equal(
+      mine.map((c) => [c.type, c.revision, c.initial]),
+      [
+        ['put', rev, false],
+        ['put', rev2, false],
+        ['delete', rev2 + 1, false],
+      ],
+    );
     assert.is(await store.get(r.id), null);
   } finally {
     await watcher.stop();

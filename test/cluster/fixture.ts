@@ -1,6 +1,11 @@
 // Shared setup of the cluster tests: a real nats-server, a connection, the buckets, and valid records to store.
 import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
-import { connectCluster, ensureCluster, type ClusterConnection, type EnsureClusterOptions } from '../../cluster/index.js';
+import {
+  connectCluster,
+  ensureCluster,
+  type ClusterConnection,
+  type EnsureClusterOptions,
+} from '../../cluster/index.js';
 import type { DeploymentRecord, RouteRecord } from '../../packages/protocol/index.js';
 import { makeRecord } from '../harness/records.js';
 

@@ -55,7 +55,11 @@ test('100,000 stdout lines from one deployment all arrive, in order, while 200 p
     }
   })();
   for (let i = 0; i < TOTAL; i += CHUNK) {
-    await publisher.write(meta, 'stdout', Array.from({ length: CHUNK }, (_, j) => `stdout line ${i + j} ${'.'.repeat(40)}`));
+    await publisher.write(
+      meta,
+      'stdout',
+      Array.from({ length: CHUNK }, (_, j) => `stdout line ${i + j} ${'.'.repeat(40)}`),
+    );
   }
   producing = false;
   await events;
@@ -68,8 +72,13 @@ test('100,000 stdout lines from one deployment all arrive, in order, while 200 p
   assert.is(stdout.length, TOTAL, 'every stdout line arrived');
   for (let i = 0; i < TOTAL; i += 997) assert.ok(stdout[i]!.text.startsWith(`stdout line ${i} `), `line ${i} in place`);
   assert.ok(stdout[TOTAL - 1]!.text.startsWith(`stdout line ${TOTAL - 1} `));
-  const platform = (await readAll(subjects.logs('production', 'web', 'flood001', 'compartment'))).flatMap((b) => b.lines);
-  assert.equal(platform.map((l) => l.text), Array.from({ length: 200 }, (_, i) => `event ${i}`));
+  const platform = (await readAll(subjects.logs('production', 'web', 'flood001', 'compartment'))).flatMap(
+    (b) => b.lines,
+  );
+  assert.equal(
+    platform.map((l) => l.text),
+    Array.from({ length: 200 }, (_, i) => `event ${i}`),
+  );
   const sorted = [...eventLatencies].sort((a, b) => a - b);
   const delivered = [...arrival].sort((a, b) => a - b);
   console.log(
@@ -83,13 +92,20 @@ test('stderr and stdout of one deployment, and two deployments, keep their own s
   const publisher = new LogPublisher(fx.conn);
   const a = { deploymentId: 'aaa001', serviceName: 'api', environmentName: 'staging', nodeId: null };
   const b = { deploymentId: 'bbb001', serviceName: 'api', environmentName: 'staging', nodeId: null };
-  await Promise.all([publisher.write(a, 'stdout', ['a out']), publisher.write(a, 'stderr', ['a err']), publisher.write(b, 'stdout', ['b out'])]);
+  await Promise.all([
+    publisher.write(a, 'stdout', ['a out']),
+    publisher.write(a, 'stderr', ['a err']),
+    publisher.write(b, 'stdout', ['b out']),
+  ]);
   await publisher.close();
   const texts = async (s: string) => (await readAll(s)).flatMap((x) => x.lines.map((l) => l.text));
   assert.equal(await texts(subjects.logs('staging', 'api', 'aaa001', 'stdout')), ['a out']);
   assert.equal(await texts(subjects.logs('staging', 'api', 'aaa001', 'stderr')), ['a err']);
   assert.equal(await texts(subjects.logs('staging', 'api', 'bbb001', 'stdout')), ['b out']);
-  const rejected = await publisher.write(a, 'stdout', ['late']).then(() => false, () => true);
+  const rejected = await publisher.write(a, 'stdout', ['late']).then(
+    () => false,
+    () => true,
+  );
   assert.ok(rejected, 'a closed publisher refuses writes');
 });
 
@@ -101,8 +117,15 @@ test('binary output whose JSON outgrows max_payload is split, not retried foreve
   await publisher.write(meta, 'stdout', lines);
   await publisher.flush();
   const stored = (await readAll(subjects.logs('production', 'bin', 'binary01', 'stdout'))).flatMap((b) => b.lines);
-  assert.equal(stored.map((l) => l.text.split(':')[0]), lines.map((_, i) => String(i)), 'every line, in order');
-  assert.ok(stored.every((l, i) => l.text === lines[i]), 'each line fits a message on its own, so none was cut');
+  assert.equal(
+    stored.map((l) => l.text.split(':')[0]),
+    lines.map((_, i) => String(i)),
+    'every line, in order',
+  );
+  assert.ok(
+    stored.every((l, i) => l.text === lines[i]),
+    'each line fits a message on its own, so none was cut',
+  );
 });
 
 test.run();

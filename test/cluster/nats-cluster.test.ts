@@ -1,7 +1,15 @@
 // Three clustered nats-servers with R3 buckets: a member dies, the stores keep working through the others; it comes back.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectCluster, ensureCluster, DeploymentStore, LogPublisher, readLogs, type ClusterConnection, type KvWatcher } from '../../cluster/index.js';
+import {
+  connectCluster,
+  ensureCluster,
+  DeploymentStore,
+  LogPublisher,
+  readLogs,
+  type ClusterConnection,
+  type KvWatcher,
+} from '../../cluster/index.js';
 import { BUCKETS } from '../../packages/protocol/index.js';
 import { startNatsCluster, waitHealthy, type NatsCluster } from '../harness/nats-server.js';
 import { waitFor } from '../harness/wait.js';
@@ -17,7 +25,12 @@ test.before(async () => {
     await ensureCluster(conn, { replicas: 3 });
   } catch (error) {
     // uvu does not print an error thrown by a hook; say why before failing the suite.
-    console.error('cluster setup failed:', error, '\n', cluster?.servers.map((s) => `--- ${s.name}\n${s.output().slice(-3000)}`).join('\n'));
+    console.error(
+      'cluster setup failed:',
+      error,
+      '\n',
+      cluster?.servers.map((s) => `--- ${s.name}\n${s.output().slice(-3000)}`).join('\n'),
+    );
     throw error;
   }
 });
@@ -42,7 +55,12 @@ test('with the connected member killed, writes and reads go on through the other
   assert.ok(victim, `connected to one of the members (${conn.nc.getServer()})`);
   await victim.kill();
   // The first attempts may land while the stream elects a new leader: retry until the CAS goes through.
-  const rev2 = await waitFor('update through the remaining members', () => store.update({ record: { ...r, status: 'running' }, snapshot: null, owner: 'n1' }, rev), 30_000, 200);
+  const rev2 = await waitFor(
+    'update through the remaining members',
+    () => store.update({ record: { ...r, status: 'running' }, snapshot: null, owner: 'n1' }, rev),
+    30_000,
+    200,
+  );
   assert.ok(rev2 > rev);
   assert.not.equal(Number(new URL(`nats://${conn.nc.getServer()}`).port), connectedPort);
   const meta = { deploymentId: r.id, serviceName: r.serviceName, environmentName: r.environmentName, nodeId: null };
@@ -53,7 +71,10 @@ test('with the connected member killed, writes and reads go on through the other
   const got = await store.get(r.id);
   assert.is(got?.revision, rev2);
   const { lines } = await readLogs(conn, { env: r.environmentName, deploymentId: r.id }, { tail: 10 });
-  assert.equal(lines.map((l) => l.text), ['while a member is down']);
+  assert.equal(
+    lines.map((l) => l.text),
+    ['while a member is down'],
+  );
 });
 
 test('a watch whose consumer lived on a dead member recovers while its connection stays up', async () => {
@@ -78,7 +99,12 @@ test('a watch whose consumer lived on a dead member recovers while its connectio
     const victim = cluster.servers.find((s) => s.name === host)!;
     await victim.kill();
     const r = record();
-    await waitFor('write after the kill', () => writer.create({ record: r, snapshot: null, owner: null }).then(() => true), 30_000, 200);
+    await waitFor(
+      'write after the kill',
+      () => writer.create({ record: r, snapshot: null, owner: null }).then(() => true),
+      30_000,
+      200,
+    );
     // The client library alone would notice only after two missed 30 s heartbeats.
     await waitFor('watch delivers the write', () => seen.has(`${r.environmentName}.${r.serviceName}.${r.id}`), 25_000);
     await victim.restart();

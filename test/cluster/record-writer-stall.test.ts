@@ -26,11 +26,17 @@ test.after(async () => {
 
 function writerFor(r: DeploymentRecord, revision: number, state: { snapshot: unknown; record: DeploymentRecord }) {
   const seen = { retries: 0, lost: 0, failed: [] as unknown[] };
-  const writer = new RecordWriter(store, 'n1', revision, { record: () => state.record, snapshot: () => state.snapshot }, {
-    lost: () => void seen.lost++,
-    failed: (e) => void seen.failed.push(e),
-    retrying: () => void seen.retries++,
-  });
+  const writer = new RecordWriter(
+    store,
+    'n1',
+    revision,
+    { record: () => state.record, snapshot: () => state.snapshot },
+    {
+      lost: () => void seen.lost++,
+      failed: (e) => void seen.failed.push(e),
+      retrying: () => void seen.retries++,
+    },
+  );
   return { writer, seen };
 }
 

@@ -1,7 +1,15 @@
 // A nats-server restart on the same store: records survive, the client reconnects, watches and log follows carry on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DeploymentStore, LogPublisher, RouteStore, followLogs, readLogs, type DeploymentChange, type FollowedLine } from '../../cluster/index.js';
+import {
+  DeploymentStore,
+  LogPublisher,
+  RouteStore,
+  followLogs,
+  readLogs,
+  type DeploymentChange,
+  type FollowedLine,
+} from '../../cluster/index.js';
 import { waitFor } from '../harness/wait.js';
 import { record, route, startFixture, type Fixture } from './fixture.js';
 
@@ -42,7 +50,11 @@ test('stop + restart: records kept, the connection comes back, the watch sees la
     assert.equal(found.value.snapshot, { n: 1 });
     assert.is((await routes.get('production', 'kept'))?.route.deploymentId, r.id);
     const rev2 = await store.update({ record: { ...r, status: 'running' }, snapshot: { n: 2 }, owner: 'n1' }, rev);
-    await waitFor('watch delivers the update made after the restart', () => seen.some((c) => c.revision === rev2), 15_000);
+    await waitFor(
+      'watch delivers the update made after the restart',
+      () => seen.some((c) => c.revision === rev2),
+      15_000,
+    );
   } finally {
     rc.stop();
     await watcher.stop();
@@ -59,7 +71,11 @@ test('SIGKILL + restart: acknowledged writes survive a crash', async () => {
   }
   await fx.server.kill();
   await fx.server.restart();
-  const listed = await waitFor('list after crash', async () => (await store.list({ service: 'crash' })).map((e) => e.value.record.id), 15_000);
+  const listed = await waitFor(
+    'list after crash',
+    async () => (await store.list({ service: 'crash' })).map((e) => e.value.record.id),
+    15_000,
+  );
   assert.equal(listed.sort(), written.sort());
 });
 
@@ -86,9 +102,16 @@ test('log lines written while the server restarts are retried, not lost; a follo
     await publisher.flush();
     const { lines } = await readLogs(fx.conn, { env: 'production', service: 'logs' }, { tail: 1000 });
     const texts = lines.map((l) => l.text);
-    assert.equal(texts, ['before', ...Array.from({ length: 50 }, (_, i) => `during ${i}`), 'after'], 'each line exactly once');
+    assert.equal(
+      texts,
+      ['before', ...Array.from({ length: 50 }, (_, i) => `during ${i}`), 'after'],
+      'each line exactly once',
+    );
     await waitFor('follow saw every line after the restart', () => followed.some((l) => l.text === 'after'), 15_000);
-    assert.equal(followed.map((l) => l.text), texts.slice(1));
+    assert.equal(
+      followed.map((l) => l.text),
+      texts.slice(1),
+    );
     assert.is(followError, null);
     console.log(`  publish attempts retried during the restart: ${retries.length}`);
   } finally {

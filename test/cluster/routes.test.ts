@@ -17,7 +17,11 @@ test.after(async () => {
   await fx?.dispose();
 });
 
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof CompartmentError ? e.code : String(e)));
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof CompartmentError ? e.code : String(e)),
+  );
 
 test('put creates with null revision, then only a CAS on the current revision succeeds', async () => {
   const r = route({ serviceName: 'cas' });
@@ -45,10 +49,20 @@ test('watchAll: existing routes first, then each put and delete with its revisio
     const rev2 = await routes.put(route({ serviceName: 'live', deploymentId: 'live01' }), rev);
     await routes.claimPort('production', 'portonly', [31000, 31001]);
     await routes.remove('production', 'live', rev2);
-    await waitFor('delete of live', () => seen.some((c) => c.type === 'delete' && c.key === 'route.production.live'), 5_000);
+    await waitFor(
+      'delete of live',
+      () => seen.some((c) => c.type === 'delete' && c.key === 'route.production.live'),
+      5_000,
+    );
     const live = seen.filter((c) => c.key === 'route.production.live');
-    assert.equal(live.map((c) => c.type), ['put', 'put', 'delete']);
-    assert.equal(live.slice(0, 2).map((c) => c.revision), [rev, rev2]);
+    assert.equal(
+      live.map((c) => c.type),
+      ['put', 'put', 'delete'],
+    );
+    assert.equal(
+      live.slice(0, 2).map((c) => c.revision),
+      [rev, rev2],
+    );
     assert.ok(live[2]!.revision > rev2);
     const del = live[2] as Extract<RouteChange, { type: 'delete' }>;
     assert.is(del.environmentName, 'production');
@@ -82,7 +96,9 @@ test('claimPort racing from several nodes: one port per service, never shared', 
   const nodes = await Promise.all([0, 1, 2, 3].map(async (i) => RouteStore.open(await fx.connect(`node-${i}`))));
   const services = Array.from({ length: 8 }, (_, i) => `race${i}`);
   // Every node claims every service at once: 32 concurrent claims for 8 services.
-  const claims = await Promise.all(nodes.flatMap((n) => services.map(async (s) => [s, await n.claimPort('production', s, range)] as const)));
+  const claims = await Promise.all(
+    nodes.flatMap((n) => services.map(async (s) => [s, await n.claimPort('production', s, range)] as const)),
+  );
   const byService = new Map<string, Set<number>>();
   for (const [s, p] of claims) byService.set(s, (byService.get(s) ?? new Set()).add(p));
   for (const [s, ports] of byService) assert.is(ports.size, 1, `${s} got ${[...ports]}`);

@@ -2,7 +2,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nanos } from '@nats-io/nats-core';
-import { connectCluster, ensureCluster, DEFAULT_LOG_MAX_AGE_MS, DEFAULT_LOG_MAX_BYTES, type ClusterConnection } from '../../cluster/index.js';
+import {
+  connectCluster,
+  ensureCluster,
+  DEFAULT_LOG_MAX_AGE_MS,
+  DEFAULT_LOG_MAX_BYTES,
+  type ClusterConnection,
+} from '../../cluster/index.js';
 import { BUCKETS, CompartmentError, OBJECT_STORES, STREAMS, subjects } from '../../packages/protocol/index.js';
 import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
 
@@ -20,7 +26,10 @@ test.after(async () => {
 
 test('four connections calling ensureCluster at once all succeed and create everything once', async () => {
   const results = await Promise.allSettled(conns.map((c) => ensureCluster(c)));
-  assert.equal(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+  assert.equal(
+    results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)),
+    ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+  );
   const names: string[] = [];
   for await (const name of conns[0]!.jsm.streams.names()) names.push(name);
   assert.equal(

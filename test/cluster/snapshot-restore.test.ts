@@ -37,11 +37,17 @@ async function storeRunning(edit: (s: Record<string, unknown>) => Record<string,
 }
 
 function host(effects = new FakeEffects()) {
-  const h = new ActorHost('n1', effects.machine() as never, store, {
-    platformLog: () => {},
-    transition: () => {},
-    warn: (m) => void warnings.push(m),
-  }, () => []);
+  const h = new ActorHost(
+    'n1',
+    effects.machine() as never,
+    store,
+    {
+      platformLog: () => {},
+      transition: () => {},
+      warn: (m) => void warnings.push(m),
+    },
+    () => [],
+  );
   return { h, effects };
 }
 
@@ -49,22 +55,33 @@ test('an unknown machine version and a malformed context fail their deployments;
   const old = await storeRunning((s) => ({ ...s, machineVersion: DEPLOYMENT_MACHINE_VERSION + 1 }));
   // Version 3 (before health after the switch): no probeFailure/revertReason in context, restored as it is.
   const v3 = await storeRunning((s) => ({ ...s, machineVersion: 3 }));
-  const broken = await storeRunning((s) => ({ ...s, context: { ...(s.context as object), stageEnteredAt: 'yesterday' } }));
+  const broken = await storeRunning((s) => ({
+    ...s,
+    context: { ...(s.context as object), stageEnteredAt: 'yesterday' },
+  }));
   const good = await storeRunning((s) => s);
   // Written before snapshots were versioned (version 1): same states and context, so restored as it is.
   const legacy = await storeRunning(({ machineVersion: _v, ...s }) => s);
   const { h, effects } = host();
-  const restored = await h.restoreOwned((await store.list()).filter((d) => [old, broken, good, legacy, v3].includes(d.value.record.id)));
+  const restored = await h.restoreOwned(
+    (await store.list()).filter((d) => [old, broken, good, legacy, v3].includes(d.value.record.id)),
+  );
   assert.is(restored, 3, 'the current, the version-3 and the version-1 snapshot are restored');
   assert.ok(h.isHosted(good) && h.isHosted(legacy) && h.isHosted(v3));
   assert.ok(effects.effectsCalled().includes('build'), 'its build effect runs again');
 
   const oldRecord = (await store.get(old))!.value;
   assert.equal([oldRecord.record.status, oldRecord.snapshot], ['failed', null]);
-  assert.is(oldRecord.record.failureMessage, `cannot be restored: its stored snapshot is from machine version ${DEPLOYMENT_MACHINE_VERSION + 1}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4`);
+  assert.is(
+    oldRecord.record.failureMessage,
+    `cannot be restored: its stored snapshot is from machine version ${DEPLOYMENT_MACHINE_VERSION + 1}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4`,
+  );
   const brokenRecord = (await store.get(broken))!.value.record;
   assert.is(brokenRecord.status, 'failed');
-  assert.match(brokenRecord.failureMessage!, /^cannot be restored: its stored snapshot has a malformed context: stageEnteredAt/);
+  assert.match(
+    brokenRecord.failureMessage!,
+    /^cannot be restored: its stored snapshot has a malformed context: stageEnteredAt/,
+  );
   await h.stopAll();
 });
 

@@ -28,7 +28,10 @@ test.after(async () => {
 
 const digestOf = (b: Uint8Array) => `sha256-${createHash('sha256').update(b).digest('hex')}`;
 async function failure(p: Promise<unknown>): Promise<CompartmentError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   assert.instance(e, CompartmentError);
   return e as CompartmentError;
 }
@@ -71,7 +74,10 @@ test('a gzip bomb (zeros inflating over 1000-fold) is TOO_LARGE too', async () =
 });
 
 test('limits come from COMPARTMENT_MAX_SOURCE_MB / COMPARTMENT_MAX_UNPACKED_MB', () => {
-  assert.equal(sourceLimitsFromEnv({ COMPARTMENT_MAX_SOURCE_MB: '2', COMPARTMENT_MAX_UNPACKED_MB: '0.5' }), { maxSourceBytes: 2 * 1024 * 1024, maxUnpackedBytes: 512 * 1024 });
+  assert.equal(sourceLimitsFromEnv({ COMPARTMENT_MAX_SOURCE_MB: '2', COMPARTMENT_MAX_UNPACKED_MB: '0.5' }), {
+    maxSourceBytes: 2 * 1024 * 1024,
+    maxUnpackedBytes: 512 * 1024,
+  });
 });
 
 test('the CLI refuses a source over the limit before uploading, naming services.<name>.path', async () => {

@@ -24,10 +24,13 @@ test('list hides secret values, resolve returns them', async () => {
   await vars.set('staging', 'API_KEY', 's3cr3t', { secret: true });
   await vars.set('production', 'LOG_LEVEL', 'info');
   const listed = await vars.list('staging');
-  assert.equal(listed.map(({ name, value, secret }) => ({ name, value, secret })), [
-    { name: 'API_KEY', value: null, secret: true },
-    { name: 'LOG_LEVEL', value: 'debug', secret: false },
-  ]);
+  assert.equal(
+    listed.map(({ name, value, secret }) => ({ name, value, secret })),
+    [
+      { name: 'API_KEY', value: null, secret: true },
+      { name: 'LOG_LEVEL', value: 'debug', secret: false },
+    ],
+  );
   assert.not.ok(JSON.stringify(listed).includes('s3cr3t'));
   assert.ok(listed.every((v) => !Number.isNaN(Date.parse(v.updatedAt))));
   const staging = await vars.resolve('staging');

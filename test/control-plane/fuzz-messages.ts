@@ -12,7 +12,24 @@ export function prng(seed: number): () => number {
   };
 }
 
-const ODD_VALUES: unknown[] = [null, true, false, 0, -1, 1e308, -0.5, '', 'x', '\u0000\u001b[2J', [], {}, [[[]]], { __proto__: { polluted: 1 } }, 'a'.repeat(5_000), 2 ** 53 + 1];
+const ODD_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1e308,
+  -0.5,
+  '',
+  'x',
+  '\u0000\u001b[2J',
+  [],
+  {},
+  [[[]]],
+  { __proto__: { polluted: 1 } },
+  'a'.repeat(5_000),
+  2 ** 53 + 1,
+];
 
 export type Kind = 'bytes' | 'truncated' | 'wrong-typed' | 'primitive' | 'deep' | 'huge' | 'random-object';
 export const KINDS: Kind[] = ['bytes', 'truncated', 'wrong-typed', 'primitive', 'deep', 'huge', 'random-object'];
@@ -43,7 +60,9 @@ export function hostilePayload(kind: Kind, template: Record<string, unknown>, rn
       return JSON.stringify({ ...template, filler: 'x'.repeat(100_000 + Math.floor(rnd() * 800_000)) });
     case 'random-object': {
       const o: Record<string, unknown> = {};
-      for (let i = 0; i < 1 + Math.floor(rnd() * 6); i++) o[pick(['id', 'event', 'type', 'environment', 'services', 'name', 'value', 'tail', 'at', String(i)])] = pick(ODD_VALUES);
+      for (let i = 0; i < 1 + Math.floor(rnd() * 6); i++)
+        o[pick(['id', 'event', 'type', 'environment', 'services', 'name', 'value', 'tail', 'at', String(i)])] =
+          pick(ODD_VALUES);
       return JSON.stringify(o);
     }
   }

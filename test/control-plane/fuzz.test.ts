@@ -21,12 +21,21 @@ interface AskerStats {
   failures: string[];
 }
 
-const DEPLOY = { environment: 'production', services: [{ name: 'web', config: { start: 'node x.js' }, sourceDigest: 'sha256-' + '0'.repeat(64) }], idempotencyKey: 'fuzzfuzzfuzz' };
+const DEPLOY = {
+  environment: 'production',
+  services: [{ name: 'web', config: { start: 'node x.js' }, sourceDigest: 'sha256-' + '0'.repeat(64) }],
+  idempotencyKey: 'fuzzfuzzfuzz',
+};
 
 function targets(nodeId: string, edgeId: string): Target[] {
   const event = { type: 'readiness.attempt', at: new Date().toISOString(), ok: true, detail: 'x', latencyMs: 1 };
   return [
-    ...API_VERBS.map((v): Target => [subjects.api(v), v === 'deploy' ? DEPLOY : { environment: 'production', service: 'web', id: 'abc123', name: 'K', value: 'v' }]),
+    ...API_VERBS.map(
+      (v): Target => [
+        subjects.api(v),
+        v === 'deploy' ? DEPLOY : { environment: 'production', service: 'web', id: 'abc123', name: 'K', value: 'v' },
+      ],
+    ),
     [subjects.leader('deploy'), DEPLOY],
     [subjects.leader('rollback'), { environment: 'production', service: 'web', idempotencyKey: 'fuzzfuzzfuzz' }],
     [subjects.leader('bogus'), {}],
@@ -46,8 +55,12 @@ function targets(nodeId: string, edgeId: string): Target[] {
 
 /** Runs `work` while a worker thread asks status every 100 ms (its own event loop: the flood here cannot delay it). */
 async function whileAskingStatus(natsUrl: string, work: () => Promise<void>): Promise<AskerStats> {
-  const asker = new Worker(new URL('./status-asker.worker.js', import.meta.url), { workerData: { natsUrl, credsFile: project.credsFile('cli') } });
-  const done = new Promise<AskerStats>((resolve, reject) => (asker.once('message', resolve), asker.once('error', reject)));
+  const asker = new Worker(new URL('./status-asker.worker.js', import.meta.url), {
+    workerData: { natsUrl, credsFile: project.credsFile('cli') },
+  });
+  const done = new Promise<AskerStats>(
+    (resolve, reject) => (asker.once('message', resolve), asker.once('error', reject)),
+  );
   try {
     await new Promise((r) => setTimeout(r, 500));
     await work();
@@ -95,8 +108,12 @@ test('hostile messages to every subject: status answers within 1 s throughout, n
     const stats = await whileAskingStatus(ctx.natsUrl, async () => void (byKind = await flood(attacker, all, sink)));
 
     const exited = Object.entries(pids).filter(([, pid]) => pid !== null && !alive(pid));
-    console.log(`  fuzz (seed ${SEED}): ${MESSAGES} messages to ${all.length} subjects (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}); ${answers} coded answers`);
-    console.log(`  status asked ${stats.asked} times meanwhile, longest wait ${stats.longest} ms, ${stats.failures.length} unanswered; processes exited: ${exited.length}`);
+    console.log(
+      `  fuzz (seed ${SEED}): ${MESSAGES} messages to ${all.length} subjects (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}); ${answers} coded answers`,
+    );
+    console.log(
+      `  status asked ${stats.asked} times meanwhile, longest wait ${stats.longest} ms, ${stats.failures.length} unanswered; processes exited: ${exited.length}`,
+    );
     assert.equal(exited, [], 'no process exited');
     assert.equal(project.context().children, pids, 'no process was restarted by the supervisor');
     assert.equal(stats.failures, [], 'every status request was answered within 1 s');

@@ -17,22 +17,29 @@ test.before(async () => {
   nc = await connect({ servers: server.url });
   const info = { name: 'memo_test', version: '0.0.1', description: 'memo test', queue: 'q', metadata: {} };
   // Replies are not validated on the serving side, so the handler can say how often it ran and for which state.
-  await serveService(nc, info, [{
-    spec: RPC.api.status,
-    memo,
-    handler: async (req: { service?: string }) => {
-      runs++;
-      if (req.service === 'missing') throw new CompartmentError('SERVICE_NOT_FOUND', 'no such service', 'service');
-      return { deployments: [], run: runs, version, service: req.service ?? null } as never;
+  await serveService(nc, info, [
+    {
+      spec: RPC.api.status,
+      memo,
+      handler: async (req: { service?: string }) => {
+        runs++;
+        if (req.service === 'missing') throw new CompartmentError('SERVICE_NOT_FOUND', 'no such service', 'service');
+        return { deployments: [], run: runs, version, service: req.service ?? null } as never;
+      },
     },
-  }]);
+  ]);
 });
 test.after(async () => {
   await nc?.close();
   await server?.dispose();
 });
 
-const ask = async (body: object) => JSON.parse(new TextDecoder().decode((await nc.request(RPC.api.status.subject(undefined), JSON.stringify(body), { timeout: 2_000 })).data));
+const ask = async (body: object) =>
+  JSON.parse(
+    new TextDecoder().decode(
+      (await nc.request(RPC.api.status.subject(undefined), JSON.stringify(body), { timeout: 2_000 })).data,
+    ),
+  );
 
 test('an unchanged state answers the same request from memory; a new version runs the handler again', async () => {
   const first = await ask({ environment: 'production' });

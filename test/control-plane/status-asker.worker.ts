@@ -5,7 +5,11 @@ import { RPC } from '../../packages/protocol/index.js';
 import { call } from '../../cluster/rpc/index.js';
 import { credentialsOptions } from '../../cluster/connection/index.js';
 
-const nc = await connect({ servers: workerData.natsUrl as string, name: 'status-asker', ...credentialsOptions(workerData.credsFile as string) });
+const nc = await connect({
+  servers: workerData.natsUrl as string,
+  name: 'status-asker',
+  ...credentialsOptions(workerData.credsFile as string),
+});
 let running = true;
 let asked = 0;
 let longest = 0;

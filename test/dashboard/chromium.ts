@@ -7,7 +7,15 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** The browser globals the tests touch inside `page.evaluate` (the project compiles without DOM types). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type InPage = { document: any; mermaid: any; [key: string]: any };
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -44,7 +52,9 @@ export async function checkMermaid(page: Page, text: string): Promise<MermaidChe
     }
     const id = `c${Math.random().toString(36).slice(2)}`;
     document.getElementById('chart').innerHTML = (await mermaid.render(id, source)).svg;
-    const currentLeaves = ([...document.querySelectorAll('#chart g.node.current')] as Array<{ id: string }>).map((g) => g.id.replace(`${id}-state-`, '').replace(/-\d+$/, ''));
+    const currentLeaves = ([...document.querySelectorAll('#chart g.node.current')] as Array<{ id: string }>).map((g) =>
+      g.id.replace(`${id}-state-`, '').replace(/-\d+$/, ''),
+    );
     return { error: null, diagramType, currentLeaves: currentLeaves.sort() };
   }, text);
 }

@@ -29,7 +29,10 @@ const headerShows = (id: string) =>
   page.waitForFunction(
     (want) => {
       const d = (globalThis as unknown as InPage).document;
-      return d.querySelector('#header')?.textContent?.includes(want) && d.querySelector('[data-testid=status]')?.textContent === 'succeeded';
+      return (
+        d.querySelector('#header')?.textContent?.includes(want) &&
+        d.querySelector('[data-testid=status]')?.textContent === 'succeeded'
+      );
     },
     id,
     { timeout: 30_000 },
@@ -43,9 +46,20 @@ test('setup: two deploys, and a dashboard with --actions found through the proje
   await project.ok(['deploy'], { timeoutMs: 60_000 });
   ids.push((await active()).id);
   dashboard = startCli(['dashboard', '--actions', '--port', '0'], project.dir);
-  printed = await waitFor('the dashboard printed its URL', () => /dashboard: (http:\/\/\S+) \(NATS (nats:\/\/\S+), deploy and rollback enabled\)/.exec(dashboard!.lines().join('\n'))?.[1], 15_000);
+  printed = await waitFor(
+    'the dashboard printed its URL',
+    () =>
+      /dashboard: (http:\/\/\S+) \(NATS (nats:\/\/\S+), deploy and rollback enabled\)/.exec(
+        dashboard!.lines().join('\n'),
+      )?.[1],
+    15_000,
+  );
   [, url, token] = /^(http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)$/.exec(printed)!;
-  assert.match(dashboard.lines()[0]!, new RegExp(`NATS ${project.context().natsUrl}`), 'found the cluster `up` runs here');
+  assert.match(
+    dashboard.lines()[0]!,
+    new RegExp(`NATS ${project.context().natsUrl}`),
+    'found the cluster `up` runs here',
+  );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
   await page.goto(printed);
@@ -63,10 +77,14 @@ test('Roll back from the page: the previous deployment serves again, and the pag
 test('Deploy from the page runs `compartment deploy` in the project: the new source goes live', async () => {
   project.write(webFiles({ version: 'v3' }));
   await page.getByRole('button', { name: 'Deploy web' }).click();
-  const third = await waitFor('a third deployment serves', async () => {
-    const a = await active();
-    return !ids.includes(a.id) ? a : null;
-  }, 60_000);
+  const third = await waitFor(
+    'a third deployment serves',
+    async () => {
+      const a = await active();
+      return !ids.includes(a.id) ? a : null;
+    },
+    60_000,
+  );
   await headerShows(third.id);
   assert.is(await (await fetch(third.routeUrl!)).text(), 'hello from v3');
   await page.waitForSelector('#toast.good', { timeout: 15_000 });
@@ -75,13 +93,25 @@ test('Deploy from the page runs `compartment deploy` in the project: the new sou
 test('writes come from the page only: another origin or a form post is refused, even with the token', async () => {
   const body = JSON.stringify({ environment: 'production', service: 'web' });
   const auth = { authorization: `Bearer ${token}` };
-  const foreign = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', origin: 'http://evil.example' }, body });
+  const foreign = await fetch(`${url}/api/actions/rollback`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', origin: 'http://evil.example' },
+    body,
+  });
   assert.is(foreign.status, 403);
-  const form = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain', origin: url }, body });
+  const form = await fetch(`${url}/api/actions/rollback`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/plain', origin: url },
+    body,
+  });
   assert.is(form.status, 403);
-  const bad = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', origin: url }, body: JSON.stringify({ environment: 'production', service: 'Not A Name' }) });
+  const bad = await fetch(`${url}/api/actions/rollback`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ environment: 'production', service: 'Not A Name' }),
+  });
   assert.is(bad.status, 400);
-  assert.match((await bad.json() as { error: { message: string } }).error.message, /service/);
+  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /service/);
 });
 
 test('the dashboard stops cleanly on SIGTERM', async () => {

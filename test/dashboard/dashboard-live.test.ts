@@ -10,7 +10,14 @@ import { webFiles } from '../inspect/inspect-project.js';
 import { launchChromium, type InPage } from './chromium.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../test-output/', import.meta.url));
-const SPEC_ORDER = ['building', 'starting_candidate', 'checking_readiness', 'switching_route', 'draining_previous', 'active'];
+const SPEC_ORDER = [
+  'building',
+  'starting_candidate',
+  'checking_readiness',
+  'switching_route',
+  'draining_previous',
+  'active',
+];
 // Not ready for 4 s: long enough for the page to show checking_readiness even when a loaded machine renders slowly.
 const project = new Project(webFiles({ version: 'v1', readyAfterMs: 4000 }));
 let browser: Browser | null = null;
@@ -45,9 +52,18 @@ test('up starts the dashboard and prints its URL; the page loads with every asse
   await page.goto(printed);
   await page.waitForSelector('[data-testid=live].on');
   // The stream opens first; the overview it asks for then fills the page (slowly on a busy machine).
-  await page.waitForFunction(() => /No deployments yet/.test((globalThis as unknown as InPage).document.querySelector('#main')?.textContent ?? ''), undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () =>
+      /No deployments yet/.test((globalThis as unknown as InPage).document.querySelector('#main')?.textContent ?? ''),
+    undefined,
+    { timeout: 15_000 },
+  );
   assert.ok(requests.length >= 8, 'page, styles, scripts, Mermaid, API, events');
-  assert.equal(requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:')), [], 'no request leaves the dashboard');
+  assert.equal(
+    requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:')),
+    [],
+    'no request leaves the dashboard',
+  );
 });
 
 test('a deploy shows up live: the stage changes and the statechart highlight moves with it', async () => {
@@ -61,13 +77,21 @@ test('a deploy shows up live: the stage changes and the statechart highlight mov
       const last = g.seen[g.seen.length - 1];
       if (stage && (!last || last.stage !== stage || last.current !== current)) g.seen.push({ stage, current });
     };
-    new g.MutationObserver(note).observe(g.document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    new g.MutationObserver(note).observe(g.document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
   });
   const deploy = project.cli(['deploy'], { timeoutMs: 60_000 });
   await page.waitForFunction(
     () => {
       const g = globalThis as unknown as InPage;
-      return g.document.querySelector('[data-testid=status]')?.textContent === 'succeeded' && String(g.document.querySelector('[data-testid=chart]')?.dataset.current).includes('active_serving');
+      return (
+        g.document.querySelector('[data-testid=status]')?.textContent === 'succeeded' &&
+        String(g.document.querySelector('[data-testid=chart]')?.dataset.current).includes('active_serving')
+      );
     },
     undefined,
     { timeout: 30_000 },
@@ -77,11 +101,18 @@ test('a deploy shows up live: the stage changes and the statechart highlight mov
   const [record] = await project.json<DeploymentRecord[]>(['status']);
   firstId = record!.id;
 
-  const seen = (await page.evaluate(() => (globalThis as unknown as InPage).seen)) as Array<{ stage: string; current: string }>;
+  const seen = (await page.evaluate(() => (globalThis as unknown as InPage).seen)) as Array<{
+    stage: string;
+    current: string;
+  }>;
   const stages = dedupe(seen.map((s) => s.stage));
   assert.ok(stages.length >= 2 && stages.includes('checking_readiness'), `saw stages ${stages.join(' → ')}`);
   assert.is(stages.at(-1), 'active');
-  assert.equal(stages, SPEC_ORDER.filter((s) => stages.includes(s)), 'in the spec order, never backwards');
+  assert.equal(
+    stages,
+    SPEC_ORDER.filter((s) => stages.includes(s)),
+    'in the spec order, never backwards',
+  );
   const highlights = dedupe(seen.map((s) => s.current).filter(Boolean));
   const probing = highlights.findIndex((h) => h.includes('deployment_stage_checking_readiness_probing'));
   assert.ok(probing >= 0, `the highlight was on checking_readiness.probing at some point: ${highlights.join(' | ')}`);
@@ -89,10 +120,17 @@ test('a deploy shows up live: the stage changes and the statechart highlight mov
   assert.ok(highlights.length - 1 > probing, 'and moved on from there');
 
   assert.match((await text('[data-testid=state-path]')) ?? '', /stage: active\.serving/);
-  assert.ok(await page.locator('.step.done[data-stage=checking_readiness]').count(), 'timeline: checking readiness done');
+  assert.ok(
+    await page.locator('.step.done[data-stage=checking_readiness]').count(),
+    'timeline: checking readiness done',
+  );
   assert.match((await text('#transitions')) ?? '', /readiness\.attempt/);
   assert.match((await text('#attempts')) ?? '', /GET \/ready → 200 OK/);
-  await page.waitForFunction(() => /listening on/.test((globalThis as unknown as InPage).document.querySelector('[data-testid=logs]')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /listening on/.test(
+      (globalThis as unknown as InPage).document.querySelector('[data-testid=logs]')?.textContent ?? '',
+    ),
+  );
   mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: `${OUTPUT}dashboard.png`, fullPage: true });
   assert.equal(pageErrors, []);
@@ -118,15 +156,28 @@ test('the page follows the service to its next deployment; the previous one is l
   assert.is(r.code, 0, r.stderr);
   const next = (await project.json<DeploymentRecord[]>(['status'])).find((d) => d.isActive)!;
   assert.is.not(next.id, firstId);
-  await page.waitForFunction((id) => (globalThis as unknown as InPage).document.querySelector('#header')?.textContent?.includes(id), next.id, { timeout: 15_000 });
-  await page.waitForFunction((id) => /standby/.test((globalThis as unknown as InPage).document.querySelector(`a[href$="/${id}"]`)?.textContent ?? ''), firstId, { timeout: 15_000 });
+  await page.waitForFunction(
+    (id) => (globalThis as unknown as InPage).document.querySelector('#header')?.textContent?.includes(id),
+    next.id,
+    { timeout: 15_000 },
+  );
+  await page.waitForFunction(
+    (id) =>
+      /standby/.test((globalThis as unknown as InPage).document.querySelector(`a[href$="/${id}"]`)?.textContent ?? ''),
+    firstId,
+    { timeout: 15_000 },
+  );
   assert.is(await text('[data-testid=stage]'), 'active');
 });
 
 test('read-only by default: no buttons, and the action endpoints refuse', async () => {
   assert.is(await page.locator('button[data-action]').count(), 0);
   assert.match((await text('#mode')) ?? '', /read-only/);
-  const res = await fetch(`${url}/api/actions/rollback`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', origin: url }, body: JSON.stringify({ environment: 'production', service: 'web' }) });
+  const res = await fetch(`${url}/api/actions/rollback`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ environment: 'production', service: 'web' }),
+  });
   assert.is(res.status, 403);
 });
 
@@ -136,7 +187,9 @@ test('the server serves its own files only; Mermaid comes from node_modules', as
   const mermaid = await fetch(`${url}/vendor/mermaid.min.js`);
   assert.is(mermaid.status, 200);
   assert.ok((await mermaid.arrayBuffer()).byteLength > 1_000_000);
-  const chart = await (await fetch(`${url}/api/chart?status=running&stage=building.slot.queued&health=pending`, { headers: auth })).text();
+  const chart = await (
+    await fetch(`${url}/api/chart?status=running&stage=building.slot.queued&health=pending`, { headers: auth })
+  ).text();
   assert.match(chart, /class .*deployment_stage_building_slot_queued.* current/);
   assert.is((await fetch(`${url}/api/chart?status=x%20y&stage=a&health=b`, { headers: auth })).status, 400);
   assert.is((await fetch(`${url}/app/%E0%A4%A`)).status, 404, 'a malformed escape is just not found');

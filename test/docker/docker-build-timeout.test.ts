@@ -23,8 +23,16 @@ test.after(async () => {
 });
 
 /** Containers (build steps included) whose command sleeps for an hour: only our hung step does. */
-const hungSteps = () => execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', 'status=running']).toString().split('\n').filter(Boolean)
-  .filter((id) => /sleep 3600|sleep","3600/.test(execFileSync('docker', ['inspect', '--format', '{{json .Config.Cmd}}', id]).toString()));
+const hungSteps = () =>
+  execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', 'status=running'])
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .filter((id) =>
+      /sleep 3600|sleep","3600/.test(
+        execFileSync('docker', ['inspect', '--format', '{{json .Config.Cmd}}', id]).toString(),
+      ),
+    );
 
 test('RUN sleep 3600 with buildTimeoutMs 3000 → failed at building by the timeout; the step is stopped; the previous serves', async () => {
   project.write({
@@ -33,9 +41,14 @@ test('RUN sleep 3600 with buildTimeoutMs 3000 → failed at building by the time
   });
   const r = await project.cli(['deploy'], { timeoutMs: 120_000 });
   assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
-  const record = (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
+  const record = (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  )[0]!;
   assert.equal([record.status, record.promotionStage], ['failed', 'building']);
-  assert.is(record.failureMessage, "build failed: timed out after 3000 ms (buildTimeoutMs); the build's processes were killed");
+  assert.is(
+    record.failureMessage,
+    "build failed: timed out after 3000 ms (buildTimeoutMs); the build's processes were killed",
+  );
   await waitFor('the hung build step is stopped', () => hungSteps().length === 0, 30_000, 500);
   const active = (await project.json<DeploymentRecord[]>(['status'])).filter((d) => d.isActive);
   assert.is(active.length, 1);

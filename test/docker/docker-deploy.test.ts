@@ -9,7 +9,11 @@ import { dockerProject, withBusybox } from './docker-apps.js';
 import { containersOf, docker, imagesOf, nodeIdOf, removeDockerObjects } from './docker-fixture.js';
 
 const app = (version: string) =>
-  dockerProject({ version, variables: { GREETING: 'hello' }, extra: ['    port: 8081', '    resources: { memoryMb: 64, cpus: 0.5 }'] });
+  dockerProject({
+    version,
+    variables: { GREETING: 'hello' },
+    extra: ['    port: 8081', '    resources: { memoryMb: 64, cpus: 0.5 }'],
+  });
 const project = new Project(app('v1'));
 withBusybox(project);
 let nodeId: string | null = null;
@@ -56,7 +60,10 @@ test('the image is tagged per deployment and labelled; the container runs with d
   const [c] = await containersOf(nodeId!, { [LABELS.deployment]: web.id });
   const info = await docker.getContainer(c!.Id).inspect();
   assert.is(info.HostConfig.Init, true);
-  assert.ok(info.Config.Env.includes('GREETING=hello') && info.Config.Env.includes('PORT=8081'), info.Config.Env.join(' '));
+  assert.ok(
+    info.Config.Env.includes('GREETING=hello') && info.Config.Env.includes('PORT=8081'),
+    info.Config.Env.join(' '),
+  );
   assert.equal([info.HostConfig.Memory, info.HostConfig.NanoCpus], [64 * 1024 * 1024, 500_000_000]);
   const binding = info.HostConfig.PortBindings['8081/tcp'][0];
   assert.is(binding.HostIp, '127.0.0.1');
@@ -71,10 +78,17 @@ test('redeploys under 50 keep-alive connections: 0 failed requests; each old con
   const result = await load.stop();
   console.log(`  ${result.requests} requests during 3 redeploys`);
   assert.ok(result.requests > 500, `load actually ran (${result.requests} requests)`);
-  assert.equal({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
+  assert.equal(
+    { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    { errors: 0, timeouts: 0, non2xx: 0 },
+  );
   assert.is(await served(), 'version=v4');
   const containers = await containersOf(nodeId!, { [LABELS.service]: 'web' });
-  assert.equal(containers.map((c) => c.Labels[LABELS.deployment]), [(await active()).id], 'one container: the active one');
+  assert.equal(
+    containers.map((c) => c.Labels[LABELS.deployment]),
+    [(await active()).id],
+    'one container: the active one',
+  );
   // Images stay for rollback.
   assert.is((await imagesOf(nodeId!, { [LABELS.service]: 'web' })).length, 4);
 });

@@ -30,7 +30,11 @@ async function previousServes(): Promise<void> {
   const active = (await project.json<DeploymentRecord[]>(['status'])).filter((r) => r.isActive);
   assert.is(active.length, 1, 'exactly one active deployment');
   const running = (await containersOf(nodeId!, { [LABELS.service]: 'web' })).filter((c) => c.State === 'running');
-  assert.equal(running.map((c) => c.Labels[LABELS.deployment]), [active[0]!.id], 'only the active container runs');
+  assert.equal(
+    running.map((c) => c.Labels[LABELS.deployment]),
+    [active[0]!.id],
+    'only the active container runs',
+  );
 }
 
 test.before(async () => {
@@ -54,8 +58,13 @@ test("a Dockerfile Docker refuses → failed with Docker's message; the previous
 });
 
 test("a failing build step → failed with Docker's message; the step's output is on the stdout stream", async () => {
-  const record = await failedDeploy({ 'web/Dockerfile': `${DOCKERFILE}RUN ["/bin/sh", "-c", "echo missing module foo >&2; exit 7"]\n` });
-  assert.is(record.failureMessage, "build failed: The command '/bin/sh -c echo missing module foo >&2; exit 7' returned a non-zero code: 7");
+  const record = await failedDeploy({
+    'web/Dockerfile': `${DOCKERFILE}RUN ["/bin/sh", "-c", "echo missing module foo >&2; exit 7"]\n`,
+  });
+  assert.is(
+    record.failureMessage,
+    "build failed: The command '/bin/sh -c echo missing module foo >&2; exit 7' returned a non-zero code: 7",
+  );
   const stdout = await project.ok(['logs', '--deployment', record.id, '--stream', 'stdout', '--tail', '1000']);
   assert.match(stdout, /\[stdout\]\s+missing module foo\n/, 'the colour codes Docker adds are gone');
   await previousServes();
@@ -63,12 +72,19 @@ test("a failing build step → failed with Docker's message; the step's output i
 
 test('a container that exits during readiness → failed at its exit (not at the 60 s timeout), with its exit code; it is removed', async () => {
   const record = await failedDeploy({
-    ...dockerProject({ version: 'crashy', variables: { CRASH_AFTER_S: '1' }, readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 60000 }' }),
+    ...dockerProject({
+      version: 'crashy',
+      variables: { CRASH_AFTER_S: '1' },
+      readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 60000 }',
+    }),
     'web/Dockerfile': DOCKERFILE,
   });
   assert.is(record.failureMessage, 'candidate exited with code 3 during checking_readiness: fatal: exiting on purpose');
   // The container wrote its last line just before it exited: Docker's timestamp of that line is the exit, give or take.
-  const lines = (await project.ok(['logs', '--deployment', record.id, '--stream', 'stderr', '--json'])).trim().split('\n').map((l) => JSON.parse(l) as LogLine);
+  const lines = (await project.ok(['logs', '--deployment', record.id, '--stream', 'stderr', '--json']))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LogLine);
   const last = lines.find((l) => l.text === 'fatal: exiting on purpose');
   assert.ok(last, 'the exit message reached the stderr stream');
   // Docker itself reports an exit only after tearing down the container's network (~0.3 s here, more under load):
@@ -76,7 +92,11 @@ test('a container that exits during readiness → failed at its exit (not at the
   const noticedMs = Date.parse(record.completedAt!) - Date.parse(last.time);
   console.log(`  failed ${noticedMs} ms after the container's last line`);
   assert.ok(noticedMs >= 0 && noticedMs < 10_000, `failed ${noticedMs} ms into a 60 s readiness timeout`);
-  await waitFor('the crashed container removed', async () => (await containersOf(nodeId!, { [LABELS.deployment]: record.id })).length === 0, 10_000);
+  await waitFor(
+    'the crashed container removed',
+    async () => (await containersOf(nodeId!, { [LABELS.deployment]: record.id })).length === 0,
+    10_000,
+  );
   await previousServes();
 });
 

@@ -39,6 +39,14 @@ export function imagesOf(nodeId: string, more: Record<string, string> = {}) {
 /** Removes every container and image the project's node left on the engine (also after a failed test). */
 export async function removeDockerObjects(nodeId: string | null): Promise<void> {
   if (!nodeId) return;
-  for (const c of await containersOf(nodeId).catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  for (const i of await imagesOf(nodeId).catch(() => [])) await docker.getImage(i.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await containersOf(nodeId).catch(() => []))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  for (const i of await imagesOf(nodeId).catch(() => []))
+    await docker
+      .getImage(i.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
 }

@@ -12,8 +12,15 @@ const project = new Project(app('v1'));
 withBusybox(project);
 const NODES = ['node-1', 'node-2', 'node-3'];
 
-const active = async () => (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.isActive && r.status === 'succeeded')!;
-const body = (url: string) => fetch(url, { signal: AbortSignal.timeout(3000) }).then((r) => r.text()).then((t) => t.trim(), () => null);
+const active = async () =>
+  (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.isActive && r.status === 'succeeded')!;
+const body = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(3000) })
+    .then((r) => r.text())
+    .then(
+      (t) => t.trim(),
+      () => null,
+    );
 
 test.before(async () => {
   await project.up(['--nodes', '3']);
@@ -34,9 +41,17 @@ test('two containers on two nodes, both ready before the switch; each answers on
     const info = await docker.getContainer(i.ref!).inspect();
     assert.ok(info.State.Running, `container of ${i.nodeId} runs`);
     // Where the route dials it: the port the container publishes (other tests' apps on this machine may share numbers on other addresses).
-    const published = Object.values(info.NetworkSettings.Ports ?? {}).flat().map((b) => Number(b?.HostPort));
-    assert.ok(published.includes(i.port!), `the instance on ${i.nodeId} publishes ${i.port}: ${JSON.stringify(info.NetworkSettings.Ports)}`);
-    assert.ok(info.Name.endsWith(i.nodeId === web.nodeId ? web.id : `${web.id}-${i.nodeId}`), `container name ${info.Name}`);
+    const published = Object.values(info.NetworkSettings.Ports ?? {})
+      .flat()
+      .map((b) => Number(b?.HostPort));
+    assert.ok(
+      published.includes(i.port!),
+      `the instance on ${i.nodeId} publishes ${i.port}: ${JSON.stringify(info.NetworkSettings.Ports)}`,
+    );
+    assert.ok(
+      info.Name.endsWith(i.nodeId === web.nodeId ? web.id : `${web.id}-${i.nodeId}`),
+      `container name ${info.Name}`,
+    );
   }
   assert.is(await body(web.routeUrl!), 'version=v1');
 });
@@ -58,7 +73,13 @@ test('a redeploy of the two-container set under load: no failed request; the pre
   assert.equal([after.instances?.ready, after.instances?.total], [2, 2]);
   assert.is(await body(after.routeUrl!), 'version=v2');
   for (const i of before.instances!.list) {
-    const running = await docker.getContainer(i.ref!).inspect().then((c) => c.State.Running, () => false);
+    const running = await docker
+      .getContainer(i.ref!)
+      .inspect()
+      .then(
+        (c) => c.State.Running,
+        () => false,
+      );
     assert.not.ok(running, `the previous container on ${i.nodeId} stopped`);
   }
 });

@@ -8,7 +8,12 @@ import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import { dockerService, dockerSources, withBusybox } from './docker-apps.js';
 import { nodeIdOf, removeDockerObjects } from './docker-fixture.js';
 
-const processService = ['  api:', '    path: ./api', '    start: node server.js', '    readiness: { path: /ready, intervalMs: 50, timeoutMs: 15000 }'];
+const processService = [
+  '  api:',
+  '    path: ./api',
+  '    start: node server.js',
+  '    readiness: { path: /ready, intervalMs: 50, timeoutMs: 15000 }',
+];
 const yaml = (...services: string[][]) => ['services:', ...services.flat(), ''].join('\n');
 const files = (version: string) => ({
   'compartment.yaml': yaml(processService, dockerService({ version })),
@@ -24,7 +29,8 @@ withBusybox(noEngine);
 const missingSocket = join(noEngine.dir, 'no-docker.sock');
 let nodeId: string | null = null;
 
-const byService = async (p: Project) => Object.fromEntries((await p.json<DeploymentRecord[]>(['status'])).map((r) => [r.serviceName, r]));
+const byService = async (p: Project) =>
+  Object.fromEntries((await p.json<DeploymentRecord[]>(['status'])).map((r) => [r.serviceName, r]));
 const body = async (url: string) => (await (await fetch(url)).text()).trim();
 
 test.after(async () => {

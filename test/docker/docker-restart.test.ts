@@ -38,7 +38,12 @@ async function killAgent(meanwhile?: () => Promise<void>): Promise<void> {
 
 async function tickLines(id: string): Promise<LogLine[]> {
   const out = await project.ok(['logs', '--deployment', id, '--stream', 'stdout', '--tail', '10000', '--json']);
-  return out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine).filter((l) => /^tick \d+$/.test(l.text));
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LogLine)
+    .filter((l) => /^tick \d+$/.test(l.text));
 }
 
 function findFile(dir: string, name: string): string | null {
@@ -71,24 +76,35 @@ test('agent SIGKILLed mid-deploy and restarted: the deployment finishes, the pre
   const load = startLoad(url, 20);
   project.write(dockerProject({ version: 'v2', variables: { TICK: '1', READY_AFTER_S: '3' } }));
   const deploying = project.cli(['deploy']);
-  const inReadiness = await waitFor('a deployment in checking_readiness', async () =>
-    (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.promotionStage === 'checking_readiness'),
-  30_000);
+  const inReadiness = await waitFor(
+    'a deployment in checking_readiness',
+    async () =>
+      (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.promotionStage === 'checking_readiness'),
+    30_000,
+  );
   firstKillAt = Date.now();
   await killAgent();
-  const final = await waitFor('the deployment ended', async () => {
-    const r = await project.json<DeploymentRecord>(['inspect', inReadiness.id]).catch(() => null);
-    return r && (r.status === 'succeeded' || r.status === 'failed') ? r : null;
-  }, 60_000);
+  const final = await waitFor(
+    'the deployment ended',
+    async () => {
+      const r = await project.json<DeploymentRecord>(['inspect', inReadiness.id]).catch(() => null);
+      return r && (r.status === 'succeeded' || r.status === 'failed') ? r : null;
+    },
+    60_000,
+  );
   assert.is(final.status, 'succeeded', `ended ${final.status}: ${final.failureMessage}`);
   assert.is((await deploying).code, 0, 'the waiting deploy command saw it succeed');
   const r = await load.stop();
   assert.equal({ errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
   assert.is(await served(), 'version=v2');
-  const containers = await waitFor('only the new container left', async () => {
-    const all = await containersOf(nodeId!);
-    return all.length === 1 ? all : null;
-  }, 20_000);
+  const containers = await waitFor(
+    'only the new container left',
+    async () => {
+      const all = await containersOf(nodeId!);
+      return all.length === 1 ? all : null;
+    },
+    20_000,
+  );
   assert.equal([containers[0]!.Labels[LABELS.deployment], containers[0]!.State], [final.id, 'running']);
 });
 
@@ -109,24 +125,53 @@ test("output resumes after the agent's restarts without repeats or gaps, even wi
   // The previous deployment, still active at the kill, was adopted by the restarted agent and followed until it was stopped.
   const previous = await tickLines(previousId);
   const lastAt = Date.parse(previous.at(-1)!.time);
-  assert.ok(lastAt > firstKillAt + 1000, `the previous container's output was followed after the restart until it stopped`);
+  assert.ok(
+    lastAt > firstKillAt + 1000,
+    `the previous container's output was followed after the restart until it stopped`,
+  );
   const numbers = previous.map((l) => Number(l.text.slice('tick '.length)));
-  assert.equal(numbers, Array.from({ length: Math.max(...numbers) }, (_, i) => i + 1));
+  assert.equal(
+    numbers,
+    Array.from({ length: Math.max(...numbers) }, (_, i) => i + 1),
+  );
 });
 
 test('a running container of a failed deployment is an orphan: removed when the agent starts', async () => {
-  project.write(dockerProject({ version: 'v3', variables: { READY_AFTER_S: '60' }, readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 1000 }' }));
+  project.write(
+    dockerProject({
+      version: 'v3',
+      variables: { READY_AFTER_S: '60' },
+      readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 1000 }',
+    }),
+  );
   assert.is((await project.cli(['deploy'])).code, 1);
-  const failed = (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
+  const failed = (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  )[0]!;
   assert.is(failed.status, 'failed');
   const key = { env: 'production', service: 'web', deploymentId: failed.id };
-  await waitFor('the failed candidate removed', async () => (await containersOf(nodeId!, { [LABELS.deployment]: failed.id })).length === 0, 20_000, 200);
+  await waitFor(
+    'the failed candidate removed',
+    async () => (await containersOf(nodeId!, { [LABELS.deployment]: failed.id })).length === 0,
+    20_000,
+    200,
+  );
   await killAgent(async () => {
     // While the agent is frozen, its failed deployment's container is running again (as if its cleanup never ran).
-    const c = await docker.createContainer({ name: containerName(key), Image: imageTag(key), Labels: labelsOf(nodeId!, key), HostConfig: { Init: true } });
+    const c = await docker.createContainer({
+      name: containerName(key),
+      Image: imageTag(key),
+      Labels: labelsOf(nodeId!, key),
+      HostConfig: { Init: true },
+    });
     await c.start();
   });
-  await waitFor('the orphan removed', async () => (await containersOf(nodeId!, { [LABELS.deployment]: failed.id })).length === 0, 20_000, 200);
+  await waitFor(
+    'the orphan removed',
+    async () => (await containersOf(nodeId!, { [LABELS.deployment]: failed.id })).length === 0,
+    20_000,
+    200,
+  );
   assert.match(project.log('node'), new RegExp(`stopping workload of deployment ${failed.id} \\(orphaned\\)`));
   assert.is(await served(), 'version=v2');
 });
@@ -140,11 +185,19 @@ test('an active container that vanished while the agent was down is started agai
   assert.is(await waitFor('the route answers again', () => served().catch(() => null), 30_000, 200), 'version=v2');
   const [now] = await containersOf(nodeId!, { [LABELS.deployment]: active.id });
   assert.ok(now && now.Id !== old!.Id && now.State === 'running', 'a new container for the same deployment');
-  assert.is(now.Ports.find((p) => p.PublicPort)?.PublicPort, old!.Ports.find((p) => p.PublicPort)?.PublicPort, 'published on the same host port');
-  const after = await waitFor('healthy again', async () => {
-    const r = await project.json<DeploymentRecord>(['inspect', active.id]);
-    return r.health === 'healthy' ? r : null;
-  }, 20_000);
+  assert.is(
+    now.Ports.find((p) => p.PublicPort)?.PublicPort,
+    old!.Ports.find((p) => p.PublicPort)?.PublicPort,
+    'published on the same host port',
+  );
+  const after = await waitFor(
+    'healthy again',
+    async () => {
+      const r = await project.json<DeploymentRecord>(['inspect', active.id]);
+      return r.health === 'healthy' ? r : null;
+    },
+    20_000,
+  );
   assert.equal([after.isActive, after.promotionStage], [true, 'active']);
 });
 

@@ -24,7 +24,8 @@ async function deployVersion(v: string): Promise<void> {
 }
 
 const served = async () => (await (await fetch(url)).text()).trim();
-const imageIds = async () => (await imagesOf(nodeId!, { [LABELS.service]: 'web' })).map((i) => i.Labels[LABELS.deployment]!).sort();
+const imageIds = async () =>
+  (await imagesOf(nodeId!, { [LABELS.service]: 'web' })).map((i) => i.Labels[LABELS.deployment]!).sort();
 
 test.before(async () => {
   await project.up();
@@ -45,7 +46,10 @@ test('rollback starts the previous image in a new container, without a build, un
   const result = await load.stop();
   assert.is(await served(), 'version=r2');
   assert.ok(result.requests > 100, `${result.requests} requests`);
-  assert.equal({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
+  assert.equal(
+    { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    { errors: 0, timeouts: 0, non2xx: 0 },
+  );
   const r2 = await project.json<DeploymentRecord>(['inspect', byVersion.r2!]);
   const r3 = await project.json<DeploymentRecord>(['inspect', byVersion.r3!]);
   assert.equal([r2.promotionStage, r2.isActive], ['active', true]);
@@ -57,15 +61,26 @@ test('rollback starts the previous image in a new container, without a build, un
   const output = await project.ok(['logs', '--deployment', byVersion.r2!, '--stream', 'stdout', '--tail', '1000']);
   assert.is(output.match(/Successfully built/g)?.length, 1, 'one build: the first deploy');
   const running = await containersOf(nodeId!, { [LABELS.service]: 'web' });
-  assert.equal(running.map((c) => c.Labels[LABELS.deployment]), [byVersion.r2], 'the rolled-back container is gone');
+  assert.equal(
+    running.map((c) => c.Labels[LABELS.deployment]),
+    [byVersion.r2],
+    'the rolled-back container is gone',
+  );
 });
 
 test('the images of the last 5 activated deployments are kept, older ones (and the rolled-back one) removed', async () => {
   for (const v of ['r4', 'r5', 'r6', 'r7', 'r8']) await deployVersion(v);
   // Activated, newest first: r8 r7 r6 r5 r4 | r2 r1 — r3 was rolled back.
   const expected = ['r4', 'r5', 'r6', 'r7', 'r8'].map((v) => byVersion[v]!).sort();
-  await waitFor('old images pruned', async () => JSON.stringify(await imageIds()) === JSON.stringify(expected), 20_000, 200).catch(async (e) => {
-    throw new Error(`${(e as Error).message}; images of ${(await imageIds()).join(' ')}, expected ${expected.join(' ')}`);
+  await waitFor(
+    'old images pruned',
+    async () => JSON.stringify(await imageIds()) === JSON.stringify(expected),
+    20_000,
+    200,
+  ).catch(async (e) => {
+    throw new Error(
+      `${(e as Error).message}; images of ${(await imageIds()).join(' ')}, expected ${expected.join(' ')}`,
+    );
   });
   // Rollback still works from the kept images.
   assert.is(await served(), 'version=r8');

@@ -33,4 +33,5 @@ export function domainProject(d: DomainServices): Record<string, string> {
 /** The first edge's Caddy storage under a project `up` runs. */
 export const storageOf = (projectDir: string) => join(projectDir, '.compartment', 'edge', 'caddy', 'storage');
 export const rootOf = (projectDir: string) => join(storageOf(projectDir), 'pki', 'authorities', 'local', 'root.crt');
-export const certFileOf = (projectDir: string, domain: string) => join(storageOf(projectDir), 'certificates', 'local', domain, `${domain}.crt`);
+export const certFileOf = (projectDir: string, domain: string) =>
+  join(storageOf(projectDir), 'certificates', 'local', domain, `${domain}.crt`);

@@ -12,7 +12,8 @@ const project = new Project(domainProject({ web: ['web.example.test'], api: [] }
 let https = 0;
 const caddyDir = () => join(project.dir, '.compartment', 'edge', 'caddy');
 /** Caddy logs each certificate it obtains; a reused one from storage is not obtained again. */
-const issued = () => (readFileSync(join(caddyDir(), 'caddy.log'), 'utf8').match(/certificate obtained successfully/g) ?? []).length;
+const issued = () =>
+  (readFileSync(join(caddyDir(), 'caddy.log'), 'utf8').match(/certificate obtained successfully/g) ?? []).length;
 
 test.before(async () => {
   https = (await project.up()).ports.https!;
@@ -22,10 +23,15 @@ test.after(() => project.remove());
 
 /** Polls until the domain answers 200; returns how long that took from `since`. */
 async function servedAgain(since: number): Promise<{ ms: number; serial: string | null }> {
-  const r = await waitFor('the domain serving again', async () => {
-    const a = await httpsGet(https, 'web.example.test', rootOf(project.dir)).catch(() => null);
-    return a?.status === 200 ? a : null;
-  }, 30_000, 10);
+  const r = await waitFor(
+    'the domain serving again',
+    async () => {
+      const a = await httpsGet(https, 'web.example.test', rootOf(project.dir)).catch(() => null);
+      return a?.status === 200 ? a : null;
+    },
+    30_000,
+    10,
+  );
   return { ms: Date.now() - since, serial: r.serial };
 }
 

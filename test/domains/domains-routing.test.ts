@@ -38,7 +38,18 @@ test('up prints the HTTPS port and the root certificate, and curl --cacert with 
   assert.ok(upSaid.includes(rootOf(project.dir)), upSaid);
   assert.match(upSaid, new RegExp(`https port ${https}`));
   const { execFileSync } = await import('node:child_process');
-  const body = execFileSync('curl', ['-sS', '--cacert', rootOf(project.dir), '--resolve', `web.example.test:${https}:127.0.0.1`, `https://web.example.test:${https}/`], { encoding: 'utf8' });
+  const body = execFileSync(
+    'curl',
+    [
+      '-sS',
+      '--cacert',
+      rootOf(project.dir),
+      '--resolve',
+      `web.example.test:${https}:127.0.0.1`,
+      `https://web.example.test:${https}/`,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.match(body, /^version=web-v1 /);
 });
 
@@ -51,15 +62,36 @@ test('routeUrl is https://<first domain>:<port>, status shows it', async () => {
 test('status, inspect and the dashboard show each domain with its certificate state', async () => {
   const table = await project.ok(['status']);
   assert.match(table, /DOMAIN\s+SERVICE\s+ENV\s+URL\s+CERTIFICATE/);
-  assert.match(table, new RegExp(`web\\.example\\.test\\s+web\\s+production\\s+https://web\\.example\\.test:${https}\\s+issued \\(local\\) until \\d{4}-`));
-  const [web] = (await project.json<DeploymentRecord[]>(['status', '--service', 'web']));
-  const inspected = await project.json<{ domains: Array<{ domain: string; certificates: Array<{ state: string }> }> }>(['inspect', web!.id]);
-  assert.equal(inspected.domains.map((d) => [d.domain, d.certificates.map((c) => c.state)]), [['web.example.test', ['issued']]]);
-  assert.match(await project.ok(['inspect', web!.id]), /domain\s+web\.example\.test: certificate issued \(local\) until/);
-  const ctx = JSON.parse(readFileSync(join(project.dir, '.compartment', 'context.json'), 'utf8')) as { dashboardUrl: string };
+  assert.match(
+    table,
+    new RegExp(
+      `web\\.example\\.test\\s+web\\s+production\\s+https://web\\.example\\.test:${https}\\s+issued \\(local\\) until \\d{4}-`,
+    ),
+  );
+  const [web] = await project.json<DeploymentRecord[]>(['status', '--service', 'web']);
+  const inspected = await project.json<{ domains: Array<{ domain: string; certificates: Array<{ state: string }> }> }>([
+    'inspect',
+    web!.id,
+  ]);
+  assert.equal(
+    inspected.domains.map((d) => [d.domain, d.certificates.map((c) => c.state)]),
+    [['web.example.test', ['issued']]],
+  );
+  assert.match(
+    await project.ok(['inspect', web!.id]),
+    /domain\s+web\.example\.test: certificate issued \(local\) until/,
+  );
+  const ctx = JSON.parse(readFileSync(join(project.dir, '.compartment', 'context.json'), 'utf8')) as {
+    dashboardUrl: string;
+  };
   const token = readFileSync(join(project.dir, '.compartment', 'dashboard.token'), 'utf8').trim();
-  const detail = (await (await fetch(`${ctx.dashboardUrl}/api/deployments/${web!.id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { domains: Array<{ domain: string }> };
-  assert.equal(detail.domains.map((d) => d.domain), ['web.example.test']);
+  const detail = (await (
+    await fetch(`${ctx.dashboardUrl}/api/deployments/${web!.id}`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { domains: Array<{ domain: string }> };
+  assert.equal(
+    detail.domains.map((d) => d.domain),
+    ['web.example.test'],
+  );
 });
 
 test('certificates and keys are in the edge data dir, 0600', async () => {
@@ -91,16 +123,30 @@ test('a Host other than the handshake name is refused (421), not routed', async 
   const { request } = await import('node:https');
   const { readFileSync } = await import('node:fs');
   const status = await new Promise<number>((resolve, reject) => {
-    request({ host: '127.0.0.1', port: https, servername: 'web.example.test', headers: { host: 'api.example.test' }, ca: readFileSync(rootOf(project.dir)), agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject).end();
+    request(
+      {
+        host: '127.0.0.1',
+        port: https,
+        servername: 'web.example.test',
+        headers: { host: 'api.example.test' },
+        ca: readFileSync(rootOf(project.dir)),
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    )
+      .on('error', reject)
+      .end();
   });
   assert.is(status, 421);
 });
 
 test('the same domain twice in compartment.yaml: exit 2 before anything is uploaded', async () => {
-  project.write({ 'compartment.yaml': domainYaml({ web: ['web.example.test'], api: ['api.example.test', 'web.example.test'] }) });
+  project.write({
+    'compartment.yaml': domainYaml({ web: ['web.example.test'], api: ['api.example.test', 'web.example.test'] }),
+  });
   const r = await project.cli(['deploy']);
   assert.is(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /web\.example\.test is already listed for production\/web/);
@@ -109,7 +155,10 @@ test('the same domain twice in compartment.yaml: exit 2 before anything is uploa
 test('a domain another route holds in the cluster: deploy exits 2 naming the holder, nothing changes', async () => {
   const before = await project.json<DeploymentRecord[]>(['status', '--all']);
   // web's file no longer lists it, but web is not deployed: its route still holds the name.
-  project.write({ 'compartment.yaml': domainYaml({ web: [], api: ['api.example.test', 'web.example.test'] }), 'api/version.txt': 'api-v2' });
+  project.write({
+    'compartment.yaml': domainYaml({ web: [], api: ['api.example.test', 'web.example.test'] }),
+    'api/version.txt': 'api-v2',
+  });
   const r = await project.cli(['deploy', '--service', 'api']);
   assert.is(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /web\.example\.test is held by production\/web/);
@@ -117,7 +166,10 @@ test('a domain another route holds in the cluster: deploy exits 2 naming the hol
   assert.equal(after.map((d) => d.id).sort(), before.map((d) => d.id).sort());
   assert.match((await httpsGet(https, 'web.example.test', rootOf(project.dir))).body, /^version=web-v1 /);
   assert.match((await httpsGet(https, 'api.example.test', rootOf(project.dir))).body, /^version=api-v1 /);
-  project.write({ 'compartment.yaml': domainYaml({ web: ['web.example.test'], api: ['api.example.test'] }), 'api/version.txt': 'api-v1' });
+  project.write({
+    'compartment.yaml': domainYaml({ web: ['web.example.test'], api: ['api.example.test'] }),
+    'api/version.txt': 'api-v1',
+  });
 });
 
 test.run();

@@ -18,7 +18,16 @@ export interface Answer {
 export function httpsGet(port: number, host: string, caFile: string, path = '/'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port, path, servername: host, headers: { host: `${host}:${port}` }, ca: readFileSync(caFile), agent: false, timeout: 10_000 },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: host,
+        headers: { host: `${host}:${port}` },
+        ca: readFileSync(caFile),
+        agent: false,
+        timeout: 10_000,
+      },
       (res) => {
         const serial = (res.socket as TLSSocket).getPeerCertificate?.()?.serialNumber ?? null;
         let body = '';
@@ -36,12 +45,15 @@ export function httpsGet(port: number, host: string, caFile: string, path = '/')
 /** GET http://<host>:<port><path> through 127.0.0.1 (redirects are not followed). */
 export function httpGet(port: number, host: string, path = '/'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host: `${host}:${port}` }, agent: false, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers, serial: null }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { host: `${host}:${port}` }, agent: false, timeout: 10_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers, serial: null }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -53,8 +65,18 @@ export function startHttpsLoad(port: number, host: string, connections = 50): { 
   let instance!: autocannon.Instance;
   const done = new Promise<LoadResult>((resolve, reject) => {
     instance = autocannon(
-      { url: `https://127.0.0.1:${port}/`, servername: host, headers: { host: `${host}:${port}` }, connections, duration: 3600, timeout: 10 },
-      (error, r) => (error ? reject(error) : resolve({ requests: r.requests.total, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx })),
+      {
+        url: `https://127.0.0.1:${port}/`,
+        servername: host,
+        headers: { host: `${host}:${port}` },
+        connections,
+        duration: 3600,
+        timeout: 10,
+      },
+      (error, r) =>
+        error
+          ? reject(error)
+          : resolve({ requests: r.requests.total, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx }),
     );
   });
   return {

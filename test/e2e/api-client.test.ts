@@ -11,16 +11,24 @@ const CLIENT = fileURLToPath(new URL('../../../examples/clients/deploy-directory
 const exec = promisify(execFile);
 const project = new Project({
   'compartment.yaml': 'services:\n  web:\n    path: ./app\n    start: node server.js\n',
-  'app/server.js': "require('node:http').createServer((q, s) => s.end('from the example client')).listen(Number(process.env.PORT));\n",
+  'app/server.js':
+    "require('node:http').createServer((q, s) => s.end('from the example client')).listen(Number(process.env.PORT));\n",
 });
 
 test.after(() => project.remove());
 
 async function runClient(config: string) {
   const context = await project.context();
-  const env = { ...process.env, COMPARTMENT_NATS_URL: context.natsUrl, COMPARTMENT_NATS_CREDS: project.credsFile('cli') };
+  const env = {
+    ...process.env,
+    COMPARTMENT_NATS_URL: context.natsUrl,
+    COMPARTMENT_NATS_CREDS: project.credsFile('cli'),
+  };
   try {
-    return { code: 0, ...(await exec(process.execPath, [CLIENT, `${project.dir}/app`, 'hello', config], { env, timeout: 120_000 })) };
+    return {
+      code: 0,
+      ...(await exec(process.execPath, [CLIENT, `${project.dir}/app`, 'hello', config], { env, timeout: 120_000 })),
+    };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
@@ -33,7 +41,10 @@ test('the client uploads, deploys, follows to the end and prints a valid record;
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /uploaded .* as sha256-[0-9a-f]{64}/);
   const record = DeploymentRecord.parse(JSON.parse(r.stdout));
-  assert.equal([record.serviceName, record.status, record.promotionStage, record.isActive], ['hello', 'succeeded', 'active', true]);
+  assert.equal(
+    [record.serviceName, record.status, record.promotionStage, record.isActive],
+    ['hello', 'succeeded', 'active', true],
+  );
   assert.is(await (await fetch(record.routeUrl!)).text(), 'from the example client');
   assert.is(record.audit?.requestedBy?.client, 'deploy-directory.mjs', 'the client is recorded as the one who asked');
   assert.is(record.audit?.git, null, 'a client that sends no commit records none');

@@ -56,7 +56,9 @@ export interface WebOptions {
 }
 
 export function webProject(o: WebOptions): Record<string, string> {
-  const vars = Object.entries(o.variables ?? {}).map(([k, v]) => `      ${k}: "${v}"`).join('\n');
+  const vars = Object.entries(o.variables ?? {})
+    .map(([k, v]) => `      ${k}: "${v}"`)
+    .join('\n');
   return {
     'compartment.yaml': [
       'services:',

@@ -11,14 +11,25 @@ import type { DeploymentRecord } from '../../packages/protocol/index.js';
 
 const project = new Project(webProject({ version: 'one' }));
 const yaml = (web: string[]) =>
-  ['services:', '  web:', '    path: ./web', '    start: node server.js', '    readiness: { path: /ready, intervalMs: 50, timeoutMs: 15000 }', ...web, ''].join('\n');
+  [
+    'services:',
+    '  web:',
+    '    path: ./web',
+    '    start: node server.js',
+    '    readiness: { path: /ready, intervalMs: 50, timeoutMs: 15000 }',
+    ...web,
+    '',
+  ].join('\n');
 
 test.before(async () => {
   await project.upAndDeploy();
 });
 test.after(() => project.remove());
 
-const latest = async () => (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
+const latest = async () =>
+  (await project.json<DeploymentRecord[]>(['status', '--all'])).sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  )[0]!;
 
 test('a hung build fails by its buildTimeoutMs and its processes are killed; the previous deployment stays active', async () => {
   // The build runs as the workload user (compartment-run, when the tests run as root): it may write only where anyone may.
@@ -26,12 +37,17 @@ test('a hung build fails by its buildTimeoutMs and its processes are killed; the
   mkdirSync(pidDir);
   chmodSync(pidDir, 0o1777);
   const pidFile = join(pidDir, 'sleep.pid');
-  project.write({ 'compartment.yaml': yaml([`    build: "sleep 3600 & echo $! > ${pidFile}; wait"`, '    buildTimeoutMs: 2000']) });
+  project.write({
+    'compartment.yaml': yaml([`    build: "sleep 3600 & echo $! > ${pidFile}; wait"`, '    buildTimeoutMs: 2000']),
+  });
   const r = await project.cli(['deploy'], { timeoutMs: 60_000 });
   assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
   const record = await latest();
   assert.equal([record.status, record.promotionStage], ['failed', 'building']);
-  assert.is(record.failureMessage, "build failed: timed out after 2000 ms (buildTimeoutMs); the build's processes were killed");
+  assert.is(
+    record.failureMessage,
+    "build failed: timed out after 2000 ms (buildTimeoutMs); the build's processes were killed",
+  );
   const sleepPid = Number(readFileSync(pidFile, 'utf8'));
   await waitFor('the build process group is gone', () => !alive(sleepPid), 5_000);
   const active = (await project.json<DeploymentRecord[]>(['status'])).filter((d) => d.isActive);

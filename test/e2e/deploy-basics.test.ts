@@ -14,9 +14,15 @@ test('an invalid compartment.yaml exits 2 naming the field, and creates nothing'
   await project.up();
   const good = project.dir;
   const cases: Array<[string, RegExp]> = [
-    ['services:\n  web:\n    path: ./web\n    start: node server.js\n    colour: blue\n', /services\.web\.colour: unknown field/],
+    [
+      'services:\n  web:\n    path: ./web\n    start: node server.js\n    colour: blue\n',
+      /services\.web\.colour: unknown field/,
+    ],
     ['services:\n  Web_1:\n    start: node server.js\n', /services\.Web_1: invalid name/],
-    ['services:\n  web:\n    start: node server.js\n    readiness: { path: /ready, intervalMs: fast }\n', /services\.web\.readiness\.intervalMs: expected number/],
+    [
+      'services:\n  web:\n    start: node server.js\n    readiness: { path: /ready, intervalMs: fast }\n',
+      /services\.web\.readiness\.intervalMs: expected number/,
+    ],
   ];
   for (const [yaml, message] of cases) {
     project.write({ 'compartment.yaml': yaml });
@@ -44,14 +50,25 @@ test('status and inspect carry the spec fields with the spec values', async () =
   assert.ok(web);
   for (const field of SPEC_FIELDS) assert.ok(field in web, `status has ${field}`);
   assert.equal(
-    [web.serviceName, web.status, web.health, web.promotionStage, web.isActive, web.failureMessage, web.environmentName],
+    [
+      web.serviceName,
+      web.status,
+      web.health,
+      web.promotionStage,
+      web.isActive,
+      web.failureMessage,
+      web.environmentName,
+    ],
     ['web', 'succeeded', 'healthy', 'active', true, null, 'production'],
   );
   assert.match(web.routeUrl!, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.ok(Date.parse(web.completedAt!) >= Date.parse(web.createdAt));
   const detail = await project.json<DeploymentRecord>(['inspect', web.id]);
   assert.ok(RecordSchema.safeParse(detail).success, 'inspect --json is a full record');
-  assert.equal(detail.stages.map((s) => s.stage), ['building', 'building', 'starting_candidate', 'checking_readiness', 'switching_route', 'active']);
+  assert.equal(
+    detail.stages.map((s) => s.stage),
+    ['building', 'building', 'starting_candidate', 'checking_readiness', 'switching_route', 'active'],
+  );
   assert.ok(detail.readiness.attempts >= 1 && detail.readiness.recent.at(-1)!.detail === 'GET /ready → 200 OK');
   assert.equal(detail.state, { status: 'succeeded', stage: 'active.serving', health: 'healthy' });
   const text = await project.ok(['inspect', web.id]);

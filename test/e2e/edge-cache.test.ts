@@ -12,7 +12,11 @@ test.after(async () => {
   await project.remove();
 });
 
-const body = (url: string) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => (r.ok ? r.text() : null), () => null);
+const body = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => (r.ok ? r.text() : null),
+    () => null,
+  );
 
 test('NATS frozen, the edge killed and restarted: the route still answers; after NATS returns a deploy switches through it', async () => {
   const url = await project.upAndDeploy();
@@ -23,7 +27,12 @@ test('NATS frozen, the edge killed and restarted: the route still answers; after
   const edge = children.edge!;
   process.kill(edge, 'SIGKILL');
   await project.restarted('edge', edge);
-  const served = await waitFor('the route answering through the restarted edge, NATS still frozen', () => body(url), 15_000, 50);
+  const served = await waitFor(
+    'the route answering through the restarted edge, NATS still frozen',
+    () => body(url),
+    15_000,
+    50,
+  );
   assert.match(served, /^version=one /);
   assert.match(project.log('edge'), /answering from the routes this edge last knew/);
 
@@ -31,7 +40,14 @@ test('NATS frozen, the edge killed and restarted: the route still answers; after
   nats = 0;
   project.write(webProject({ version: 'two' }));
   await project.ok(['deploy'], { timeoutMs: 120_000 });
-  assert.match(await waitFor('the new version through the edge', async () => ((await body(url))?.startsWith('version=two') ? body(url) : null), 15_000), /^version=two /);
+  assert.match(
+    await waitFor(
+      'the new version through the edge',
+      async () => ((await body(url))?.startsWith('version=two') ? body(url) : null),
+      15_000,
+    ),
+    /^version=two /,
+  );
 });
 
 test.run();

@@ -13,7 +13,8 @@ const project = new Project({
 });
 
 const envOf = async (url: string) => (await (await fetch(`${url}/env`)).json()) as Record<string, string>;
-const activeIn = async (env: string) => (await project.json<DeploymentRecord[]>(['status', '--env', env])).find((r) => r.isActive)!;
+const activeIn = async (env: string) =>
+  (await project.json<DeploymentRecord[]>(['status', '--env', env])).find((r) => r.isActive)!;
 
 test.before(() => project.up().then(() => undefined));
 test.after(() => project.remove());
@@ -25,9 +26,15 @@ test('the same service in production and staging runs twice, with separate route
   const staging = await activeIn('staging');
   assert.is.not(prod.routeUrl, staging.routeUrl);
   assert.is.not(prod.id, staging.id);
-  assert.equal([(await envOf(staging.routeUrl!)).GREETING, (await envOf(staging.routeUrl!)).LEVEL], ['from staging', 'debug']);
+  assert.equal(
+    [(await envOf(staging.routeUrl!)).GREETING, (await envOf(staging.routeUrl!)).LEVEL],
+    ['from staging', 'debug'],
+  );
   assert.is((await envOf(prod.routeUrl!)).GREETING, undefined);
-  assert.equal((await project.json<DeploymentRecord[]>(['status'])).map((r) => r.environmentName), ['production']);
+  assert.equal(
+    (await project.json<DeploymentRecord[]>(['status'])).map((r) => r.environmentName),
+    ['production'],
+  );
 });
 
 test('an environment not in compartment.yaml is created by its first deploy; a bad name is refused', async () => {

@@ -30,7 +30,10 @@ async function previousServes(): Promise<void> {
 
 /** The port a deployment's app listened on, from its own stdout. */
 async function portOf(id: string): Promise<number> {
-  const out = await waitFor('the app logged its port', async () => /listening on (\d+)/.exec(await project.ok(['logs', '--deployment', id, '--stream', 'stdout']))?.[1]);
+  const out = await waitFor(
+    'the app logged its port',
+    async () => /listening on (\d+)/.exec(await project.ok(['logs', '--deployment', id, '--stream', 'stdout']))?.[1],
+  );
   return Number(out);
 }
 
@@ -42,18 +45,37 @@ test.after(() => project.remove());
 
 test('readiness that never passes → failed after the timeout, candidate stopped, previous serves', async () => {
   const { record } = await failedDeploy(
-    webProject({ version: 'never', variables: { NEVER_READY: '1' }, readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 2000 }' }),
+    webProject({
+      version: 'never',
+      variables: { NEVER_READY: '1' },
+      readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 2000 }',
+    }),
   );
   assert.equal([record.promotionStage, record.health], ['checking_readiness', 'unhealthy']);
-  assert.match(record.failureMessage!, /^readiness check timed out after 2000 ms \(\d+ attempts; last: GET \/ready → 503 Service Unavailable\)$/);
+  assert.match(
+    record.failureMessage!,
+    /^readiness check timed out after 2000 ms \(\d+ attempts; last: GET \/ready → 503 Service Unavailable\)$/,
+  );
   const port = await portOf(record.id);
-  await waitFor('the candidate stopped', () => fetch(`http://127.0.0.1:${port}/`).then(() => false, () => true), 10_000);
+  await waitFor(
+    'the candidate stopped',
+    () =>
+      fetch(`http://127.0.0.1:${port}/`).then(
+        () => false,
+        () => true,
+      ),
+    10_000,
+  );
   await previousServes();
 });
 
 test('a candidate that exits during readiness fails at once (not after the timeout) with its exit code', async () => {
   const { record } = await failedDeploy(
-    webProject({ version: 'crashy', variables: { EXIT_AFTER_MS: '300', READY_AFTER_MS: '60000' }, readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 60000 }' }),
+    webProject({
+      version: 'crashy',
+      variables: { EXIT_AFTER_MS: '300', READY_AFTER_MS: '60000' },
+      readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 60000 }',
+    }),
   );
   assert.is(record.failureMessage, 'candidate exited with code 3 during checking_readiness: fatal: exiting on purpose');
   const probing = record.stages.find((s) => s.stage === 'checking_readiness')!;
@@ -63,7 +85,9 @@ test('a candidate that exits during readiness fails at once (not after the timeo
 });
 
 test('a failing build → failed with its message; nothing else changed', async () => {
-  const { record } = await failedDeploy(webProject({ version: 'broken', build: `sh -c 'echo compiling; echo "error: missing module foo" >&2; exit 7'` }));
+  const { record } = await failedDeploy(
+    webProject({ version: 'broken', build: `sh -c 'echo compiling; echo "error: missing module foo" >&2; exit 7'` }),
+  );
   assert.equal([record.promotionStage, record.health], ['building', 'pending']);
   assert.is(record.failureMessage, 'build failed: exit code 7: error: missing module foo');
   const stderr = await project.ok(['logs', '--deployment', record.id, '--stream', 'stderr']);

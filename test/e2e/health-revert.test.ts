@@ -48,23 +48,48 @@ test('with autoRevert: the previous build serves again, the bad one is rolled_ba
   const result = await load.stop();
   assert.is(r.code, 1, `deploy --wait-healthy exits 1 when reverted:\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /was reverted: automatically reverted: health check failed 3 times in a row/);
-  const reverted = (await project.json<DeploymentRecord[]>(['status', '--all'])).find((x) => x.promotionStage === 'rolled_back')!;
+  const reverted = (await project.json<DeploymentRecord[]>(['status', '--all'])).find(
+    (x) => x.promotionStage === 'rolled_back',
+  )!;
   assert.match(reverted.failureMessage ?? '', /after the switch; last: GET \/health → 500/);
   const now = await active();
-  assert.equal([now.id, now.trigger], [good.id, 'auto_revert'], 'the previous deployment is active again, by an automatic revert');
+  assert.equal(
+    [now.id, now.trigger],
+    [good.id, 'auto_revert'],
+    'the previous deployment is active again, by an automatic revert',
+  );
   assert.match(await served(), /^version=h3 /);
   assert.ok(result.requests > 0);
-  assert.equal({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
+  assert.equal(
+    { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    { errors: 0, timeouts: 0, non2xx: 0 },
+  );
 });
 
 test('with autoRevert: a build that crash-loops after the switch is reverted, naming its exit', async () => {
   const before = await active();
   project.write(app('h5', { EXIT_AFTER_MS: '1500' }, true));
   await project.ok(['deploy']);
-  const bad = await waitFor('a crash-looping deployment rolled back', async () =>
-    (await project.json<DeploymentRecord[]>(['status', '--all'])).find((x) => x.promotionStage === 'rolled_back' && x.id !== before.id && /crash-looping/.test(x.failureMessage ?? '')),
-  60_000, 200).catch(async (e) => {
-    console.log(JSON.stringify((await project.json<DeploymentRecord[]>(['status', '--all'])).map((x) => [x.id, x.status, x.promotionStage, x.health, x.failureMessage])));
+  const bad = await waitFor(
+    'a crash-looping deployment rolled back',
+    async () =>
+      (await project.json<DeploymentRecord[]>(['status', '--all'])).find(
+        (x) => x.promotionStage === 'rolled_back' && x.id !== before.id && /crash-looping/.test(x.failureMessage ?? ''),
+      ),
+    60_000,
+    200,
+  ).catch(async (e) => {
+    console.log(
+      JSON.stringify(
+        (await project.json<DeploymentRecord[]>(['status', '--all'])).map((x) => [
+          x.id,
+          x.status,
+          x.promotionStage,
+          x.health,
+          x.failureMessage,
+        ]),
+      ),
+    );
     throw e;
   });
   assert.match(bad.failureMessage ?? '', /last exited with code 3; last stderr: fatal: exiting on purpose/);

@@ -59,7 +59,10 @@ test("a deploy's lines follow the spec's example, in order, on the three streams
 });
 
 test('--json prints one object per line with time, stream, deployment id, service and environment', async () => {
-  const lines = (await project.ok(['logs', '--deployment', web.id, '--json'])).trim().split('\n').map((l) => JSON.parse(l) as LogLine);
+  const lines = (await project.ok(['logs', '--deployment', web.id, '--json']))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LogLine);
   assert.ok(lines.length >= 10);
   for (const l of lines) {
     assert.equal([l.deploymentId, l.serviceName, l.environmentName], [web.id, 'web', 'production']);
@@ -70,25 +73,38 @@ test('--json prints one object per line with time, stream, deployment id, servic
 });
 
 test('--follow prints a line the app writes, as it happens', async () => {
-  const follow = spawn(process.execPath, [BIN, 'logs', '--follow', '--service', 'web', '--stream', 'stdout', '--tail', '0'], { cwd: project.dir });
+  const follow = spawn(
+    process.execPath,
+    [BIN, 'logs', '--follow', '--service', 'web', '--stream', 'stdout', '--tail', '0'],
+    { cwd: project.dir },
+  );
   let out = '';
   follow.stdout.on('data', (d) => (out += d));
   try {
     // The follower starts from the stream's end once its first request is answered, which takes a while under load:
     // a marker sent before that is rightly not followed. So one is sent each second until one shows up.
     const sent = new Map<string, number>();
-    const seen = await waitFor('a marker line', async () => {
-      const marker = `marker-${Date.now()}`;
-      sent.set(marker, Date.now());
-      assert.is(await (await fetch(`${web.routeUrl}/echo?text=${marker}`)).text(), 'ok', 'the echo reached this test\'s app');
-      const deadline = Date.now() + 1000;
-      while (Date.now() < deadline) {
-        const hit = [...sent.keys()].find((m) => out.includes(m));
-        if (hit) return hit;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return null;
-    }, 30_000, 0);
+    const seen = await waitFor(
+      'a marker line',
+      async () => {
+        const marker = `marker-${Date.now()}`;
+        sent.set(marker, Date.now());
+        assert.is(
+          await (await fetch(`${web.routeUrl}/echo?text=${marker}`)).text(),
+          'ok',
+          "the echo reached this test's app",
+        );
+        const deadline = Date.now() + 1000;
+        while (Date.now() < deadline) {
+          const hit = [...sent.keys()].find((m) => out.includes(m));
+          if (hit) return hit;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return null;
+      },
+      30_000,
+      0,
+    );
     console.log(`  follow latency: ${Date.now() - sent.get(seen)!} ms`);
     assert.match(out, new RegExp(`\\[stdout\\]\\s+${seen}$`, 'm'));
   } finally {
@@ -97,7 +113,11 @@ test('--follow prints a line the app writes, as it happens', async () => {
 });
 
 test('a flood of 100k lines from one service: every line arrives, no platform event is lost, the other service deploys', async () => {
-  conn = await connectCluster({ servers: project.context().natsUrl, name: 'logs-test', nats: project.natsOptions('node') });
+  conn = await connectCluster({
+    servers: project.context().natsUrl,
+    name: 'logs-test',
+    nats: project.natsOptions('node'),
+  });
   const flooding = project.ok(['deploy', '--service', 'flood']);
   project.write({ 'web/version.txt': 'l3' });
   const webDeploy = project.ok(['deploy', '--service', 'web']);
@@ -106,19 +126,33 @@ test('a flood of 100k lines from one service: every line arrives, no platform ev
   const flood = all.find((r) => r.serviceName === 'flood')!;
   const web3 = all.find((r) => r.serviceName === 'web' && r.isActive)!;
   assert.is(web3.status, 'succeeded');
-  const floodLines = await waitFor('100k flood lines in the log stream', async () => {
-    // More than `logs --tail` allows (10,000): read straight from the log stream, as the API's reader does.
-    const { lines: read } = await readLogs(conn!, { deploymentId: flood.id, stream: 'stdout' }, { tail: 200_000 });
-    const lines = read.flatMap((l) => /^flood line (\d+)$/.exec(l.text)?.[1] ?? []).map(Number);
-    return lines.length >= 100_000 ? lines : null;
-  }, 60_000, 500);
+  const floodLines = await waitFor(
+    '100k flood lines in the log stream',
+    async () => {
+      // More than `logs --tail` allows (10,000): read straight from the log stream, as the API's reader does.
+      const { lines: read } = await readLogs(conn!, { deploymentId: flood.id, stream: 'stdout' }, { tail: 200_000 });
+      const lines = read.flatMap((l) => /^flood line (\d+)$/.exec(l.text)?.[1] ?? []).map(Number);
+      return lines.length >= 100_000 ? lines : null;
+    },
+    60_000,
+    500,
+  );
   assert.is(floodLines.length, 100_000, 'no line lost or repeated');
-  assert.ok(floodLines.every((n, i) => n === i + 1), 'every line, in order');
+  assert.ok(
+    floodLines.every((n, i) => n === i + 1),
+    'every line, in order',
+  );
   const detail = await project.json<DeploymentRecord>(['inspect', web3.id]);
   const events = await project.ok(['logs', '--deployment', web3.id, '--stream', 'compartment', '--tail', '1000']);
-  const stageLines = events.split('\n').filter((l) => / stage: | deployment failed: | waiting for a build slot/.test(l));
+  const stageLines = events
+    .split('\n')
+    .filter((l) => / stage: | deployment failed: | waiting for a build slot/.test(l));
   assert.is(stageLines.length, detail.stages.length, 'one platform line per stage change, none lost');
-  assert.is((events.match(/GET \/ready → /g) ?? []).length, detail.readiness.attempts, 'every readiness attempt logged');
+  assert.is(
+    (events.match(/GET \/ready → /g) ?? []).length,
+    detail.readiness.attempts,
+    'every readiness attempt logged',
+  );
 });
 
 test.run();

@@ -23,23 +23,34 @@ test('node agent SIGKILLed mid-deploy and restarted: the deployment finishes, th
   const load = startLoad(url, 20);
   project.write(webProject({ version: 'v2', variables: { READY_AFTER_MS: '2500' } }));
   const deploying = project.cli(['deploy']);
-  const inReadiness = await waitFor('a deployment in checking_readiness', async () =>
-    (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.promotionStage === 'checking_readiness'),
-  15_000);
+  const inReadiness = await waitFor(
+    'a deployment in checking_readiness',
+    async () =>
+      (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.promotionStage === 'checking_readiness'),
+    15_000,
+  );
   const nodePid = project.context().children.node!;
   process.kill(nodePid, 'SIGKILL');
   await project.restarted('node', nodePid);
-  const final = await waitFor('the deployment ended', async () => {
-    const r = await project.json<DeploymentRecord>(['inspect', inReadiness.id]).catch(() => null);
-    return r && (r.status === 'succeeded' || r.status === 'failed') ? r : null;
-  }, 60_000);
+  const final = await waitFor(
+    'the deployment ended',
+    async () => {
+      const r = await project.json<DeploymentRecord>(['inspect', inReadiness.id]).catch(() => null);
+      return r && (r.status === 'succeeded' || r.status === 'failed') ? r : null;
+    },
+    60_000,
+  );
   assert.is(final.status, 'succeeded', `ended ${final.status}: ${final.failureMessage}`);
   assert.is((await deploying).code, 0, 'the waiting deploy command saw it succeed');
   const r = await load.stop();
   assert.equal({ errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
   assert.match(await (await fetch(url)).text(), /^version=v2 /);
   const active = (await project.json<DeploymentRecord[]>(['status'])).filter((x) => x.isActive);
-  assert.equal(active.map((x) => x.id), [final.id], 'one active deployment: the new one');
+  assert.equal(
+    active.map((x) => x.id),
+    [final.id],
+    'one active deployment: the new one',
+  );
 });
 
 test('Caddy SIGKILLed: every route answers again without a deploy', async () => {
@@ -47,10 +58,14 @@ test('Caddy SIGKILLed: every route answers again without a deploy', async () => 
   const caddyPid = Number(readFileSync(pidFile, 'utf8').trim());
   assert.ok(alive(caddyPid));
   process.kill(caddyPid, 'SIGKILL');
-  await waitFor('Caddy restarted by the edge', () => {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    return pid !== caddyPid && alive(pid);
-  }, 20_000);
+  await waitFor(
+    'Caddy restarted by the edge',
+    () => {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      return pid !== caddyPid && alive(pid);
+    },
+    20_000,
+  );
   const body = await waitFor('the route answers', () => fetch(url).then((r) => r.text()), 20_000);
   assert.match(body, /^version=v2 /);
 });
@@ -70,16 +85,33 @@ test('an active workload that crashes is restarted, and its health shows it', as
   const pid = Number(/pid=(\d+)/.exec(await (await fetch(url)).text())![1]);
   const [before] = (await project.json<DeploymentRecord[]>(['status'])).filter((r) => r.isActive);
   process.kill(pid, 'SIGKILL');
-  await waitFor('health unhealthy', async () => (await project.json<DeploymentRecord>(['inspect', before!.id])).health === 'unhealthy', 10_000, 20);
-  const after = await waitFor('healthy again', async () => {
-    const r = await project.json<DeploymentRecord>(['inspect', before!.id]);
-    return r.health === 'healthy' ? r : null;
-  }, 20_000);
-  assert.equal([after.isActive, after.status, after.promotionStage], [true, 'succeeded', 'active'], 'still the active deployment');
-  const body = await waitFor('the route answers from a new process', async () => {
-    const text = await (await fetch(url)).text();
-    return text.includes(`pid=${pid}`) ? null : text;
-  }, 10_000);
+  await waitFor(
+    'health unhealthy',
+    async () => (await project.json<DeploymentRecord>(['inspect', before!.id])).health === 'unhealthy',
+    10_000,
+    20,
+  );
+  const after = await waitFor(
+    'healthy again',
+    async () => {
+      const r = await project.json<DeploymentRecord>(['inspect', before!.id]);
+      return r.health === 'healthy' ? r : null;
+    },
+    20_000,
+  );
+  assert.equal(
+    [after.isActive, after.status, after.promotionStage],
+    [true, 'succeeded', 'active'],
+    'still the active deployment',
+  );
+  const body = await waitFor(
+    'the route answers from a new process',
+    async () => {
+      const text = await (await fetch(url)).text();
+      return text.includes(`pid=${pid}`) ? null : text;
+    },
+    10_000,
+  );
   assert.match(body, /^version=v3 /);
   const events = await project.ok(['logs', '--deployment', before!.id, '--stream', 'compartment']);
   assert.match(events, /workload exited \(SIGKILL\); restarting in \d+ ms/);

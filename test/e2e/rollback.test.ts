@@ -44,11 +44,17 @@ test('two deploys, rollback → the first serves again, the second is rolled_bac
   assert.equal([r2.status, r2.promotionStage, r2.isActive, r2.trigger], ['succeeded', 'active', true, 'rollback']);
   assert.equal([r3.status, r3.promotionStage, r3.isActive], ['succeeded', 'rolled_back', false]);
   assert.ok(result.requests > 100, `${result.requests} requests`);
-  assert.equal({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
+  assert.equal(
+    { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    { errors: 0, timeouts: 0, non2xx: 0 },
+  );
   const events = await project.ok(['logs', '--deployment', byVersion.r2!, '--stream', 'compartment', '--tail', '1000']);
   const sinceRollback = events.slice(events.lastIndexOf('stage: starting_candidate'));
   assert.not.match(sinceRollback, /stage: building|build: /, 'no build during the rollback');
-  assert.match(sinceRollback, /stage: checking_readiness[\s\S]*stage: switching_route[\s\S]*stage: draining_previous[\s\S]*stage: active/);
+  assert.match(
+    sinceRollback,
+    /stage: checking_readiness[\s\S]*stage: switching_route[\s\S]*stage: draining_previous[\s\S]*stage: active/,
+  );
 });
 
 test('rolling back again goes one further back, never onto the rolled-back one', async () => {
@@ -64,7 +70,10 @@ test('a deploy after rollbacks makes the new build active and keeps one active d
   await deployVersion('r4');
   assert.is(await served(), 'r4');
   const active = (await project.json<DeploymentRecord[]>(['status', '--all'])).filter((r) => r.isActive);
-  assert.equal(active.map((r) => r.id), [byVersion.r4]);
+  assert.equal(
+    active.map((r) => r.id),
+    [byVersion.r4],
+  );
 });
 
 test.run();

@@ -21,7 +21,11 @@ const envOf = async (url: string) => JSON.parse(await (await fetch(`${url}/env`)
 const pidOf = async (url: string) => Number(/pid=(\d+)/.exec(await (await fetch(url)).text())![1]);
 
 async function storedSealed(name: string): Promise<string> {
-  const conn = await connectCluster({ servers: project.context().natsUrl, name: 'rotation-test', nats: project.natsOptions('node') });
+  const conn = await connectCluster({
+    servers: project.context().natsUrl,
+    name: 'rotation-test',
+    nats: project.natsOptions('node'),
+  });
   try {
     const kv = await conn.kvm.open(BUCKETS.variables);
     return JSON.parse((await kv.get(`production.${name}`))!.string()).sealed as string;
@@ -40,18 +44,28 @@ test.after(() => project.remove());
 test('rotate-key re-seals every secret under a new key; the old key file opens none of them', async () => {
   const oldKeys = parseKeyFile(readFileSync(keyFile(), 'utf8'), 'old');
   assert.is(open(oldKeys, await storedSealed('TOKEN'), 'production.TOKEN'), TOKEN, 'before: the first key opens it');
-  const reply = (await project.json<{ keyId: string; previousKeyIds: string[]; resealed: number; keyFile: string }>(['env', 'rotate-key']));
+  const reply = await project.json<{ keyId: string; previousKeyIds: string[]; resealed: number; keyFile: string }>([
+    'env',
+    'rotate-key',
+  ]);
   assert.equal(reply.previousKeyIds, [oldKeys[0]!.id]);
   assert.is.not(reply.keyId, oldKeys[0]!.id);
   assert.is(reply.resealed, 1);
   assert.is(reply.keyFile, keyFile());
   const newKeys = parseKeyFile(readFileSync(keyFile(), 'utf8'), 'new');
-  assert.equal(newKeys.map((k) => k.id), [reply.keyId], 'the retired key left the file');
+  assert.equal(
+    newKeys.map((k) => k.id),
+    [reply.keyId],
+    'the retired key left the file',
+  );
   assert.is(statSync(keyFile()).mode & 0o777, 0o600);
   const sealed = await storedSealed('TOKEN');
   assert.is(open(newKeys, sealed, 'production.TOKEN'), TOKEN);
   assert.throws(() => open(oldKeys, sealed, 'production.TOKEN'), /does not hold/);
-  assert.throws(() => open([{ id: reply.keyId, bytes: oldKeys[0]!.bytes }], sealed, 'production.TOKEN'), /fails authentication/);
+  assert.throws(
+    () => open([{ id: reply.keyId, bytes: oldKeys[0]!.bytes }], sealed, 'production.TOKEN'),
+    /fails authentication/,
+  );
 });
 
 test('the running deployment keeps serving with its environment; a crash restart after the rotation still gets the secret', async () => {
@@ -59,10 +73,15 @@ test('the running deployment keeps serving with its environment; a crash restart
   const pid = await pidOf(d.routeUrl!);
   assert.is((await envOf(d.routeUrl!)).TOKEN, TOKEN);
   process.kill(pid, 'SIGKILL');
-  const restarted = await waitFor('the workload restarted', async () => {
-    const p = await pidOf(d.routeUrl!).catch(() => 0);
-    return p && p !== pid ? p : 0;
-  }, 30_000, 100);
+  const restarted = await waitFor(
+    'the workload restarted',
+    async () => {
+      const p = await pidOf(d.routeUrl!).catch(() => 0);
+      return p && p !== pid ? p : 0;
+    },
+    30_000,
+    100,
+  );
   assert.ok(restarted > 0);
   assert.is((await active()).id, d.id, 'the same deployment, restarted in place');
   assert.is((await envOf(d.routeUrl!)).TOKEN, TOKEN);
@@ -80,7 +99,12 @@ test('a redeploy, a new secret and a restarted agent all work under the new key'
   const nodePid = project.context().children.node!;
   process.kill(nodePid, 'SIGKILL');
   await project.restarted('node', nodePid);
-  await waitFor('the restarted agent answers', () => project.cli(['env', 'list']).then((r) => r.code === 0), 30_000, 200);
+  await waitFor(
+    'the restarted agent answers',
+    () => project.cli(['env', 'list']).then((r) => r.code === 0),
+    30_000,
+    200,
+  );
   assert.is(await project.ok(['env', 'set', 'THIRD', '--secret'], { input: 'x' }).then(() => 'ok'), 'ok');
 });
 
@@ -89,7 +113,26 @@ test('a node given another cluster key refuses to join, naming the flag; nothing
   try {
     const wrong = join(dir.path, 'wrong.key');
     writeKeyFile(wrong, [newClusterKey()]);
-    const child = spawn(process.execPath, [BIN, 'node', '--nats', project.context().natsUrl, '--data-dir', join(dir.path, 'node'), '--route-ports', '1-2', '--name', 'intruder', '--cluster-key', wrong, '--nats-creds', project.credsFile('node')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'node',
+        '--nats',
+        project.context().natsUrl,
+        '--data-dir',
+        join(dir.path, 'node'),
+        '--route-ports',
+        '1-2',
+        '--name',
+        'intruder',
+        '--cluster-key',
+        wrong,
+        '--nats-creds',
+        project.credsFile('node'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -18,7 +18,9 @@ async function envOf(url: string): Promise<Record<string, string>> {
   try {
     return JSON.parse(text) as Record<string, string>;
   } catch {
-    throw new Error(`GET ${url}/env → ${res.status} ${JSON.stringify(text.slice(0, 200))} ${JSON.stringify([...res.headers])}`);
+    throw new Error(
+      `GET ${url}/env → ${res.status} ${JSON.stringify(text.slice(0, 200))} ${JSON.stringify([...res.headers])}`,
+    );
   }
 }
 const active = async () => (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.isActive)!;
@@ -30,7 +32,11 @@ const run = async (args: string[], input?: string) => {
 };
 
 async function storedSnapshot(id: string): Promise<string> {
-  const conn = await connectCluster({ servers: project.context().natsUrl, name: 'secrets-test', nats: project.natsOptions('node') });
+  const conn = await connectCluster({
+    servers: project.context().natsUrl,
+    name: 'secrets-test',
+    nats: project.natsOptions('node'),
+  });
   try {
     const kv = await conn.kvm.open(BUCKETS.deployments);
     return (await kv.get(keys.deployment('production', 'web', id)))!.string();
@@ -43,9 +49,13 @@ async function assertNoLeak(when: string): Promise<void> {
   const report = await scanCluster(project.context().natsUrl, SECRET, project.natsOptions('node'));
   assert.equal(report.found, [], `${when}: the clear value is stored at ${report.found.join(', ')}`);
   // The scan covered what it must: every bucket, the objects, the log stream (not an empty cluster).
-  for (const b of [BUCKETS.variables, BUCKETS.deployments, BUCKETS.routes]) assert.ok(report.kvBuckets.includes(b), `${when}: bucket ${b} scanned`);
+  for (const b of [BUCKETS.variables, BUCKETS.deployments, BUCKETS.routes])
+    assert.ok(report.kvBuckets.includes(b), `${when}: bucket ${b} scanned`);
   assert.ok(report.streams.includes('COMPARTMENT_LOGS') && report.streams.some((s) => s.startsWith('OBJ_')));
-  assert.ok(report.objects >= 1 && report.messages > 5, `${when}: ${report.objects} objects, ${report.messages} messages`);
+  assert.ok(
+    report.objects >= 1 && report.messages > 5,
+    `${when}: ${report.objects} objects, ${report.messages} messages`,
+  );
   // Local files too: agent, edge and supervisor logs, nats-server's own store, releases.
   assert.equal(scanFiles(join(project.dir, '.compartment'), SECRET), [], `${when}: a file in the data dir holds it`);
 }
@@ -68,8 +78,14 @@ test('a secret piped to env set --secret reaches the workload; records and snaps
   await assertNoLeak('while set and running');
   // The scan finds what is there: a non-secret value sits in the variables bucket, the snapshot and the workload's env.
   const canary = await scanCluster(project.context().natsUrl, CANARY, project.natsOptions('node'));
-  assert.ok(canary.found.some((f) => f.startsWith(`KV_${BUCKETS.variables}#`)), canary.found.join(', '));
-  assert.ok(canary.found.some((f) => f.startsWith(`KV_${BUCKETS.deployments}#`)), canary.found.join(', '));
+  assert.ok(
+    canary.found.some((f) => f.startsWith(`KV_${BUCKETS.variables}#`)),
+    canary.found.join(', '),
+  );
+  assert.ok(
+    canary.found.some((f) => f.startsWith(`KV_${BUCKETS.deployments}#`)),
+    canary.found.join(', '),
+  );
 });
 
 test('changing only the secret redeploys (the fingerprint covers it); setting the same value again does not', async () => {
@@ -92,7 +108,9 @@ test('after env unset: a rollback to a deployment that names the secret fails na
   await run(['env', 'unset', 'API_KEY']);
   const r = await project.cli(['rollback', '--service', 'web']);
   assert.is(r.code, 1, r.stdout + r.stderr);
-  const failed = (await project.json<DeploymentRecord[]>(['status', '--all'])).find((x) => x.trigger === 'rollback' || (x.failureMessage ?? '').includes('API_KEY'));
+  const failed = (await project.json<DeploymentRecord[]>(['status', '--all'])).find(
+    (x) => x.trigger === 'rollback' || (x.failureMessage ?? '').includes('API_KEY'),
+  );
   assert.ok(failed, 'the rolled-back-to deployment is in the history');
   assert.match(failed!.failureMessage ?? '', /secret API_KEY of environment production is no longer set/);
   const now = await active();

@@ -18,7 +18,11 @@ test.after(() => project.remove());
 test('deploy A, then B while A is building → A failed "superseded by B", B active', async () => {
   project.write(webProject({ version: 'A', build: 'sleep 5' }));
   await project.ok(['deploy', '--detach']);
-  const a = await waitFor('A building', async () => (await all()).find((r) => r.status === 'running' && r.promotionStage === 'building'), 15_000);
+  const a = await waitFor(
+    'A building',
+    async () => (await all()).find((r) => r.status === 'running' && r.promotionStage === 'building'),
+    15_000,
+  );
   project.write(webProject({ version: 'B' }));
   await project.ok(['deploy']);
   const records = await all();
@@ -27,25 +31,36 @@ test('deploy A, then B while A is building → A failed "superseded by B", B act
     const r = await project.json<DeploymentRecord>(['inspect', a.id]);
     return r.status === 'failed' ? r : null;
   });
-  assert.equal([aAfter.promotionStage, aAfter.failureMessage, aAfter.replacedBy], ['building', `superseded by ${b.id}`, null]);
+  assert.equal(
+    [aAfter.promotionStage, aAfter.failureMessage, aAfter.replacedBy],
+    ['building', `superseded by ${b.id}`, null],
+  );
   assert.match(await (await fetch(b.routeUrl!)).text(), /^version=B /);
 });
 
 test('two deploy commands racing on the same service leave exactly one active deployment, and it is routed', async () => {
   project.write(webProject({ version: 'race' }));
   const [x, y] = await Promise.all([project.cli(['deploy', '--force']), project.cli(['deploy', '--force'])]);
-  assert.ok([x.code, y.code].includes(0), `at least one deploy succeeded\n${x.stdout}${x.stderr}\n${y.stdout}${y.stderr}`);
+  assert.ok(
+    [x.code, y.code].includes(0),
+    `at least one deploy succeeded\n${x.stdout}${x.stderr}\n${y.stdout}${y.stderr}`,
+  );
   const records = await all();
   const active = records.filter((r) => r.isActive);
   assert.is(active.length, 1, 'exactly one active');
-  assert.equal(records.filter((r) => r.status === 'running' || r.status === 'queued'), [], 'nothing left in flight');
+  assert.equal(
+    records.filter((r) => r.status === 'running' || r.status === 'queued'),
+    [],
+    'nothing left in flight',
+  );
   assert.match(await (await fetch(active[0]!.routeUrl!)).text(), /^version=race /);
 });
 
 test('status --all lists the history with outcomes and times', async () => {
   const records = await all();
   assert.ok(records.length >= 5);
-  for (const r of records) assert.ok(r.completedAt !== null && ['succeeded', 'failed'].includes(r.status), `${r.id} finished`);
+  for (const r of records)
+    assert.ok(r.completedAt !== null && ['succeeded', 'failed'].includes(r.status), `${r.id} finished`);
   const text = await project.ok(['status', '--all']);
   assert.match(text, /failed/);
   assert.match(text, /succeeded/);

@@ -58,8 +58,14 @@ test('compartment logs: escaped for a person, one line per line; raw in --json',
   assert.match(text, /\[stderr\]\s+fatal \\x1b\]0;pwned\\x07\\x1b\[2J$/m);
   assert.match(text, /\[stdout\]\s+half\\x0dforged$/m, 'a carriage return cannot overwrite the line');
   assert.not.match(text, ACTIVE);
-  const lines = (await project.ok(['logs', '--deployment', failed.id, '--json'])).trim().split('\n').map((l) => JSON.parse(l) as LogLine);
-  assert.ok(lines.some((l) => l.stream === 'stdout' && l.text === `title ${HOSTILE} done`), 'the exact bytes in JSON');
+  const lines = (await project.ok(['logs', '--deployment', failed.id, '--json']))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LogLine);
+  assert.ok(
+    lines.some((l) => l.stream === 'stdout' && l.text === `title ${HOSTILE} done`),
+    'the exact bytes in JSON',
+  );
   assert.ok(lines.some((l) => l.stream === 'stdout' && l.text === 'half\rforged'));
 });
 
@@ -76,7 +82,12 @@ test('the dashboard shows the same lines as text: markup is not parsed, no scrip
   const page = await browser.newPage();
   await page.goto(`${dashboard}#/production/web/${failed.id}`);
   const logs = page.locator('[data-testid=logs]');
-  await page.waitForFunction(() => /markup/.test((globalThis as unknown as InPage).document.querySelector('[data-testid=logs]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () =>
+      /markup/.test((globalThis as unknown as InPage).document.querySelector('[data-testid=logs]')?.textContent ?? ''),
+    undefined,
+    { timeout: 15_000 },
+  );
   const text = (await logs.textContent()) ?? '';
   assert.ok(text.includes('<img src=x onerror="globalThis.pwned=1"><b>markup</b>'), text);
   assert.ok(text.includes(`title ${HOSTILE} done`), 'the text itself, as sent (a browser acts on no escape sequence)');

@@ -64,8 +64,13 @@ test('a deploy that succeeds is posted, signed, with its record; the workload do
   await project.ok(['env', 'set', 'HOOK_KEY', '--secret'], { input: `${KEY}\n` });
   await project.ok(['deploy']);
   const [active] = await project.json<DeploymentRecord[]>(['status']);
-  const [d] = await waitFor('a succeeded delivery', () => (deliveries('succeeded').length > 0 ? deliveries('succeeded') : null));
-  assert.equal([d!.body.event, d!.body.deploymentId, d!.body.service, d!.body.environment, d!.body.record.isActive], ['succeeded', active!.id, 'web', 'production', true]);
+  const [d] = await waitFor('a succeeded delivery', () =>
+    deliveries('succeeded').length > 0 ? deliveries('succeeded') : null,
+  );
+  assert.equal(
+    [d!.body.event, d!.body.deploymentId, d!.body.service, d!.body.environment, d!.body.record.isActive],
+    ['succeeded', active!.id, 'web', 'production', true],
+  );
   const env = (await (await fetch(`${active!.routeUrl}/env`)).json()) as Record<string, string>;
   assert.not.ok('HOOK_KEY' in env, 'the webhook key is not in the workload environment');
   assert.not.ok(JSON.stringify(env).includes(KEY));
@@ -73,12 +78,24 @@ test('a deploy that succeeds is posted, signed, with its record; the workload do
 
 test('a failed deploy is posted even when the receiver fails twice first (one delivery id, three attempts)', async () => {
   failFirst.push(503, 500);
-  project.write(withNotify(webProject({ version: 'two', variables: { NEVER_READY: '1' }, readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 1500 }' })));
+  project.write(
+    withNotify(
+      webProject({
+        version: 'two',
+        variables: { NEVER_READY: '1' },
+        readiness: '{ path: /ready, intervalMs: 100, timeoutMs: 1500 }',
+      }),
+    ),
+  );
   assert.is((await project.cli(['deploy'])).code, 1);
-  const failed = await waitFor('a delivered failure', () => {
-    const seen = deliveries('failed');
-    return seen.length >= 3 ? seen : null;
-  }, 20_000);
+  const failed = await waitFor(
+    'a delivered failure',
+    () => {
+      const seen = deliveries('failed');
+      return seen.length >= 3 ? seen : null;
+    },
+    20_000,
+  );
   assert.is(failed.length, 3, 'two refused attempts, then one accepted');
   assert.is(new Set(failed.map((f) => f.id)).size, 1, 'every retry carries the same delivery id');
   assert.is(failed[0]!.body.record.status, 'failed');
@@ -89,7 +106,9 @@ test('a rollback posts rolled_back for the deployment it replaces', async () => 
   await project.ok(['deploy']);
   const [three] = await project.json<DeploymentRecord[]>(['status']);
   await project.ok(['rollback', '--service', 'web']);
-  const [rolled] = await waitFor('a rolled_back delivery', () => (deliveries('rolled_back').length > 0 ? deliveries('rolled_back') : null));
+  const [rolled] = await waitFor('a rolled_back delivery', () =>
+    deliveries('rolled_back').length > 0 ? deliveries('rolled_back') : null,
+  );
   assert.is(rolled!.body.deploymentId, three!.id);
   assert.is(rolled!.body.record.promotionStage, 'rolled_back');
   // The deployment rolled back to succeeds again: a new delivery, not a repeat a receiver would drop.

@@ -25,7 +25,10 @@ test('ten redeploys under 50 keep-alive connections: 0 failed requests, 0 non-2x
   const result = await load.stop();
   console.log(`  ${result.requests} requests during 10 redeploys`);
   assert.ok(result.requests > 1000, `load actually ran (${result.requests} requests)`);
-  assert.equal({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
+  assert.equal(
+    { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    { errors: 0, timeouts: 0, non2xx: 0 },
+  );
   assert.match(await (await fetch(url)).text(), /^version=v10 /);
 });
 

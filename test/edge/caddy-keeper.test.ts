@@ -7,9 +7,25 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompartmentError } from '../../packages/protocol/index.js';
-import { RouteTable, startDnsResponder, buildCaddyConfig, startCaddyKeeper, caddyAdmin, adminUrlOf, type DnsResponder, type KeeperEvent } from '../../packages/edge/index.js';
+import {
+  RouteTable,
+  startDnsResponder,
+  buildCaddyConfig,
+  startCaddyKeeper,
+  caddyAdmin,
+  adminUrlOf,
+  type DnsResponder,
+  type KeeperEvent,
+} from '../../packages/edge/index.js';
 import { isAlive } from '../../packages/edge/caddy-process.js';
-import { startTestEdge, adminSocketIn, killOnExit, killQuietly, removeOnExit, type TestEdge } from '../harness/caddy.js';
+import {
+  startTestEdge,
+  adminSocketIn,
+  killOnExit,
+  killQuietly,
+  removeOnExit,
+  type TestEdge,
+} from '../harness/caddy.js';
 import { freePortRange } from '../harness/ports.js';
 import { tempDir } from '../harness/tmp.js';
 import { waitFor } from '../harness/wait.js';
@@ -31,11 +47,15 @@ test.after(async () => {
   await b?.close();
 });
 
-const answers = (port: number, body: string) => async () => (await get(port, '/', { fresh: true, timeoutMs: 2_000 }).catch(() => null))?.body === body;
+const answers = (port: number, body: string) => async () =>
+  (await get(port, '/', { fresh: true, timeoutMs: 2_000 }).catch(() => null))?.body === body;
 
 test('a SIGKILLed Caddy is restarted and serves the current upstream again', async () => {
   const events: KeeperEvent[] = [];
-  const edge: TestEdge = await startTestEdge({ routeCount: 1, keeper: { backoff: { initialMs: 100 }, onEvent: (e) => events.push(e) } });
+  const edge: TestEdge = await startTestEdge({
+    routeCount: 1,
+    keeper: { backoff: { initialMs: 100 }, onEvent: (e) => events.push(e) },
+  });
   cleanups.push(() => edge.close());
   const port = edge.routePorts[0];
   edge.table.set({ port, deploymentId: 'deploya1', upstreams: [{ host: '127.0.0.1', port: a.port }], revision: 1 });
@@ -56,8 +76,20 @@ test('a SIGKILLed Caddy is restarted and serves the current upstream again', asy
 });
 
 /** A data plane (table + responder) in this process and a keeper in a child process we can SIGKILL. */
-async function keeperInChild(routePorts: number[], adminSocket: string, dns: DnsResponder, dataDir: string, refreshMs: number) {
-  const config = buildCaddyConfig({ admin: { socket: adminSocket }, routePorts, resolver: { host: dns.host, port: dns.port }, dataDir, refreshMs });
+async function keeperInChild(
+  routePorts: number[],
+  adminSocket: string,
+  dns: DnsResponder,
+  dataDir: string,
+  refreshMs: number,
+) {
+  const config = buildCaddyConfig({
+    admin: { socket: adminSocket },
+    routePorts,
+    resolver: { host: dns.host, port: dns.port },
+    dataDir,
+    refreshMs,
+  });
   const input = join(dataDir, 'input.json');
   writeFileSync(input, JSON.stringify({ config, dataDir }));
   const script = fileURLToPath(new URL('./keeper-process.js', import.meta.url));
@@ -86,7 +118,13 @@ test('Caddy outlives its keeper; the next keeper adopts it, then restarts it whe
   const plane = await dataPlane();
   const port = plane.routePorts[0];
   plane.table.set({ port, deploymentId: 'deploya1', upstreams: [{ host: '127.0.0.1', port: a.port }], revision: 1 });
-  const { config, child, caddyPid } = await keeperInChild(plane.routePorts, plane.adminSocket, plane.dns, plane.dir, 20);
+  const { config, child, caddyPid } = await keeperInChild(
+    plane.routePorts,
+    plane.adminSocket,
+    plane.dns,
+    plane.dir,
+    20,
+  );
   await waitFor('A through the child keeper’s Caddy', answers(port, 'A'));
 
   child.kill('SIGKILL');
@@ -96,7 +134,13 @@ test('Caddy outlives its keeper; the next keeper adopts it, then restarts it whe
   assert.ok(isAlive(caddyPid), 'Caddy is still the same process');
 
   const events: KeeperEvent[] = [];
-  const keeper = await startCaddyKeeper({ config, dataDir: plane.dir, backoff: { initialMs: 100 }, watchMs: 100, onEvent: (e) => events.push(e) });
+  const keeper = await startCaddyKeeper({
+    config,
+    dataDir: plane.dir,
+    backoff: { initialMs: 100 },
+    watchMs: 100,
+    onEvent: (e) => events.push(e),
+  });
   cleanups.push(() => keeper.stop());
   assert.ok(keeper.adopted(), 'adopted instead of starting a second Caddy');
   assert.is(keeper.pid(), caddyPid);
@@ -117,11 +161,21 @@ test('adopting a Caddy that runs another config loads ours once, and stop() ends
   plane.table.set({ port, deploymentId: 'deploya1', upstreams: [{ host: '127.0.0.1', port: a.port }], revision: 1 });
   const { child, caddyPid } = await keeperInChild(plane.routePorts, plane.adminSocket, plane.dns, plane.dir, 25);
   child.kill('SIGKILL');
-  const config = buildCaddyConfig({ admin: { socket: plane.adminSocket }, routePorts: plane.routePorts, resolver: { host: plane.dns.host, port: plane.dns.port }, dataDir: plane.dir, refreshMs: 15 });
+  const config = buildCaddyConfig({
+    admin: { socket: plane.adminSocket },
+    routePorts: plane.routePorts,
+    resolver: { host: plane.dns.host, port: plane.dns.port },
+    dataDir: plane.dir,
+    refreshMs: 15,
+  });
   const keeper = await startCaddyKeeper({ config, dataDir: plane.dir });
   cleanups.push(() => keeper.stop());
   assert.ok(keeper.adopted());
-  assert.equal(await keeper.admin.config(), JSON.parse(JSON.stringify(config)), 'the adopted Caddy now runs our config');
+  assert.equal(
+    await keeper.admin.config(),
+    JSON.parse(JSON.stringify(config)),
+    'the adopted Caddy now runs our config',
+  );
   await waitFor('A through the adopted, reloaded Caddy', answers(port, 'A'));
   await keeper.stop();
   await waitFor('the adopted Caddy to exit', () => !isAlive(caddyPid), 5_000);
@@ -133,12 +187,23 @@ test('a Caddy that cannot start is reported with its log, not retried forever; a
   const blocker = createServer();
   await new Promise<void>((r) => blocker.listen(plane.routePorts[0], '127.0.0.1', () => r()));
   cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
-  const config = buildCaddyConfig({ admin: { socket: plane.adminSocket }, routePorts: plane.routePorts, resolver: { host: plane.dns.host, port: plane.dns.port }, dataDir: plane.dir });
-  const failure = await startCaddyKeeper({ config, dataDir: plane.dir }).then(() => null, (error: unknown) => error);
+  const config = buildCaddyConfig({
+    admin: { socket: plane.adminSocket },
+    routePorts: plane.routePorts,
+    resolver: { host: plane.dns.host, port: plane.dns.port },
+    dataDir: plane.dir,
+  });
+  const failure = await startCaddyKeeper({ config, dataDir: plane.dir }).then(
+    () => null,
+    (error: unknown) => error,
+  );
   assert.instance(failure, CompartmentError);
   assert.match((failure as Error).message, /address already in use/);
   assert.not.ok(await caddyAdmin(adminUrlOf(config)).ping(), 'nothing left answering on the admin socket');
-  const missing = await startCaddyKeeper({ config, dataDir: plane.dir, caddyBin: '/nonexistent/caddy' }).then(() => null, (error: unknown) => error);
+  const missing = await startCaddyKeeper({ config, dataDir: plane.dir, caddyBin: '/nonexistent/caddy' }).then(
+    () => null,
+    (error: unknown) => error,
+  );
   assert.match((missing as Error).message, /could not be spawned/);
 });
 

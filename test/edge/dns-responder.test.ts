@@ -5,7 +5,13 @@ import { promises as dns } from 'node:dns';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import { RouteTable, startDnsResponder, routeName, upstreamName, type DnsResponder } from '../../packages/edge/index.js';
+import {
+  RouteTable,
+  startDnsResponder,
+  routeName,
+  upstreamName,
+  type DnsResponder,
+} from '../../packages/edge/index.js';
 import { sleep } from '../harness/wait.js';
 
 let table: RouteTable;
@@ -52,30 +58,68 @@ function tcpQuery(packet: dnsPacket.Packet): Promise<dnsPacket.DecodedPacket> {
 }
 
 /** The error code a lookup fails with, or 'resolved' when it does not fail. */
-const errorCode = (lookup: Promise<unknown>) => lookup.then(() => 'resolved', (error: NodeJS.ErrnoException) => error.code);
+const errorCode = (lookup: Promise<unknown>) =>
+  lookup.then(
+    () => 'resolved',
+    (error: NodeJS.ErrnoException) => error.code,
+  );
 
-const srvQuestion = (port: number): dnsPacket.Packet => ({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'SRV', name: routeName(port) }] });
+const srvQuestion = (port: number): dnsPacket.Packet => ({
+  type: 'query',
+  id: 7,
+  flags: dnsPacket.RECURSION_DESIRED,
+  questions: [{ type: 'SRV', name: routeName(port) }],
+});
 
 test('SRV for a route names its upstreams; the target resolves to the host', async () => {
-  table.set({ port: 8101, deploymentId: 'abc123', upstreams: [{ host: '127.0.0.1', port: 4001 }, { host: '127.0.0.1', port: 4002 }], revision: 1 });
+  table.set({
+    port: 8101,
+    deploymentId: 'abc123',
+    upstreams: [
+      { host: '127.0.0.1', port: 4001 },
+      { host: '127.0.0.1', port: 4002 },
+    ],
+    revision: 1,
+  });
   const srv = (await resolver.resolveSrv(routeName(8101))).sort((x, y) => x.port - y.port);
-  assert.equal(srv.map((r) => [r.name, r.port]), [[upstreamName('abc123'), 4001], [upstreamName('abc123'), 4002]]);
+  assert.equal(
+    srv.map((r) => [r.name, r.port]),
+    [
+      [upstreamName('abc123'), 4001],
+      [upstreamName('abc123'), 4002],
+    ],
+  );
   assert.equal(await resolver.resolve4(upstreamName('abc123')), ['127.0.0.1']);
   const raw = await udpQuery(srvQuestion(8101));
   assert.ok(raw.flag_aa, 'authoritative (Go calls a non-authoritative empty answer a lame referral)');
   assert.is(raw.id, 7);
-  assert.equal(raw.additionals?.map((r) => [r.type, r.name, (r as { data: unknown }).data]), [['A', upstreamName('abc123'), '127.0.0.1']]);
+  assert.equal(
+    raw.additionals?.map((r) => [r.type, r.name, (r as { data: unknown }).data]),
+    [['A', upstreamName('abc123'), '127.0.0.1']],
+  );
   assert.ok(raw.answers!.every((r) => (r as { ttl?: number }).ttl === 0));
 });
 
 test('a deployment on two hosts gets one name per host; IPv6 hosts answer AAAA', async () => {
-  table.set({ port: 8102, deploymentId: 'multi1', upstreams: [{ host: '10.0.0.5', port: 80 }, { host: '::1', port: 81 }], revision: 1 });
+  table.set({
+    port: 8102,
+    deploymentId: 'multi1',
+    upstreams: [
+      { host: '10.0.0.5', port: 80 },
+      { host: '::1', port: 81 },
+    ],
+    revision: 1,
+  });
   const srv = await resolver.resolveSrv(routeName(8102));
   assert.equal(srv.map((r) => r.name).sort(), [upstreamName('multi1'), upstreamName('multi1', 1)].sort());
   assert.equal(await resolver.resolve4(upstreamName('multi1')), ['10.0.0.5']);
   assert.equal(await resolver.resolve6(upstreamName('multi1', 1)), ['::1']);
   const noAaaa = await udpQuery({ type: 'query', id: 9, questions: [{ type: 'AAAA', name: upstreamName('multi1') }] });
-  assert.equal([(noAaaa as unknown as { rcode: string }).rcode, noAaaa.answers?.length], ['NOERROR', 0], 'NODATA, not NXDOMAIN, for the other address family');
+  assert.equal(
+    [(noAaaa as unknown as { rcode: string }).rcode, noAaaa.answers?.length],
+    ['NOERROR', 0],
+    'NODATA, not NXDOMAIN, for the other address family',
+  );
 });
 
 test('unknown names answer NXDOMAIN; a removed upstream name resolves only for the retention window', async () => {
@@ -84,7 +128,10 @@ test('unknown names answer NXDOMAIN; a removed upstream name resolves only for t
   table.set({ port: 8103, deploymentId: 'old111', upstreams: [{ host: '127.0.0.7', port: 5000 }], revision: 1 });
   table.set({ port: 8103, deploymentId: 'new222', upstreams: [{ host: '127.0.0.8', port: 5000 }], revision: 2 });
   assert.equal(await resolver.resolve4(upstreamName('old111')), ['127.0.0.7'], 'still dialable while it drains');
-  assert.equal((await resolver.resolveSrv(routeName(8103))).map((r) => r.name), [upstreamName('new222')]);
+  assert.equal(
+    (await resolver.resolveSrv(routeName(8103))).map((r) => r.name),
+    [upstreamName('new222')],
+  );
   await sleep(400);
   assert.is(await errorCode(resolver.resolve4(upstreamName('old111'))), 'ENOTFOUND');
   table.delete(8103);

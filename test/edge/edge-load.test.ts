@@ -42,7 +42,9 @@ interface CannonResult {
 /** autocannon in its own process, so its load does not share an event loop with the backends or the table. */
 function cannon(url: string): { result: Promise<CannonResult>; pid: number | null } {
   const bin = join(dirname(createRequire(import.meta.url).resolve('autocannon')), 'autocannon.js');
-  const child = spawn(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(DURATION_S), '-j', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(DURATION_S), '-j', url], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const unregister = killOnExit(() => child.pid ?? null);
   let out = '';
   let err = '';
@@ -58,13 +60,23 @@ function cannon(url: string): { result: Promise<CannonResult>; pid: number | nul
   return { result, pid: child.pid ?? null };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 test(`${SWITCHES} switches under ${CONNECTIONS} keep-alive connections lose no request`, async () => {
   const port = edge.routePorts[0];
-  const ids = new Map([[a, 'deploya1'], [b, 'deployb2']]);
+  const ids = new Map([
+    [a, 'deploya1'],
+    [b, 'deployb2'],
+  ]);
   let revision = 1;
-  const point = (to: Backend) => edge.table.set({ port, deploymentId: ids.get(to)!, upstreams: [{ host: '127.0.0.1', port: to.port }], revision: revision++ });
+  const point = (to: Backend) =>
+    edge.table.set({
+      port,
+      deploymentId: ids.get(to)!,
+      upstreams: [{ host: '127.0.0.1', port: to.port }],
+      revision: revision++,
+    });
   point(a);
   await waitFor('the route to answer A', async () => (await get(port)).body === 'A');
 

@@ -43,7 +43,8 @@ test('a route reaches A, and B within a bounded time after the table switches', 
   route(port, b);
   // Bounded by many refresh intervals (20 ms each): this is a correctness bound, not a speed measurement.
   await waitFor('the route to answer B', async () => (await get(port)).body === 'B', 2_000, 5);
-  for (let i = 0; i < 20; i++) assert.equal(await get(port), { status: 200, body: 'B' }, `request ${i} after the switch`);
+  for (let i = 0; i < 20; i++)
+    assert.equal(await get(port), { status: 200, body: 'B' }, `request ${i} after the switch`);
 });
 
 test('an unknown route port answers 503 at once instead of hanging', async () => {
@@ -59,16 +60,32 @@ test('a long request on A finishes with 200 across a switch to B; in-flight show
   route(port, a);
   assert.is((await get(port)).body, 'A');
   const slow = get(port, '/slow?ms=3000', { fresh: true });
-  await waitFor('the slow request in flight on A', async () => (await edge.keeper.admin.inFlight(upstreamName(A_ID), a.port)) >= 1, 2_000, 20);
+  await waitFor(
+    'the slow request in flight on A',
+    async () => (await edge.keeper.admin.inFlight(upstreamName(A_ID), a.port)) >= 1,
+    2_000,
+    20,
+  );
   const switchedAt = Date.now();
   route(port, b);
   await waitFor('the route to answer B', async () => (await get(port)).body === 'B', 2_000, 5);
-  assert.ok((await edge.keeper.admin.inFlight(upstreamName(A_ID), a.port)) >= 1, 'A still has the slow request after the switch');
+  assert.ok(
+    (await edge.keeper.admin.inFlight(upstreamName(A_ID), a.port)) >= 1,
+    'A still has the slow request after the switch',
+  );
   assert.ok((await edge.keeper.admin.inFlightOf(A_ID)) >= 1, 'inFlightOf(A) agrees');
-  const early = await waitDrained(edge.keeper.admin, A_ID, { switchedAt, refreshMs: EDGE_DEFAULTS.refreshMs, timeoutMs: 500 });
+  const early = await waitDrained(edge.keeper.admin, A_ID, {
+    switchedAt,
+    refreshMs: EDGE_DEFAULTS.refreshMs,
+    timeoutMs: 500,
+  });
   assert.equal(early, { drained: false, inFlight: 1 }, 'not drained while the slow request runs');
   assert.equal(await slow, { status: 200, body: 'A' });
-  const late = await waitDrained(edge.keeper.admin, A_ID, { switchedAt, refreshMs: EDGE_DEFAULTS.refreshMs, timeoutMs: 10_000 });
+  const late = await waitDrained(edge.keeper.admin, A_ID, {
+    switchedAt,
+    refreshMs: EDGE_DEFAULTS.refreshMs,
+    timeoutMs: 10_000,
+  });
   assert.equal(late, { drained: true, inFlight: 0 });
   assert.is(await edge.keeper.admin.inFlight(upstreamName(A_ID), a.port), 0);
   assert.is(await edge.keeper.admin.inFlightOf(A_ID), 0);
@@ -81,7 +98,9 @@ test("switches and new routes never change Caddy's config (no reload)", async ()
   await waitFor('the last switch (B) to be served', async () => (await get(edge.routePorts[3])).body === 'B', 2_000, 5);
   assert.equal(await edge.keeper.admin.config(), before);
   const log = readFileSync(edge.keeper.logPath, 'utf8').slice(logStart);
-  const changes = log.split('\n').filter((l) => /"method":"(POST|PUT|PATCH|DELETE)"/.test(l) || l.includes('load complete'));
+  const changes = log
+    .split('\n')
+    .filter((l) => /"method":"(POST|PUT|PATCH|DELETE)"/.test(l) || l.includes('load complete'));
   assert.equal(changes, [], 'no admin change and no config load after start');
   assert.is(edge.keeper.restarts(), 0);
 });

@@ -19,7 +19,13 @@ export interface LeakReport {
 /** The value as it could sit in stored bytes: clear, base64 (JSON of bytes), hex, and its bare sha256. */
 export function formsOf(value: string): string[] {
   const b = Buffer.from(value);
-  return [value, b.toString('base64'), b.toString('base64url'), b.toString('hex'), createHash('sha256').update(value).digest('hex')];
+  return [
+    value,
+    b.toString('base64'),
+    b.toString('base64url'),
+    b.toString('hex'),
+    createHash('sha256').update(value).digest('hex'),
+  ];
 }
 
 const holds = (bytes: Uint8Array, forms: string[]) => {
@@ -28,7 +34,11 @@ const holds = (bytes: Uint8Array, forms: string[]) => {
 };
 
 /** `nats`: the credentials to read with (a node agent's: it may read every stream). */
-export async function scanCluster(natsUrl: string, value: string, nats: Partial<NodeConnectionOptions> = {}): Promise<LeakReport> {
+export async function scanCluster(
+  natsUrl: string,
+  value: string,
+  nats: Partial<NodeConnectionOptions> = {},
+): Promise<LeakReport> {
   const forms = formsOf(value);
   const conn = await connectCluster({ servers: natsUrl.split(','), name: 'leak-scan', nats });
   const report: LeakReport = { found: [], streams: [], kvBuckets: [], messages: 0, objects: 0 };
@@ -42,7 +52,8 @@ export async function scanCluster(natsUrl: string, value: string, nats: Partial<
         if (!m) continue;
         report.messages++;
         const headers = m.header ? [...m.header.keys()].map((k) => `${k}:${m.header!.get(k)}`).join('\n') : '';
-        if (holds(m.data, forms) || forms.some((f) => m.subject.includes(f) || headers.includes(f))) report.found.push(`${name}#${seq} (${m.subject})`);
+        if (holds(m.data, forms) || forms.some((f) => m.subject.includes(f) || headers.includes(f)))
+          report.found.push(`${name}#${seq} (${m.subject})`);
       }
       if (!name.startsWith('OBJ_')) continue;
       // Chunks are scanned above; a source tarball is gzipped, so each object is also unpacked and scanned whole.

@@ -46,8 +46,40 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
     const dns = await freeDualPort();
     const procs: Partial<Record<'node' | 'edge', ChildProcess>> = {};
     const argv = {
-      node: ['node', '--nats', natsUrl, '--name', name, '--data-dir', join(dir.path, name, 'node'), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--replicas', String(Math.min(size, 3)), '--cluster-key', keyFile],
-      edge: ['edge', '--nats', natsUrl, '--name', `${name}-edge`, '--data-dir', join(dir.path, name, 'edge'), '--dns-port', String(dns), '--route-ports', `${routePorts[0]}-${routePorts[1]}`, '--listen-host', edgeHost, '--https-port', '0', '--replicas', String(Math.min(size, 3))],
+      node: [
+        'node',
+        '--nats',
+        natsUrl,
+        '--name',
+        name,
+        '--data-dir',
+        join(dir.path, name, 'node'),
+        '--route-ports',
+        `${routePorts[0]}-${routePorts[1]}`,
+        '--replicas',
+        String(Math.min(size, 3)),
+        '--cluster-key',
+        keyFile,
+      ],
+      edge: [
+        'edge',
+        '--nats',
+        natsUrl,
+        '--name',
+        `${name}-edge`,
+        '--data-dir',
+        join(dir.path, name, 'edge'),
+        '--dns-port',
+        String(dns),
+        '--route-ports',
+        `${routePorts[0]}-${routePorts[1]}`,
+        '--listen-host',
+        edgeHost,
+        '--https-port',
+        '0',
+        '--replicas',
+        String(Math.min(size, 3)),
+      ],
     };
     const logFile = (kind: 'node' | 'edge') => join(dir.path, `${name}-${kind}.log`);
     members.push({
@@ -69,15 +101,20 @@ export async function startLocalCluster(size = 3): Promise<LocalCluster> {
     });
   }
   const dispose = async () => {
-    for (const m of members) for (const kind of ['node', 'edge'] as const) {
-      const pid = m.pid(kind);
-      if (pid && alive(pid)) {
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {}
+    for (const m of members)
+      for (const kind of ['node', 'edge'] as const) {
+        const pid = m.pid(kind);
+        if (pid && alive(pid)) {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {}
+        }
       }
-    }
-    await waitFor('cluster processes stopped', () => members.every((m) => ['node', 'edge'].every((k) => !alive(m.pid(k as 'node') ?? -1))), 60_000).catch(() => {
+    await waitFor(
+      'cluster processes stopped',
+      () => members.every((m) => ['node', 'edge'].every((k) => !alive(m.pid(k as 'node') ?? -1))),
+      60_000,
+    ).catch(() => {
       for (const m of members) for (const k of ['node', 'edge'] as const) m.kill(k);
     });
     // An edge that died (or crashed at start) leaves its Caddy running on purpose: stop it by its pidfile.

@@ -20,7 +20,10 @@ export interface ServerAuth {
 }
 
 /** Credentials in a temp dir that `track` removes with the servers. */
-export function serverAuth(options: AuthOptions | undefined, track: (dir: { remove(): void }) => void): ServerAuth | null {
+export function serverAuth(
+  options: AuthOptions | undefined,
+  track: (dir: { remove(): void }) => void,
+): ServerAuth | null {
   if (!options) return null;
   const dir = tempDir('nats-auth-');
   track(dir);
@@ -29,7 +32,10 @@ export function serverAuth(options: AuthOptions | undefined, track: (dir: { remo
   return {
     credentials,
     tls,
-    options: (role) => ({ ...credentialsOptions(credentials.users[role].file), ...(tls ? { tls: { caFile: tls.ca } } : {}) }),
+    options: (role) => ({
+      ...credentialsOptions(credentials.users[role].file),
+      ...(tls ? { tls: { caFile: tls.ca } } : {}),
+    }),
   };
 }
 
@@ -44,8 +50,14 @@ interface ServerSpec {
 
 export function authConfigText(auth: ServerAuth, s: ServerSpec): string {
   return natsConfigText({
-    serverName: s.name, port: s.port, monitorPort: s.monitorPort, storeDir: s.storeDir, credentials: auth.credentials,
-    ...(s.cluster && s.clusterPort !== null ? { cluster: { name: s.cluster.name, port: s.clusterPort, routes: s.cluster.routes } } : {}),
+    serverName: s.name,
+    port: s.port,
+    monitorPort: s.monitorPort,
+    storeDir: s.storeDir,
+    credentials: auth.credentials,
+    ...(s.cluster && s.clusterPort !== null
+      ? { cluster: { name: s.cluster.name, port: s.clusterPort, routes: s.cluster.routes } }
+      : {}),
     ...(auth.tls ? { tls: auth.tls } : {}),
   });
 }

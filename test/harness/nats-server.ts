@@ -60,8 +60,22 @@ process.once('exit', () => {
   for (const dir of dirs) dir.remove();
 });
 
-function configText(name: string, ports: Ports, storeDir: string, cluster: ClusterSpec | null, auth: ServerAuth | null): string {
-  if (auth) return authConfigText(auth, { name, port: ports.port, monitorPort: ports.monitorPort, storeDir, clusterPort: ports.clusterPort, cluster });
+function configText(
+  name: string,
+  ports: Ports,
+  storeDir: string,
+  cluster: ClusterSpec | null,
+  auth: ServerAuth | null,
+): string {
+  if (auth)
+    return authConfigText(auth, {
+      name,
+      port: ports.port,
+      monitorPort: ports.monitorPort,
+      storeDir,
+      clusterPort: ports.clusterPort,
+      cluster,
+    });
   const lines = [
     `server_name: ${JSON.stringify(name)}`,
     `listen: "127.0.0.1:${ports.port}"`,
@@ -70,7 +84,9 @@ function configText(name: string, ports: Ports, storeDir: string, cluster: Clust
   ];
   if (cluster && ports.clusterPort !== null) {
     const routes = cluster.routes.map((p) => JSON.stringify(`nats-route://127.0.0.1:${p}`)).join(', ');
-    lines.push(`cluster { name: ${JSON.stringify(cluster.name)}, listen: "127.0.0.1:${ports.clusterPort}", routes: [${routes}] }`);
+    lines.push(
+      `cluster { name: ${JSON.stringify(cluster.name)}, listen: "127.0.0.1:${ports.clusterPort}", routes: [${routes}] }`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -84,7 +100,12 @@ async function healthy(monitorPort: number): Promise<boolean> {
   }
 }
 
-function createServer(name: string, ports: Ports, cluster: ClusterSpec | null, auth: ServerAuth | null = null): NatsServer {
+function createServer(
+  name: string,
+  ports: Ports,
+  cluster: ClusterSpec | null,
+  auth: ServerAuth | null = null,
+): NatsServer {
   const dir = tempDir(`nats-${name}-`);
   dirs.add(dir);
   const storeDir = join(dir.path, 'store');
@@ -113,10 +134,15 @@ function createServer(name: string, ports: Ports, cluster: ClusterSpec | null, a
     // A clustered server only reports healthy once its peers and a meta leader exist: the cluster waits for that.
     const check = waitHealthy ? () => healthy(ports.monitorPort) : () => portOpen(ports.port);
     try {
-      await waitFor(`nats-server ${name} on ${ports.port}`, async () => {
-        if (child !== proc) throw new Error(`exited early:\n${log}`);
-        return check();
-      }, 20_000, 25);
+      await waitFor(
+        `nats-server ${name} on ${ports.port}`,
+        async () => {
+          if (child !== proc) throw new Error(`exited early:\n${log}`);
+          return check();
+        },
+        20_000,
+        25,
+      );
     } catch (error) {
       proc.kill('SIGKILL');
       await exited;
@@ -177,7 +203,12 @@ async function portOpen(port: number): Promise<boolean> {
 /** One JetStream server on 127.0.0.1 with its store in a fresh temp dir; resolves when it is healthy. */
 export async function startNatsServer(name = 'nats-test', options: { auth?: AuthOptions } = {}): Promise<NatsServer> {
   const ports: Ports = { port: await freePort(), monitorPort: await freePort(), clusterPort: null };
-  const server = createServer(name, ports, null, serverAuth(options.auth, (d) => dirs.add(d))) as NatsServer & { launch(h: boolean): Promise<void> };
+  const server = createServer(
+    name,
+    ports,
+    null,
+    serverAuth(options.auth, (d) => dirs.add(d)),
+  ) as NatsServer & { launch(h: boolean): Promise<void> };
   try {
     await server.launch(true);
   } catch (error) {
@@ -190,17 +221,22 @@ export async function startNatsServer(name = 'nats-test', options: { auth?: Auth
 /** `size` clustered JetStream servers with routes between them; resolves when every one is healthy (meta leader elected). */
 export async function startNatsCluster(size = 3, options: { auth?: AuthOptions } = {}): Promise<NatsCluster> {
   const all: Ports[] = [];
-  for (let i = 0; i < size; i++) all.push({ port: await freePort(), monitorPort: await freePort(), clusterPort: await freePort() });
+  for (let i = 0; i < size; i++)
+    all.push({ port: await freePort(), monitorPort: await freePort(), clusterPort: await freePort() });
   const spec: ClusterSpec = { name: `c${process.pid}`, routes: all.map((p) => p.clusterPort!) };
   const auth = serverAuth(options.auth, (d) => dirs.add(d));
-  const servers = all.map((p, i) => createServer(`n${i + 1}`, p, spec, auth) as NatsServer & { launch(h: boolean): Promise<void> });
+  const servers = all.map(
+    (p, i) => createServer(`n${i + 1}`, p, spec, auth) as NatsServer & { launch(h: boolean): Promise<void> },
+  );
   const dispose = async () => {
     await Promise.all(servers.map((s) => s.dispose()));
   };
   try {
     // Each launch waits only for its client port: healthz needs the peers, which start in parallel.
     await Promise.all(servers.map((s) => s.launch(false)));
-    await Promise.all(servers.map((s) => waitFor(`cluster member ${s.name} healthy`, () => healthy(s.monitorPort), 30_000, 50)));
+    await Promise.all(
+      servers.map((s) => waitFor(`cluster member ${s.name} healthy`, () => healthy(s.monitorPort), 30_000, 50)),
+    );
   } catch (error) {
     await dispose();
     throw error;

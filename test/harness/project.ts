@@ -28,7 +28,10 @@ export class Project {
   private readonly tmp = tempDir('compartment-e2e-');
 
   /** `env`: variables every command gets, e.g. COMPARTMENT_NATS_URL to use a cluster not started by `up`. */
-  constructor(files: Record<string, string>, private readonly env: Record<string, string> = {}) {
+  constructor(
+    files: Record<string, string>,
+    private readonly env: Record<string, string> = {},
+  ) {
     this.dir = this.tmp.path;
     this.write(files);
   }
@@ -41,9 +44,15 @@ export class Project {
   }
 
   /** `input`: written to the command's standard input, then closed. */
-  cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  cli(
+    args: string[],
+    options: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {},
+  ): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...this.env, ...options.env } });
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: this.dir,
+        env: { ...process.env, NO_COLOR: '1', ...this.env, ...options.env },
+      });
       if (options.input !== undefined) child.stdin.end(options.input);
       let stdout = '';
       let stderr = '';
@@ -51,7 +60,11 @@ export class Project {
       child.stderr.on('data', (d) => (stderr += d));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`compartment ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+        reject(
+          new Error(
+            `compartment ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`,
+          ),
+        );
       }, options.timeoutMs ?? 120_000);
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -107,10 +120,15 @@ export class Project {
 
   /** Waits until the supervisor restarted `name` (a new pid that is alive). */
   async restarted(name: 'edge' | 'node', oldPid: number): Promise<number> {
-    return waitFor(`${name} restarted`, () => {
-      const pid = this.context().children[name];
-      return pid && pid !== oldPid && alive(pid) ? pid : null;
-    }, 30_000, 100);
+    return waitFor(
+      `${name} restarted`,
+      () => {
+        const pid = this.context().children[name];
+        return pid && pid !== oldPid && alive(pid) ? pid : null;
+      },
+      30_000,
+      100,
+    );
   }
 
   /** Stops the cluster (if up) and removes the project. */

@@ -53,7 +53,11 @@ test('--chart prints Mermaid stateDiagram-v2 that mermaid.parse accepts, every s
 
 test('the succeeded deployment has exactly its three current leaf states marked', async () => {
   const check = await checkMermaid(page, await project.ok(['inspect', ids.ok, '--chart', 'mermaid']));
-  assert.equal(check.currentLeaves, ['deployment_health_healthy', 'deployment_stage_active_serving', 'deployment_status_succeeded']);
+  assert.equal(check.currentLeaves, [
+    'deployment_health_healthy',
+    'deployment_stage_active_serving',
+    'deployment_status_succeeded',
+  ]);
 });
 
 test('the failed deployment is marked where it stopped: checking_readiness.halted, failed, unhealthy', async () => {
@@ -61,11 +65,18 @@ test('the failed deployment is marked where it stopped: checking_readiness.halte
   assert.equal(record.state, { status: 'failed', stage: 'checking_readiness.halted', health: 'unhealthy' });
   const check = await checkMermaid(page, await project.ok(['inspect', ids.failed, '--chart']));
   assert.is(check.error, null);
-  assert.equal(check.currentLeaves, ['deployment_health_unhealthy', 'deployment_stage_checking_readiness_halted', 'deployment_status_failed']);
+  assert.equal(check.currentLeaves, [
+    'deployment_health_unhealthy',
+    'deployment_stage_checking_readiness_halted',
+    'deployment_status_failed',
+  ]);
 });
 
 test('a chart with a syntax error is rejected by the same check (the parser is really used)', async () => {
-  const broken = (await project.ok(['inspect', ids.ok, '--chart'])).replace('state deployment_stage {', 'state deployment_stage {{');
+  const broken = (await project.ok(['inspect', ids.ok, '--chart'])).replace(
+    'state deployment_stage {',
+    'state deployment_stage {{',
+  );
   assert.ok((await checkMermaid(page, broken)).error !== null);
 });
 
@@ -76,7 +87,8 @@ test('--chart dot prints a Graphviz digraph with the current leaves filled', asy
   assert.is((dot.match(/\{/g) ?? []).length, (dot.match(/\}/g) ?? []).length, 'balanced braces');
   const filled = [...dot.matchAll(/^\s*(\w+) \[label="[^"]*", style="rounded,filled"/gm)].map((m) => m[1]).sort();
   assert.equal(filled, ['deployment_health_healthy', 'deployment_stage_active_serving', 'deployment_status_succeeded']);
-  for (const line of dot.split('\n').filter((l) => l.includes('->'))) assert.match(line, /^\s+\w+ -> \w+ \[label="[^"]+"(, [a-z]+=cluster_\w+)*\];$/);
+  for (const line of dot.split('\n').filter((l) => l.includes('->')))
+    assert.match(line, /^\s+\w+ -> \w+ \[label="[^"]+"(, [a-z]+=cluster_\w+)*\];$/);
 });
 
 test('--chart --json is one object; an unknown format exits 2', async () => {

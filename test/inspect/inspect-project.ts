@@ -54,12 +54,24 @@ export function webFiles(o: WebOptions): Record<string, string> {
 
 export function workerFiles(): Record<string, string> {
   return {
-    'compartment.yaml': ['services:', '  jobs:', '    type: worker', '    path: ./jobs', '    start: node worker.js', '    variables:', `      API_TOKEN: "${SECRET}"`, ''].join('\n'),
+    'compartment.yaml': [
+      'services:',
+      '  jobs:',
+      '    type: worker',
+      '    path: ./jobs',
+      '    start: node worker.js',
+      '    variables:',
+      `      API_TOKEN: "${SECRET}"`,
+      '',
+    ].join('\n'),
     'jobs/worker.js': WORKER,
   };
 }
 
 /** The JSON lines of a `--json` command's stdout. */
 export function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -17,7 +17,11 @@ function inTerminal(args: string[], env: Record<string, string> = {}): Promise<{
   const { NO_COLOR: _no, ...base } = process.env;
   const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: project.dir, env: { ...base, TERM: 'xterm-256color', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: project.dir,
+      env: { ...base, TERM: 'xterm-256color', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -37,7 +41,10 @@ test('at a terminal, deploy draws one line per service and redraws it in place u
   assert.ok(out.includes('\x1b[1F\x1b[2K'), 'moves back up over its row and clears it');
   const frames = out.split('\x1b[1F');
   assert.ok(frames.length > 3, `redrawn ${frames.length} times`);
-  assert.ok(frames.some((f) => /checking_readiness\s+\d+\.\ds\s.*readiness: \d+ attempts?, last GET \/ready → 503/.test(f)), 'readiness attempts while it waits');
+  assert.ok(
+    frames.some((f) => /checking_readiness\s+\d+\.\ds\s.*readiness: \d+ attempts?, last GET \/ready → 503/.test(f)),
+    'readiness attempts while it waits',
+  );
   const last = frames.at(-1)!;
   assert.match(last, /✓.*web.*active.*\d+\.\ds.*http:\/\/127\.0\.0\.1:\d+/);
   assert.match(last, /1 succeeded, 0 failed/);
@@ -48,7 +55,10 @@ test('a failing deploy ends its row with the failure, exit 1', async () => {
   project.write(webFiles({ version: 'bad', neverReady: true, timeoutMs: 500 }));
   const { code, out } = await inTerminal(['deploy']);
   assert.is(code, 1, out);
-  assert.match(out.split('\x1b[1F').at(-1)!, /✗.*web.*checking_readiness.*failed: readiness check timed out after 500 ms/);
+  assert.match(
+    out.split('\x1b[1F').at(-1)!,
+    /✗.*web.*checking_readiness.*failed: readiness check timed out after 500 ms/,
+  );
 });
 
 test('rollback at a terminal uses the same view', async () => {

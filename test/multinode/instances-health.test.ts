@@ -9,7 +9,13 @@ import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.j
 import { waitFor } from '../harness/wait.js';
 import { startLoad, type LoadResult } from '../e2e/load.js';
 import { WEB_APP } from '../e2e/apps.js';
-import { BUCKETS, keys, type DeploymentRecord, type NodeInfo, type RouteRecord } from '../../packages/protocol/index.js';
+import {
+  BUCKETS,
+  keys,
+  type DeploymentRecord,
+  type NodeInfo,
+  type RouteRecord,
+} from '../../packages/protocol/index.js';
 
 const YAML = [
   'services:',
@@ -26,17 +32,27 @@ const YAML = [
 let cluster: LocalCluster;
 let project: Project;
 
-test.before(() => setUp().catch((error: unknown) => {
-  console.error('setting up failed:', error);
-  throw error;
-}));
+test.before(() =>
+  setUp().catch((error: unknown) => {
+    console.error('setting up failed:', error);
+    throw error;
+  }),
+);
 async function setUp(): Promise<void> {
   cluster = await startLocalCluster(3);
-  project = new Project({ 'compartment.yaml': YAML, 'app/server.js': WEB_APP, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
-  await waitFor('three live nodes and a leader', async () => {
-    const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-    return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-  }, 60_000, 250);
+  project = new Project(
+    { 'compartment.yaml': YAML, 'app/server.js': WEB_APP, 'app/version.txt': 'v1' },
+    { COMPARTMENT_NATS_URL: cluster.natsUrl },
+  );
+  await waitFor(
+    'three live nodes and a leader',
+    async () => {
+      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
+      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
+    },
+    60_000,
+    250,
+  );
 }
 test.after(async () => {
   await project?.remove();
@@ -45,11 +61,17 @@ test.after(async () => {
 
 test('an instance failing its health check leaves the route, is restarted, and returns; the others serve throughout', async () => {
   // The leader's own view of the nodes can lag the `nodes` answer on a loaded machine just after start ("no live node").
-  await waitFor('a deploy the leader can place', async () => {
-    const r = await project.cli(['deploy'], { timeoutMs: 180_000 });
-    if (r.code !== 0 && !/no live node/.test(r.stderr)) throw new Error(`deploy exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-    return r.code === 0 ? true : null;
-  }, 30_000, 500);
+  await waitFor(
+    'a deploy the leader can place',
+    async () => {
+      const r = await project.cli(['deploy'], { timeoutMs: 180_000 });
+      if (r.code !== 0 && !/no live node/.test(r.stderr))
+        throw new Error(`deploy exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+      return r.code === 0 ? true : null;
+    },
+    30_000,
+    500,
+  );
   const web = (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.isActive)!;
   const victim = web.instances!.list.find((i) => i.nodeId !== web.nodeId)!;
   // The local cluster's NATS takes no credentials (only `up` makes them).
@@ -58,16 +80,32 @@ test('an instance failing its health check leaves the route, is restarted, and r
   const seen: string[][] = [];
   const watcher = await kv.watch({ key: keys.route('production', 'web') });
   void (async () => {
-    for await (const e of watcher) if (e.operation === 'PUT') seen.push((e.json() as RouteRecord).upstreams.map((u) => `${u.host}:${u.port}`));
+    for await (const e of watcher)
+      if (e.operation === 'PUT') seen.push((e.json() as RouteRecord).upstreams.map((u) => `${u.host}:${u.port}`));
   })();
   const load = startLoad(web.routeUrl!, 20);
   const addr = `${victim.host}:${victim.port}`;
   let result: LoadResult;
   try {
     await fetch(`http://${addr}/break`);
-  await waitFor('the failing instance left the route', () => seen.some((u) => u.length === 2 && !u.includes(addr)), 30_000, 50);
-  await waitFor('unhealthy', async () => (await project.json<DeploymentRecord>(['inspect', web.id])).health === 'unhealthy', 30_000, 50).catch(() => undefined);
-  await waitFor('restarted and back in the route', () => seen.length > 1 && seen[seen.length - 1]!.length === 3 && seen[seen.length - 1]!.includes(addr), 60_000, 100);
+    await waitFor(
+      'the failing instance left the route',
+      () => seen.some((u) => u.length === 2 && !u.includes(addr)),
+      30_000,
+      50,
+    );
+    await waitFor(
+      'unhealthy',
+      async () => (await project.json<DeploymentRecord>(['inspect', web.id])).health === 'unhealthy',
+      30_000,
+      50,
+    ).catch(() => undefined);
+    await waitFor(
+      'restarted and back in the route',
+      () => seen.length > 1 && seen[seen.length - 1]!.length === 3 && seen[seen.length - 1]!.includes(addr),
+      60_000,
+      100,
+    );
   } catch (error) {
     console.log('route upstreams seen:', JSON.stringify(seen));
     throw error;
@@ -76,15 +114,26 @@ test('an instance failing its health check leaves the route, is restarted, and r
     watcher.stop();
     await nc.close();
   }
-  const back = await waitFor('healthy again', async () => {
-    const r = await project.json<DeploymentRecord>(['inspect', web.id]);
-    return r.health === 'healthy' ? r : null;
-  }, 30_000, 100);
+  const back = await waitFor(
+    'healthy again',
+    async () => {
+      const r = await project.json<DeploymentRecord>(['inspect', web.id]);
+      return r.health === 'healthy' ? r : null;
+    },
+    30_000,
+    100,
+  );
   assert.equal([back.isActive, back.status], [true, 'succeeded']);
   const events = await project.ok(['logs', '--deployment', web.id, '--stream', 'compartment']);
-  assert.match(events, new RegExp(`health check failed 3 times in a row on ${victim.nodeId} \\(last: GET /health → 500`));
+  assert.match(
+    events,
+    new RegExp(`health check failed 3 times in a row on ${victim.nodeId} \\(last: GET /health → 500`),
+  );
   assert.match(events, new RegExp(`health check passes again on ${victim.nodeId}`));
-  assert.equal({ errors: result!.errors, timeouts: result!.timeouts, non2xx: result!.non2xx }, { errors: 0, timeouts: 0, non2xx: 0 });
+  assert.equal(
+    { errors: result!.errors, timeouts: result!.timeouts, non2xx: result!.non2xx },
+    { errors: 0, timeouts: 0, non2xx: 0 },
+  );
 });
 
 test.run();

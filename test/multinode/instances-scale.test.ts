@@ -18,8 +18,13 @@ const yaml = (instances: number, vars = '', timeoutMs = 20000) =>
 let cluster: LocalCluster;
 let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
-const active = async () => (await status()).find((r) => r.serviceName === 'web' && r.isActive && r.status === 'succeeded');
-const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(3000) }).then(async (r) => (r.ok ? r.text() : null), () => null);
+const active = async () =>
+  (await status()).find((r) => r.serviceName === 'web' && r.isActive && r.status === 'succeeded');
+const get = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+    async (r) => (r.ok ? r.text() : null),
+    () => null,
+  );
 const failed = (r: LoadResult) => r.errors + r.timeouts + r.non2xx;
 
 async function answering(url: string, count = 60): Promise<Set<string>> {
@@ -32,18 +37,28 @@ async function answering(url: string, count = 60): Promise<Set<string>> {
 }
 
 // uvu swallows an error thrown here (every test then just does not pass): print it.
-test.before(() => setUp().catch((error: unknown) => {
-  console.error('setting up failed:', error);
-  throw error;
-}));
+test.before(() =>
+  setUp().catch((error: unknown) => {
+    console.error('setting up failed:', error);
+    throw error;
+  }),
+);
 
 async function setUp(): Promise<void> {
   cluster = await startLocalCluster(3);
-  project = new Project({ 'compartment.yaml': yaml(3), 'app/server.js': APP, 'app/web.js': WEB_APP, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
-  await waitFor('three live nodes and a leader', async () => {
-    const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-    return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-  }, 60_000, 250);
+  project = new Project(
+    { 'compartment.yaml': yaml(3), 'app/server.js': APP, 'app/web.js': WEB_APP, 'app/version.txt': 'v1' },
+    { COMPARTMENT_NATS_URL: cluster.natsUrl },
+  );
+  await waitFor(
+    'three live nodes and a leader',
+    async () => {
+      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
+      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
+    },
+    60_000,
+    250,
+  );
   await project.ok(['deploy'], { timeoutMs: 180_000 });
 }
 test.after(async () => {
@@ -54,7 +69,10 @@ test.after(async () => {
 test('one of three candidates never ready: the deployment fails naming it, its set is stopped, the previous three serve on', async () => {
   const before = (await active())!;
   assert.equal([before.instances?.ready, before.instances?.total], [3, 3]);
-  project.write({ 'compartment.yaml': yaml(3, '    variables: { NOT_READY_ON: n2 }\n', 3000), 'app/version.txt': 'v2' });
+  project.write({
+    'compartment.yaml': yaml(3, '    variables: { NOT_READY_ON: n2 }\n', 3000),
+    'app/version.txt': 'v2',
+  });
   const r = await project.cli(['deploy'], { timeoutMs: 180_000 });
   assert.is.not(r.code, 0, 'the deploy fails');
   const failedOne = (await status()).find((d) => d.serviceName === 'web' && d.status === 'failed')!;
@@ -66,7 +84,16 @@ test('one of three candidates never ready: the deployment fails naming it, its s
   assert.is(seen.size, 3, `the previous three answer: ${[...seen]}`);
   assert.ok([...seen].every((k) => k.startsWith('v1:')));
   for (const i of failedOne.instances?.list ?? []) {
-    await waitFor(`the candidate on ${i.nodeId} stopped`, () => fetch(`http://${i.host}:${i.port}/ready`).then(() => false, () => true), 20_000, 200);
+    await waitFor(
+      `the candidate on ${i.nodeId} stopped`,
+      () =>
+        fetch(`http://${i.host}:${i.port}/ready`).then(
+          () => false,
+          () => true,
+        ),
+      20_000,
+      200,
+    );
   }
 });
 
@@ -96,7 +123,9 @@ test('scale 1 → 3 → 1 under GET and POST load: no failed request, no new dep
     throw error;
   }
   const [g, p] = await result();
-  console.log(`  scale 1 → 3 → 1: GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests}, ${failed(p)} failed`);
+  console.log(
+    `  scale 1 → 3 → 1: GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests}, ${failed(p)} failed`,
+  );
   assert.ok(g.requests > 500 && p.requests > 100, 'the load ran');
   assert.is(failed(g), 0, `GET failures: ${JSON.stringify(g)}`);
   assert.is(failed(p), 0, `POST failures: ${JSON.stringify(p)}`);

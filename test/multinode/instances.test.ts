@@ -14,8 +14,13 @@ const service = (name: string, instances: number, extra = '') =>
 let cluster: LocalCluster;
 let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
-const activeOf = async (name: string) => (await status()).find((r) => r.serviceName === name && r.isActive && r.status === 'succeeded');
-const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(3000) }).then(async (r) => (r.ok ? r.text() : null), () => null);
+const activeOf = async (name: string) =>
+  (await status()).find((r) => r.serviceName === name && r.isActive && r.status === 'succeeded');
+const get = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+    async (r) => (r.ok ? r.text() : null),
+    () => null,
+  );
 
 /** The pids that answered `count` requests through the edge: which instances traffic reaches. */
 async function answering(url: string, count = 60): Promise<Map<string, number>> {
@@ -31,18 +36,28 @@ async function answering(url: string, count = 60): Promise<Map<string, number>> 
 const failed = (r: LoadResult) => r.errors + r.timeouts + r.non2xx;
 
 // uvu swallows an error thrown here (every test then just does not pass): print it.
-test.before(() => setUp().catch((error: unknown) => {
-  console.error('setting up failed:', error);
-  throw error;
-}));
+test.before(() =>
+  setUp().catch((error: unknown) => {
+    console.error('setting up failed:', error);
+    throw error;
+  }),
+);
 
 async function setUp(): Promise<void> {
   cluster = await startLocalCluster(3);
-  project = new Project({ 'compartment.yaml': `services:\n${service('web', 3)}`, 'app/server.js': WEB_APP, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
-  await waitFor('three live nodes and a leader', async () => {
-    const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-    return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-  }, 60_000, 250);
+  project = new Project(
+    { 'compartment.yaml': `services:\n${service('web', 3)}`, 'app/server.js': WEB_APP, 'app/version.txt': 'v1' },
+    { COMPARTMENT_NATS_URL: cluster.natsUrl },
+  );
+  await waitFor(
+    'three live nodes and a leader',
+    async () => {
+      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
+      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
+    },
+    60_000,
+    250,
+  );
 }
 test.after(async () => {
   await project?.remove();
@@ -62,10 +77,19 @@ test('instances: 3 puts one instance on each node; the edge spreads requests ove
   assert.match(page, /instances: 3\/3 ready/);
   for (const m of cluster.members) {
     // The cluster was ready when its nodes were; an edge may still be starting its Caddy (seen on a loaded machine).
-    await waitFor(`the route through ${m.edgeHost}`, () => get(web.routeUrl!.replace('127.0.0.1', m.edgeHost)), 30_000, 100);
+    await waitFor(
+      `the route through ${m.edgeHost}`,
+      () => get(web.routeUrl!.replace('127.0.0.1', m.edgeHost)),
+      30_000,
+      100,
+    );
     const seen = await answering(web.routeUrl!.replace('127.0.0.1', m.edgeHost));
     // On failure, the edge's own log says why (its route table, Caddy's state, lookups).
-    assert.is(seen.size, 3, `through ${m.edgeHost}, requests reached all three instances: ${JSON.stringify([...seen])}\n--- edge ${m.name} log ---\n${m.log('edge').slice(-4000)}`);
+    assert.is(
+      seen.size,
+      3,
+      `through ${m.edgeHost}, requests reached all three instances: ${JSON.stringify([...seen])}\n--- edge ${m.name} log ---\n${m.log('edge').slice(-4000)}`,
+    );
   }
 });
 
@@ -76,20 +100,30 @@ test('a redeploy of the set under 50 GET connections and 10 POST connections: no
   const posts = startLoad(`${before.routeUrl!}/echo?text=posted`, 10, 'x'.repeat(2048));
   await new Promise((r) => setTimeout(r, 1000));
   await project.ok(['deploy'], { timeoutMs: 180_000 });
-  const after = await waitFor('the new set active and the old one drained', async () => {
-    const a = await activeOf('web');
-    return a && a.id !== before.id ? a : null;
-  }, 60_000, 200);
+  const after = await waitFor(
+    'the new set active and the old one drained',
+    async () => {
+      const a = await activeOf('web');
+      return a && a.id !== before.id ? a : null;
+    },
+    60_000,
+    200,
+  );
   await new Promise((r) => setTimeout(r, 1000));
   const [g, p] = [await gets.stop(), await posts.stop()];
-  console.log(`  redeploy of 3 instances: GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests} requests, ${failed(p)} failed`);
+  console.log(
+    `  redeploy of 3 instances: GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests} requests, ${failed(p)} failed`,
+  );
   assert.ok(g.requests > 500 && p.requests > 100, 'the load ran');
   assert.is(failed(g), 0, `GET failures: ${JSON.stringify(g)}`);
   assert.is(failed(p), 0, `POST failures: ${JSON.stringify(p)}`);
   assert.equal([after.instances?.ready, after.instances?.total], [3, 3]);
   const seen = await answering(after.routeUrl!);
   assert.is(seen.size, 3, `three new instances answer: ${JSON.stringify([...seen])}`);
-  assert.ok([...seen.keys()].every((k) => k.startsWith('v2:')), 'only the new set serves');
+  assert.ok(
+    [...seen.keys()].every((k) => k.startsWith('v2:')),
+    'only the new set serves',
+  );
   const old = await project.json<DeploymentRecord>(['inspect', before.id]);
   assert.is(old.isActive, false);
 });
@@ -97,7 +131,9 @@ test('a redeploy of the set under 50 GET connections and 10 POST connections: no
 /** What each node runs of the active sets: pids of process instances, by node. */
 async function workloadPids(nodeId: string): Promise<number[]> {
   const active = (await status()).filter((r) => r.isActive);
-  return active.flatMap((r) => r.instances?.list.filter((i) => i.nodeId === nodeId && i.ref).map((i) => Number(i.ref!.split(':')[0])) ?? []);
+  return active.flatMap(
+    (r) => r.instances?.list.filter((i) => i.nodeId === nodeId && i.ref).map((i) => Number(i.ref!.split(':')[0])) ?? [],
+  );
 }
 
 /**
@@ -120,17 +156,24 @@ async function loseNode(how: (victim: string, pids: number[]) => void) {
     const lostAt = Date.now();
     how(victim, await workloadPids(victim));
     // Status calls may time out while a frozen agent still holds its place in the API's queue group: keep asking.
-    const whole = await waitFor('api 2/2 again without the lost node', async () => {
-      const a = (await status()).find((r) => r.serviceName === 'api' && r.isActive && r.status === 'succeeded');
-      const text = a?.instances ? `${a.instances.ready}/${a.instances.total}` : '-';
-      if (seen.at(-1) !== text) seen.push(text);
-      return a && a.instances?.ready === 2 && a.instances.list.every((i) => i.nodeId !== victim) ? a : null;
-    }, 240_000, 100);
+    const whole = await waitFor(
+      'api 2/2 again without the lost node',
+      async () => {
+        const a = (await status()).find((r) => r.serviceName === 'api' && r.isActive && r.status === 'succeeded');
+        const text = a?.instances ? `${a.instances.ready}/${a.instances.total}` : '-';
+        if (seen.at(-1) !== text) seen.push(text);
+        return a && a.instances?.ready === 2 && a.instances.list.every((i) => i.nodeId !== victim) ? a : null;
+      },
+      240_000,
+      100,
+    );
     const wholeMs = Date.now() - lostAt;
     await new Promise((r) => setTimeout(r, 1000));
     const [g, p] = [await gets.stop(), await posts.stop()];
     const owner = victim === api.nodeId ? 'the owner' : 'an instance';
-    console.log(`  lost ${victim} (${owner}): GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests}, ${failed(p)} failed; 2/2 again after ${wholeMs} ms; status went ${seen.join(' → ')}`);
+    console.log(
+      `  lost ${victim} (${owner}): GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests}, ${failed(p)} failed; 2/2 again after ${wholeMs} ms; status went ${seen.join(' → ')}`,
+    );
     return { victim, g, p, seen, whole, before: api };
   } catch (error) {
     await Promise.allSettled([gets.stop(), posts.stop()]);
@@ -151,15 +194,26 @@ test('instances: 2, a node agent and its workloads SIGKILLed under load: the los
     // The node comes back for the next test, whatever this one found.
     if (!killed) return;
     cluster.members.find((m) => m.name === killed)!.start('node');
-    await waitFor(`${killed} alive again`, async () => (await project.json<NodeInfo[]>(['nodes'])).find((n) => n.id === killed)?.state === 'alive', 60_000, 250);
+    await waitFor(
+      `${killed} alive again`,
+      async () => (await project.json<NodeInfo[]>(['nodes'])).find((n) => n.id === killed)?.state === 'alive',
+      60_000,
+      250,
+    );
   });
   assert.ok(r.g.requests > 500, 'the load ran');
   assert.is(failed(r.g), 0, `GET failures: ${JSON.stringify(r.g)}`);
   // Polling status can miss a short 1/2 (the re-placement may take about a second); the owner logs each change of the set.
   const events = await project.ok(['logs', '--deployment', r.before.id]);
-  assert.ok(r.seen.includes('1/2') || /\b1\/2 instances serving\b/.test(events), `the set went 1/2 on the way: status ${r.seen}; log:\n${events.slice(-2000)}`);
+  assert.ok(
+    r.seen.includes('1/2') || /\b1\/2 instances serving\b/.test(events),
+    `the set went 1/2 on the way: status ${r.seen}; log:\n${events.slice(-2000)}`,
+  );
   assert.is(r.whole.instances!.list.length, 2);
-  const answering2 = await answering(r.whole.routeUrl!.replace('127.0.0.1', cluster.members.find((m) => m.name !== r.victim)!.edgeHost), 40);
+  const answering2 = await answering(
+    r.whole.routeUrl!.replace('127.0.0.1', cluster.members.find((m) => m.name !== r.victim)!.edgeHost),
+    40,
+  );
   assert.is(answering2.size, 2, `both instances answer: ${JSON.stringify([...answering2])}`);
 });
 

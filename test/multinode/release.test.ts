@@ -48,20 +48,44 @@ const runs = () => (existsSync(LOG) ? readFileSync(LOG, 'utf8').trim().split('\n
 // Right after a deploy an edge of a just-started cluster may still be starting Caddy: ask until it answers.
 const served = async () => {
   const url = (await active()).routeUrl!;
-  return waitFor('the route answering', () => fetch(url, { signal: AbortSignal.timeout(2_000) }).then(async (r) => (await r.text()).trim(), () => null), 15_000, 100);
+  return waitFor(
+    'the route answering',
+    () =>
+      fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+        async (r) => (await r.text()).trim(),
+        () => null,
+      ),
+    15_000,
+    100,
+  );
 };
 
-test.before(() => setUp().catch((error: unknown) => {
-  console.error('setting up failed:', error);
-  throw error;
-}));
+test.before(() =>
+  setUp().catch((error: unknown) => {
+    console.error('setting up failed:', error);
+    throw error;
+  }),
+);
 async function setUp(): Promise<void> {
   cluster = await startLocalCluster(3);
-  project = new Project({ 'compartment.yaml': yaml({ MIGRATE_VAR: 'one' }), 'app/server.js': WEB_APP, 'app/migrate.js': MIGRATE, 'app/version.txt': 'v1' }, { COMPARTMENT_NATS_URL: cluster.natsUrl });
-  await waitFor('three live nodes and a leader', async () => {
-    const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-    return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-  }, 60_000, 250);
+  project = new Project(
+    {
+      'compartment.yaml': yaml({ MIGRATE_VAR: 'one' }),
+      'app/server.js': WEB_APP,
+      'app/migrate.js': MIGRATE,
+      'app/version.txt': 'v1',
+    },
+    { COMPARTMENT_NATS_URL: cluster.natsUrl },
+  );
+  await waitFor(
+    'three live nodes and a leader',
+    async () => {
+      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
+      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
+    },
+    60_000,
+    250,
+  );
   await project.ok(['env', 'set', 'DB_PASSWORD', '--secret'], { input: 'pw-1\n' });
 }
 test.after(async () => {
@@ -77,7 +101,10 @@ test('3 instances on 3 nodes: the release runs exactly once, with the new code, 
   assert.equal(runs(), ['v1 one pw-1']);
   const events = await project.ok(['logs', '--deployment', web.id, '--stream', 'compartment']);
   assert.is(events.match(/release: node migrate\.js/g)?.length, 1, 'logged once');
-  assert.ok(events.indexOf('release: node migrate.js') < events.indexOf('started: node server.js'), 'before the candidate starts');
+  assert.ok(
+    events.indexOf('release: node migrate.js') < events.indexOf('started: node server.js'),
+    'before the candidate starts',
+  );
   const stdout = await project.ok(['logs', '--deployment', web.id, '--stream', 'stdout']);
   assert.match(stdout, /migrating to v1/);
   project.write({ 'compartment.yaml': yaml({ MIGRATE_VAR: 'two' }), 'app/version.txt': 'v2' });
@@ -109,11 +136,17 @@ test('rollback does not run the release again', async () => {
 
 test('a release still running after releaseTimeoutMs is killed and fails the deployment', async () => {
   const before = await active();
-  project.write({ 'compartment.yaml': yaml({ MIGRATE_VAR: 'four', RELEASE_SLEEP_MS: '60000' }, '1500'), 'app/version.txt': 'v4' });
+  project.write({
+    'compartment.yaml': yaml({ MIGRATE_VAR: 'four', RELEASE_SLEEP_MS: '60000' }, '1500'),
+    'app/version.txt': 'v4',
+  });
   const r = await project.cli(['deploy'], { timeoutMs: 180_000 });
   assert.is(r.code, 1);
   const bad = (await status()).find((x) => x.status === 'failed' && /timed out/.test(x.failureMessage ?? ''))!;
-  assert.equal([bad.promotionStage, bad.failureMessage], ['building', 'build failed: release command timed out after 1500 ms (releaseTimeoutMs); its processes were killed']);
+  assert.equal(
+    [bad.promotionStage, bad.failureMessage],
+    ['building', 'build failed: release command timed out after 1500 ms (releaseTimeoutMs); its processes were killed'],
+  );
   assert.is((await active()).id, before.id);
 });
 

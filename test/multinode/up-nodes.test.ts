@@ -12,11 +12,19 @@ test.after(() => project.remove());
 test('up --nodes 3 starts a three-node cluster: every node alive, one leader, replicated state', async () => {
   const context = await project.up(['--nodes', '3']);
   assert.is(context.natsUrl.split(',').length, 3);
-  const nodes = await waitFor('three live nodes', async () => {
-    const n = await project.json<NodeInfo[]>(['nodes']);
-    return n.filter((x) => x.state === 'alive').length === 3 ? n : null;
-  }, 60_000, 250);
-  assert.equal(nodes.map((n) => n.id), ['node-1', 'node-2', 'node-3']);
+  const nodes = await waitFor(
+    'three live nodes',
+    async () => {
+      const n = await project.json<NodeInfo[]>(['nodes']);
+      return n.filter((x) => x.state === 'alive').length === 3 ? n : null;
+    },
+    60_000,
+    250,
+  );
+  assert.equal(
+    nodes.map((n) => n.id),
+    ['node-1', 'node-2', 'node-3'],
+  );
   assert.is(nodes.filter((n) => n.leader).length, 1);
   assert.ok(nodes.every((n) => n.edge));
   const reply = await project.cli(['nodes', '--json']);
@@ -35,7 +43,11 @@ test('a deploy answers through the edge of every node (127.0.0.1, .2, .3)', asyn
   const [web] = await project.json<DeploymentRecord[]>(['status']);
   for (const host of ['127.0.0.1', '127.0.0.2', '127.0.0.3']) {
     // Edges start beside the agents: one may still be bringing its Caddy up when the first deploy is done.
-    const body = await waitFor(`the route through ${host}`, () => fetch(web!.routeUrl!.replace('127.0.0.1', host)).then((r) => r.text()), 20_000);
+    const body = await waitFor(
+      `the route through ${host}`,
+      () => fetch(web!.routeUrl!.replace('127.0.0.1', host)).then((r) => r.text()),
+      20_000,
+    );
     assert.match(body, /^version=u1 /, `through ${host}`);
   }
 });
@@ -50,7 +62,11 @@ test('the members share one cluster key: a secret sealed by one agent opens on a
   const first = await envOf();
   assert.is(first.env.SHARED, 'shared-secret-value');
   const rotation = await project.json<{ keyFile: string; resealed: number }>(['env', 'rotate-key']);
-  assert.is(rotation.keyFile, `${project.dir}/.compartment/cluster.key`, 'every member reads the data dir\'s one key file');
+  assert.is(
+    rotation.keyFile,
+    `${project.dir}/.compartment/cluster.key`,
+    "every member reads the data dir's one key file",
+  );
   assert.is(rotation.resealed, 1);
   await project.ok(['deploy', '--force']);
   const second = await envOf();

@@ -34,9 +34,15 @@ test('http 200 passes with the spec detail and a timestamp', async () => {
 
 test('any 2xx passes; 503 fails', async () => {
   server.status = 204;
-  assert.equal(await probeOnce(http('/ready'), at(server.port)).then((a) => [a.ok, a.detail]), [true, 'GET /ready → 204 No Content']);
+  assert.equal(await probeOnce(http('/ready'), at(server.port)).then((a) => [a.ok, a.detail]), [
+    true,
+    'GET /ready → 204 No Content',
+  ]);
   server.status = 503;
-  assert.equal(await probeOnce(http('/ready'), at(server.port)).then((a) => [a.ok, a.detail]), [false, 'GET /ready → 503 Service Unavailable']);
+  assert.equal(await probeOnce(http('/ready'), at(server.port)).then((a) => [a.ok, a.detail]), [
+    false,
+    'GET /ready → 503 Service Unavailable',
+  ]);
   server.status = 302;
   assert.not.ok((await probeOnce(http('/ready'), at(server.port))).ok);
 });
@@ -70,7 +76,10 @@ test('command: exit 0 passes, runs in the cwd with the env; exit 1 fails with it
   assert.equal([ok.ok, ok.detail], [true, 'command "test -f ready.flag && test \\"$WANT\\" = yes" → exit 0']);
   const bad = await probeOnce({ command: 'exit 1', attemptTimeoutMs: 2000 }, target);
   assert.equal([bad.ok, bad.detail], [false, 'command "exit 1" → exit 1']);
-  const said = await probeOnce({ command: 'echo "not yet: warming cache" >&2; exit 2', attemptTimeoutMs: 2000 }, target);
+  const said = await probeOnce(
+    { command: 'echo "not yet: warming cache" >&2; exit 2', attemptTimeoutMs: 2000 },
+    target,
+  );
   assert.is(said.detail, 'command "echo \\"not yet: warming cache\\" >&2; exit 2" → exit 2: not yet: warming cache');
 });
 

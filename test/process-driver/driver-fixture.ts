@@ -40,7 +40,11 @@ export async function makeTarball(dir: string, files: Record<string, string>): P
 }
 
 let seq = 0;
-export const newKey = (service = 'web'): WorkloadKey => ({ env: 'production', service, deploymentId: `dep${Date.now().toString(36)}${++seq}` });
+export const newKey = (service = 'web'): WorkloadKey => ({
+  env: 'production',
+  service,
+  deploymentId: `dep${Date.now().toString(36)}${++seq}`,
+});
 
 /** A data dir, drivers over it, and the guarantee that every workload and process is gone afterwards. */
 export class Sandbox {

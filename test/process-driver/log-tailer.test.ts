@@ -16,7 +16,8 @@ const logFile = () => {
   writeFileSync(file, '');
   return file;
 };
-const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join('');
+const lines = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join('');
 const collector = () => {
   const batches: TailBatch[] = [];
   const texts = () => batches.flatMap((b) => b.lines.map((l) => l.text));
@@ -44,7 +45,13 @@ test('a new tailer resumes at the persisted offset: nothing lost, nothing repeat
   await waitFor('the finished line', () => b.texts().length === 9);
   assert.is(b.texts()[8], 'unfinished line');
   await second.close();
-  assert.is(a.texts().concat(b.texts()).filter((t) => t.startsWith('line ')).length, 20);
+  assert.is(
+    a
+      .texts()
+      .concat(b.texts())
+      .filter((t) => t.startsWith('line ')).length,
+    20,
+  );
 });
 
 test('an unfinished last line is emitted after a quiet spell, or at once on flush', async () => {
@@ -66,9 +73,14 @@ test('a crash before the position is saved re-sends the same batch with the same
   const file = logFile();
   appendFileSync(file, lines(1, 5));
   const errors: unknown[] = [];
-  const crashing = new LogTailer({ file, maxBatchLines: 2, onBatch: (b) => {
-    if (b.lines[0].text === 'line 3') throw new Error('agent died here');
-  }, onError: (e) => errors.push(e) });
+  const crashing = new LogTailer({
+    file,
+    maxBatchLines: 2,
+    onBatch: (b) => {
+      if (b.lines[0].text === 'line 3') throw new Error('agent died here');
+    },
+    onError: (e) => errors.push(e),
+  });
   await crashing.start();
   await crashing.close();
   assert.is(errors.length, 1);
@@ -107,7 +119,9 @@ test('an interrupted truncation is resolved on restart: not truncated → resume
   const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
   const { createHash } = await import('node:crypto');
   const content = readFileSync(file);
-  const tailHash = createHash('sha1').update(content.subarray(content.length - 256)).digest('hex');
+  const tailHash = createHash('sha1')
+    .update(content.subarray(content.length - 256))
+    .digest('hex');
   // Intent written, truncate never happened, the app wrote more.
   writeFileSync(stateFile, JSON.stringify({ ...saved, truncating: { at: saved.offset, tailHash } }));
   appendFileSync(file, lines(101, 102));
@@ -119,7 +133,18 @@ test('an interrupted truncation is resolved on restart: not truncated → resume
   // Intent written, truncate happened, the app wrote more than before.
   const s2 = JSON.parse(readFileSync(stateFile, 'utf8'));
   const all = readFileSync(file);
-  writeFileSync(stateFile, JSON.stringify({ ...s2, truncating: { at: s2.offset, tailHash: createHash('sha1').update(all.subarray(all.length - 256)).digest('hex') } }));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({
+      ...s2,
+      truncating: {
+        at: s2.offset,
+        tailHash: createHash('sha1')
+          .update(all.subarray(all.length - 256))
+          .digest('hex'),
+      },
+    }),
+  );
   writeFileSync(file, lines(500, 700));
   const e = collector();
   const t3 = new LogTailer({ file, onBatch: e.onBatch });
@@ -137,21 +162,27 @@ test('a 100k-line flood from a real workload is tailed completely, in order', as
   let count = 0;
   let next = 1;
   let firstAt = 0;
-  const tail = await driver.tailLogs(key, (stream, batch) => {
-    if (stream !== 'stdout') return;
-    if (firstAt === 0) firstAt = performance.now();
-    for (const l of batch.lines) {
-      if (l.text !== `flood line ${next}`) throw new Error(`expected line ${next}, got ${l.text}`);
-      next++;
-      count++;
-    }
-  }, { onError: (e) => console.error(e) });
+  const tail = await driver.tailLogs(
+    key,
+    (stream, batch) => {
+      if (stream !== 'stdout') return;
+      if (firstAt === 0) firstAt = performance.now();
+      for (const l of batch.lines) {
+        if (l.text !== `flood line ${next}`) throw new Error(`expected line ${next}, got ${l.text}`);
+        next++;
+        count++;
+      }
+    },
+    { onError: (e) => console.error(e) },
+  );
   const t0 = performance.now();
   const started = await driver.start(key, { command: 'node flood.mjs', env: {} });
   sb.pgids.add(started.pid);
   await waitFor('100k lines', () => count === 100_000, 30_000, 20);
   const ms = performance.now() - t0;
-  console.log(`    tailed 100000 lines in ${ms.toFixed(0)} ms from start (${Math.round(100_000 / (ms / 1000))} lines/s incl. node startup)`);
+  console.log(
+    `    tailed 100000 lines in ${ms.toFixed(0)} ms from start (${Math.round(100_000 / (ms / 1000))} lines/s incl. node startup)`,
+  );
   await tail.close();
   assert.is(count, 100_000);
 });

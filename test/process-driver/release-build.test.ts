@@ -30,7 +30,10 @@ test('extract from a file and from a stream; extracting again is a no-op', async
   const streamed = await driver.extract(newKey(), createReadStream(tarball));
   assert.ok(streamed.extracted);
   assert.is(readFileSync(join(streamed.dir, 'app/a.txt'), 'utf8'), 'one');
-  assert.equal(readdirSync(join(first.dir, '..')).filter((n) => n.startsWith('.tmp-')), []);
+  assert.equal(
+    readdirSync(join(first.dir, '..')).filter((n) => n.startsWith('.tmp-')),
+    [],
+  );
 });
 
 test('a broken tarball leaves no release dir behind', async () => {
@@ -79,8 +82,14 @@ test('a failing build says its exit code and last stderr lines, and can be retri
   const driver = sb.driver();
   const key = await sb.release(driver);
   const err = await driver
-    .build(key, { command: 'echo compiling; echo "warning: x" >&2; echo "error: missing module foo" >&2; exit 3', env: {} })
-    .then(() => null, (e: Error) => e);
+    .build(key, {
+      command: 'echo compiling; echo "warning: x" >&2; echo "error: missing module foo" >&2; exit 3',
+      env: {},
+    })
+    .then(
+      () => null,
+      (e: Error) => e,
+    );
   assert.ok(err);
   assert.match(err!.message, /exit code 3/);
   assert.match(err!.message, /error: missing module foo$/);
@@ -105,20 +114,33 @@ test('aborting a build kills its whole process group', async () => {
   sb.pgids.add(child);
   assert.ok(await liveProcess(child));
   ac.abort();
-  const err = await build.then(() => null, (e: Error) => e);
+  const err = await build.then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.match(err?.message ?? '', /aborted/);
   await waitFor('the background child to die', async () => !(await liveProcess(child)), 5_000);
   assert.not.ok(existsSync(join(driver.releaseDir(key), 'build.ok')));
 });
 
 test('a build of a release that was never extracted fails clearly', async () => {
-  const err = await sb.driver().build(newKey(), { command: 'true', env: {} }).then(() => null, (e: Error) => e);
+  const err = await sb
+    .driver()
+    .build(newKey(), { command: 'true', env: {} })
+    .then(
+      () => null,
+      (e: Error) => e,
+    );
   assert.match(err?.message ?? '', /not been extracted/);
 });
 
 test('prune removes old releases but keeps the kept ones and a running one', async () => {
   const driver = sb.driver();
-  const [a, b, c] = [await sb.release(driver, {}, newKey('pruned')), await sb.release(driver, {}, newKey('pruned')), await sb.release(driver, {}, newKey('pruned'))];
+  const [a, b, c] = [
+    await sb.release(driver, {}, newKey('pruned')),
+    await sb.release(driver, {}, newKey('pruned')),
+    await sb.release(driver, {}, newKey('pruned')),
+  ];
   const started = await driver.start(b, { command: 'exec sleep 30', env: {} });
   sb.pgids.add(started.pid);
   const removed = await driver.prune('production', 'pruned', [c.deploymentId]);

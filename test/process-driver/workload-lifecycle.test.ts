@@ -18,7 +18,8 @@ const live = async (pid: number) => {
   const s = await readStat(pid);
   return s !== null && s.state !== 'Z';
 };
-const exitOf = (driver: ProcessDriver, key: WorkloadKey) => new Promise<ExitInfo>((resolve) => driver.watch(key, resolve));
+const exitOf = (driver: ProcessDriver, key: WorkloadKey) =>
+  new Promise<ExitInfo>((resolve) => driver.watch(key, resolve));
 
 test('start runs the app on a free port with the given env; a re-run adopts it with the same answer', async () => {
   const driver = sb.driver();
@@ -35,7 +36,9 @@ test('start runs the app on a free port with the given env; a re-run adopts it w
   const record = JSON.parse(readFileSync(join(driver.releaseDir(key), 'workload.json'), 'utf8'));
   assert.is(record.pid, started.pid);
   assert.is(`${record.pid}:${record.startTime}`, started.ref);
-  await waitFor('the log line', () => readFileSync(join(driver.releaseDir(key), 'stdout.log'), 'utf8').includes(`listening on ${started.port}`));
+  await waitFor('the log line', () =>
+    readFileSync(join(driver.releaseDir(key), 'stdout.log'), 'utf8').includes(`listening on ${started.port}`),
+  );
   const stopped = await driver.stop(key, 5_000);
   assert.equal([stopped.wasRunning, stopped.signal], [true, 'SIGTERM']);
   assert.not.ok(await live(started.pid));
@@ -73,9 +76,18 @@ test('a command that is not found exits 127 and says so on stderr', async () => 
 test('a workload outlives a SIGKILLed agent; a fresh driver adopts it, sees its exit by polling, and stops a restart', async () => {
   const key = await sb.release(sb.driver(), { 'agent.mjs': agentScript() });
   const dir = sb.driver().releaseDir(key);
-  const agent = spawn(process.execPath, [join(dir, 'app/agent.mjs'), sb.dataDir, JSON.stringify(key), JSON.stringify({ ...START, env: { ...START.env, TICK: '1' } })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const agent = spawn(
+    process.execPath,
+    [
+      join(dir, 'app/agent.mjs'),
+      sb.dataDir,
+      JSON.stringify(key),
+      JSON.stringify({ ...START, env: { ...START.env, TICK: '1' } }),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   sb.pids.add(agent.pid!);
   const [line] = (await once(agent.stdout, 'data')) as [Buffer];
   const first = JSON.parse(line.toString());
@@ -140,7 +152,18 @@ test('a pid reused by another process is not adopted, watched or stopped', async
   const strangerStat = await readStat(stranger.pid!);
   // The record says "ours had this pid", but ours started earlier: the pid has been reused since.
   const recordPath = join(driver.releaseDir(key), 'workload.json');
-  writeFileSync(recordPath, JSON.stringify({ ...key, command: START.command, host: '127.0.0.1', port: 1, pid: stranger.pid, startTime: strangerStat!.startTime - 1, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    recordPath,
+    JSON.stringify({
+      ...key,
+      command: START.command,
+      host: '127.0.0.1',
+      port: 1,
+      pid: stranger.pid,
+      startTime: strangerStat!.startTime - 1,
+      startedAt: new Date().toISOString(),
+    }),
+  );
   assert.not.ok((await driver.status(key))!.running);
   assert.equal(await exitOf(driver, key), { code: null, signal: null, lastError: null });
   assert.equal((await driver.stop(key, 0)).wasRunning, false);

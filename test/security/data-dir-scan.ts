@@ -24,6 +24,12 @@ export function walk(root: string, except: string): { files: string[]; dirs: str
 /** TCP ports a process listens on, from `ss` (iproute2). */
 export function listeningPorts(pid: number): number[] {
   const text = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
-  return [...new Set(text.split('\n').filter((l) => l.includes(`pid=${pid},`)).map((l) => Number(/:(\d+)\s/.exec(l.split(/\s+/)[3] + ' ')?.[1])))]
-    .filter((p) => Number.isInteger(p) && p > 0);
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .filter((l) => l.includes(`pid=${pid},`))
+        .map((l) => Number(/:(\d+)\s/.exec(l.split(/\s+/)[3] + ' ')?.[1])),
+    ),
+  ].filter((p) => Number.isInteger(p) && p > 0);
 }

@@ -35,11 +35,34 @@ test('a container reads nothing of the data dir, reaches neither NATS nor Caddy,
   const ctx = await project.up();
   nodeId = nodeIdOf(project.dir);
   const dataDir = join(project.dir, '.compartment');
-  const files = ['cluster.json', 'context.json', 'edge/caddy/caddy.json', 'edge/admin/caddy.sock', 'node/node-id', 'logs/node.log'].map((f) => join(dataDir, f));
+  const files = [
+    'cluster.json',
+    'context.json',
+    'edge/caddy/caddy.json',
+    'edge/admin/caddy.sock',
+    'node/node-id',
+    'logs/node.log',
+  ].map((f) => join(dataDir, f));
   const gateway = 'GATEWAY'; // the host as the container sees it: the script puts its default route's address here
-  const tcp = [`127.0.0.1:${ctx.ports.nats}`, `${gateway}:${ctx.ports.nats}`, `${gateway}:${ctx.ports.routes[0]}`, '127.0.0.1:2019', `${gateway}:2019`];
+  const tcp = [
+    `127.0.0.1:${ctx.ports.nats}`,
+    `${gateway}:${ctx.ports.nats}`,
+    `${gateway}:${ctx.ports.routes[0]}`,
+    '127.0.0.1:2019',
+    `${gateway}:2019`,
+  ];
   project.write({
-    'compartment.yaml': ['services:', ...dockerService({ version: 'v1', variables: { PROBE_FILES: [...files, '/var/run/docker.sock', '/www/index.html'].join(' '), PROBE_TCP: tcp.join(' ') } }), ''].join('\n'),
+    'compartment.yaml': [
+      'services:',
+      ...dockerService({
+        version: 'v1',
+        variables: {
+          PROBE_FILES: [...files, '/var/run/docker.sock', '/www/index.html'].join(' '),
+          PROBE_TCP: tcp.join(' '),
+        },
+      }),
+      '',
+    ].join('\n'),
     'web/Dockerfile': DOCKERFILE,
     'web/start.sh': ATTACK_SH,
     'web/www/index.html': 'prober\n',
@@ -49,11 +72,23 @@ test('a container reads nothing of the data dir, reaches neither NATS nor Caddy,
   const [web] = await project.json<DeploymentRecord[]>(['status']);
   const report = await (await fetch(`${web!.routeUrl}/report.txt`)).text();
   if (process.env.SHOW_REPORT) console.log(report);
-  const lines = (kind: string) => report.split('\n').filter((l) => l.startsWith(`${kind} `)).map((l) => l.slice(kind.length + 1));
+  const lines = (kind: string) =>
+    report
+      .split('\n')
+      .filter((l) => l.startsWith(`${kind} `))
+      .map((l) => l.slice(kind.length + 1));
 
-  assert.equal(lines('file').filter((l) => l.endsWith(' ok')), ['/www/index.html ok'], 'only its own files are readable (the control)');
+  assert.equal(
+    lines('file').filter((l) => l.endsWith(' ok')),
+    ['/www/index.html ok'],
+    'only its own files are readable (the control)',
+  );
   assert.is(lines('file').length, files.length + 2);
-  for (const m of lines('mount')) assert.not.ok(m.includes('.compartment') || m.includes(project.dir) || m.includes('docker.sock'), `no mount of ours: ${m}`);
+  for (const m of lines('mount'))
+    assert.not.ok(
+      m.includes('.compartment') || m.includes(project.dir) || m.includes('docker.sock'),
+      `no mount of ours: ${m}`,
+    );
   assert.match(lines('gateway')[0] ?? '', /^\d+\.\d+\.\d+\.\d+$/, 'the container found the host (its gateway)');
   assert.is(lines('tcp').length, tcp.length);
   for (const t of lines('tcp')) {
@@ -61,7 +96,10 @@ test('a container reads nothing of the data dir, reaches neither NATS nor Caddy,
     assert.match(t, /refused|can't connect|timed out|^\S+ *$/i, `a connect failure: ${t}`);
   }
   const env = lines('env');
-  assert.ok(env.some((e) => e.startsWith('GREETING=') || e.startsWith('PROBE_TCP=')), 'the deployment variables are there (control)');
+  assert.ok(
+    env.some((e) => e.startsWith('GREETING=') || e.startsWith('PROBE_TCP=')),
+    'the deployment variables are there (control)',
+  );
   for (const e of env) {
     assert.not.match(e.split('=')[0]!, /NATS|COMPARTMENT|CREDS|CADDY/i, `no cluster variable: ${e}`);
     assert.not.ok(e.includes('nats://'), `no NATS URL: ${e}`);

@@ -18,38 +18,71 @@ const RECORD_KEY = keys.deployment('production', 'web', '0forged0000001');
 test.before(async () => {
   server = await startNatsServer('auth', { auth: {} });
   for (const role of ['node', 'edge', 'cli', 'dashboard', 'dashboard-actions'] as const) {
-    conns.set(role, await connectCluster({ servers: server.url, name: `perm-${role}`, nats: { ...server.auth!.options(role), maxReconnectAttempts: 0 } }));
+    conns.set(
+      role,
+      await connectCluster({
+        servers: server.url,
+        name: `perm-${role}`,
+        nats: { ...server.auth!.options(role), maxReconnectAttempts: 0 },
+      }),
+    );
   }
   await ensureCluster(as('node'));
   // A stand-in node agent: answers every API verb and node command, so a refused request is told apart from "no responders".
-  as('node').nc.subscribe('compartment.api.>', { queue: 'compartment-api', callback: (_e, m) => void m.respond('{"ok":true}') });
+  as('node').nc.subscribe('compartment.api.>', {
+    queue: 'compartment-api',
+    callback: (_e, m) => void m.respond('{"ok":true}'),
+  });
   as('node').nc.subscribe('compartment.node.n1.>', { callback: (_e, m) => void m.respond('{"ok":true}') });
   await as('node').nc.flush();
 });
 
 test.after(async () => {
-  const violations = server?.output().split('\n').filter((l) => /Violation/.test(l)) ?? [];
+  const violations =
+    server
+      ?.output()
+      .split('\n')
+      .filter((l) => /Violation/.test(l)) ?? [];
   if (process.env.SHOW_VIOLATIONS) console.log(violations.join('\n'));
   for (const c of conns.values()) await c.close().catch(() => undefined);
   await server?.dispose();
 });
 
 test('anonymous and unknown-key connections are refused', async () => {
-  const anonymous = await connect({ servers: server.url, maxReconnectAttempts: 0 }).then(() => null, (e: Error) => e);
+  const anonymous = await connect({ servers: server.url, maxReconnectAttempts: 0 }).then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.ok(anonymous, 'anonymous connect must fail');
   assert.match(anonymous!.message, /authoriz/i);
   const stranger = new TextEncoder().encode(new TextDecoder().decode(nkeys.createUser().getSeed()));
-  const unknown = await connect({ servers: server.url, authenticator: nkeyAuthenticator(stranger), maxReconnectAttempts: 0 }).then(() => null, (e: Error) => e);
+  const unknown = await connect({
+    servers: server.url,
+    authenticator: nkeyAuthenticator(stranger),
+    maxReconnectAttempts: 0,
+  }).then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.ok(unknown, 'a key the server does not list must fail');
 });
 
 test('edge: cannot write a deployment record, a variable, a node heartbeat or a node command; can heartbeat and read routes', async () => {
   const nc = as('edge').nc;
-  assert.ok(await requestRefused(nc, `$KV.${BUCKETS.deployments}.${RECORD_KEY}`, '{"record":{}}'), 'deployment record write refused');
+  assert.ok(
+    await requestRefused(nc, `$KV.${BUCKETS.deployments}.${RECORD_KEY}`, '{"record":{}}'),
+    'deployment record write refused',
+  );
   assert.ok(await requestRefused(nc, `$KV.${BUCKETS.variables}.production.SECRET`, 'x'));
   assert.ok(await requestRefused(nc, `$KV.${BUCKETS.nodes}.node.n1`, '{}'), 'forged node heartbeat refused');
   assert.ok(await publishRefused(nc, subjects.node('n1', 'deliver')), 'forged statechart event refused');
-  assert.ok(await requestRefused(nc, `$JS.API.STREAM.INFO.KV_${BUCKETS.variables}`.replace('INFO', 'MSG.GET'), '{"last_by_subj":"$KV.compartment_variables.>"}'));
+  assert.ok(
+    await requestRefused(
+      nc,
+      `$JS.API.STREAM.INFO.KV_${BUCKETS.variables}`.replace('INFO', 'MSG.GET'),
+      '{"last_by_subj":"$KV.compartment_variables.>"}',
+    ),
+  );
   assert.ok(await requestRefused(nc, `$JS.API.STREAM.DELETE.KV_${BUCKETS.deployments}`));
   const record = await (await as('node').kvm.open(BUCKETS.deployments)).get(RECORD_KEY);
   assert.is(record, null, 'no record was written');
@@ -68,8 +101,10 @@ test('edge: answers edge.state (a reply to another role inbox is allowed once)',
 
 test('dashboard: reads but cannot deploy, roll back or set variables; dashboard-actions can deploy, not set variables', async () => {
   const nc = as('dashboard').nc;
-  for (const verb of ['deploy', 'rollback', 'env.set', 'env.unset'] as const) assert.ok(await requestRefused(nc, subjects.api(verb)), `dashboard ${verb} refused`);
-  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart'] as const) assert.equal((await nc.request(subjects.api(verb), '{}', { timeout: 2000 })).json(), { ok: true });
+  for (const verb of ['deploy', 'rollback', 'env.set', 'env.unset'] as const)
+    assert.ok(await requestRefused(nc, subjects.api(verb)), `dashboard ${verb} refused`);
+  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart'] as const)
+    assert.equal((await nc.request(subjects.api(verb), '{}', { timeout: 2000 })).json(), { ok: true });
   assert.is(await (await as('dashboard').kvm.open(BUCKETS.deployments)).get(RECORD_KEY), null);
   assert.ok(await subscribeRefused(nc, '_INBOX.>'), 'cannot read replies meant for others');
   assert.ok(await subscribeRefused(nc, '_INBOX_node.>'));
@@ -81,21 +116,42 @@ test('dashboard: reads but cannot deploy, roll back or set variables; dashboard-
 test('cli: calls every verb, uploads sources, watches records; cannot answer as a node, the leader, an edge or the API', async () => {
   const cli = as('cli');
   assert.equal((await cli.nc.request(subjects.api('deploy'), '{}', { timeout: 2000 })).json(), { ok: true });
-  assert.equal((await cli.nc.request(subjects.node('n1', 'transitions'), '{}', { timeout: 2000 })).json(), { ok: true });
+  assert.equal((await cli.nc.request(subjects.node('n1', 'transitions'), '{}', { timeout: 2000 })).json(), {
+    ok: true,
+  });
   const store = await cli.objm.open(OBJECT_STORES.sources);
   await store.putBlob({ name: 'sha256-perm-test' }, new Uint8Array([1, 2, 3]));
   const stored = await (await as('node').objm.open(OBJECT_STORES.sources)).getBlob('sha256-perm-test');
   assert.equal([...stored!], [1, 2, 3], 'the node reads what the CLI uploaded');
   const watch = await (await cli.kvm.open(BUCKETS.deployments)).watch({ key: RECORD_KEY });
   watch.stop();
-  for (const subject of [subjects.node('n1', 'deliver'), 'compartment.node.>', subjects.leader('place'), subjects.edgeState, subjects.api('status'), '$SRV.>']) {
+  for (const subject of [
+    subjects.node('n1', 'deliver'),
+    'compartment.node.>',
+    subjects.leader('place'),
+    subjects.edgeState,
+    subjects.api('status'),
+    '$SRV.>',
+  ]) {
     assert.ok(await subscribeRefused(cli.nc, subject), `cli subscribe ${subject} refused`);
   }
-  assert.ok(await subscribeRefused(cli.nc, subjects.api('deploy'), 'compartment-api'), 'cannot join the API queue group');
+  assert.ok(
+    await subscribeRefused(cli.nc, subjects.api('deploy'), 'compartment-api'),
+    'cannot join the API queue group',
+  );
   assert.ok(await publishRefused(cli.nc, subjects.node('n1', 'deliver')), 'cannot forge a statechart event');
-  assert.ok(await requestRefused(cli.nc, `$KV.${BUCKETS.deployments}.${RECORD_KEY}`, '{}'), 'cannot write records directly');
-  assert.ok(await requestRefused(cli.nc, `$JS.API.STREAM.PURGE.OBJ_${OBJECT_STORES.sources}`), 'cannot wipe the sources');
-  assert.ok(await requestRefused(cli.nc, `$JS.API.STREAM.DELETE.KV_${BUCKETS.deployments}`), 'cannot delete the records');
+  assert.ok(
+    await requestRefused(cli.nc, `$KV.${BUCKETS.deployments}.${RECORD_KEY}`, '{}'),
+    'cannot write records directly',
+  );
+  assert.ok(
+    await requestRefused(cli.nc, `$JS.API.STREAM.PURGE.OBJ_${OBJECT_STORES.sources}`),
+    'cannot wipe the sources',
+  );
+  assert.ok(
+    await requestRefused(cli.nc, `$JS.API.STREAM.DELETE.KV_${BUCKETS.deployments}`),
+    'cannot delete the records',
+  );
 });
 
 test('a stored value that JetStream delivers onto a node or API subject reaches no handler', async () => {
@@ -116,12 +172,22 @@ test('a stored value that JetStream delivers onto a node or API subject reaches 
   serve(as('node').nc, RPC.api.rollback, undefined, handled(subjects.api('rollback')));
   await Promise.all([raw.flush(), as('node').nc.flush()]);
   const stream = `KV_${BUCKETS.nodes}`;
-  const consumer = { stream_name: stream, config: { deliver_subject: subjects.node('n2', 'deliver'), ack_policy: 'none', deliver_policy: 'all' } };
-  const created = (await edge.nc.request(`$JS.API.CONSUMER.CREATE.${stream}`, JSON.stringify(consumer), { timeout: 2000 })).json<{ error?: unknown }>();
+  const consumer = {
+    stream_name: stream,
+    config: { deliver_subject: subjects.node('n2', 'deliver'), ack_policy: 'none', deliver_policy: 'all' },
+  };
+  const created = (
+    await edge.nc.request(`$JS.API.CONSUMER.CREATE.${stream}`, JSON.stringify(consumer), { timeout: 2000 })
+  ).json<{ error?: unknown }>();
   assert.is(created.error, undefined, JSON.stringify(created));
-  edge.nc.publish(`$JS.API.DIRECT.GET.${stream}`, JSON.stringify({ last_by_subj: `$KV.${BUCKETS.nodes}.edge.e1` }), { reply: subjects.api('rollback') });
+  edge.nc.publish(`$JS.API.DIRECT.GET.${stream}`, JSON.stringify({ last_by_subj: `$KV.${BUCKETS.nodes}.edge.e1` }), {
+    reply: subjects.api('rollback'),
+  });
   await new Promise((r) => setTimeout(r, 1000));
-  assert.ok(seen.raw.includes(subjects.node('n2', 'deliver')), 'JetStream delivered the heartbeat onto the node subject');
+  assert.ok(
+    seen.raw.includes(subjects.node('n2', 'deliver')),
+    'JetStream delivered the heartbeat onto the node subject',
+  );
   assert.ok(seen.raw.includes(subjects.api('rollback')), 'the direct get answered onto the API subject');
   assert.equal(seen.guarded, [], 'no handler saw them');
   await raw.close();

@@ -20,18 +20,29 @@ const outside = join(tmp.path, 'escaped');
 async function refused(name: string, entries: Parameters<typeof writeRawTar>[2], reason: RegExp): Promise<void> {
   const k = key();
   const file = writeRawTar(tmp.path, `${name}.tar`, [{ path: 'ok.txt', body: 'fine' }, ...entries]);
-  const error = await driver.extract(k, file).then(() => null, (e: unknown) => e);
+  const error = await driver.extract(k, file).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.instance(error, CompartmentError, `${name}: refused`);
   assert.is((error as CompartmentError).code, 'BUILD_FAILED');
   assert.match((error as Error).message, /^source archive refused: /);
   assert.match((error as Error).message, reason, name);
   assert.not.ok(existsSync(driver.releaseDir(k)), `${name}: no release dir`);
   const service = join(dataDir, 'releases', 'production', 'web');
-  assert.equal(readdirSync(service).filter((d) => d.startsWith('.tmp-')), [], `${name}: no temp dir left`);
+  assert.equal(
+    readdirSync(service).filter((d) => d.startsWith('.tmp-')),
+    [],
+    `${name}: no temp dir left`,
+  );
 }
 
 test('an archive with ../x is refused and writes nothing outside', async () => {
-  await refused('dotdot', [{ path: '../../../escaped', body: 'pwned' }], /"\.\.\/\.\.\/\.\.\/escaped" is an absolute path or climbs out/);
+  await refused(
+    'dotdot',
+    [{ path: '../../../escaped', body: 'pwned' }],
+    /"\.\.\/\.\.\/\.\.\/escaped" is an absolute path or climbs out/,
+  );
   await refused('inner-dotdot', [{ path: 'sub/../../escaped', body: 'pwned' }], /climbs out/);
   assert.not.ok(existsSync(outside));
   assert.not.ok(existsSync(join(dataDir, 'releases', 'escaped')));
@@ -43,27 +54,46 @@ test('an archive with an absolute path is refused', async () => {
 });
 
 test('a symlink to /etc (or one climbing out) and a hard link out are refused', async () => {
-  await refused('symlink-etc', [{ path: 'etc', type: 'SymbolicLink', linkpath: '/etc' }], /"etc" links to "\/etc", outside the release/);
+  await refused(
+    'symlink-etc',
+    [{ path: 'etc', type: 'SymbolicLink', linkpath: '/etc' }],
+    /"etc" links to "\/etc", outside the release/,
+  );
   await refused('symlink-up', [{ path: 'a/b', type: 'SymbolicLink', linkpath: '../../x' }], /links to "\.\.\/\.\.\/x"/);
   // Each link stays inside, but writing through one is how archives have escaped before: tar's own refusal, same words.
-  await refused('through-link', [{ path: 'l', type: 'SymbolicLink', linkpath: '.' }, { path: 'l/x', body: 'x' }], /Cannot extract through symbolic link/);
+  await refused(
+    'through-link',
+    [
+      { path: 'l', type: 'SymbolicLink', linkpath: '.' },
+      { path: 'l/x', body: 'x' },
+    ],
+    /Cannot extract through symbolic link/,
+  );
   await refused('hardlink', [{ path: 'h', type: 'Link', linkpath: '../../../../etc/passwd' }], /"h" links to/);
 });
 
 test('a setuid or setgid file is refused; devices and fifos too', async () => {
-  await refused('setuid', [{ path: 'bin/tool', mode: 0o4755, body: '#!/bin/sh\nid\n' }], /"bin\/tool" has the setuid or setgid bit/);
+  await refused(
+    'setuid',
+    [{ path: 'bin/tool', mode: 0o4755, body: '#!/bin/sh\nid\n' }],
+    /"bin\/tool" has the setuid or setgid bit/,
+  );
   await refused('setgid', [{ path: 'tool', mode: 0o2755, body: 'x' }], /setuid or setgid/);
   await refused('fifo', [{ path: 'pipe', type: 'FIFO' }], /"pipe" is a FIFO/);
   await refused('device', [{ path: 'null', type: 'CharacterDevice' }], /"null" is a CharacterDevice/);
 });
 
 test('one archive with all four at once names them; a friendly archive with inner links extracts, owned by the workload user', async () => {
-  await refused('all', [
-    { path: '../x', body: 'x' },
-    { path: '/tmp/compartment-absolute-x', body: 'x' },
-    { path: 'etc', type: 'SymbolicLink', linkpath: '/etc' },
-    { path: 'suid', mode: 0o4755, body: 'x' },
-  ], /"\.\.\/x".*; "\/tmp\/compartment-absolute-x".*; "etc" links to "\/etc".* \(and 1 more\)$/);
+  await refused(
+    'all',
+    [
+      { path: '../x', body: 'x' },
+      { path: '/tmp/compartment-absolute-x', body: 'x' },
+      { path: 'etc', type: 'SymbolicLink', linkpath: '/etc' },
+      { path: 'suid', mode: 0o4755, body: 'x' },
+    ],
+    /"\.\.\/x".*; "\/tmp\/compartment-absolute-x".*; "etc" links to "\/etc".* \(and 1 more\)$/,
+  );
 
   const k = key();
   const file = writeRawTar(tmp.path, 'friendly.tar', [
@@ -79,9 +109,10 @@ test('one archive with all four at once names them; a friendly archive with inne
   assert.is(b.mode & 0o7000, 0, 'no sticky/setuid/setgid bits kept');
   assert.is(statSync(join(dir, 'app', 'sub')).mode & 0o7000, 0, 'no setgid or sticky dir');
   const owner = runAs?.uid ?? process.getuid!();
-  for (const p of ['app', 'app/sub', 'app/sub/b.txt']) assert.is(lstatSync(join(dir, p)).uid, owner, `${p} belongs to the workload user, not uid 4242`);
+  for (const p of ['app', 'app/sub', 'app/sub/b.txt'])
+    assert.is(lstatSync(join(dir, p)).uid, owner, `${p} belongs to the workload user, not uid 4242`);
   assert.is(statSync(dir).mode & 0o777, 0o711, 'the release dir is traverse-only');
-  assert.is(statSync(join(dir, 'app')).mode & 0o777, 0o700, 'the app dir is its owner\'s alone');
+  assert.is(statSync(join(dir, 'app')).mode & 0o777, 0o700, "the app dir is its owner's alone");
 });
 
 test('the policy itself: relative links that stay inside pass, everything leaving fails', () => {

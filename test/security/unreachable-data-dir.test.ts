@@ -24,12 +24,18 @@ test('a 0700 project dir: the deployment still runs as compartment-run, from a r
   const app = join(moved, 'releases/production/web', web!.id, 'app');
   assert.ok(existsSync(app), `the release is under ${moved}`);
   assert.match(project.log('node'), /cannot reach .*: process releases go to \/var\/lib\/compartment\/releases\//);
-  for (const d of ['/var/lib/compartment', FALLBACK_RELEASES, moved]) assert.is(statSync(d).mode & 0o777, 0o711, `${d} is traverse-only`);
+  for (const d of ['/var/lib/compartment', FALLBACK_RELEASES, moved])
+    assert.is(statSync(d).mode & 0o777, 0o711, `${d} is traverse-only`);
   const me = (await (await fetch(`${routeUrl}/whoami`)).json()) as { uid: number; cwd: string };
   assert.is(me.uid, lookupUser('compartment-run')!.uid);
   assert.is(me.cwd, app);
-  const files = [join(project.dir, '.compartment/cluster.json'), join(moved, 'releases/production/web', web!.id, 'workload.json')];
-  const report = (await (await fetch(`${routeUrl}/attack`, { method: 'POST', body: JSON.stringify({ files, dirs: [moved] }) })).json()) as AttackReport;
+  const files = [
+    join(project.dir, '.compartment/cluster.json'),
+    join(moved, 'releases/production/web', web!.id, 'workload.json'),
+  ];
+  const report = (await (
+    await fetch(`${routeUrl}/attack`, { method: 'POST', body: JSON.stringify({ files, dirs: [moved] }) })
+  ).json()) as AttackReport;
   assert.equal(Object.values(report.files), ['EACCES', 'EACCES']);
   assert.equal(Object.values(report.dirs), ['EACCES'], 'other releases cannot be listed');
 });

@@ -21,7 +21,13 @@ test.after(async () => {
 test('up --nats-tls-*: deploy, status and the route work with the operator credentials over TLS', async () => {
   // Ports of our own (as the bench does): a cluster started elsewhere at the same moment could share 8100+ (SO_REUSEPORT).
   const routes = await freePortRange(100);
-  const ports = { nats: await freePort(), dns: await freeDualPort(), caddyAdmin: await freePort(), routes: [routes[0], routes.at(-1)], dashboard: await freePort() };
+  const ports = {
+    nats: await freePort(),
+    dns: await freeDualPort(),
+    caddyAdmin: await freePort(),
+    routes: [routes[0], routes.at(-1)],
+    dashboard: await freePort(),
+  };
   project.write({ '.compartment/cluster.json': JSON.stringify({ ports, dataDir: join(project.dir, '.compartment') }) });
   const context = await project.up(['--nats-tls-cert', ca.cert, '--nats-tls-key', ca.key, '--nats-tls-ca', ca.ca]);
   assert.match(readFileSync(join(project.dir, '.compartment', 'credentials', 'nats.conf'), 'utf8'), /tls \{ cert_file/);
@@ -33,7 +39,9 @@ test('up --nats-tls-*: deploy, status and the route work with the operator crede
 });
 
 test('no secret is on any command line of the cluster', async () => {
-  const secrets = ['cli', 'node', 'edge', 'dashboard', 'dashboard-actions'].map((r) => readFileSync(creds(r), 'utf8').trim().split('\n').at(-1)!);
+  const secrets = ['cli', 'node', 'edge', 'dashboard', 'dashboard-actions'].map(
+    (r) => readFileSync(creds(r), 'utf8').trim().split('\n').at(-1)!,
+  );
   secrets.push(readFileSync(join(project.dir, '.compartment', 'credentials', 'route.password'), 'utf8').trim());
   const pids = Object.values(project.context().children).filter((p): p is number => typeof p === 'number');
   assert.ok(pids.length >= 4);
@@ -54,9 +62,15 @@ test('no secret is on any command line of the cluster', async () => {
 
 test('a client without credentials, or without the CA, is refused; the dashboard credentials cannot deploy', async () => {
   const url = project.context().natsUrl;
-  const anonymous = await connect({ servers: url, tls: { caFile: ca.ca }, maxReconnectAttempts: 0 }).then(() => null, (e: Error) => e);
+  const anonymous = await connect({ servers: url, tls: { caFile: ca.ca }, maxReconnectAttempts: 0 }).then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.match(String(anonymous?.message), /authoriz/i);
-  const noCa = await connect({ servers: url, ...project.natsOptions('cli'), maxReconnectAttempts: 0 }).then((c) => (void c.close(), null), (e: Error) => e);
+  const noCa = await connect({ servers: url, ...project.natsOptions('cli'), maxReconnectAttempts: 0 }).then(
+    (c) => (void c.close(), null),
+    (e: Error) => e,
+  );
   assert.ok(noCa, 'TLS without the CA refused');
   const r = await project.cli(['deploy', '--force'], { env: { COMPARTMENT_NATS_CREDS: creds('dashboard') } });
   assert.is(r.code, 1, r.stdout + r.stderr);

@@ -24,7 +24,13 @@ test.before(async () => {
 test('the agent runs as root here, so the build and the workload run as compartment-run, with a minimal environment', async () => {
   assert.is(process.getuid!(), 0, 'these tests run as root, like CI');
   assert.ok(runAs, 'scripts/setup created compartment-run');
-  const me = (await (await fetch(`${routeUrl}/whoami`)).json()) as { uid: number; gid: number; groups: number[]; built: string; env: Record<string, string> };
+  const me = (await (await fetch(`${routeUrl}/whoami`)).json()) as {
+    uid: number;
+    gid: number;
+    groups: number[];
+    built: string;
+    env: Record<string, string>;
+  };
   assert.is(me.uid, runAs!.uid);
   assert.is(me.gid, runAs!.gid);
   assert.not.ok(me.groups.includes(0), 'no root group');
@@ -36,8 +42,26 @@ test('the agent runs as root here, so the build and the workload run as compartm
     // Its working directory is its own app dir, below the data dir; nothing else may point there.
     if (k !== 'PWD') assert.not.ok(v.includes('.compartment'), `${k} names nothing of the data dir: ${v}`);
   }
-  const allowed = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'HOME', 'USER', 'LOGNAME', 'PORT', 'GREETING', 'PWD', 'SHLVL', 'OLDPWD', '_'];
-  assert.equal(Object.keys(me.env).filter((k) => !allowed.includes(k)), [], 'nothing beyond the minimal set');
+  const allowed = [
+    'PATH',
+    'LANG',
+    'LC_ALL',
+    'TZ',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'PORT',
+    'GREETING',
+    'PWD',
+    'SHLVL',
+    'OLDPWD',
+    '_',
+  ];
+  assert.equal(
+    Object.keys(me.env).filter((k) => !allowed.includes(k)),
+    [],
+    'nothing beyond the minimal set',
+  );
   assert.is(me.env.HOME, runAs!.home);
   assert.is(me.env.GREETING, 'hello');
 });
@@ -46,11 +70,24 @@ test('no file or directory of the data dir is readable from the workload, Caddy 
   const dataDir = join(project.dir, '.compartment');
   const target = walk(dataDir, appDir);
   const names = target.files.map((f) => f.slice(dataDir.length + 1));
-  for (const expected of ['cluster.json', 'context.json', 'edge/caddy/caddy.json', 'logs/node.log', 'node/node-id']) assert.ok(names.includes(expected), `${expected} is tried`);
-  assert.ok(names.some((n) => n.startsWith('nats/')), 'the NATS store (records, snapshots, variables) is tried');
-  assert.ok(names.some((n) => /^node\/process\/releases\/.*\/workload\.json$/.test(n)), "the agent's own files beside the app are tried");
-  const caddy = JSON.parse(readFileSync(join(dataDir, 'edge/caddy/caddy.json'), 'utf8')) as { admin: { listen: string } };
-  assert.match(caddy.admin.listen, /^unix\/.*\/edge\/admin\/caddy\.sock$/, 'the admin endpoint is a unix socket in the data dir');
+  for (const expected of ['cluster.json', 'context.json', 'edge/caddy/caddy.json', 'logs/node.log', 'node/node-id'])
+    assert.ok(names.includes(expected), `${expected} is tried`);
+  assert.ok(
+    names.some((n) => n.startsWith('nats/')),
+    'the NATS store (records, snapshots, variables) is tried',
+  );
+  assert.ok(
+    names.some((n) => /^node\/process\/releases\/.*\/workload\.json$/.test(n)),
+    "the agent's own files beside the app are tried",
+  );
+  const caddy = JSON.parse(readFileSync(join(dataDir, 'edge/caddy/caddy.json'), 'utf8')) as {
+    admin: { listen: string };
+  };
+  assert.match(
+    caddy.admin.listen,
+    /^unix\/.*\/edge\/admin\/caddy\.sock$/,
+    'the admin endpoint is a unix socket in the data dir',
+  );
   assert.equal(target.sockets, [join(dataDir, 'edge/admin/caddy.sock')]);
   const caddyPid = Number(readFileSync(join(dataDir, 'edge/caddy/caddy.pid'), 'utf8'));
   const caddyPorts = listeningPorts(caddyPid);
@@ -58,7 +95,10 @@ test('no file or directory of the data dir is readable from the workload, Caddy 
 
   // Positive controls: the attack itself works where access is allowed, so a refusal below means something.
   const own = join(appDir, 'server.js');
-  const res = await fetch(`${routeUrl}/attack`, { method: 'POST', body: JSON.stringify({ ...target, files: [own, '/etc/hostname', ...target.files], tcp: caddyPorts }) });
+  const res = await fetch(`${routeUrl}/attack`, {
+    method: 'POST',
+    body: JSON.stringify({ ...target, files: [own, '/etc/hostname', ...target.files], tcp: caddyPorts }),
+  });
   const text = await res.text();
   assert.is(res.status, 200, `the prober answered through its route: ${text}`);
   const report = JSON.parse(text) as AttackReport;
@@ -66,8 +106,15 @@ test('no file or directory of the data dir is readable from the workload, Caddy 
   assert.is(report.files['/etc/hostname'], 'ok');
   const readable = Object.entries(report.files).filter(([f, r]) => r === 'ok' && f !== own && f !== '/etc/hostname');
   assert.equal(readable, [], 'no file of the data dir could be read');
-  assert.equal(Object.entries(report.dirs).filter(([, r]) => r === 'ok'), [], 'no dir of the data dir could be listed');
-  assert.ok(Object.values(report.files).filter((r) => r === 'EACCES').length === target.files.length, 'each refused with EACCES');
+  assert.equal(
+    Object.entries(report.dirs).filter(([, r]) => r === 'ok'),
+    [],
+    'no dir of the data dir could be listed',
+  );
+  assert.ok(
+    Object.values(report.files).filter((r) => r === 'EACCES').length === target.files.length,
+    'each refused with EACCES',
+  );
   for (const [s, r] of Object.entries(report.sockets)) assert.is(r, 'EACCES', `the admin socket ${s} is out of reach`);
   const admin = Object.entries(report.tcp).filter(([, r]) => r.includes('"admin"') || r.includes('"apps"'));
   assert.equal(admin, [], 'no TCP port of Caddy answers with its config');

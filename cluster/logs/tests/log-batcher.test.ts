@@ -5,16 +5,25 @@ import type { LogBatch } from '../../../packages/protocol/index.js';
 import { LogBatcher, type BatcherOptions } from '../log-batcher.js';
 
 const meta = { deploymentId: 'dep001', serviceName: 'web', environmentName: 'production', nodeId: 'n1' };
-const options: BatcherOptions = { flushMs: 10, eventFlushMs: 0, maxBatchLines: 100, maxBatchBytes: 64 * 1024, maxLineChars: 1000, maxInFlight: 2, maxQueued: 2 };
+const options: BatcherOptions = {
+  flushMs: 10,
+  eventFlushMs: 0,
+  maxBatchLines: 100,
+  maxBatchBytes: 64 * 1024,
+  maxLineChars: 1000,
+  maxInFlight: 2,
+  maxQueued: 2,
+};
 
 /** A send that holds every batch until the test releases it. */
 function gate() {
   const sent: LogBatch[] = [];
   const pending: Array<() => void> = [];
-  const send = (b: LogBatch) => new Promise<void>((resolve) => {
-    sent.push(b);
-    pending.push(resolve);
-  });
+  const send = (b: LogBatch) =>
+    new Promise<void>((resolve) => {
+      sent.push(b);
+      pending.push(resolve);
+    });
   const releaseAll = () => pending.splice(0).forEach((r) => r());
   return { sent, send, releaseAll, pending };
 }
@@ -24,10 +33,20 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('lines are cut into batches of at most maxBatchLines, in order, and flush publishes the rest', async () => {
   const sent: LogBatch[] = [];
   const b = new LogBatcher(options, async (batch) => void sent.push(batch));
-  await b.write(meta, 'stdout', Array.from({ length: 250 }, (_, i) => `line ${i}`));
+  await b.write(
+    meta,
+    'stdout',
+    Array.from({ length: 250 }, (_, i) => `line ${i}`),
+  );
   await b.flush();
-  assert.equal(sent.map((x) => x.lines.length), [100, 100, 50]);
-  assert.equal(sent.flatMap((x) => x.lines.map((l) => l.text)), Array.from({ length: 250 }, (_, i) => `line ${i}`));
+  assert.equal(
+    sent.map((x) => x.lines.length),
+    [100, 100, 50],
+  );
+  assert.equal(
+    sent.flatMap((x) => x.lines.map((l) => l.text)),
+    Array.from({ length: 250 }, (_, i) => `line ${i}`),
+  );
   assert.ok(sent.every((x) => x.stream === 'stdout' && x.deploymentId === 'dep001' && x.nodeId === 'n1'));
 });
 
@@ -40,7 +59,10 @@ test('with a publish slot free, a partial batch goes out on the next turn, not a
   await new Promise((r) => setTimeout(r, 20));
   assert.is(sent.length, 1);
   assert.is(sent[0]!.stream, 'stderr');
-  assert.equal(sent[0]!.lines.map((l) => l.text), ['only one', 'same turn']);
+  assert.equal(
+    sent[0]!.lines.map((l) => l.text),
+    ['only one', 'same turn'],
+  );
 });
 
 test('while every publish slot is busy, lines gather and go as one batch when a publish completes', async () => {
@@ -56,7 +78,10 @@ test('while every publish slot is busy, lines gather and go as one batch when a 
   assert.is(g.sent.length, 1, 'nothing more is sent while the slot is taken');
   g.releaseAll();
   await tick();
-  assert.equal(g.sent.slice(1).map((x) => x.lines.map((l) => l.text)), [['second', 'third']]);
+  assert.equal(
+    g.sent.slice(1).map((x) => x.lines.map((l) => l.text)),
+    [['second', 'third']],
+  );
   g.releaseAll();
   await b.flush();
 });
@@ -65,9 +90,20 @@ test('write stops resolving while the deployment queue is full, and resumes as p
   const g = gate();
   const b = new LogBatcher(options, g.send);
   // 2 in flight + 2 queued is the budget; the fifth batch must make the writer wait.
-  for (let i = 0; i < 4; i++) await b.write(meta, 'stdout', Array.from({ length: 100 }, () => 'x'));
+  for (let i = 0; i < 4; i++)
+    await b.write(
+      meta,
+      'stdout',
+      Array.from({ length: 100 }, () => 'x'),
+    );
   let resolved = false;
-  const blocked = b.write(meta, 'stdout', Array.from({ length: 101 }, () => 'y')).then(() => (resolved = true));
+  const blocked = b
+    .write(
+      meta,
+      'stdout',
+      Array.from({ length: 101 }, () => 'y'),
+    )
+    .then(() => (resolved = true));
   await tick();
   assert.is(g.sent.length, 2, 'only maxInFlight sends started');
   assert.is(resolved, false, 'the producer waits instead of the batcher growing');
@@ -80,13 +116,22 @@ test('write stops resolving while the deployment queue is full, and resumes as p
     await tick();
   }
   await flushed;
-  assert.is(g.sent.reduce((n, x) => n + x.lines.length, 0), 501, 'no line dropped');
+  assert.is(
+    g.sent.reduce((n, x) => n + x.lines.length, 0),
+    501,
+    'no line dropped',
+  );
 });
 
 test('platform events are sent even while stdout has every slot taken', async () => {
   const g = gate();
   const b = new LogBatcher(options, g.send);
-  for (let i = 0; i < 4; i++) void b.write(meta, 'stdout', Array.from({ length: 100 }, () => 'flood'));
+  for (let i = 0; i < 4; i++)
+    void b.write(
+      meta,
+      'stdout',
+      Array.from({ length: 100 }, () => 'flood'),
+    );
   await tick();
   const stdoutSends = g.sent.length;
   await b.write(meta, 'compartment', ['stage: active']);
@@ -124,7 +169,10 @@ test('release publishes what a finished deployment holds and forgets its lanes',
   await b.write(meta, 'stdout', ['last words']);
   await b.write({ ...meta, deploymentId: 'other1' }, 'stdout', ['still running']);
   await b.release('dep001');
-  assert.equal(sent.map((x) => x.lines[0]!.text), ['last words']);
+  assert.equal(
+    sent.map((x) => x.lines[0]!.text),
+    ['last words'],
+  );
   await b.write(meta, 'stdout', ['after release']);
   await b.flush();
   assert.equal(sent.map((x) => x.lines[0]!.text).sort(), ['after release', 'last words', 'still running']);

@@ -4,7 +4,13 @@ import * as assert from 'uvu/assert';
 import type { LogBatch } from '../../../packages/protocol/index.js';
 import { fitBatch } from '../log-fit.js';
 
-const base: Omit<LogBatch, 'lines'> = { deploymentId: 'dep001', serviceName: 'web', environmentName: 'production', nodeId: null, stream: 'stdout' };
+const base: Omit<LogBatch, 'lines'> = {
+  deploymentId: 'dep001',
+  serviceName: 'web',
+  environmentName: 'production',
+  nodeId: null,
+  stream: 'stdout',
+};
 const time = '2026-04-24T10:01:00.000Z';
 
 test('a batch under the limit is one part', () => {
@@ -19,7 +25,10 @@ test('escaped binary output is split into parts under the limit, lines in order'
   const parts = fitBatch({ ...base, lines }, 20_000);
   assert.ok(parts.length > 1);
   assert.ok(parts.every((p) => Buffer.byteLength(p.payload) <= 20_000));
-  assert.equal(parts.flatMap((p) => p.batch.lines.map((l) => l.text.split(':')[0])), lines.map((_, i) => String(i)));
+  assert.equal(
+    parts.flatMap((p) => p.batch.lines.map((l) => l.text.split(':')[0])),
+    lines.map((_, i) => String(i)),
+  );
 });
 
 test('one line too big on its own is truncated until it fits', () => {

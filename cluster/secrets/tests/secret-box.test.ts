@@ -10,7 +10,14 @@ const dir = mkdtempSync(join(tmpdir(), 'compartment-keys-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const flip = (sealed: string, part: number) =>
-  sealed.split('.').map((p, i) => (i === part ? Buffer.from(Buffer.from(p, 'base64url').map((b, j) => (j === 0 ? b ^ 1 : b))).toString('base64url') : p)).join('.');
+  sealed
+    .split('.')
+    .map((p, i) =>
+      i === part
+        ? Buffer.from(Buffer.from(p, 'base64url').map((b, j) => (j === 0 ? b ^ 1 : b))).toString('base64url')
+        : p,
+    )
+    .join('.');
 
 test('a sealed value opens to the same text, names its key, and never contains the text; every seal uses a fresh IV', () => {
   const key = newClusterKey();
@@ -26,7 +33,8 @@ test('a sealed value opens to the same text, names its key, and never contains t
 test('tampered ciphertext, IV or tag, and a value moved to another name, are rejected', () => {
   const key = newClusterKey();
   const sealed = seal(key, 'secret-value', 'production.TOKEN');
-  for (const part of [2, 3, 4]) assert.throws(() => open([key], flip(sealed, part), 'production.TOKEN'), /fails authentication/, `part ${part}`);
+  for (const part of [2, 3, 4])
+    assert.throws(() => open([key], flip(sealed, part), 'production.TOKEN'), /fails authentication/, `part ${part}`);
   assert.throws(() => open([key], sealed, 'production.OTHER'), /fails authentication/);
   assert.throws(() => open([key], 'not sealed', 'production.TOKEN'), /not a sealed value/);
 });
@@ -37,7 +45,11 @@ test('the wrong key is rejected: another key, and another key posing under the s
   const sealed = seal(key, 'secret-value', 'production.TOKEN');
   assert.throws(() => open([other], sealed, 'production.TOKEN'), /does not hold/);
   assert.throws(() => open([{ id: key.id, bytes: other.bytes }], sealed, 'production.TOKEN'), /fails authentication/);
-  assert.is(open([other, key], sealed, 'production.TOKEN'), 'secret-value', 'any key of the ring that matches the id opens it');
+  assert.is(
+    open([other, key], sealed, 'production.TOKEN'),
+    'secret-value',
+    'any key of the ring that matches the id opens it',
+  );
 });
 
 test('a key file is created 0600 once, then reused; a bad file is refused naming the flag', () => {
@@ -61,7 +73,10 @@ test('a key ring follows its file: a rotation written by another process is seen
   const next = newClusterKey();
   writer.write([next, before]);
   assert.is(ring.current().id, next.id);
-  assert.equal(ring.all().map((k) => k.id), [next.id, before.id]);
+  assert.equal(
+    ring.all().map((k) => k.id),
+    [next.id, before.id],
+  );
   assert.is(statSync(path).mode & 0o777, 0o600);
   assert.is(clusterKey(Buffer.from(next.bytes)).id, next.id, 'the id is a function of the key');
 });

@@ -5,14 +5,23 @@ import { FakeEffects, flush } from './fake-effects.js';
 import { T1, workload, previous } from './fixtures.js';
 
 type Event = { type: string } & Record<string, unknown>;
-const done = (id: string, output: object = {}): Event => ({ type: `xstate.done.actor.${id}`, output: { at: T1, ...output } });
+const done = (id: string, output: object = {}): Event => ({
+  type: `xstate.done.actor.${id}`,
+  output: { at: T1, ...output },
+});
 
 const NEXT: Record<string, Event> = {
   'building.slot.queued': { type: 'slot.granted', at: T1 },
   'building.slot.running': done('build'),
   'starting_candidate.starting': done('startCandidate', { workload }),
   'starting_candidate.cleanup': done('stopCandidate'),
-  'checking_readiness.probing': { type: 'readiness.attempt', at: T1, ok: true, detail: 'GET /ready → 200 OK', latencyMs: 1 },
+  'checking_readiness.probing': {
+    type: 'readiness.attempt',
+    at: T1,
+    ok: true,
+    detail: 'GET /ready → 200 OK',
+    latencyMs: 1,
+  },
   'checking_readiness.cleanup': done('stopCandidate'),
   'switching_route.switching': done('switchRoute', { previous }),
   draining_previous: done('drainPrevious', { drained: true }),
@@ -23,7 +32,10 @@ export function nextHappyEvent(snapshot: SnapshotLike): Event | null {
 }
 
 /** Drives an actor forward until no happy event applies; returns how many steps it took. */
-export async function driveToRest(effects: FakeEffects, actor: { getSnapshot(): SnapshotLike; send(e: never): void }): Promise<number> {
+export async function driveToRest(
+  effects: FakeEffects,
+  actor: { getSnapshot(): SnapshotLike; send(e: never): void },
+): Promise<number> {
   let steps = 0;
   for (let event = nextHappyEvent(actor.getSnapshot()); event; event = nextHappyEvent(actor.getSnapshot())) {
     effects.deliver(event, (e) => actor.send(e as never));
@@ -36,7 +48,10 @@ export async function driveToRest(effects: FakeEffects, actor: { getSnapshot(): 
 /** Restores an actor from a persisted snapshot, as a node agent does after a restart. */
 export async function restore(persisted: unknown, input: unknown) {
   const effects = new FakeEffects();
-  const actor = createActor(effects.machine() as AnyStateMachine, { snapshot: persisted as never, input: input as never });
+  const actor = createActor(effects.machine() as AnyStateMachine, {
+    snapshot: persisted as never,
+    input: input as never,
+  });
   actor.start();
   await flush();
   return { effects, actor };

@@ -36,10 +36,17 @@ export class FakeEffects {
   promotionStart = 0;
 
   private promise(effect: string) {
-    return fromPromise<unknown, { spec: { id: string }; previous?: { id: string }; instances?: unknown }>(({ input }) => {
-      this.calls.push({ effect, deploymentId: input.spec.id, touches: input.previous?.id ?? null, instances: input.instances });
-      return new Promise((resolve, reject) => this.pending.set(effect, { resolve, reject }));
-    });
+    return fromPromise<unknown, { spec: { id: string }; previous?: { id: string }; instances?: unknown }>(
+      ({ input }) => {
+        this.calls.push({
+          effect,
+          deploymentId: input.spec.id,
+          touches: input.previous?.id ?? null,
+          instances: input.instances,
+        });
+        return new Promise((resolve, reject) => this.pending.set(effect, { resolve, reject }));
+      },
+    );
   }
 
   private callback(effect: string) {

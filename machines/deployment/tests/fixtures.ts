@@ -28,19 +28,36 @@ export function makeSpec(service: ServiceConfigInput = {}, overrides: Partial<De
 export const withReadiness = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 } });
 export const withoutReadiness = () => makeSpec();
 /** Reverts on its own within a minute of its switch (the fixtures' events all happen at the switch's own time). */
-export const withAutoRevert = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, autoRevert: { windowMs: 60_000 } });
+export const withAutoRevert = () =>
+  makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, autoRevert: { windowMs: 60_000 } });
 /** A set of two: the fixtures' start yields only this node's instance, so the set is short until `instances.serving` fills it. */
-export const withInstances = () => makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, instances: 2 }, { instances: 2 });
+export const withInstances = () =>
+  makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, instances: 2 }, { instances: 2 });
 
-export const workload: WorkloadRef = { driver: 'process', ref: '4242:99', host: '127.0.0.1', port: 40001, nodeId: 'node-a' };
-export const otherInstance: WorkloadRef = { driver: 'process', ref: '5151:77', host: '127.0.0.2', port: 40002, nodeId: 'node-b' };
+export const workload: WorkloadRef = {
+  driver: 'process',
+  ref: '4242:99',
+  host: '127.0.0.1',
+  port: 40001,
+  nodeId: 'node-a',
+};
+export const otherInstance: WorkloadRef = {
+  driver: 'process',
+  ref: '5151:77',
+  host: '127.0.0.2',
+  port: 40002,
+  nodeId: 'node-b',
+};
 export const previous: PreviousRef = {
   id: 'dep000000',
   workload: { driver: 'process', ref: '4100:98', host: '127.0.0.1', port: 40000, nodeId: 'node-a' },
 };
 
 const done = (id: string, output: object) => ({ type: `xstate.done.actor.${id}`, output: { at: T1, ...output } });
-const error = (id: string, message: string) => ({ type: `xstate.error.actor.${id}`, error: Object.assign(new Error(message), { at: T1 }) });
+const error = (id: string, message: string) => ({
+  type: `xstate.error.actor.${id}`,
+  error: Object.assign(new Error(message), { at: T1 }),
+});
 
 /** Every event the machine can meet: the ones the outside sends, and the results of its effects. */
 export function eventCatalogue(): Array<{ type: string } & Record<string, unknown>> {

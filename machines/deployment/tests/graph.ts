@@ -58,8 +58,13 @@ export function edgePaths(spec: DeploymentSpec): TestPath[] {
 }
 
 /** Stable identity of a transition definition, for coverage. */
-export function transitionId(t: { source: { id: string }; eventType: string; target?: ReadonlyArray<{ id: string }> | undefined; guard?: unknown }): string {
-  const guard = typeof t.guard === 'string' ? t.guard : (t.guard as { type?: string } | undefined)?.type ?? '';
+export function transitionId(t: {
+  source: { id: string };
+  eventType: string;
+  target?: ReadonlyArray<{ id: string }> | undefined;
+  guard?: unknown;
+}): string {
+  const guard = typeof t.guard === 'string' ? t.guard : ((t.guard as { type?: string } | undefined)?.type ?? '');
   return `${t.source.id} ${t.eventType} -> ${(t.target ?? []).map((n) => n.id).join(',') || '(internal)'}${guard ? ` [${guard}]` : ''}`;
 }
 
@@ -87,7 +92,8 @@ export async function replay(path: Pick<TestPath, 'spec' | 'events'>, effects = 
   const actor = createActor(effects.machine() as AnyStateMachine, {
     input: { spec: path.spec },
     inspect: (ev) => {
-      if (ev.type === '@xstate.microstep') for (const t of (ev as unknown as { _transitions: never[] })._transitions) taken.add(transitionId(t));
+      if (ev.type === '@xstate.microstep')
+        for (const t of (ev as unknown as { _transitions: never[] })._transitions) taken.add(transitionId(t));
     },
   });
   actor.start();

@@ -5,7 +5,12 @@ import { edgePaths, allTransitions, replay } from './graph.js';
 import { withAutoRevert, withInstances, withReadiness, withoutReadiness } from './fixtures.js';
 import { assertRecordInvariants } from './invariants.js';
 
-const paths = [...edgePaths(withReadiness()), ...edgePaths(withoutReadiness()), ...edgePaths(withInstances()), ...edgePaths(withAutoRevert())];
+const paths = [
+  ...edgePaths(withReadiness()),
+  ...edgePaths(withoutReadiness()),
+  ...edgePaths(withInstances()),
+  ...edgePaths(withAutoRevert()),
+];
 const covered = new Set<string>();
 
 test('the graph yields paths for both readiness and no-readiness services', () => {

@@ -7,7 +7,10 @@ import { driveToRest, restore } from './drive.js';
 import { toRecord } from '../deployment.record.js';
 
 /** One path to each distinct state. */
-const prefixes = new Map<string, { spec: ReturnType<typeof withReadiness>; events: ReturnType<typeof edgePaths>[number]['events'] }>();
+const prefixes = new Map<
+  string,
+  { spec: ReturnType<typeof withReadiness>; events: ReturnType<typeof edgePaths>[number]['events'] }
+>();
 for (const spec of [withReadiness(), withoutReadiness()]) {
   for (const p of edgePaths(spec)) {
     for (const n of [p.events.length - 1, p.events.length]) {
@@ -20,7 +23,15 @@ for (const spec of [withReadiness(), withoutReadiness()]) {
 test('snapshots are taken in many distinct states, including every stage', () => {
   const stages = new Set([...prefixes.keys()].map((k) => /"stage":"?\{?"?([a-z_]+)/.exec(k)?.[1]));
   assert.ok(prefixes.size >= 20, `only ${prefixes.size} states`);
-  for (const s of ['building', 'starting_candidate', 'checking_readiness', 'switching_route', 'draining_previous', 'active', 'rolled_back']) {
+  for (const s of [
+    'building',
+    'starting_candidate',
+    'checking_readiness',
+    'switching_route',
+    'draining_previous',
+    'active',
+    'rolled_back',
+  ]) {
     assert.ok(stages.has(s), `a snapshot in ${s}`);
   }
 });
@@ -30,11 +41,19 @@ test('a restored actor continues to the same end as the original', async () => {
     const original = await replay(path);
     const persisted = JSON.parse(JSON.stringify(original.actor.getPersistedSnapshot()));
     const restored = await restore(persisted, { spec: path.spec });
-    assert.is(stateKey(restored.actor.getSnapshot()), stateKey(original.actor.getSnapshot()), `${name}: same state after restore`);
+    assert.is(
+      stateKey(restored.actor.getSnapshot()),
+      stateKey(original.actor.getSnapshot()),
+      `${name}: same state after restore`,
+    );
 
     await driveToRest(original.effects, original.actor);
     await driveToRest(restored.effects, restored.actor);
-    assert.equal(toRecord(restored.actor.getSnapshot()), toRecord(original.actor.getSnapshot()), `${name}: same record at the end`);
+    assert.equal(
+      toRecord(restored.actor.getSnapshot()),
+      toRecord(original.actor.getSnapshot()),
+      `${name}: same record at the end`,
+    );
     original.actor.stop();
     restored.actor.stop();
   }
@@ -42,11 +61,17 @@ test('a restored actor continues to the same end as the original', async () => {
 
 test('a restore re-runs the effect the actor was in (effects must be idempotent)', async () => {
   const spec = withReadiness();
-  const path = edgePaths(spec).find((p) => p.expected.at(-1)!.includes('"running"') && p.events.at(-1)!.type === 'slot.granted')!;
+  const path = edgePaths(spec).find(
+    (p) => p.expected.at(-1)!.includes('"running"') && p.events.at(-1)!.type === 'slot.granted',
+  )!;
   const original = await replay(path);
   assert.ok(original.effects.effectsCalled().includes('build'));
   const restored = await restore(JSON.parse(JSON.stringify(original.actor.getPersistedSnapshot())), { spec });
-  assert.equal(restored.effects.effectsCalled().sort(), ['build', 'buildSlot'], 'build slot and build are invoked again');
+  assert.equal(
+    restored.effects.effectsCalled().sort(),
+    ['build', 'buildSlot'],
+    'build slot and build are invoked again',
+  );
   original.actor.stop();
   restored.actor.stop();
 });

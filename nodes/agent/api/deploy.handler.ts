@@ -8,18 +8,25 @@ import { newIdempotencyKey } from './request-memo.js';
 export async function deploy(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const names = new Set<string>();
   for (const [i, s] of req.services.entries()) {
-    if (names.has(s.name)) throw new CompartmentError('INVALID_ARGUMENT', `service ${s.name} is listed twice`, `services.${i}.name`);
+    if (names.has(s.name))
+      throw new CompartmentError('INVALID_ARGUMENT', `service ${s.name} is listed twice`, `services.${i}.name`);
     names.add(s.name);
     // Refused now rather than failed later. When no live node offers the runtime, this node says why it cannot
     // (e.g. DOCKER_UNAVAILABLE naming the socket it tried); placement refuses it otherwise.
     const offered = ctx.cluster.nodeViews().some((n) => n.runtimes.includes(s.config.runtime));
     if (!offered) {
       await ctx.availability.ensure(s.config.runtime).catch((e: unknown) => {
-        throw e instanceof CompartmentError ? new CompartmentError(e.code, `service ${s.name}: ${e.message}`, `services.${i}.config.runtime`) : e;
+        throw e instanceof CompartmentError
+          ? new CompartmentError(e.code, `service ${s.name}: ${e.message}`, `services.${i}.config.runtime`)
+          : e;
       });
     }
     if (!(await ctx.sources.has(s.sourceDigest))) {
-      throw new CompartmentError('SOURCE_NOT_FOUND', `the source ${s.sourceDigest} of ${s.name} was not uploaded`, `services.${i}.sourceDigest`);
+      throw new CompartmentError(
+        'SOURCE_NOT_FOUND',
+        `the source ${s.sourceDigest} of ${s.name} was not uploaded`,
+        `services.${i}.sourceDigest`,
+      );
     }
   }
   // Only the leader plans and places; any node validates first, so bad input never travels.

@@ -15,9 +15,29 @@ export async function domains(ctx: AgentContext, req: ApiRequestParsed<'domains'
     const certificates = states.flatMap((s) => {
       const held = s.domains?.find((d) => d.domain === domain);
       if (!held) return [];
-      return [{ edgeId: s.edgeId, state: held.state, ...(held.issuer ? { issuer: held.issuer } : {}), ...(held.notAfter ? { notAfter: held.notAfter } : {}) }];
+      return [
+        {
+          edgeId: s.edgeId,
+          state: held.state,
+          ...(held.issuer ? { issuer: held.issuer } : {}),
+          ...(held.notAfter ? { notAfter: held.notAfter } : {}),
+        },
+      ];
     });
-    out.push({ domain, environmentName: claim.environmentName, serviceName: claim.serviceName, url: domainUrl(domain, httpsPort), certificates });
+    out.push({
+      domain,
+      environmentName: claim.environmentName,
+      serviceName: claim.serviceName,
+      url: domainUrl(domain, httpsPort),
+      certificates,
+    });
   }
-  return { domains: out.sort((a, b) => a.environmentName.localeCompare(b.environmentName) || a.serviceName.localeCompare(b.serviceName) || a.domain.localeCompare(b.domain)) };
+  return {
+    domains: out.sort(
+      (a, b) =>
+        a.environmentName.localeCompare(b.environmentName) ||
+        a.serviceName.localeCompare(b.serviceName) ||
+        a.domain.localeCompare(b.domain),
+    ),
+  };
 }

@@ -15,10 +15,16 @@ export async function envUnset(ctx: AgentContext, req: ApiRequestParsed<'env.uns
 
 export async function envList(ctx: AgentContext, req: ApiRequestParsed<'env.list'>): Promise<ApiReply<'env.list'>> {
   const variables = await ctx.variables.list(req.environment);
-  return { environment: req.environment, variables: variables.map((v) => ({ name: v.name, value: v.secret ? null : v.value, secret: v.secret })) };
+  return {
+    environment: req.environment,
+    variables: variables.map((v) => ({ name: v.name, value: v.secret ? null : v.value, secret: v.secret })),
+  };
 }
 
 /** One rotation at a time on this node; the agents of `up` share one key file, so any of them may serve it. */
-export async function envRotateKey(ctx: AgentContext, _req: ApiRequestParsed<'env.rotate-key'>): Promise<ApiReply<'env.rotate-key'>> {
+export async function envRotateKey(
+  ctx: AgentContext,
+  _req: ApiRequestParsed<'env.rotate-key'>,
+): Promise<ApiReply<'env.rotate-key'>> {
   return { ...(await ctx.planning.run('cluster-key', () => rotateClusterKey(ctx))), nodeId: ctx.settings.nodeId };
 }

@@ -28,4 +28,3 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     domains: (req) => domains(ctx, req),
   };
 }
-

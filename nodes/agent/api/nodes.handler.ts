@@ -4,10 +4,18 @@ import type { AgentContext } from '../agent-context.js';
 
 export async function nodes(ctx: AgentContext): Promise<ApiReply<'nodes'>> {
   const now = ctx.cluster.now();
-  const running = (id: string) => ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || r.status === 'queued' || r.status === 'running')).length;
+  const running = (id: string) =>
+    ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || r.status === 'queued' || r.status === 'running'))
+      .length;
   const out = new Map<string, NodeInfo>();
   for (const m of await ctx.cluster.membership.members()) {
-    out.set(m.node.id, { ...m.node, leader: false, state: 'lost', seenAt: m.lostAt ?? m.node.startedAt, load: { ...m.node.load, deployments: running(m.node.id) } });
+    out.set(m.node.id, {
+      ...m.node,
+      leader: false,
+      state: 'lost',
+      seenAt: m.lostAt ?? m.node.startedAt,
+      load: { ...m.node.load, deployments: running(m.node.id) },
+    });
   }
   for (const v of ctx.cluster.membership.nodeViews(now)) {
     out.set(v.beat.id, {

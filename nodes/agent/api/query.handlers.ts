@@ -1,5 +1,11 @@
 // Read-only verbs: `status` (current deployments, or history with `all`) and `inspect` (one deployment, everything).
-import { CompartmentError, statusRowOf, type ApiReply, type ApiRequestParsed, type DeploymentRecord } from '../../../packages/protocol/index.js';
+import {
+  CompartmentError,
+  statusRowOf,
+  type ApiReply,
+  type ApiRequestParsed,
+  type DeploymentRecord,
+} from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
 import { isInFlight } from '../planning/deploy.plan.js';
 
@@ -23,13 +29,21 @@ function current(records: DeploymentRecord[]): DeploymentRecord[] {
 }
 
 export function status(ctx: AgentContext, req: ApiRequestParsed<'status'>): ApiReply<'status'> {
-  const filter = { ...(req.environment ? { env: req.environment } : {}), ...(req.service ? { service: req.service } : {}) };
+  const filter = {
+    ...(req.environment ? { env: req.environment } : {}),
+    ...(req.service ? { service: req.service } : {}),
+  };
   const records = ctx.records(filter);
   if (req.service && records.length === 0 && ctx.records({ service: req.service }).length === 0) {
     throw new CompartmentError('SERVICE_NOT_FOUND', `no deployments of service ${req.service}`, 'service');
   }
   const shown = req.all ? records : current(records);
-  shown.sort((a, b) => a.environmentName.localeCompare(b.environmentName) || a.serviceName.localeCompare(b.serviceName) || newestFirst(a, b));
+  shown.sort(
+    (a, b) =>
+      a.environmentName.localeCompare(b.environmentName) ||
+      a.serviceName.localeCompare(b.serviceName) ||
+      newestFirst(a, b),
+  );
   return req.rows ? { deployments: [], rows: shown.map(statusRowOf) } : { deployments: shown };
 }
 

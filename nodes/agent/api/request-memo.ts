@@ -28,6 +28,7 @@ export class RequestMemo {
   }
 
   #sweep(now: number): void {
-    for (const [id, e] of this.#entries) if (e.expires <= now || this.#entries.size >= MAX_ENTRIES) this.#entries.delete(id);
+    for (const [id, e] of this.#entries)
+      if (e.expires <= now || this.#entries.size >= MAX_ENTRIES) this.#entries.delete(id);
   }
 }

@@ -23,14 +23,20 @@ async function promotePrevious(ctx: AgentContext, req: ApiRequestParsed<'rollbac
   const { environment: env, service } = req;
   return ctx.planning.run(`env:${env}`, async () => {
     const records = ctx.records({ env, service });
-    if (records.length === 0) throw new CompartmentError('SERVICE_NOT_FOUND', `no deployments of service ${service} in ${env}`, 'service');
+    if (records.length === 0)
+      throw new CompartmentError('SERVICE_NOT_FOUND', `no deployments of service ${service} in ${env}`, 'service');
     // A release lives on the node that built it: one on a node that is gone cannot be started again.
     const live = ctx.cluster.liveNodes();
-    const kept = new Set([...releasesToKeep(records, ctx.settings.keepReleases)].filter((id) => live.has(records.find((r) => r.id === id)?.nodeId ?? '')));
+    const kept = new Set(
+      [...releasesToKeep(records, ctx.settings.keepReleases)].filter((id) =>
+        live.has(records.find((r) => r.id === id)?.nodeId ?? ''),
+      ),
+    );
     const plan = planRollback(records, kept, service, env);
     if (!plan.ok) throw new CompartmentError('ROLLBACK_UNAVAILABLE', plan.reason);
     const at = new Date().toISOString();
-    for (const old of plan.supersedes) await ctx.deliver(old, { type: 'deployment.superseded', at, by: plan.target.id });
+    for (const old of plan.supersedes)
+      await ctx.deliver(old, { type: 'deployment.superseded', at, by: plan.target.id });
     const deployment = await ctx.deliver(plan.target.id, { type: 'deployment.promote', at, trigger: 'rollback' });
     return { deployment, from: plan.current?.id ?? null };
   });

@@ -7,7 +7,11 @@ import { storedContext } from '../agent-wiring.js';
 import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
 
 /** To its actor here, or to its owner's; with no live owner, as a pure transition here (which wakes it here if needed). */
-export async function deliverAnywhere(ctx: AgentContext, id: string, event: DeploymentEvent): Promise<DeploymentRecord> {
+export async function deliverAnywhere(
+  ctx: AgentContext,
+  id: string,
+  event: DeploymentEvent,
+): Promise<DeploymentRecord> {
   const self = ctx.settings.nodeId;
   if (ctx.host.isHosted(id)) return ctx.host.deliver(id, event);
   const owner = ctx.index.get(id)?.owner ?? (await ctx.deployments.get(id))?.value.owner ?? null;
@@ -19,19 +23,30 @@ export async function deliverAnywhere(ctx: AgentContext, id: string, event: Depl
  * Stops a deployment's workload on the node that runs it (its spec names it). A workload on a lost node is left to
  * that node: when it comes back it finds the deployment no longer its own and stops it as an orphan.
  */
-export async function stopAnywhere(ctx: AgentContext, runtime: (spec: DeploymentSpec) => WorkloadRuntime, id: string, event: (spec: DeploymentSpec, text: string) => void): Promise<void> {
+export async function stopAnywhere(
+  ctx: AgentContext,
+  runtime: (spec: DeploymentSpec) => WorkloadRuntime,
+  id: string,
+  event: (spec: DeploymentSpec, text: string) => void,
+): Promise<void> {
   const context = await storedContext(ctx.deployments, id);
   if (!context) return;
   const { spec } = context;
   // The set's other instances, each on its own node (a set of one has none).
-  const extras = new Set((context.instances ?? []).map((w) => w.nodeId).filter((n): n is string => n !== null && n !== spec.nodeId));
+  const extras = new Set(
+    (context.instances ?? []).map((w) => w.nodeId).filter((n): n is string => n !== null && n !== spec.nodeId),
+  );
   await Promise.all(
     [...extras].map(async (nodeId) => {
-      if (!ctx.cluster.isLive(nodeId)) return event(spec, `instance of ${id} runs on lost node ${nodeId}; that node stops it when it returns`);
-      await instanceRemote(ctx.conn.nc, nodeId, { id, op: 'stop' }, spec.service.stop.graceMs + 5_000).catch((e: Error) => event(spec, `could not stop the instance of ${id} on ${nodeId}: ${e.message}`));
+      if (!ctx.cluster.isLive(nodeId))
+        return event(spec, `instance of ${id} runs on lost node ${nodeId}; that node stops it when it returns`);
+      await instanceRemote(ctx.conn.nc, nodeId, { id, op: 'stop' }, spec.service.stop.graceMs + 5_000).catch(
+        (e: Error) => event(spec, `could not stop the instance of ${id} on ${nodeId}: ${e.message}`),
+      );
     }),
   );
-  if (spec.nodeId === ctx.settings.nodeId || spec.nodeId === null) return runtime(spec).stop(spec, spec.service.stop.graceMs);
+  if (spec.nodeId === ctx.settings.nodeId || spec.nodeId === null)
+    return runtime(spec).stop(spec, spec.service.stop.graceMs);
   if (ctx.cluster.isLive(spec.nodeId)) return stopRemote(ctx.conn.nc, spec.nodeId, id);
   event(spec, `workload of ${id} runs on lost node ${spec.nodeId}; that node stops it when it returns`);
 }

@@ -38,13 +38,19 @@ export class ClusterMembership {
       }),
       log.warn,
     );
-    const owned = (): OwnedRecord[] => ctx.index.entries().map((e) => ({ record: ctx.recordOf(e.record.id) ?? e.record, owner: e.owner }));
+    const owned = (): OwnedRecord[] =>
+      ctx.index.entries().map((e) => ({ record: ctx.recordOf(e.record.id) ?? e.record, owner: e.owner }));
     this.duties = new LeaderDuties(ctx, owned, log);
     // Core NATS keeps no history: `inspect --watch` and the dashboard ask the journal for transitions they missed.
     this.rpc = serveNode(
       ctx.conn.nc,
       s.nodeId,
-      { deliver: (id, event) => ctx.host.deliver(id, event), stop, transitions: (id) => ctx.host.transitionsOf(id), instance },
+      {
+        deliver: (id, event) => ctx.host.deliver(id, event),
+        stop,
+        transitions: (id) => ctx.host.transitionsOf(id),
+        instance,
+      },
       (name, e) => log.warn(`internal error in ${name}`, e),
     );
   }

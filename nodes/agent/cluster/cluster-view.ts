@@ -41,7 +41,9 @@ export class ClusterView {
   }
 
   nodeViews(now = this.now()): NodeView[] {
-    return this.membership.nodeViews(now).map((n) => ({ id: n.beat.id, runtimes: n.beat.runtimes, seenAt: n.seenAt.getTime() }));
+    return this.membership
+      .nodeViews(now)
+      .map((n) => ({ id: n.beat.id, runtimes: n.beat.runtimes, seenAt: n.seenAt.getTime() }));
   }
 
   liveNodes(now = this.now()): Set<string> {

@@ -48,8 +48,19 @@ export class EdgeCompanion {
     mkdirSync(dir, { recursive: true });
     const { dns } = await portsOf(dir);
     const args = [
-      this.o.bin, 'edge', '--nats', this.o.natsUrl, '--data-dir', dir, '--dns-port', String(dns),
-      '--route-ports', `${this.o.routePorts[0]}-${this.o.routePorts[1]}`, '--listen-host', this.o.listenHost, ...this.o.passThrough,
+      this.o.bin,
+      'edge',
+      '--nats',
+      this.o.natsUrl,
+      '--data-dir',
+      dir,
+      '--dns-port',
+      String(dns),
+      '--route-ports',
+      `${this.o.routePorts[0]}-${this.o.routePorts[1]}`,
+      '--listen-host',
+      this.o.listenHost,
+      ...this.o.passThrough,
     ];
     const launch = () => {
       const out = openSync(join(dir, 'edge.log'), 'a');

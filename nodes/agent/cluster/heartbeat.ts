@@ -15,9 +15,16 @@ export class Heartbeat {
   /** Right after a cluster forms, new replicated buckets take a moment to elect leaders: wait for them, do not crash. */
   async start(): Promise<void> {
     const first = this.beat();
-    await retryTransient(() => this.membership.beatNode(first), 60_000, (e) => this.warn('first heartbeat waiting for the cluster', e));
+    await retryTransient(
+      () => this.membership.beatNode(first),
+      60_000,
+      (e) => this.warn('first heartbeat waiting for the cluster', e),
+    );
     await retryTransient(() => this.membership.remember({ node: first, state: 'alive', lostAt: null }), 60_000);
-    this.timer = setInterval(() => void this.membership.beatNode(this.beat()).catch((e) => this.warn('heartbeat failed', e)), HEARTBEAT_EVERY_MS);
+    this.timer = setInterval(
+      () => void this.membership.beatNode(this.beat()).catch((e) => this.warn('heartbeat failed', e)),
+      HEARTBEAT_EVERY_MS,
+    );
   }
 
   /** Stops beating and leaves at once, so the leader does not wait to declare this node lost. */

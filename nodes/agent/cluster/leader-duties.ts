@@ -50,7 +50,14 @@ export class LeaderDuties {
       const now = this.ctx.cluster.now();
       const records = this.owned();
       const live = this.ctx.cluster.liveNodes(now);
-      for (const nodeId of lostOwners(records, live, this.ctx.cluster.seenWhileLeading, this.ctx.cluster.since(), now, LOST_AFTER_MS * 2)) {
+      for (const nodeId of lostOwners(
+        records,
+        live,
+        this.ctx.cluster.seenWhileLeading,
+        this.ctx.cluster.since(),
+        now,
+        LOST_AFTER_MS * 2,
+      )) {
         await this.handleLoss(nodeId, records, now);
       }
     } catch (error) {
@@ -70,7 +77,9 @@ export class LeaderDuties {
     const plan = planNodeLoss(nodeId, records, routed);
     const pruned = new Set<string>();
     for (const r of plan.reschedule) if (await this.pruneRoute(r, nodeId)) pruned.add(r.id);
-    this.log.warn(`node ${nodeId} lost: failing ${plan.lost.length} deployment(s), re-placing ${plan.reschedule.length}`);
+    this.log.warn(
+      `node ${nodeId} lost: failing ${plan.lost.length} deployment(s), re-placing ${plan.reschedule.length}`,
+    );
     const at = new Date(now).toISOString();
     const contexts = new Map<string, DeploymentContext>();
     for (const id of plan.lost) {
@@ -99,11 +108,19 @@ export class LeaderDuties {
       if (!current || current.route.deploymentId !== r.id) return false;
       const kept = current.route.upstreams.filter((u) => u.nodeId !== lostNode);
       if (kept.length === 0 || kept.length === current.route.upstreams.length) return false;
-      await this.ctx.routes.put({ ...current.route, upstreams: kept, updatedAt: new Date().toISOString() }, current.revision);
-      this.log.info(`route of ${r.serviceName} in ${r.environmentName}: instances on lost node ${lostNode} removed, ${kept.length} left`);
+      await this.ctx.routes.put(
+        { ...current.route, upstreams: kept, updatedAt: new Date().toISOString() },
+        current.revision,
+      );
+      this.log.info(
+        `route of ${r.serviceName} in ${r.environmentName}: instances on lost node ${lostNode} removed, ${kept.length} left`,
+      );
       return true;
     } catch (error) {
-      this.log.warn(`could not remove the instances of lost node ${lostNode} from the route of ${r.serviceName}`, error);
+      this.log.warn(
+        `could not remove the instances of lost node ${lostNode} from the route of ${r.serviceName}`,
+        error,
+      );
       return false;
     }
   }
@@ -111,16 +128,41 @@ export class LeaderDuties {
   /** The same release as a new deployment on a live node: the service comes back without anyone deploying. */
   private async reschedule(old: DeploymentRecord, context: DeploymentContext, lostNode: string): Promise<void> {
     // Only while the lost one is still what the service serves: a newer deploy already under way replaces it anyway.
-    const newer = this.ctx.records({ env: old.environmentName, service: old.serviceName }).find((r) => r.createdAt > old.createdAt && (r.status === 'queued' || r.status === 'running'));
+    const newer = this.ctx
+      .records({ env: old.environmentName, service: old.serviceName })
+      .find((r) => r.createdAt > old.createdAt && (r.status === 'queued' || r.status === 'running'));
     if (newer) return this.log.info(`not re-placing ${old.id}: ${newer.id} is already replacing it`);
     const nodes = this.ctx.cluster.nodeViews().filter((n) => n.id !== lostNode);
-    const [placed] = place([{ serviceName: old.serviceName, environmentName: old.environmentName, runtime: old.runtime, sourceDigest: old.sourceDigest }], nodes, this.ctx.records({}), this.ctx.cluster.now(), LOST_AFTER_MS);
+    const [placed] = place(
+      [
+        {
+          serviceName: old.serviceName,
+          environmentName: old.environmentName,
+          runtime: old.runtime,
+          sourceDigest: old.sourceDigest,
+        },
+      ],
+      nodes,
+      this.ctx.records({}),
+      this.ctx.cluster.now(),
+      LOST_AFTER_MS,
+    );
     if (!placed || 'error' in placed) {
-      this.log.warn(`cannot re-place ${old.serviceName} (${old.id}) from lost node ${lostNode}: ${placed && 'error' in placed ? placed.error : 'no placement'}`);
+      this.log.warn(
+        `cannot re-place ${old.serviceName} (${old.id}) from lost node ${lostNode}: ${placed && 'error' in placed ? placed.error : 'no placement'}`,
+      );
       return;
     }
-    const spec = { ...context.spec, id: newDeploymentId(), nodeId: placed.nodeId, createdAt: new Date().toISOString(), replaces: old.id };
+    const spec = {
+      ...context.spec,
+      id: newDeploymentId(),
+      nodeId: placed.nodeId,
+      createdAt: new Date().toISOString(),
+      replaces: old.id,
+    };
     await this.ctx.createDeployment(spec, 'reschedule');
-    this.log.info(`re-placed ${old.serviceName} in ${old.environmentName} from lost node ${lostNode} on ${placed.nodeId} as ${spec.id}`);
+    this.log.info(
+      `re-placed ${old.serviceName} in ${old.environmentName} from lost node ${lostNode} on ${placed.nodeId} as ${spec.id}`,
+    );
   }
 }

@@ -11,7 +11,11 @@ export interface Router {
   /** Rewrites the upstreams of the route while it still points at `spec` (an instance lost or re-placed); false if it does not. */
   setUpstreams(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<boolean>;
   /** Waits until no edge has a request in flight to `previous`, at most `timeoutMs`. */
-  drain(spec: DeploymentSpec, previous: PreviousRef, timeoutMs: number): Promise<{ drained: boolean; inFlight: number; waitedMs: number }>;
+  drain(
+    spec: DeploymentSpec,
+    previous: PreviousRef,
+    timeoutMs: number,
+  ): Promise<{ drained: boolean; inFlight: number; waitedMs: number }>;
 }
 
 export interface EffectDeps {

@@ -25,7 +25,13 @@ export interface ExtrasControl {
   restart(w: WorkloadRef): Promise<void>;
 }
 
-export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial: readonly WorkloadRef[], report: Report, signal: AbortSignal): ExtrasControl {
+export function superviseExtras(
+  deps: EffectDeps,
+  spec: DeploymentSpec,
+  initial: readonly WorkloadRef[],
+  report: Report,
+  signal: AbortSignal,
+): ExtrasControl {
   const nodes = deps.nodes;
   let set = [...initial];
   let timer: NodeJS.Timeout | undefined;
@@ -38,7 +44,9 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
     set = next;
     deps.event(spec, `${why}; ${next.length}/${wantedInstances(spec)} instances serving`);
     // The route first: every edge stops (or starts) dialling it at once; then the machine's count and health.
-    await deps.router.setUpstreams(spec, next).catch((e) => deps.warn(`could not rewrite the upstreams of ${spec.id}`, e));
+    await deps.router
+      .setUpstreams(spec, next)
+      .catch((e) => deps.warn(`could not rewrite the upstreams of ${spec.id}`, e));
     if (!signal.aborted) report({ type: 'instances.serving', at: now(), instances: next });
   };
 
@@ -52,7 +60,12 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
       const w = await startExtra(nodes, spec, target);
       const readiness = spec.service.readiness;
       if (readiness) {
-        const result = await probeUntil({ readiness, target: deps.runtime(spec.runtime).probeTarget(spec, w), deadline: new Date(Date.now() + readiness.timeoutMs), signal });
+        const result = await probeUntil({
+          readiness,
+          target: deps.runtime(spec.runtime).probeTarget(spec, w),
+          deadline: new Date(Date.now() + readiness.timeoutMs),
+          signal,
+        });
         if (result !== 'passed') {
           await stopExtra(nodes, spec, target).catch(() => undefined);
           return deps.event(spec, `re-placed instance on ${target} did not become ready (${result})`);
@@ -67,7 +80,14 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
 
   const checkOne = async (w: WorkloadRef) => {
     const nodeId = w.nodeId!;
-    if (!nodes.isLive(nodeId)) return (suspect(nodeId), publish(set.filter((x) => x !== w), `node ${nodeId} is lost: its instance left the route`));
+    if (!nodes.isLive(nodeId))
+      return (
+        suspect(nodeId),
+        publish(
+          set.filter((x) => x !== w),
+          `node ${nodeId} is lost: its instance left the route`,
+        )
+      );
     try {
       const status = await nodes.call(nodeId, { id: spec.id, op: 'status' }, STATUS_TIMEOUT_MS);
       if (status.running) return;
@@ -78,7 +98,10 @@ export function superviseExtras(deps: EffectDeps, spec: DeploymentSpec, initial:
     } catch (error) {
       suspect(nodeId);
       // Not answering is how a frozen node looks before its heartbeat expires: out of the route now, back if it returns.
-      await publish(set.filter((x) => x !== w), `instance on ${nodeId} did not answer (${(error as Error).message}): it left the route`);
+      await publish(
+        set.filter((x) => x !== w),
+        `instance on ${nodeId} did not answer (${(error as Error).message}): it left the route`,
+      );
     }
   };
 

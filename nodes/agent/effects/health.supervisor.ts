@@ -14,14 +14,23 @@ export interface HealthTargets {
   restart(w: WorkloadRef): Promise<void>;
 }
 
-type Check = Pick<HealthCheckConfig, 'path' | 'tcp' | 'command' | 'intervalMs' | 'timeoutMs' | 'failureThreshold' | 'successThreshold'>;
+type Check = Pick<
+  HealthCheckConfig,
+  'path' | 'tcp' | 'command' | 'intervalMs' | 'timeoutMs' | 'failureThreshold' | 'successThreshold'
+>;
 
 /** The service's health check: its own kind, or the readiness check's; null when there is nothing to probe. */
 export function healthCheckOf(spec: DeploymentSpec): Check | null {
   const h = spec.service.health;
   const r = spec.service.readiness;
-  const base = { intervalMs: h?.intervalMs ?? 5_000, timeoutMs: h?.timeoutMs ?? 2_000, failureThreshold: h?.failureThreshold ?? 3, successThreshold: h?.successThreshold ?? 1 };
-  if (h && (h.path !== undefined || h.tcp !== undefined || h.command !== undefined)) return { ...base, path: h.path, tcp: h.tcp, command: h.command };
+  const base = {
+    intervalMs: h?.intervalMs ?? 5_000,
+    timeoutMs: h?.timeoutMs ?? 2_000,
+    failureThreshold: h?.failureThreshold ?? 3,
+    successThreshold: h?.successThreshold ?? 1,
+  };
+  if (h && (h.path !== undefined || h.tcp !== undefined || h.command !== undefined))
+    return { ...base, path: h.path, tcp: h.tcp, command: h.command };
   if (r) return { ...base, path: r.path, tcp: r.tcp, command: r.command };
   return null;
 }
@@ -32,7 +41,13 @@ const RESTART_GRACE_MS = 30_000;
 /** Between an instance leaving the route and its restart (the scale-down settle time). */
 const LEAVE_SETTLE_MS = 1_000;
 
-export function superviseHealth(deps: EffectDeps, spec: DeploymentSpec, targets: HealthTargets, report: Report, signal: AbortSignal): void {
+export function superviseHealth(
+  deps: EffectDeps,
+  spec: DeploymentSpec,
+  targets: HealthTargets,
+  report: Report,
+  signal: AbortSignal,
+): void {
   const check = healthCheckOf(spec);
   if (!check) return;
   const kind = { path: check.path, tcp: check.tcp, command: check.command, attemptTimeoutMs: check.timeoutMs };
@@ -51,7 +66,9 @@ export function superviseHealth(deps: EffectDeps, spec: DeploymentSpec, targets:
     if (set.length < 2) return false;
     // Left out of the route while unhealthy, unless none would remain: then all stay (a failing answer beats none).
     const serving = set.filter((w) => !state.get(keyOf(w))?.unhealthy);
-    await deps.router.setUpstreams(spec, serving.length > 0 ? serving : set).catch((e) => deps.warn(`could not rewrite the upstreams of ${spec.id}`, e));
+    await deps.router
+      .setUpstreams(spec, serving.length > 0 ? serving : set)
+      .catch((e) => deps.warn(`could not rewrite the upstreams of ${spec.id}`, e));
     return true;
   };
 
@@ -82,7 +99,10 @@ export function superviseHealth(deps: EffectDeps, spec: DeploymentSpec, targets:
     s.unhealthy = true;
     s.failures = 0;
     s.graceUntil = Date.now() + graceMs;
-    deps.event(spec, `health check failed ${check.failureThreshold} times in a row${where} (last: ${a.detail}); restarting it`);
+    deps.event(
+      spec,
+      `health check failed ${check.failureThreshold} times in a row${where} (last: ${a.detail}); restarting it`,
+    );
     // Out of the route first (every edge confirms), then the requests already sent to it get a moment, as on scale-down.
     if (first && (await route())) await new Promise((r) => setTimeout(r, LEAVE_SETTLE_MS));
     report({ type: 'health.failed', at: now(), detail: `${a.detail}`, nodeId: w.nodeId });

@@ -21,12 +21,24 @@ export const startTimeoutMs = (spec: DeploymentSpec) => (spec.service.buildTimeo
 export const isExtra = (nodes: InstanceNodes, w: WorkloadRef) => w.nodeId !== null && w.nodeId !== nodes.self;
 
 /** Nodes for the instances beyond this node's own: distinct live nodes, as many as there are (never this one twice). */
-export function placeExtras(nodes: InstanceNodes, spec: DeploymentSpec, exclude: ReadonlySet<string> = new Set()): string[] {
+export function placeExtras(
+  nodes: InstanceNodes,
+  spec: DeploymentSpec,
+  exclude: ReadonlySet<string> = new Set(),
+): string[] {
   const extra = wantedInstances(spec) - 1;
-  return nodes.candidates(spec.runtime).filter((n) => !exclude.has(n)).slice(0, Math.max(0, extra));
+  return nodes
+    .candidates(spec.runtime)
+    .filter((n) => !exclude.has(n))
+    .slice(0, Math.max(0, extra));
 }
 
-export async function startExtra(nodes: InstanceNodes, spec: DeploymentSpec, nodeId: string, port: number | null = null): Promise<WorkloadRef> {
+export async function startExtra(
+  nodes: InstanceNodes,
+  spec: DeploymentSpec,
+  nodeId: string,
+  port: number | null = null,
+): Promise<WorkloadRef> {
   const reply = await nodes.call(nodeId, { id: spec.id, op: 'start', port }, startTimeoutMs(spec));
   if (!reply.workload) throw new Error(`node ${nodeId} started no instance of ${spec.id}`);
   return reply.workload;
@@ -52,13 +64,23 @@ export async function startSet(nodes: InstanceNodes, spec: DeploymentSpec, local
 }
 
 /** Stops every instance of the set that is not this node's own (stopping a stopped one is a no-op). */
-export async function stopExtras(nodes: InstanceNodes, spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<void> {
+export async function stopExtras(
+  nodes: InstanceNodes,
+  spec: DeploymentSpec,
+  instances: readonly WorkloadRef[],
+): Promise<void> {
   const others = new Set(instances.filter((w) => isExtra(nodes, w)).map((w) => w.nodeId!));
   await Promise.allSettled([...others].map((n) => stopExtra(nodes, spec, n)));
 }
 
 /** Asks each remote instance whether it still runs, every `everyMs`; calls `onGone` once for the first that does not. */
-export function watchExtras(nodes: InstanceNodes, spec: DeploymentSpec, instances: readonly WorkloadRef[], everyMs: number, onGone: (w: WorkloadRef, why: string) => void): () => void {
+export function watchExtras(
+  nodes: InstanceNodes,
+  spec: DeploymentSpec,
+  instances: readonly WorkloadRef[],
+  everyMs: number,
+  onGone: (w: WorkloadRef, why: string) => void,
+): () => void {
   const extras = instances.filter((w) => isExtra(nodes, w));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

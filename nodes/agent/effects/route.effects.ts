@@ -9,7 +9,8 @@ export function routeEffects(deps: EffectDeps) {
       const { previous } = await deps.router.switchTo(spec, instances);
       deps.event(spec, previous ? `route switched from ${previous.id}` : 'route switched');
       // The previous one stops being the active deployment now; its workload is drained and stopped next.
-      if (previous) await deps.deliver(previous.id, { type: 'deployment.replaced', at: now(), by: spec.id, mode: trigger });
+      if (previous)
+        await deps.deliver(previous.id, { type: 'deployment.replaced', at: now(), by: spec.id, mode: trigger });
       return { previous };
     }),
     /** Automatic revert: the previous deployment is promoted again exactly as `rollback` does, with its own trigger. */

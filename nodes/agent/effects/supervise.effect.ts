@@ -34,14 +34,22 @@ export function superviseEffect(deps: EffectDeps) {
         if (Date.now() - startedAt > STABLE_MS) backoff = FIRST_BACKOFF_MS;
         down = true;
         report({ type: 'workload.exited', at: now(), ...exit });
-        deps.event(spec, `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${backoff} ms`);
+        deps.event(
+          spec,
+          `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${backoff} ms`,
+        );
         retryLater();
       });
     };
     const recovered = async (w: WorkloadRef) => {
       const readiness = spec.service.readiness;
       if (readiness) {
-        const result = await probeUntil({ readiness, target: rt.probeTarget(spec, w), deadline: new Date(Date.now() + readiness.timeoutMs), signal: abort.signal });
+        const result = await probeUntil({
+          readiness,
+          target: rt.probeTarget(spec, w),
+          deadline: new Date(Date.now() + readiness.timeoutMs),
+          signal: abort.signal,
+        });
         if (result !== 'passed') return;
       }
       report({ type: 'workload.recovered', at: now() });
@@ -61,8 +69,17 @@ export function superviseEffect(deps: EffectDeps) {
       } catch (error) {
         if (abort.signal.aborted) return;
         down = true;
-        report({ type: 'workload.exited', at: now(), code: null, signal: null, lastError: error instanceof Error ? error.message : String(error) });
-        deps.event(spec, `workload could not be started: ${error instanceof Error ? error.message : String(error)}; retrying in ${backoff} ms`);
+        report({
+          type: 'workload.exited',
+          at: now(),
+          code: null,
+          signal: null,
+          lastError: error instanceof Error ? error.message : String(error),
+        });
+        deps.event(
+          spec,
+          `workload could not be started: ${error instanceof Error ? error.message : String(error)}; retrying in ${backoff} ms`,
+        );
         retryLater();
       }
     };
@@ -70,12 +87,19 @@ export function superviseEffect(deps: EffectDeps) {
     // A set of one (or a re-hosted old snapshot) has nothing remote to watch; otherwise the other nodes' instances.
     const many = instances.length > 1 || instances.length < (spec.instances ?? 1);
     const extras = many ? superviseExtras(deps, spec, instances, report, abort.signal) : null;
-    superviseHealth(deps, spec, {
-      current: () => extras?.current() ?? [workload],
-      down: (w) => !isExtra(deps.nodes, w) && down,
-      // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
-      restart: (w) => (extras && isExtra(deps.nodes, w) ? extras.restart(w) : rt.stop(spec, spec.service.stop.graceMs)),
-    }, report, abort.signal);
+    superviseHealth(
+      deps,
+      spec,
+      {
+        current: () => extras?.current() ?? [workload],
+        down: (w) => !isExtra(deps.nodes, w) && down,
+        // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
+        restart: (w) =>
+          extras && isExtra(deps.nodes, w) ? extras.restart(w) : rt.stop(spec, spec.service.stop.graceMs),
+      },
+      report,
+      abort.signal,
+    );
     return () => {
       abort.abort();
       clearTimeout(timer);

@@ -1,5 +1,12 @@
 // Effects that build, start, watch and stop a deployment's own workload.
-import { wantedInstances, type DeploymentSpec, type SpecInput, type StopInput, type WorkloadInput, type StartedOutput } from '../../../machines/deployment/index.js';
+import {
+  wantedInstances,
+  type DeploymentSpec,
+  type SpecInput,
+  type StopInput,
+  type WorkloadInput,
+  type StartedOutput,
+} from '../../../machines/deployment/index.js';
 import { callbackEffect, now, promiseEffect } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { withBuildTimeout, withReleaseTimeout } from './build-deadline.js';
@@ -19,7 +26,8 @@ export function workloadEffects(deps: EffectDeps) {
       // The release phase: only here, on the owner, so once per deployment whatever the instance count; a rollback
       // promotes without this effect, so it never runs again.
       const release = rt(spec).release;
-      if (spec.service.release && release) await withReleaseTimeout(spec, signal, (s) => release.call(rt(spec), spec, s));
+      if (spec.service.release && release)
+        await withReleaseTimeout(spec, signal, (s) => release.call(rt(spec), spec, s));
       return {};
     }),
     // This node's instance, then the others on their nodes: the set is started whole or not at all.
@@ -27,7 +35,11 @@ export function workloadEffects(deps: EffectDeps) {
       const workload = await rt(spec).start(spec);
       if (wantedInstances(spec) === 1) return { workload };
       const instances = await startSet(deps.nodes, spec, workload);
-      if (instances.length < wantedInstances(spec)) deps.event(spec, `${wantedInstances(spec)} instances wanted, ${instances.length} distinct live node(s) offer ${spec.runtime}: running ${instances.length}`);
+      if (instances.length < wantedInstances(spec))
+        deps.event(
+          spec,
+          `${wantedInstances(spec)} instances wanted, ${instances.length} distinct live node(s) offer ${spec.runtime}: running ${instances.length}`,
+        );
       deps.event(spec, `instances started on ${instances.map((w) => `${w.nodeId} (${w.host}:${w.port})`).join(', ')}`);
       return { workload, instances };
     }),

@@ -2,7 +2,14 @@
 import { createActor, transition, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { DeploymentRecord, Trigger } from '../../../packages/protocol/index.js';
 import { CompartmentError } from '../../../packages/protocol/index.js';
-import { toRecord, regionPaths, errorText, type DeploymentMachine, type DeploymentSpec, type DeploymentEvent } from '../../../machines/deployment/index.js';
+import {
+  toRecord,
+  regionPaths,
+  errorText,
+  type DeploymentMachine,
+  type DeploymentSpec,
+  type DeploymentEvent,
+} from '../../../machines/deployment/index.js';
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
 import { isDormant } from './dormant.js';
 import { RecordWriter } from './record-writer.js';
@@ -126,7 +133,15 @@ export class ActorHost {
   async applyUnhosted(id: string, event: DeploymentEvent, owner: string | null): Promise<Transitioned> {
     const t = await transitionStored(this.machine, this.store, id, event, owner);
     this.hooks.platformLog(t.record, this.platformLines(t.before, t.record));
-    this.report({ id, event: event.type, raised: [], data: eventData(event), before: t.before.state, after: t.record.state, at: event.at });
+    this.report({
+      id,
+      event: event.type,
+      raised: [],
+      data: eventData(event),
+      before: t.before.state,
+      after: t.record.state,
+      at: event.at,
+    });
     return t;
   }
 
@@ -162,7 +177,13 @@ export class ActorHost {
     this.hooks.transition(this.journal.add(report));
   }
 
-  private start(id: string, actor: Actor<DeploymentMachine>, revision: number, last: DeploymentRecord, arrival: Arrival): void {
+  private start(
+    id: string,
+    actor: Actor<DeploymentMachine>,
+    revision: number,
+    last: DeploymentRecord,
+    arrival: Arrival,
+  ): void {
     // A deployment is hosted once: an adoption from the KV watch can race a local create or wake-up.
     if (this.hosted.has(id)) return;
     const writer = new RecordWriter(
@@ -173,7 +194,8 @@ export class ActorHost {
       {
         lost: (error) => this.release(id, `another writer changed deployment ${id}: ${error.message}`),
         failed: (error) => void this.failHosted(id, `the deployment's state could not be stored: ${errorText(error)}`),
-        retrying: (error, attempt) => this.hooks.warn(`could not persist deployment ${id} (attempt ${attempt}); retrying`, error),
+        retrying: (error, attempt) =>
+          this.hooks.warn(`could not persist deployment ${id} (attempt ${attempt}); retrying`, error),
       },
     );
     const hosted: Hosted = { actor, writer, last };
@@ -192,7 +214,11 @@ export class ActorHost {
       },
       error: (error) => this.hooks.warn(`deployment ${id} actor stopped with an error`, error),
     });
-    actor.system.inspect(transitionObserver(actor, arrival === 'created' ? null : last.state, arrival === 'woken', (r) => this.report({ id, ...r })));
+    actor.system.inspect(
+      transitionObserver(actor, arrival === 'created' ? null : last.state, arrival === 'woken', (r) =>
+        this.report({ id, ...r }),
+      ),
+    );
     actor.start();
   }
 

@@ -104,7 +104,12 @@ export class RecordWriter {
   private async adoptLanded(id: string): Promise<boolean> {
     if (this.unconfirmed.length === 0) return false;
     const stored = await this.store.get(id).catch(() => null);
-    if (!stored || stored.value.owner !== this.owner || !this.unconfirmed.includes(JSON.stringify(stored.value.snapshot))) return false;
+    if (
+      !stored ||
+      stored.value.owner !== this.owner ||
+      !this.unconfirmed.includes(JSON.stringify(stored.value.snapshot))
+    )
+      return false;
     this.revision = stored.revision;
     this.unconfirmed = [];
     return true;

@@ -11,10 +11,20 @@ import {
   Trigger,
   formatZodError,
 } from '../../../packages/protocol/index.js';
-import { DEPLOYMENT_MACHINE_VERSION, RESTORABLE_MACHINE_VERSIONS, type DeploymentMachine } from '../../../machines/deployment/index.js';
+import {
+  DEPLOYMENT_MACHINE_VERSION,
+  RESTORABLE_MACHINE_VERSIONS,
+  type DeploymentMachine,
+} from '../../../machines/deployment/index.js';
 
 const Time = z.iso.datetime();
-const Workload = z.object({ driver: Runtime, ref: z.string().min(1), host: z.string(), port: z.number().int().nullable(), nodeId: z.string().nullable() });
+const Workload = z.object({
+  driver: Runtime,
+  ref: z.string().min(1),
+  host: z.string(),
+  port: z.number().int().nullable(),
+  nodeId: z.string().nullable(),
+});
 
 export const DeploymentContextSchema = z.object({
   spec: z.object({
@@ -67,7 +77,10 @@ export function persistSnapshot(actor: { getPersistedSnapshot(): unknown }): unk
   return versioned(actor.getPersistedSnapshot());
 }
 
-export function persistedOf(machine: DeploymentMachine, snapshot: Parameters<DeploymentMachine['getPersistedSnapshot']>[0]): unknown {
+export function persistedOf(
+  machine: DeploymentMachine,
+  snapshot: Parameters<DeploymentMachine['getPersistedSnapshot']>[0],
+): unknown {
   return versioned(machine.getPersistedSnapshot(snapshot));
 }
 
@@ -77,12 +90,22 @@ export type SnapshotCheck = { ok: true } | { ok: false; message: string };
 export function checkSnapshot(snapshot: unknown): SnapshotCheck {
   const shape = VersionedSnapshot.safeParse(snapshot);
   if (!shape.success) {
-    return { ok: false, message: `its stored snapshot is malformed: ${formatZodError(shape.error, snapshot).split('\n')[0]}` };
+    return {
+      ok: false,
+      message: `its stored snapshot is malformed: ${formatZodError(shape.error, snapshot).split('\n')[0]}`,
+    };
   }
   if (!RESTORABLE_MACHINE_VERSIONS.includes(shape.data.machineVersion)) {
-    return { ok: false, message: `its stored snapshot is from machine version ${shape.data.machineVersion}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores ${RESTORABLE_MACHINE_VERSIONS.join(', ')}` };
+    return {
+      ok: false,
+      message: `its stored snapshot is from machine version ${shape.data.machineVersion}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores ${RESTORABLE_MACHINE_VERSIONS.join(', ')}`,
+    };
   }
   const context = DeploymentContextSchema.safeParse(shape.data.context);
-  if (!context.success) return { ok: false, message: `its stored snapshot has a malformed context: ${formatZodError(context.error, shape.data.context).split('\n')[0]}` };
+  if (!context.success)
+    return {
+      ok: false,
+      message: `its stored snapshot has a malformed context: ${formatZodError(context.error, shape.data.context).split('\n')[0]}`,
+    };
   return { ok: true };
 }

@@ -6,7 +6,12 @@ import type { DeploymentStore } from '../../../cluster/deployments/index.js';
  * The record says failed with `message`; the snapshot is dropped (null), so no agent ever runs it again
  * (a restore validates the snapshot first and would fail it the same way).
  */
-export async function storeFailure(store: DeploymentStore, id: string, message: string, owner: string | null): Promise<DeploymentRecord | null> {
+export async function storeFailure(
+  store: DeploymentStore,
+  id: string,
+  message: string,
+  owner: string | null,
+): Promise<DeploymentRecord | null> {
   const stored = await store.get(id);
   if (!stored) return null;
   const at = new Date().toISOString();

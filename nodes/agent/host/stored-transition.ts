@@ -1,7 +1,12 @@
 // Applies an event to a deployment that no actor hosts: a pure transition of its stored snapshot, written back with CAS.
 import { createActor, transition } from 'xstate';
 import { CompartmentError, type DeploymentRecord, type Trigger } from '../../../packages/protocol/index.js';
-import { toRecord, type DeploymentEvent, type DeploymentMachine, type DeploymentSpec } from '../../../machines/deployment/index.js';
+import {
+  toRecord,
+  type DeploymentEvent,
+  type DeploymentMachine,
+  type DeploymentSpec,
+} from '../../../machines/deployment/index.js';
 import type { DeploymentStore } from '../../../cluster/deployments/index.js';
 import { checkSnapshot, persistedOf } from './snapshot-check.js';
 
@@ -24,11 +29,16 @@ export async function transitionStored(
 ): Promise<Transitioned> {
   for (let conflicts = 0; ; conflicts++) {
     // Bounded: each lost compare-and-swap means another writer moved on; endless contention is reported, not spun on.
-    if (conflicts >= MAX_CONFLICTS) throw new CompartmentError('CONFLICT', `deployment ${id} changed under ${conflicts} attempts to apply ${event.type}`);
+    if (conflicts >= MAX_CONFLICTS)
+      throw new CompartmentError(
+        'CONFLICT',
+        `deployment ${id} changed under ${conflicts} attempts to apply ${event.type}`,
+      );
     const stored = await store.get(id);
     if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
     const check = checkSnapshot(stored.value.snapshot);
-    if (!check.ok) throw new CompartmentError('INTERNAL', `deployment ${id} cannot take ${event.type}: ${check.message}`, 'id');
+    if (!check.ok)
+      throw new CompartmentError('INTERNAL', `deployment ${id} cannot take ${event.type}: ${check.message}`, 'id');
     // An actor built from the snapshot but never started: nothing it would run is run.
     const current = createActor(machine, { snapshot: stored.value.snapshot } as never).getSnapshot();
     const [next] = transition(machine, current, event);
@@ -44,7 +54,13 @@ export async function transitionStored(
 }
 
 /** Writes a new deployment owned by `owner` without hosting it here: the owner picks it up from the KV watch. */
-export async function createStored(machine: DeploymentMachine, store: DeploymentStore, spec: DeploymentSpec, trigger: Trigger, owner: string): Promise<DeploymentRecord> {
+export async function createStored(
+  machine: DeploymentMachine,
+  store: DeploymentStore,
+  spec: DeploymentSpec,
+  trigger: Trigger,
+  owner: string,
+): Promise<DeploymentRecord> {
   const snapshot = createActor(machine, { input: { spec, trigger } }).getSnapshot();
   const record = toRecord(snapshot);
   await store.create({ record, snapshot: persistedOf(machine, snapshot), owner });

@@ -22,8 +22,13 @@ export function eventData(event: { type: string } & Record<string, unknown>): Re
   }
   if (data === null || typeof data !== 'object') return data === null || data === undefined ? null : { value: data };
   // Reports travel on plain NATS subjects anyone in the cluster can read: variable values stay out wherever they appear.
-  const text = JSON.stringify(data, (key, value: unknown) => (key === 'variables' && value && typeof value === 'object' ? '[redacted]' : value)) ?? 'null';
-  return text.length <= MAX_DATA_CHARS ? (JSON.parse(text) as Record<string, unknown>) : { truncated: text.slice(0, MAX_DATA_CHARS) };
+  const text =
+    JSON.stringify(data, (key, value: unknown) =>
+      key === 'variables' && value && typeof value === 'object' ? '[redacted]' : value,
+    ) ?? 'null';
+  return text.length <= MAX_DATA_CHARS
+    ? (JSON.parse(text) as Record<string, unknown>)
+    : { truncated: text.slice(0, MAX_DATA_CHARS) };
 }
 
 /** The report's time: the event's own, else now (init and restore carry none). */
@@ -99,7 +104,10 @@ export function transitionObserver(
         if (!(isInit && skipInit)) {
           const data = isInit && initial ? { restored: true } : eventData(event);
           // A new actor starts at its creation time (its clock); a restored one now.
-          const at = isInit && !initial ? (ev.snapshot as unknown as { context: { clock: string } }).context.clock : reportTime(event);
+          const at =
+            isInit && !initial
+              ? (ev.snapshot as unknown as { context: { clock: string } }).context.clock
+              : reportTime(event);
           report({ event: event.type, raised, data, before: isInit ? null : before, after, at });
         }
         before = after;

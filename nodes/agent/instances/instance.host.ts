@@ -27,7 +27,11 @@ export class InstanceHost {
       const context = await storedContext(this.store, req.id);
       if (!context) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${req.id}`);
       const spec = context.spec;
-      if (spec.nodeId === this.nodeId) throw new CompartmentError('CONFLICT', `${req.id} is owned by this node; its own instance is not run through node.instance`);
+      if (spec.nodeId === this.nodeId)
+        throw new CompartmentError(
+          'CONFLICT',
+          `${req.id} is owned by this node; its own instance is not run through node.instance`,
+        );
       const rt = this.runtime(spec.runtime);
       if (req.op === 'stop') {
         await rt.stop(spec, spec.service.stop.graceMs);

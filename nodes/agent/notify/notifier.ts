@@ -1,5 +1,10 @@
 // Tells a deployment's webhooks what happened to it: only the leader sends, from the record changes every node watches.
-import { NotifyTargets, type DeploymentRecord, type NotifyEvent, type NotifyTarget } from '../../../packages/protocol/index.js';
+import {
+  NotifyTargets,
+  type DeploymentRecord,
+  type NotifyEvent,
+  type NotifyTarget,
+} from '../../../packages/protocol/index.js';
 import { eventsOf } from './notify-events.js';
 import { sendWebhook, type SendOptions } from './webhook-sender.js';
 
@@ -45,21 +50,40 @@ export class Notifier {
     const r = stored.record;
     // One id per change (a deployment rolled back to succeeds again), the same for every retry of it.
     const delivery = `${r.id}.${event}.${Date.parse(r.updatedAt)}${lostNode ? `.${lostNode}` : ''}`;
-    const body = JSON.stringify({ delivery, event, at: new Date().toISOString(), environment: r.environmentName, service: r.serviceName, deploymentId: r.id, lostNode, record: r });
+    const body = JSON.stringify({
+      delivery,
+      event,
+      at: new Date().toISOString(),
+      environment: r.environmentName,
+      service: r.serviceName,
+      deploymentId: r.id,
+      lostNode,
+      record: r,
+    });
     for (const target of targetsOf(stored.snapshot).filter((t) => t.events.includes(event))) {
       if (this.pending >= MAX_PENDING_WEBHOOKS) {
-        this.deps.log.warn(`webhook ${event} for ${r.id} dropped: ${MAX_PENDING_WEBHOOKS} deliveries already in flight`);
+        this.deps.log.warn(
+          `webhook ${event} for ${r.id} dropped: ${MAX_PENDING_WEBHOOKS} deliveries already in flight`,
+        );
         continue;
       }
       this.pending++;
-      void this.deliver(target, { delivery, event, body, environment: r.environmentName }).finally(() => this.pending--);
+      void this.deliver(target, { delivery, event, body, environment: r.environmentName }).finally(
+        () => this.pending--,
+      );
     }
   }
 
-  private async deliver(target: NotifyTarget, d: { delivery: string; event: string; body: string; environment: string }): Promise<void> {
+  private async deliver(
+    target: NotifyTarget,
+    d: { delivery: string; event: string; body: string; environment: string },
+  ): Promise<void> {
     try {
       const key = await this.deps.secret(d.environment, target.secret);
-      await sendWebhook({ url: target.url, key, delivery: d.delivery, event: d.event, body: d.body }, { ...this.deps.send, signal: this.abort.signal });
+      await sendWebhook(
+        { url: target.url, key, delivery: d.delivery, event: d.event, body: d.body },
+        { ...this.deps.send, signal: this.abort.signal },
+      );
       this.deps.log.info(`webhook ${d.event} delivered to ${new URL(target.url).origin} (${d.delivery})`);
     } catch (error) {
       this.deps.log.warn(`webhook ${d.event} not delivered (${d.delivery})`, error);

@@ -5,7 +5,8 @@ import type { DeploymentRecord, NotifyEvent } from '../../../packages/protocol/i
 export function eventsOf(previous: DeploymentRecord | null, next: DeploymentRecord): NotifyEvent[] {
   if (!previous) return [];
   const out: NotifyEvent[] = [];
-  if (next.status === 'succeeded' && next.promotionStage === 'active' && previous.status !== 'succeeded') out.push('succeeded');
+  if (next.status === 'succeeded' && next.promotionStage === 'active' && previous.status !== 'succeeded')
+    out.push('succeeded');
   if (next.status === 'failed' && previous.status !== 'failed') out.push('failed');
   if (next.promotionStage === 'rolled_back' && previous.promotionStage !== 'rolled_back') {
     out.push('rolled_back');

@@ -48,7 +48,10 @@ export async function sendWebhook(d: Delivery, opts: SendOptions = {}): Promise<
           'x-compartment-signature': signature(d.key, timestamp, d.body),
         },
         body: d.body,
-        signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS), ...(opts.signal ? [opts.signal] : [])]),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
+          ...(opts.signal ? [opts.signal] : []),
+        ]),
       });
       await res.body?.cancel();
       if (res.ok) return attempt;

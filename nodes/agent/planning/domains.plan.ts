@@ -25,7 +25,8 @@ export function planDomains(env: string, wishes: DomainWish[], claims: ReadonlyM
   const plan: DomainPlan = { taken: [], claim: [], release: [] };
   const inRequest = new Map(wishes.map((w) => [w.serviceName, new Set(w.domains)]));
   // A holder in this deploy that no longer lists the name gives it up: the name moves within the deploy.
-  const givenUp = (c: ClaimView, domain: string) => c.environmentName === env && inRequest.has(c.serviceName) && !inRequest.get(c.serviceName)!.has(domain);
+  const givenUp = (c: ClaimView, domain: string) =>
+    c.environmentName === env && inRequest.has(c.serviceName) && !inRequest.get(c.serviceName)!.has(domain);
   const moving = new Set<string>();
   for (const w of wishes) {
     w.domains.forEach((domain, position) => {

@@ -20,7 +20,14 @@ const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readines
  * Nodes that own deployments but are not live. A node never seen since this leader took over counts only
  * after `graceMs` of leadership, so a cluster restarting together does not declare its slower members lost.
  */
-export function lostOwners(records: OwnedRecord[], liveNodes: ReadonlySet<string>, seenNodes: ReadonlySet<string>, leaderSinceMs: number, now: number, graceMs: number): Set<string> {
+export function lostOwners(
+  records: OwnedRecord[],
+  liveNodes: ReadonlySet<string>,
+  seenNodes: ReadonlySet<string>,
+  leaderSinceMs: number,
+  now: number,
+  graceMs: number,
+): Set<string> {
   const lost = new Set<string>();
   for (const { owner } of records) {
     if (owner === null || liveNodes.has(owner)) continue;

@@ -25,7 +25,13 @@ const busy = (r: DeploymentRecord) => r.isActive || isInFlight(r);
  * runtime. Preference: a node that already holds the release (same service, environment and source), then the
  * node running the fewest deployments (counting the ones this plan just placed), then the id, for determinism.
  */
-export function place(desired: Desired[], nodes: NodeView[], deployments: DeploymentRecord[], now: number, lostAfterMs: number): Placement[] {
+export function place(
+  desired: Desired[],
+  nodes: NodeView[],
+  deployments: DeploymentRecord[],
+  now: number,
+  lostAfterMs: number,
+): Placement[] {
   const live = nodes.filter((n) => now - n.seenAt < lostAfterMs);
   const load = new Map(live.map((n) => [n.id, deployments.filter((d) => busy(d) && d.nodeId === n.id).length]));
   return desired.map((d) => {
@@ -35,7 +41,12 @@ export function place(desired: Desired[], nodes: NodeView[], deployments: Deploy
     }
     const holds = (n: NodeView) =>
       deployments.some(
-        (r) => r.nodeId === n.id && r.serviceName === d.serviceName && r.environmentName === d.environmentName && r.sourceDigest === d.sourceDigest && r.status !== 'failed',
+        (r) =>
+          r.nodeId === n.id &&
+          r.serviceName === d.serviceName &&
+          r.environmentName === d.environmentName &&
+          r.sourceDigest === d.sourceDigest &&
+          r.status !== 'failed',
       );
     const best = [...able].sort(
       (a, b) => Number(holds(b)) - Number(holds(a)) || load.get(a.id)! - load.get(b.id)! || a.id.localeCompare(b.id),

@@ -4,7 +4,9 @@ import { isInFlight } from './deploy.plan.js';
 
 /** Releases worth keeping: everything in flight or serving, plus the `keep` most recently activated ones. */
 export function releasesToKeep(records: DeploymentRecord[], keep: number): Set<string> {
-  const kept = new Set(records.filter((r) => r.status === 'queued' || r.status === 'running' || r.isActive).map((r) => r.id));
+  const kept = new Set(
+    records.filter((r) => r.status === 'queued' || r.status === 'running' || r.isActive).map((r) => r.id),
+  );
   const activated = records
     .filter((r) => r.activatedAt !== null && r.promotionStage !== 'rolled_back')
     .sort((a, b) => b.activatedAt!.localeCompare(a.activatedAt!))
@@ -14,7 +16,11 @@ export function releasesToKeep(records: DeploymentRecord[], keep: number): Set<s
 }
 
 /** History beyond `keepRecords` per service, oldest first out; never a record whose release is kept, in flight or serving. */
-export function recordsToPrune(records: DeploymentRecord[], keptReleases: ReadonlySet<string>, keepRecords: number): DeploymentRecord[] {
+export function recordsToPrune(
+  records: DeploymentRecord[],
+  keptReleases: ReadonlySet<string>,
+  keepRecords: number,
+): DeploymentRecord[] {
   return records
     .filter((r) => !keptReleases.has(r.id) && !isInFlight(r) && !r.isActive)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))

@@ -1,5 +1,12 @@
 // Moves traffic by evidence: a compare-and-swap route write the edges confirm, and drains the edges report empty.
-import { CompartmentError, isRoutable, keys, type DeploymentRecord, type EdgeState, type RouteRecord } from '../../../packages/protocol/index.js';
+import {
+  CompartmentError,
+  isRoutable,
+  keys,
+  type DeploymentRecord,
+  type EdgeState,
+  type RouteRecord,
+} from '../../../packages/protocol/index.js';
 import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
@@ -33,7 +40,11 @@ const upstreamsOf = (instances: readonly WorkloadRef[]) =>
 
 /** Every live edge answered (at least one) and each serves `revision` or a later one of the route `key`. */
 function appliedEverywhere(states: EdgeState[], expected: number, key: string, revision: number): boolean {
-  return states.length > 0 && states.length >= expected && states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision);
+  return (
+    states.length > 0 &&
+    states.length >= expected &&
+    states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)
+  );
 }
 
 export class EdgeRouter implements Router {
@@ -41,7 +52,11 @@ export class EdgeRouter implements Router {
 
   /** Route writes are desired state: a cluster briefly unreachable delays the switch, it does not fail it. */
   switchTo(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<{ previous: PreviousRef | null }> {
-    return retryTransient(() => this.trySwitch(spec, instances), 120_000, (e) => this.deps.event(spec, `route switch waiting for the cluster: ${(e as Error).message}`));
+    return retryTransient(
+      () => this.trySwitch(spec, instances),
+      120_000,
+      (e) => this.deps.event(spec, `route switch waiting for the cluster: ${(e as Error).message}`),
+    );
   }
 
   /** One compare-and-swap write of the set's upstreams, only while the route still points at `spec`; edges confirm it. */
@@ -51,7 +66,11 @@ export class EdgeRouter implements Router {
       const current = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
       if (!current || current.route.deploymentId !== spec.id) return false;
       if (!routable) return true;
-      const next: RouteRecord = { ...current.route, upstreams: upstreamsOf(instances), updatedAt: new Date().toISOString() };
+      const next: RouteRecord = {
+        ...current.route,
+        upstreams: upstreamsOf(instances),
+        updatedAt: new Date().toISOString(),
+      };
       try {
         const revision = await this.deps.routes.put(next, current.revision);
         await this.confirm(spec, revision);
@@ -60,10 +79,16 @@ export class EdgeRouter implements Router {
         if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
       }
     }
-    throw new CompartmentError('CONFLICT', `the route of ${spec.serviceName} kept changing while its upstreams were rewritten`);
+    throw new CompartmentError(
+      'CONFLICT',
+      `the route of ${spec.serviceName} kept changing while its upstreams were rewritten`,
+    );
   }
 
-  private async trySwitch(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<{ previous: PreviousRef | null }> {
+  private async trySwitch(
+    spec: DeploymentSpec,
+    instances: readonly WorkloadRef[],
+  ): Promise<{ previous: PreviousRef | null }> {
     const routable = isRoutable(spec.serviceType);
     const waitUntil = Date.now() + OTHER_SWITCH_MAX_MS;
     for (let conflicts = 0; ; ) {
@@ -75,18 +100,26 @@ export class EdgeRouter implements Router {
       }
       if (spec.replaces && current?.route.deploymentId !== spec.replaces) {
         // A re-placement of a lost deployment is moot once something else serves the service.
-        throw new CompartmentError('CONFLICT', `${spec.serviceName} is served by ${current?.route.deploymentId ?? 'nothing'} now, not ${spec.replaces}; this re-placement is not needed`);
+        throw new CompartmentError(
+          'CONFLICT',
+          `${spec.serviceName} is served by ${current?.route.deploymentId ?? 'nothing'} now, not ${spec.replaces}; this re-placement is not needed`,
+        );
       }
       if (current?.route.deploymentId && (await this.stillSwitching(current.route.deploymentId))) {
         // One already switching or draining finishes first: two switches in flight could leave two active.
         // Bounded: a record left stale in switching_route must not hold every later deploy forever.
         if (Date.now() > waitUntil) {
-          throw new CompartmentError('TIMEOUT', `deployment ${current.route.deploymentId} has been switching or draining for over ${OTHER_SWITCH_MAX_MS} ms; not switching past it`);
+          throw new CompartmentError(
+            'TIMEOUT',
+            `deployment ${current.route.deploymentId} has been switching or draining for over ${OTHER_SWITCH_MAX_MS} ms; not switching past it`,
+          );
         }
         await sleep(50);
         continue;
       }
-      const port = routable ? await this.deps.routes.claimPort(spec.environmentName, spec.serviceName, this.deps.routePorts) : null;
+      const port = routable
+        ? await this.deps.routes.claimPort(spec.environmentName, spec.serviceName, this.deps.routePorts)
+        : null;
       const next: RouteRecord = {
         environmentName: spec.environmentName,
         serviceName: spec.serviceName,
@@ -104,7 +137,11 @@ export class EdgeRouter implements Router {
         revision = await this.deps.routes.put(next, current?.revision ?? null);
       } catch (error) {
         if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
-        if (++conflicts >= MAX_ROUTE_CONFLICTS) throw new CompartmentError('CONFLICT', `the route of ${spec.serviceName} changed under ${conflicts} switch attempts in a row`);
+        if (++conflicts >= MAX_ROUTE_CONFLICTS)
+          throw new CompartmentError(
+            'CONFLICT',
+            `the route of ${spec.serviceName} changed under ${conflicts} switch attempts in a row`,
+          );
         continue;
       }
       if (routable) await this.confirm(spec, revision);
@@ -112,7 +149,11 @@ export class EdgeRouter implements Router {
     }
   }
 
-  async drain(spec: DeploymentSpec, previous: PreviousRef, timeoutMs: number): Promise<{ drained: boolean; inFlight: number; waitedMs: number }> {
+  async drain(
+    spec: DeploymentSpec,
+    previous: PreviousRef,
+    timeoutMs: number,
+  ): Promise<{ drained: boolean; inFlight: number; waitedMs: number }> {
     const started = Date.now();
     if (!isRoutable(spec.serviceType)) return { drained: true, inFlight: 0, waitedMs: 0 };
     const key = keys.route(spec.environmentName, spec.serviceName);
@@ -120,7 +161,10 @@ export class EdgeRouter implements Router {
     for (;;) {
       const states = await this.edgeStatesOrNone();
       const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
-      const inFlight = states.reduce((n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0), 0);
+      const inFlight = states.reduce(
+        (n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0),
+        0,
+      );
       // An edge that has not applied the switch (its route watch lagging) still sends new requests to the previous one.
       const applied = appliedEverywhere(states, this.deps.expectedEdges(), key, switched?.revision ?? 0);
       const waitedMs = Date.now() - started;
@@ -143,7 +187,10 @@ export class EdgeRouter implements Router {
       }
       await sleep(10);
     }
-    this.deps.event(spec, `no edge confirmed route revision ${revision} within ${EDGE_CONFIRM_MS} ms; edges will apply it when they answer`);
+    this.deps.event(
+      spec,
+      `no edge confirmed route revision ${revision} within ${EDGE_CONFIRM_MS} ms; edges will apply it when they answer`,
+    );
   }
 
   /** A NATS hiccup while asking the edges counts as no answer: the callers' own deadlines bound the wait. */
@@ -159,7 +206,11 @@ export class EdgeRouter implements Router {
 
   private async stillSwitching(id: string): Promise<boolean> {
     const r = await this.deps.recordOf(id);
-    return r !== null && r.status === 'running' && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous');
+    return (
+      r !== null &&
+      r.status === 'running' &&
+      (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous')
+    );
   }
 
   private async previousRef(id: string | null): Promise<PreviousRef | null> {

@@ -3,9 +3,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompartmentError, DEFAULT_CONTAINER_PORT, isRoutable, logTime } from '../../../packages/protocol/index.js';
-import { DockerDriver, defaultDockerSocket, type DockerKey, type OutputTarget, type StoredLine } from '../../../packages/docker-driver/index.js';
+import {
+  DockerDriver,
+  defaultDockerSocket,
+  type DockerKey,
+  type OutputTarget,
+  type StoredLine,
+} from '../../../packages/docker-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
-import type { ExitReport, KnownWorkload, OutputLine, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
+import type {
+  ExitReport,
+  KnownWorkload,
+  OutputLine,
+  OutputSink,
+  ProbeTarget,
+  WorkloadRuntime,
+} from './workload-runtime.js';
 
 export interface DockerRuntimeOptions {
   /** The engine's unix socket; default: DOCKER_HOST (unix://…), else /var/run/docker.sock. */
@@ -28,7 +41,10 @@ export interface DockerRuntimeOptions {
 const containerPortOf = (spec: DeploymentSpec) => spec.service.port ?? DEFAULT_CONTAINER_PORT;
 /** Routable services are dialled by the edge; others only when they name a port or a probe needs one. */
 const publishes = (spec: DeploymentSpec) =>
-  isRoutable(spec.serviceType) || spec.service.port !== undefined || spec.service.readiness?.path !== undefined || spec.service.readiness?.tcp === true;
+  isRoutable(spec.serviceType) ||
+  spec.service.port !== undefined ||
+  spec.service.readiness?.path !== undefined ||
+  spec.service.readiness?.tcp === true;
 const short = (id: string) => id.slice(0, 12);
 
 export class DockerRuntime implements WorkloadRuntime {
@@ -63,7 +79,8 @@ export class DockerRuntime implements WorkloadRuntime {
     const key = this.keyOf(spec);
     const tag = this.driver.imageTag(key);
     // No engine: DOCKER_UNAVAILABLE naming the socket, before the source is fetched.
-    if (await this.driver.imageExists(key)) return void this.opts.sink.event(spec, `build already complete (image ${tag})`);
+    if (await this.driver.imageExists(key))
+      return void this.opts.sink.event(spec, `build already complete (image ${tag})`);
     const tmp = await mkdtemp(join(tmpdir(), 'compartment-context-'));
     const pending: Promise<void>[] = [];
     try {
@@ -96,11 +113,17 @@ export class DockerRuntime implements WorkloadRuntime {
       ...(r?.cpus !== undefined ? { cpus: r.cpus } : {}),
     });
     if (publishes(spec) && started.hostPort === null) {
-      throw new CompartmentError('START_FAILED', `container ${short(started.id)} runs but its port ${containerPortOf(spec)} is not published`);
+      throw new CompartmentError(
+        'START_FAILED',
+        `container ${short(started.id)} runs but its port ${containerPortOf(spec)} is not published`,
+      );
     }
     await this.follow(spec, started.id, started.adopted);
     if (!started.adopted) {
-      const where = started.hostPort === null ? 'no port published' : `${started.host}:${started.hostPort} → ${containerPortOf(spec)}`;
+      const where =
+        started.hostPort === null
+          ? 'no port published'
+          : `${started.host}:${started.hostPort} → ${containerPortOf(spec)}`;
       this.opts.sink.event(spec, `started container ${short(started.id)} from ${this.driver.imageTag(key)} (${where})`);
     }
     return { driver: 'docker', ref: started.id, host: started.host, port: started.hostPort, nodeId: this.opts.nodeId };
@@ -117,25 +140,40 @@ export class DockerRuntime implements WorkloadRuntime {
 
   async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
     // A previous deployment drained after an agent restart was not followed since: its last lines still go out.
-    await this.driver.resumeLogs(this.keyOf(spec), this.output(spec, true)).catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
+    await this.driver
+      .resumeLogs(this.keyOf(spec), this.output(spec, true))
+      .catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
     const result = await this.driver.stop(this.keyOf(spec), graceMs);
     if (result.wasRunning) {
       const killed = result.exit?.signal === 'SIGKILL';
-      this.opts.sink.event(spec, `stopped and removed the container (${killed ? `killed after ${graceMs} ms grace` : 'docker stop'})`);
+      this.opts.sink.event(
+        spec,
+        `stopped and removed the container (${killed ? `killed after ${graceMs} ms grace` : 'docker stop'})`,
+      );
     }
   }
 
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget {
     // Probes run on this host: PORT is where they reach the container from here, not the port inside it.
-    return { host: workload.host, port: workload.port, env: { ...spec.variables, ...(workload.port !== null ? { PORT: String(workload.port) } : {}) } };
+    return {
+      host: workload.host,
+      port: workload.port,
+      env: { ...spec.variables, ...(workload.port !== null ? { PORT: String(workload.port) } : {}) },
+    };
   }
 
   async list(): Promise<KnownWorkload[]> {
     try {
-      return (await this.driver.list()).map((c) => ({ deploymentId: c.deploymentId, environmentName: c.env, serviceName: c.service, running: c.running }));
+      return (await this.driver.list()).map((c) => ({
+        deploymentId: c.deploymentId,
+        environmentName: c.env,
+        serviceName: c.service,
+        running: c.running,
+      }));
     } catch (error) {
       // The agent must start (and serve process services) without an engine; Docker services get a clear error instead.
-      if (error instanceof CompartmentError && error.code === 'DOCKER_UNAVAILABLE') return this.opts.warn(`docker containers not reconciled: ${error.message}`), [];
+      if (error instanceof CompartmentError && error.code === 'DOCKER_UNAVAILABLE')
+        return (this.opts.warn(`docker containers not reconciled: ${error.message}`), []);
       throw error;
     }
   }

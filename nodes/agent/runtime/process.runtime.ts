@@ -3,7 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompartmentError, logTime } from '../../../packages/protocol/index.js';
-import { ProcessDriver, chooseReleaseDir, prepareReleaseRoot, resolveWorkloadUser, type LogTail, type WorkloadKey, type WorkloadUser } from '../../../packages/process-driver/index.js';
+import {
+  ProcessDriver,
+  chooseReleaseDir,
+  prepareReleaseRoot,
+  resolveWorkloadUser,
+  type LogTail,
+  type WorkloadKey,
+  type WorkloadUser,
+} from '../../../packages/process-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
 import type { ExitReport, KnownWorkload, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
 
@@ -21,7 +29,11 @@ export interface ProcessRuntimeOptions {
   warn?(message: string): void;
 }
 
-const keyOf = (spec: DeploymentSpec): WorkloadKey => ({ env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id });
+const keyOf = (spec: DeploymentSpec): WorkloadKey => ({
+  env: spec.environmentName,
+  service: spec.serviceName,
+  deploymentId: spec.id,
+});
 
 export class ProcessRuntime implements WorkloadRuntime {
   readonly kind = 'process' as const;
@@ -41,7 +53,8 @@ export class ProcessRuntime implements WorkloadRuntime {
     const { dir, moved } = chooseReleaseDir(opts.dataDir, this.runAs, opts.nodeId, opts.explicitDir ?? false);
     if (moved !== null) opts.warn?.(`${moved}: process releases go to ${dir} instead`);
     this.driver = new ProcessDriver({ dataDir: dir, host: opts.host, runAs: this.runAs });
-    this.refusal = missing !== null ? Promise.resolve(missing) : prepareReleaseRoot(dir, this.runAs).catch((e: Error) => e.message);
+    this.refusal =
+      missing !== null ? Promise.resolve(missing) : prepareReleaseRoot(dir, this.runAs).catch((e: Error) => e.message);
   }
 
   async build(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
@@ -94,9 +107,14 @@ export class ProcessRuntime implements WorkloadRuntime {
     const refusal = await this.refusal;
     if (refusal !== null) throw new CompartmentError('START_FAILED', refusal);
     const key = keyOf(spec);
-    const started = await this.driver.start(key, { command: spec.service.start!, env: spec.variables, ...(port ? { port } : {}) });
+    const started = await this.driver.start(key, {
+      command: spec.service.start!,
+      env: spec.variables,
+      ...(port ? { port } : {}),
+    });
     await this.ensureTail(spec);
-    if (!started.adopted) this.opts.sink.event(spec, `started: ${spec.service.start} (pid ${started.pid}, port ${started.port})`);
+    if (!started.adopted)
+      this.opts.sink.event(spec, `started: ${spec.service.start} (pid ${started.pid}, port ${started.port})`);
     return { driver: 'process', ref: started.ref, host: started.host, port: started.port, nodeId: this.opts.nodeId };
   }
 
@@ -106,17 +124,32 @@ export class ProcessRuntime implements WorkloadRuntime {
 
   async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
     const result = await this.driver.stop(keyOf(spec), graceMs);
-    if (result.wasRunning) this.opts.sink.event(spec, `stopped (${result.signal === 'SIGKILL' ? `killed after ${graceMs} ms grace` : 'SIGTERM'})`);
+    if (result.wasRunning)
+      this.opts.sink.event(
+        spec,
+        `stopped (${result.signal === 'SIGKILL' ? `killed after ${graceMs} ms grace` : 'SIGTERM'})`,
+      );
     await this.closeTail(spec.id);
   }
 
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget {
     const user = this.runAs ? { user: { uid: this.runAs.uid, gid: this.runAs.gid } } : {};
-    return { host: workload.host, port: workload.port, cwd: this.driver.appDir(keyOf(spec)), env: this.driver.env({ ...spec.variables, PORT: String(workload.port) }), ...user };
+    return {
+      host: workload.host,
+      port: workload.port,
+      cwd: this.driver.appDir(keyOf(spec)),
+      env: this.driver.env({ ...spec.variables, PORT: String(workload.port) }),
+      ...user,
+    };
   }
 
   async list(): Promise<KnownWorkload[]> {
-    return (await this.driver.list()).map((w) => ({ deploymentId: w.deploymentId, environmentName: w.env, serviceName: w.service, running: w.running }));
+    return (await this.driver.list()).map((w) => ({
+      deploymentId: w.deploymentId,
+      environmentName: w.env,
+      serviceName: w.service,
+      running: w.running,
+    }));
   }
 
   async stopOrphan(w: KnownWorkload, graceMs: number): Promise<void> {

@@ -34,7 +34,16 @@ export class RuntimeAvailability {
   }
 
   private async refresh(): Promise<void> {
-    const checks = await Promise.all([...this.runtimes].map(async ([kind, rt]) => ((await rt.ensureAvailable?.().then(() => true, () => false)) ?? true ? kind : null)));
+    const checks = await Promise.all(
+      [...this.runtimes].map(async ([kind, rt]) =>
+        ((await rt.ensureAvailable?.().then(
+          () => true,
+          () => false,
+        )) ?? true)
+          ? kind
+          : null,
+      ),
+    );
     this.available = checks.filter((k): k is Runtime => k !== null);
   }
 }

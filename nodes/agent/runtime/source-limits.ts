@@ -1,6 +1,11 @@
 // This node's limits on an uploaded source: its compressed size (checked while fetching) and its unpacked size (checked before use).
 import { list } from 'tar';
-import { CompartmentError, DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_UNPACKED_BYTES, bytesFromMb } from '../../../packages/protocol/index.js';
+import {
+  CompartmentError,
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_MAX_UNPACKED_BYTES,
+  bytesFromMb,
+} from '../../../packages/protocol/index.js';
 
 export interface SourceLimits {
   maxSourceBytes: number;
@@ -35,9 +40,15 @@ export async function checkUnpackedSize(file: string, maxBytes: number): Promise
     });
   } catch (error) {
     // tar refuses archives that inflate more than 1000-fold (a gzip bomb) before they reach any limit of ours.
-    if (/decompression ratio/.test((error as Error).message)) throw new CompartmentError('TOO_LARGE', `the source is refused: ${(error as Error).message}`, 'source');
+    if (/decompression ratio/.test((error as Error).message))
+      throw new CompartmentError('TOO_LARGE', `the source is refused: ${(error as Error).message}`, 'source');
     throw error;
   }
-  if (over) throw new CompartmentError('TOO_LARGE', `the source unpacks to ${mib(total)}, over this node's limit of ${mib(maxBytes)} (COMPARTMENT_MAX_UNPACKED_MB)`, 'source');
+  if (over)
+    throw new CompartmentError(
+      'TOO_LARGE',
+      `the source unpacks to ${mib(total)}, over this node's limit of ${mib(maxBytes)} (COMPARTMENT_MAX_UNPACKED_MB)`,
+      'source',
+    );
   return total;
 }

@@ -11,9 +11,12 @@ const done = (id: string, output: object = {}) => ({ type: `xstate.done.actor.${
 
 test('a deploy logs the spec example sequence of platform events', async () => {
   const events = [
-    { type: 'slot.granted', at: T1 }, done('build'), done('startCandidate', { workload }),
+    { type: 'slot.granted', at: T1 },
+    done('build'),
+    done('startCandidate', { workload }),
     { type: 'readiness.attempt', at: T1, ok: true, detail: 'GET /ready → 200 OK', latencyMs: 1 },
-    done('switchRoute', { previous }), done('drainPrevious', { drained: true }),
+    done('switchRoute', { previous }),
+    done('drainPrevious', { drained: true }),
   ];
   const lines: string[] = [];
   let before: DeploymentRecord | null = null;

@@ -9,7 +9,10 @@ async function request(method, path, body) {
   const payload = type.includes('application/json') ? await res.json() : await res.text();
   // The token's cookie is gone (a new `up` made a new token): only the printed URL opens the dashboard again.
   if (res.status === 401) location.reload();
-  if (!res.ok) throw new Error(payload && payload.error ? `${payload.error.code}: ${payload.error.message}` : `${res.status} ${res.statusText}`);
+  if (!res.ok)
+    throw new Error(
+      payload && payload.error ? `${payload.error.code}: ${payload.error.message}` : `${res.status} ${res.statusText}`,
+    );
   return payload;
 }
 

@@ -70,7 +70,12 @@ async function select() {
 function renderAll() {
   const r = state.current && state.records.get(state.current);
   if (!r || !view) return;
-  const ctx = { now: Date.now(), pinned: Boolean(state.selection?.pinned), actions: state.actions, domains: state.domains ?? [] };
+  const ctx = {
+    now: Date.now(),
+    pinned: Boolean(state.selection?.pinned),
+    actions: state.actions,
+    domains: state.domains ?? [],
+  };
   renderHeader(view.header, r, state.shown.state, ctx);
   renderTimeline(view.timeline, r, state.shown.state, ctx.now);
   renderAttempts(view.attempts, view.attemptsCount, r);
@@ -170,7 +175,11 @@ openEvents(
     },
     transition: onTransition,
     action: (e) => {
-      if (e.done) toast(`deploy from the dashboard ${e.done.code === 0 ? 'finished' : `ended with exit code ${e.done.code}`}`, e.done.code === 0 ? 'good' : 'bad');
+      if (e.done)
+        toast(
+          `deploy from the dashboard ${e.done.code === 0 ? 'finished' : `ended with exit code ${e.done.code}`}`,
+          e.done.code === 0 ? 'good' : 'bad',
+        );
       else if (e.line && e.line.stderr) toast(e.line.stderr);
     },
   },

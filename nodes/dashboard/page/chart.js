@@ -8,7 +8,9 @@ export function prepare(text) {
   return text
     .split('\n')
     .filter((line) => !line.trim().startsWith('classDef current'))
-    .flatMap((line) => (line.trim() === 'state deployment_stage {' ? [line, `${line.match(/^\s*/)[0]}  direction LR`] : [line]))
+    .flatMap((line) =>
+      line.trim() === 'state deployment_stage {' ? [line, `${line.match(/^\s*/)[0]}  direction LR`] : [line],
+    )
     .join('\n');
 }
 
@@ -24,7 +26,14 @@ export class ChartView {
       startOnLoad: false,
       securityLevel: 'strict',
       theme: 'dark',
-      themeVariables: { darkMode: true, background: '#0f1419', primaryColor: '#1c2530', primaryTextColor: '#d7dee8', lineColor: '#5d6b7a', fontSize: '13px' },
+      themeVariables: {
+        darkMode: true,
+        background: '#0f1419',
+        primaryColor: '#1c2530',
+        primaryTextColor: '#d7dee8',
+        lineColor: '#5d6b7a',
+        fontSize: '13px',
+      },
     });
     // The whole chart is several screens wide: it is drawn at a readable zoom and kept centred on the current stage.
     this.zoom = 0.65;
@@ -53,7 +62,9 @@ export class ChartView {
 
   /** Scrolls the panel (not the page) so the current stage's state is in the middle. */
   center() {
-    const target = [...this.el.querySelectorAll('g.node.current')].find((g) => g.id.includes('-state-deployment_stage_'));
+    const target = [...this.el.querySelectorAll('g.node.current')].find((g) =>
+      g.id.includes('-state-deployment_stage_'),
+    );
     if (!target || this.fit) return;
     const box = target.getBoundingClientRect();
     const panel = this.el.getBoundingClientRect();
@@ -102,7 +113,8 @@ export class ChartView {
     const leaves = [];
     for (const g of this.el.querySelectorAll('g.current')) {
       if (REGION.test(g.id)) g.classList.remove('current');
-      else if (g.classList.contains('node')) leaves.push(g.id.replace(/^statechart-\d+-state-/, '').replace(/-\d+$/, ''));
+      else if (g.classList.contains('node'))
+        leaves.push(g.id.replace(/^statechart-\d+-state-/, '').replace(/-\d+$/, ''));
     }
     this.el.dataset.current = leaves.sort().join(' ');
     this.el.dataset.state = `${state.status} ${state.stage} ${state.health}`;

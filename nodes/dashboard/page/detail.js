@@ -16,30 +16,54 @@ export function mountDetail(main) {
     </div>
     <section class="card"><div id="logs"></div></section>`;
   const $ = (id) => main.querySelector(`#${id}`);
-  return { header: $('header'), timeline: $('timeline'), chart: $('chart'), transitions: $('transitions'), transitionsCount: $('transitions-count'), attempts: $('attempts'), attemptsCount: $('attempts-count'), logs: $('logs') };
+  return {
+    header: $('header'),
+    timeline: $('timeline'),
+    chart: $('chart'),
+    transitions: $('transitions'),
+    transitionsCount: $('transitions-count'),
+    attempts: $('attempts'),
+    attemptsCount: $('attempts-count'),
+    logs: $('logs'),
+  };
 }
 
-const badge = (kind, value, testid) => `<span class="badge ${kind}-${esc(value)}" data-testid="${testid}">${esc(value)}</span>`;
+const badge = (kind, value, testid) =>
+  `<span class="badge ${kind}-${esc(value)}" data-testid="${testid}">${esc(value)}</span>`;
 
 /** A domain with its certificate on each edge: issued (until when) or pending until the first HTTPS visit. */
 function domainText(d) {
-  const cert = (c) => (c.state === 'issued' ? `certificate issued${c.notAfter ? ` until ${c.notAfter.slice(0, 10)}` : ''}` : 'certificate pending (first visit issues it)');
-  const certs = d.certificates.length === 0 ? 'certificate unknown' : d.certificates.map((c) => (d.certificates.length > 1 ? `${c.edgeId}: ` : '') + cert(c)).join('; ');
+  const cert = (c) =>
+    c.state === 'issued'
+      ? `certificate issued${c.notAfter ? ` until ${c.notAfter.slice(0, 10)}` : ''}`
+      : 'certificate pending (first visit issues it)';
+  const certs =
+    d.certificates.length === 0
+      ? 'certificate unknown'
+      : d.certificates.map((c) => (d.certificates.length > 1 ? `${c.edgeId}: ` : '') + cert(c)).join('; ');
   return `<span class="mono">${esc(d.domain)}</span> <span class="muted">${esc(certs)}</span>`;
 }
 
 export function renderHeader(el, r, shown, ctx) {
   const stage = shown.stage.split('.')[0];
   const end = r.completedAt && isTerminal(shown.status) ? Date.parse(r.completedAt) : ctx.now;
-  const link = (id) => `<a href="#/${esc(r.environmentName)}/${esc(r.serviceName)}/${esc(id)}" class="mono">${esc(id)}</a>`;
+  const link = (id) =>
+    `<a href="#/${esc(r.environmentName)}/${esc(r.serviceName)}/${esc(id)}" class="mono">${esc(id)}</a>`;
   const facts = [
     ['id', `<span class="mono">${esc(r.id)}</span>`],
     ['node', esc(r.nodeId ?? '-')],
     ['trigger', esc(r.trigger)],
     ['created', `${esc(clock(r.createdAt, false))} <span class="muted">(${esc(ago(r.createdAt, ctx.now))})</span>`],
     ['elapsed', `<span data-testid="elapsed">${esc(duration(end - Date.parse(r.createdAt)))}</span>`],
-    ['url', r.routeUrl ? `<a href="${esc(r.routeUrl)}" target="_blank" rel="noopener">${esc(r.routeUrl)}</a>` : '<span class="muted">none (not routable)</span>'],
-    ...(ctx.domains.length ? [['domains', `<span data-testid="domains">${ctx.domains.map(domainText).join('<br>')}</span>`]] : []),
+    [
+      'url',
+      r.routeUrl
+        ? `<a href="${esc(r.routeUrl)}" target="_blank" rel="noopener">${esc(r.routeUrl)}</a>`
+        : '<span class="muted">none (not routable)</span>',
+    ],
+    ...(ctx.domains.length
+      ? [['domains', `<span data-testid="domains">${ctx.domains.map(domainText).join('<br>')}</span>`]]
+      : []),
     ...(r.previousId ? [['previous', link(r.previousId)]] : []),
     ...(r.replacedBy ? [['replaced by', link(r.replacedBy)]] : []),
   ];
@@ -54,17 +78,25 @@ export function renderHeader(el, r, shown, ctx) {
     <div class="state-path mono small" data-testid="state-path">status: ${esc(shown.status)} · stage: ${esc(shown.stage)} · health: ${esc(shown.health)}</div>
     <dl class="facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>
     ${r.failureMessage ? `<div class="failure" data-testid="failure">✗ ${esc(r.failureMessage)}</div>` : ''}
-    ${ctx.actions ? `<div class="actions">
+    ${
+      ctx.actions
+        ? `<div class="actions">
       ${ctx.actions.deploy ? `<button data-action="deploy" data-env="${esc(r.environmentName)}" data-service="${esc(r.serviceName)}">Deploy ${esc(r.serviceName)}</button>` : ''}
       <button data-action="rollback" data-env="${esc(r.environmentName)}" data-service="${esc(r.serviceName)}" class="secondary">Roll back ${esc(r.serviceName)}</button>
-    </div>` : ''}`;
+    </div>`
+        : ''
+    }`;
 }
 
 /** The stage entries of the latest promotion: a rollback starts over at starting_candidate after an active entry. */
 function promotionEntries(stages) {
   let start = 0;
   stages.forEach((s, i) => {
-    if ((s.stage === 'building' && s.status === 'queued') || (s.stage === 'starting_candidate' && i > 0 && stages[i - 1].stage === 'active')) start = i;
+    if (
+      (s.stage === 'building' && s.status === 'queued') ||
+      (s.stage === 'starting_candidate' && i > 0 && stages[i - 1].stage === 'active')
+    )
+      start = i;
   });
   return stages.slice(start);
 }
@@ -79,7 +111,8 @@ export function renderTimeline(el, r, shown, now) {
     const next = first >= 0 ? entries.slice(first).find((e) => e.stage !== stage) : null;
     const until = next ? Date.parse(next.at) : stage === current && !isTerminal(shown.status) ? now : null;
     let kind = 'pending';
-    if (stage === current) kind = shown.status === 'failed' ? 'failed' : shown.status === 'succeeded' ? 'done' : 'current';
+    if (stage === current)
+      kind = shown.status === 'failed' ? 'failed' : shown.status === 'succeeded' ? 'done' : 'current';
     else if (enteredAt) kind = 'done';
     else if (currentIndex > i || current === 'rolled_back') kind = 'skipped';
     const took = enteredAt && until ? duration(until - Date.parse(enteredAt)) : '';
@@ -101,25 +134,44 @@ function keepScroll(el, html) {
 
 export function renderAttempts(el, countEl, r) {
   const { attempts, recent } = r.readiness;
-  countEl.textContent = attempts ? `${attempts} attempt${attempts === 1 ? '' : 's'}${recent.length < attempts ? `, last ${recent.length} shown` : ''}` : '';
-  keepScroll(el, recent.length === 0
-    ? `<div class="muted small pad">${r.stages.some((s) => s.stage === 'checking_readiness') || r.promotionStage === 'building' || r.promotionStage === 'starting_candidate' ? 'no attempts yet' : 'no readiness check configured'}</div>`
-    : `<table><tbody>${recent.map((a, i) => `<tr class="${a.ok ? 'ok' : 'bad'}">
+  countEl.textContent = attempts
+    ? `${attempts} attempt${attempts === 1 ? '' : 's'}${recent.length < attempts ? `, last ${recent.length} shown` : ''}`
+    : '';
+  keepScroll(
+    el,
+    recent.length === 0
+      ? `<div class="muted small pad">${r.stages.some((s) => s.stage === 'checking_readiness') || r.promotionStage === 'building' || r.promotionStage === 'starting_candidate' ? 'no attempts yet' : 'no readiness check configured'}</div>`
+      : `<table><tbody>${recent
+          .map(
+            (a, i) => `<tr class="${a.ok ? 'ok' : 'bad'}">
         <td class="muted">${attempts - recent.length + i + 1}</td><td class="mono">${esc(clock(a.at))}</td>
-        <td>${a.ok ? '✓' : '✗'}</td><td class="num">${Math.round(a.latencyMs)} ms</td><td>${esc(a.detail)}</td></tr>`).join('')}</tbody></table>`);
+        <td>${a.ok ? '✓' : '✗'}</td><td class="num">${Math.round(a.latencyMs)} ms</td><td>${esc(a.detail)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`,
+  );
 }
 
 export function renderTransitions(el, countEl, transitions, journal) {
   countEl.textContent = `${transitions.length || ''}${journal ? '' : ' · the node has no journal of it (restarted since): only what this page received'}`;
-  keepScroll(el, transitions.length === 0
-    ? '<div class="muted small pad">none received yet (the node keeps the last 500 per deployment since it started)</div>'
-    : `<table><tbody>${transitions.map((t) => {
-        const changed = changes(t.before, t.after);
-        const what = t.before === null
-          ? changes(null, t.after).map((c) => `${c.region} <b>${esc(c.to)}</b>`).join(' · ')
-          : changed.length === 0 ? '<span class="muted">no state change</span>' : changed.map((c) => `${c.region} ${esc(c.from)} → <b>${esc(c.to)}</b>`).join('<br>');
-        return `<tr><td class="muted">#${t.seq}</td><td class="mono">${esc(clock(t.at))}</td>
+  keepScroll(
+    el,
+    transitions.length === 0
+      ? '<div class="muted small pad">none received yet (the node keeps the last 500 per deployment since it started)</div>'
+      : `<table><tbody>${transitions
+          .map((t) => {
+            const changed = changes(t.before, t.after);
+            const what =
+              t.before === null
+                ? changes(null, t.after)
+                    .map((c) => `${c.region} <b>${esc(c.to)}</b>`)
+                    .join(' · ')
+                : changed.length === 0
+                  ? '<span class="muted">no state change</span>'
+                  : changed.map((c) => `${c.region} ${esc(c.from)} → <b>${esc(c.to)}</b>`).join('<br>');
+            return `<tr><td class="muted">#${t.seq}</td><td class="mono">${esc(clock(t.at))}</td>
           <td><span class="event">${esc(eventLabel(t.event))}</span>${dataSummary(t) ? `<div class="muted small">${esc(dataSummary(t))}</div>` : ''}
           ${t.raised.length ? `<div class="muted small">raised ${esc(t.raised.join(', '))}</div>` : ''}</td><td class="small">${what}</td></tr>`;
-      }).join('')}</tbody></table>`);
+          })
+          .join('')}</tbody></table>`,
+  );
 }

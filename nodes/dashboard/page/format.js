@@ -1,5 +1,12 @@
 // Formatting helpers shared by the page's views: escaping, times, durations, event labels, region changes.
-export const STAGES = ['building', 'starting_candidate', 'checking_readiness', 'switching_route', 'draining_previous', 'active'];
+export const STAGES = [
+  'building',
+  'starting_candidate',
+  'checking_readiness',
+  'switching_route',
+  'draining_previous',
+  'active',
+];
 export const REGIONS = ['status', 'stage', 'health'];
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -52,7 +59,11 @@ export function dataSummary(r) {
 }
 
 export function changes(before, after) {
-  return REGIONS.filter((k) => !before || before[k] !== after[k]).map((k) => ({ region: k, from: before ? before[k] : null, to: after[k] }));
+  return REGIONS.filter((k) => !before || before[k] !== after[k]).map((k) => ({
+    region: k,
+    from: before ? before[k] : null,
+    to: after[k],
+  }));
 }
 
 export const isTerminal = (status) => status === 'succeeded' || status === 'failed';

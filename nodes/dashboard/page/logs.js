@@ -29,10 +29,12 @@ export class LogView {
     this.body = el.querySelector('.log');
     this.countEl = el.querySelector('[data-count]');
     this.follow = el.querySelector('[data-follow]');
-    el.querySelectorAll('[data-stream]').forEach((box) => box.addEventListener('change', () => {
-      box.checked ? this.show.add(box.dataset.stream) : this.show.delete(box.dataset.stream);
-      this.redraw();
-    }));
+    el.querySelectorAll('[data-stream]').forEach((box) =>
+      box.addEventListener('change', () => {
+        box.checked ? this.show.add(box.dataset.stream) : this.show.delete(box.dataset.stream);
+        this.redraw();
+      }),
+    );
   }
 
   async attach(id) {
@@ -90,7 +92,9 @@ export class LogView {
 
   redraw() {
     const shown = this.lines.filter((l) => this.show.has(l.stream));
-    this.body.replaceChildren(...(shown.length ? shown.map((l) => this.row(l)) : [el('div', 'muted small pad', 'no lines')]));
+    this.body.replaceChildren(
+      ...(shown.length ? shown.map((l) => this.row(l)) : [el('div', 'muted small pad', 'no lines')]),
+    );
     this.afterChange();
   }
 

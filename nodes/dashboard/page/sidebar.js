@@ -18,7 +18,9 @@ export function groupRecords(records) {
   const envs = [...tree.keys()].sort((a, b) => (a === 'production' ? -1 : b === 'production' ? 1 : a.localeCompare(b)));
   return envs.map((env) => ({
     env,
-    services: [...tree.get(env).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, list]) => ({ name, deployments: list.sort(newestFirst) })),
+    services: [...tree.get(env).entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, list]) => ({ name, deployments: list.sort(newestFirst) })),
   }));
 }
 
@@ -37,34 +39,51 @@ function serviceSummary(deployments) {
 export function renderSidebar(el, state) {
   const groups = groupRecords([...state.records.values()]);
   if (groups.length === 0) {
-    el.innerHTML = '<div class="side-empty">No deployments yet.<br><span class="muted">Run <code>compartment deploy</code> in a project.</span></div>';
+    el.innerHTML =
+      '<div class="side-empty">No deployments yet.<br><span class="muted">Run <code>compartment deploy</code> in a project.</span></div>';
     return;
   }
   const sel = state.selection;
   el.innerHTML = groups
-    .map(({ env, services }) => `
+    .map(
+      ({ env, services }) => `
       <section class="env">
         <h3>${esc(env)}</h3>
-        ${services.map(({ name, deployments }) => {
-          const selected = sel && sel.env === env && sel.service === name;
-          const lead = deployments.find((d) => d.status === 'queued' || d.status === 'running') ?? deployments.find((d) => d.isActive) ?? deployments[0];
-          return `
+        ${services
+          .map(({ name, deployments }) => {
+            const selected = sel && sel.env === env && sel.service === name;
+            const lead =
+              deployments.find((d) => d.status === 'queued' || d.status === 'running') ??
+              deployments.find((d) => d.isActive) ??
+              deployments[0];
+            return `
           <div class="service ${selected ? 'selected' : ''}">
             <a class="service-row" href="#/${esc(env)}/${esc(name)}" data-testid="service-${esc(env)}-${esc(name)}">
               ${dot(lead.status)}<span class="service-name">${esc(name)}</span>${serviceSummary(deployments)}
             </a>
-            ${selected ? `<ul class="deployments">${deployments.slice(0, HISTORY_SHOWN).map((d) => `
+            ${
+              selected
+                ? `<ul class="deployments">${deployments
+                    .slice(0, HISTORY_SHOWN)
+                    .map(
+                      (d) => `
               <li class="${d.id === state.current ? 'current' : ''}">
                 <a href="#/${esc(env)}/${esc(name)}/${esc(d.id)}" title="${esc(d.status)} · ${esc(d.promotionStage)} · ${esc(d.health)}">
                   ${dot(d.status)}<span class="mono">${esc(d.id.slice(-8))}</span>
                   <span class="stage">${esc(stageLabel(d))}</span>${d.isActive ? '<span class="tag">live</span>' : ''}
                   <span class="when muted">${esc(ago(d.createdAt))}</span>
                 </a>
-              </li>`).join('')}
+              </li>`,
+                    )
+                    .join('')}
               ${deployments.length > HISTORY_SHOWN ? `<li class="muted more">${deployments.length - HISTORY_SHOWN} older</li>` : ''}
-            </ul>` : ''}
+            </ul>`
+                : ''
+            }
           </div>`;
-        }).join('')}
-      </section>`)
+          })
+          .join('')}
+      </section>`,
+    )
     .join('');
 }

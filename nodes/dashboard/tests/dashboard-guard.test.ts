@@ -19,18 +19,26 @@ test('a guard refuses foreign Hosts, wrong or missing tokens, and writes from an
   const g = new DashboardGuard(TOKEN, '127.0.0.1', 7070);
   assert.ok(g.hostAllowed(req({ host: '127.0.0.1:7070' })));
   assert.ok(g.hostAllowed(req({ host: 'LOCALHOST:7070' })));
-  for (const host of ['rebind.example:7070', 'rebind.example', '127.0.0.1:7071', '127.0.0.1', '']) assert.not.ok(g.hostAllowed(req({ host })), host);
+  for (const host of ['rebind.example:7070', 'rebind.example', '127.0.0.1:7071', '127.0.0.1', ''])
+    assert.not.ok(g.hostAllowed(req({ host })), host);
   assert.not.ok(g.hostAllowed(req({})));
 
   assert.ok(g.authenticated(req({ cookie: `a=b; compartment_dashboard=${TOKEN}` })));
   assert.ok(g.authenticated(req({ authorization: `Bearer ${TOKEN}` })));
-  for (const cookie of ['', `compartment_dashboard=${TOKEN}x`, `compartment_dashboardx=${TOKEN}`, 'compartment_dashboard=']) assert.not.ok(g.authenticated(req({ cookie })), cookie);
+  for (const cookie of [
+    '',
+    `compartment_dashboard=${TOKEN}x`,
+    `compartment_dashboardx=${TOKEN}`,
+    'compartment_dashboard=',
+  ])
+    assert.not.ok(g.authenticated(req({ cookie })), cookie);
   assert.is(g.setCookie(), `compartment_dashboard=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`);
 
   const json = { 'content-type': 'application/json' };
   assert.ok(g.sameOrigin(req({ ...json, origin: 'http://127.0.0.1:7070', 'sec-fetch-site': 'same-origin' })));
   assert.ok(g.sameOrigin(req({ ...json, origin: 'http://localhost:7070' })));
-  for (const origin of ['http://evil.example', 'http://127.0.0.1:7071', 'https://127.0.0.1:7070', 'null']) assert.not.ok(g.sameOrigin(req({ ...json, origin })), origin);
+  for (const origin of ['http://evil.example', 'http://127.0.0.1:7071', 'https://127.0.0.1:7070', 'null'])
+    assert.not.ok(g.sameOrigin(req({ ...json, origin })), origin);
   assert.not.ok(g.sameOrigin(req({ ...json })), 'no Origin');
   assert.not.ok(g.sameOrigin(req({ ...json, origin: 'http://127.0.0.1:7070', 'sec-fetch-site': 'same-site' })));
   assert.not.ok(g.sameOrigin(req({ 'content-type': 'text/plain', origin: 'http://127.0.0.1:7070' })));

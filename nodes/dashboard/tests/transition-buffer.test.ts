@@ -6,8 +6,16 @@ import { ReportBuffer, mergeTransitions } from '../transition-buffer.js';
 
 const S = { status: 'running', stage: 'building.slot.running', health: 'pending' };
 const report = (seq: number, over: Partial<TransitionReport> = {}): TransitionReport => ({
-  id: 'dep0000001', seq, nodeId: 'n1', event: 'slot.granted', raised: [], data: null, before: S, after: S,
-  at: `2026-04-24T10:00:0${seq}.000Z`, ...over,
+  id: 'dep0000001',
+  seq,
+  nodeId: 'n1',
+  event: 'slot.granted',
+  raised: [],
+  data: null,
+  before: S,
+  after: S,
+  at: `2026-04-24T10:00:0${seq}.000Z`,
+  ...over,
 });
 
 test('the buffer keeps the newest reports of each deployment', () => {
@@ -22,7 +30,10 @@ test('the buffer keeps the newest reports of each deployment', () => {
 test("merge: the node's journal first, then what it does not have yet, nothing twice", () => {
   const journal = [report(1), report(2)];
   const received = [report(2), report(3)];
-  assert.equal(mergeTransitions(journal, received).map((r) => r.seq), [1, 2, 3]);
+  assert.equal(
+    mergeTransitions(journal, received).map((r) => r.seq),
+    [1, 2, 3],
+  );
   assert.equal(mergeTransitions(null, received), received, 'no journal: what we received');
   // After a node restart its numbering starts over: older reports it no longer has are not appended after newer ones.
   const restarted = [report(1, { at: '2026-04-24T11:00:00.000Z', data: { restored: true } })];

@@ -1,6 +1,15 @@
 // Connects to NATS and calls the request/reply API through the cluster's one call(), adding what a person needs to hear.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { API, CompartmentError, RPC, parseWith, type ApiReply, type ApiRequest, type ApiRequestParsed, type ApiVerb } from '../../protocol/index.js';
+import {
+  API,
+  CompartmentError,
+  RPC,
+  parseWith,
+  type ApiReply,
+  type ApiRequest,
+  type ApiRequestParsed,
+  type ApiVerb,
+} from '../../protocol/index.js';
 import { call } from '../../../cluster/rpc/index.js';
 import { authOptions, type NatsAuth } from './nats-auth.js';
 
@@ -30,7 +39,10 @@ export async function connectApi(url: string, timeoutMs = 3000, auth?: NatsAuth)
     const why = error instanceof Error ? error.message : String(error);
     if (error instanceof AuthorizationError || (error as { cause?: unknown })?.cause instanceof AuthorizationError) {
       const which = auth?.credsFile ? `the credentials in ${auth.credsFile}` : 'no credentials';
-      throw new CompartmentError('PERMISSION_DENIED', `NATS at ${url} refused ${which} (${why}); pass --nats-creds FILE or set COMPARTMENT_NATS_CREDS`);
+      throw new CompartmentError(
+        'PERMISSION_DENIED',
+        `NATS at ${url} refused ${which} (${why}); pass --nats-creds FILE or set COMPARTMENT_NATS_CREDS`,
+      );
     }
     throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot reach NATS at ${url} (${why}); ${UP_HINT}`);
   }
@@ -44,12 +56,21 @@ export async function connectApi(url: string, timeoutMs = 3000, auth?: NatsAuth)
   };
 }
 
-async function callApi<V extends ApiVerb>(nc: NatsConnection, url: string, verb: V, body: ApiRequestParsed<V>, timeoutMs = 30_000): Promise<ApiReply<V>> {
+async function callApi<V extends ApiVerb>(
+  nc: NatsConnection,
+  url: string,
+  verb: V,
+  body: ApiRequestParsed<V>,
+  timeoutMs = 30_000,
+): Promise<ApiReply<V>> {
   try {
     return (await call(nc, RPC.api[verb], undefined, body as ApiRequest<V>, { timeoutMs })) as ApiReply<V>;
   } catch (error) {
     if (error instanceof CompartmentError && error.code === 'CLUSTER_UNAVAILABLE') {
-      throw new CompartmentError('CLUSTER_UNAVAILABLE', `${error.message} on ${url}: no Compartment node answers; ${UP_HINT}`);
+      throw new CompartmentError(
+        'CLUSTER_UNAVAILABLE',
+        `${error.message} on ${url}: no Compartment node answers; ${UP_HINT}`,
+      );
     }
     if (error instanceof CompartmentError && error.code === 'TIMEOUT') {
       throw new CompartmentError('TIMEOUT', `the cluster did not answer "${verb}" within ${timeoutMs} ms`);

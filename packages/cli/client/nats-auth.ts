@@ -13,12 +13,21 @@ export interface NatsAuth {
 }
 
 /** The local cluster's operator credentials apply when the CLI talks to the cluster `up` started in `cwd`. */
-export function resolveNatsAuth(url: string, flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NatsAuth {
+export function resolveNatsAuth(
+  url: string,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): NatsAuth {
   const context = readContext(cwd);
   const local = context !== null && context.natsUrl === url;
-  const localCreds = local && typeof context.dataDir === 'string' ? join(context.dataDir, 'credentials', 'cli.creds') : undefined;
-  const credsFile = flag ?? (env.COMPARTMENT_NATS_CREDS || undefined) ?? (localCreds && existsSync(localCreds) ? localCreds : undefined);
-  const tlsCa = (env.COMPARTMENT_NATS_TLS_CA || undefined) ?? (local ? context.tlsCa ?? undefined : undefined);
+  const localCreds =
+    local && typeof context.dataDir === 'string' ? join(context.dataDir, 'credentials', 'cli.creds') : undefined;
+  const credsFile =
+    flag ??
+    (env.COMPARTMENT_NATS_CREDS || undefined) ??
+    (localCreds && existsSync(localCreds) ? localCreds : undefined);
+  const tlsCa = (env.COMPARTMENT_NATS_TLS_CA || undefined) ?? (local ? (context.tlsCa ?? undefined) : undefined);
   return { ...(credsFile ? { credsFile } : {}), ...(tlsCa ? { tlsCa } : {}) };
 }
 
@@ -32,10 +41,18 @@ export async function authOptions(auth: NatsAuth = {}): Promise<Partial<Connecti
     text = readFileSync(auth.credsFile, 'utf8');
     parsed = parseCredentials(text);
   } catch (error) {
-    throw new CompartmentError('INVALID_ARGUMENT', `--nats-creds ${auth.credsFile}: ${(error as Error).message}`, '--nats-creds');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `--nats-creds ${auth.credsFile}: ${(error as Error).message}`,
+      '--nats-creds',
+    );
   }
   const { credsAuthenticator, nkeyAuthenticator } = await import('@nats-io/nats-core');
   const bytes = (s: string) => new TextEncoder().encode(s);
   if (parsed.kind === 'jwt') return { ...options, authenticator: credsAuthenticator(bytes(parsed.text)) };
-  return { ...options, authenticator: nkeyAuthenticator(bytes(parsed.seed)), ...(parsed.inboxPrefix ? { inboxPrefix: parsed.inboxPrefix } : {}) };
+  return {
+    ...options,
+    authenticator: nkeyAuthenticator(bytes(parsed.seed)),
+    ...(parsed.inboxPrefix ? { inboxPrefix: parsed.inboxPrefix } : {}),
+  };
 }

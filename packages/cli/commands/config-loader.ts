@@ -28,7 +28,10 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     return parseProjectConfig(doc.toJS());
   } catch (error) {
     if (error instanceof CompartmentError) {
-      const message = error.message.split('\n').map((l) => `${CONFIG_FILE}: ${l}`).join('\n');
+      const message = error.message
+        .split('\n')
+        .map((l) => `${CONFIG_FILE}: ${l}`)
+        .join('\n');
       throw new CompartmentError(error.code, message, error.field);
     }
     throw error;

@@ -31,7 +31,11 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
   for (const name of wanted) {
     if (!Object.hasOwn(config.services, name)) {
       const known = Object.keys(config.services).join(', ');
-      throw new CompartmentError('SERVICE_NOT_FOUND', `--service ${name}: no such service in compartment.yaml (it has: ${known})`, '--service');
+      throw new CompartmentError(
+        'SERVICE_NOT_FOUND',
+        `--service ${name}: no such service in compartment.yaml (it has: ${known})`,
+        '--service',
+      );
     }
   }
   const names = wanted.length > 0 ? [...new Set(wanted)] : Object.keys(config.services);
@@ -62,18 +66,35 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     for (const name of names) {
       const pack = packs.get(name)!;
       const uploaded = await uploadSource(store, pack.digest, pack.bytes);
-      out.event({ type: 'source', serviceName: name, sourceDigest: pack.digest, files: pack.files, bytes: pack.bytes.length, uploaded });
-      const what = uploaded ? `uploaded ${pack.files} file${pack.files === 1 ? '' : 's'}, ${kb(pack.bytes.length)}` : 'already uploaded';
+      out.event({
+        type: 'source',
+        serviceName: name,
+        sourceDigest: pack.digest,
+        files: pack.files,
+        bytes: pack.bytes.length,
+        uploaded,
+      });
+      const what = uploaded
+        ? `uploaded ${pack.files} file${pack.files === 1 ? '' : 's'}, ${kb(pack.bytes.length)}`
+        : 'already uploaded';
       out.line(`${name}: source ${pack.digest.slice(0, 19)}… ${what}`);
     }
 
     const reply = await client.request('deploy', request, 60_000);
     out.event({ type: 'deploy.accepted', environment, deployments: reply.deployments, unchanged: reply.unchanged });
-    for (const u of reply.unchanged) out.line(`${u.serviceName}: unchanged (deployment ${u.deploymentId} keeps serving; --force redeploys)`);
+    for (const u of reply.unchanged)
+      out.line(`${u.serviceName}: unchanged (deployment ${u.deploymentId} keeps serving; --force redeploys)`);
     for (const d of reply.deployments) out.line(`${d.serviceName}: deployment ${d.id} created`);
     if (flags.detach) return 0;
     if (reply.deployments.length === 0) {
-      out.event({ type: 'deploy.finished', ok: true, succeeded: [], failed: [], deployments: [], unchanged: reply.unchanged });
+      out.event({
+        type: 'deploy.finished',
+        ok: true,
+        succeeded: [],
+        failed: [],
+        deployments: [],
+        unchanged: reply.unchanged,
+      });
       out.line('nothing to deploy: every selected service is unchanged');
       return 0;
     }
@@ -88,7 +109,13 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       }
       const code = report.finish(result, { unchanged: reply.unchanged });
       if (code !== 0 || !flags.waitHealthy) return code;
-      return await waitHealthy(out, client.nc, [...result.values()].filter((r) => r !== null), (name) => config.services[name]?.autoRevert?.windowMs, interrupt.signal);
+      return await waitHealthy(
+        out,
+        client.nc,
+        [...result.values()].filter((r) => r !== null),
+        (name) => config.services[name]?.autoRevert?.windowMs,
+        interrupt.signal,
+      );
     } finally {
       interrupt.dispose();
     }
@@ -96,13 +123,29 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
 }
 
 /** `--wait-healthy`: exit 1 when a deployment was reverted automatically within its window, so CI sees it. */
-async function waitHealthy(out: Output, nc: Parameters<typeof waitRevertWindows>[0], records: Parameters<typeof waitRevertWindows>[1], windowOf: (service: string) => number | undefined, signal: AbortSignal): Promise<number> {
+async function waitHealthy(
+  out: Output,
+  nc: Parameters<typeof waitRevertWindows>[0],
+  records: Parameters<typeof waitRevertWindows>[1],
+  windowOf: (service: string) => number | undefined,
+  signal: AbortSignal,
+): Promise<number> {
   const waiting = records.filter((r) => windowOf(r.serviceName) !== undefined);
-  for (const r of waiting) out.line(`${r.serviceName}: waiting ${windowOf(r.serviceName)} ms (autoRevert window) for ${r.id} to stay healthy`);
+  for (const r of waiting)
+    out.line(`${r.serviceName}: waiting ${windowOf(r.serviceName)} ms (autoRevert window) for ${r.id} to stay healthy`);
   const reverted = await waitRevertWindows(nc, waiting, (r) => windowOf(r.serviceName), signal);
   if (signal.aborted) return INTERRUPTED;
-  out.event({ type: 'deploy.window', ok: reverted.length === 0, reverted: reverted.map((r) => r.id), failureMessages: reverted.map((r) => r.failureMessage) });
-  for (const r of reverted) out.line(out.paint('red', `${r.serviceName}: deployment ${r.id} was reverted: ${r.failureMessage ?? 'automatically'}`));
-  if (reverted.length === 0 && waiting.length > 0) out.line(out.paint('green', 'stayed healthy through the autoRevert window'));
+  out.event({
+    type: 'deploy.window',
+    ok: reverted.length === 0,
+    reverted: reverted.map((r) => r.id),
+    failureMessages: reverted.map((r) => r.failureMessage),
+  });
+  for (const r of reverted)
+    out.line(
+      out.paint('red', `${r.serviceName}: deployment ${r.id} was reverted: ${r.failureMessage ?? 'automatically'}`),
+    );
+  if (reverted.length === 0 && waiting.length > 0)
+    out.line(out.paint('green', 'stayed healthy through the autoRevert window'));
   return reverted.length === 0 ? 0 : 1;
 }

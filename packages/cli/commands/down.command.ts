@@ -21,7 +21,10 @@ export async function downCommand(): Promise<number> {
   }
   process.kill(context.pid, 'SIGTERM');
   if (!(await waitForExit(context.pid, DOWN_TIMEOUT_MS, 100))) {
-    throw new CompartmentError('TIMEOUT', `the supervisor (pid ${context.pid}) did not stop within ${DOWN_TIMEOUT_MS} ms`);
+    throw new CompartmentError(
+      'TIMEOUT',
+      `the supervisor (pid ${context.pid}) did not stop within ${DOWN_TIMEOUT_MS} ms`,
+    );
   }
   say(`stopped; data kept in ${context.dataDir}`);
   return 0;

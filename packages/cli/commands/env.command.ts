@@ -12,13 +12,20 @@ export async function envSetCommand(assignment: string, flags: CommonFlags & { s
   const eq = assignment.indexOf('=');
   // `KEY --secret` alone: the value comes from standard input, never from the command line.
   if (eq === -1 && flags.secret) checkVariableName(assignment, 'KEY');
-  else if (eq <= 0) throw new CompartmentError('INVALID_ARGUMENT', `KEY=VALUE: expected NAME=value (or NAME --secret with the value on standard input), got ${JSON.stringify(assignment)}`, 'KEY=VALUE');
+  else if (eq <= 0)
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `KEY=VALUE: expected NAME=value (or NAME --secret with the value on standard input), got ${JSON.stringify(assignment)}`,
+      'KEY=VALUE',
+    );
   const name = checkVariableName(eq === -1 ? assignment : assignment.slice(0, eq), 'KEY');
   const value = eq === -1 ? await readValue(name) : assignment.slice(eq + 1);
   const request = validateRequest('env.set', { environment: envOf(flags), name, value, secret: Boolean(flags.secret) });
   const reply = await withClient(flags, (client) => client.request('env.set', request));
   out.event(reply);
-  out.line(`${reply.name} ${reply.changed ? 'set' : 'unchanged'} in ${reply.environment}${reply.changed ? '; it applies from the next deploy' : ''}`);
+  out.line(
+    `${reply.name} ${reply.changed ? 'set' : 'unchanged'} in ${reply.environment}${reply.changed ? '; it applies from the next deploy' : ''}`,
+  );
   return 0;
 }
 
@@ -37,7 +44,13 @@ export async function envListCommand(flags: CommonFlags): Promise<number> {
   const reply = await withClient(flags, (client) => client.request('env.list', request));
   out.event(reply);
   if (reply.variables.length === 0) out.line(`no variables in ${reply.environment}`);
-  else out.line(formatTable(['NAME', 'VALUE'], reply.variables.map((v) => [v.name, v.secret ? '(secret)' : (v.value ?? '')])));
+  else
+    out.line(
+      formatTable(
+        ['NAME', 'VALUE'],
+        reply.variables.map((v) => [v.name, v.secret ? '(secret)' : (v.value ?? '')]),
+      ),
+    );
   return 0;
 }
 
@@ -47,7 +60,11 @@ export async function envRotateKeyCommand(flags: CommonFlags): Promise<number> {
   const request = validateRequest('env.rotate-key', {});
   const reply = await withClient(flags, (client) => client.request('env.rotate-key', request, 120_000));
   out.event(reply);
-  out.line(`cluster key rotated: ${reply.previousKeyIds.join(', ')} → ${reply.keyId}; ${reply.resealed} secret(s) re-sealed`);
-  out.line(`node ${reply.nodeId} wrote the new key to ${reply.keyFile}; nodes reading another key file need a copy of it (README: rotating the cluster key)`);
+  out.line(
+    `cluster key rotated: ${reply.previousKeyIds.join(', ')} → ${reply.keyId}; ${reply.resealed} secret(s) re-sealed`,
+  );
+  out.line(
+    `node ${reply.nodeId} wrote the new key to ${reply.keyFile}; nodes reading another key file need a copy of it (README: rotating the cluster key)`,
+  );
   return 0;
 }

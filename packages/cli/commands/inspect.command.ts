@@ -20,13 +20,20 @@ export interface InspectFlags extends CommonFlags {
 export async function inspectCommand(id: string, flags: InspectFlags): Promise<number> {
   const out = new Output(Boolean(flags.json));
   const request = validateRequest('inspect', { id: checkDeploymentId(id, 'ID') });
-  if (flags.watch && flags.chart !== undefined) throw new CompartmentError('INVALID_ARGUMENT', '--watch and --chart cannot be combined', '--chart');
+  if (flags.watch && flags.chart !== undefined)
+    throw new CompartmentError('INVALID_ARGUMENT', '--watch and --chart cannot be combined', '--chart');
   if (flags.chart !== undefined) {
     const format = flags.chart === true ? 'mermaid' : flags.chart;
     if (format !== 'mermaid' && format !== 'dot') {
-      throw new CompartmentError('INVALID_ARGUMENT', `--chart ${JSON.stringify(format)}: expected mermaid (the default) or dot`, '--chart');
+      throw new CompartmentError(
+        'INVALID_ARGUMENT',
+        `--chart ${JSON.stringify(format)}: expected mermaid (the default) or dot`,
+        '--chart',
+      );
     }
-    const reply = await withClient(flags, (client) => client.request('chart', validateRequest('chart', { id: request.id, format })));
+    const reply = await withClient(flags, (client) =>
+      client.request('chart', validateRequest('chart', { id: request.id, format })),
+    );
     out.event(reply);
     out.line(reply.chart);
     return 0;
@@ -35,7 +42,11 @@ export async function inspectCommand(id: string, flags: InspectFlags): Promise<n
     const { deployment } = await client.request('inspect', request);
     if (!flags.watch) {
       const domains = deployment.routeUrl?.startsWith('https://')
-        ? ((await client.request('domains', { environment: deployment.environmentName, service: deployment.serviceName }).catch(() => null))?.domains ?? [])
+        ? ((
+            await client
+              .request('domains', { environment: deployment.environmentName, service: deployment.serviceName })
+              .catch(() => null)
+          )?.domains ?? [])
         : [];
       out.event(domains.length ? { ...deployment, domains } : deployment);
       out.line([inspectText(deployment), ...(domains.length ? ['', ...domainLines(domains)] : [])].join('\n'));
@@ -46,7 +57,12 @@ export async function inspectCommand(id: string, flags: InspectFlags): Promise<n
 }
 
 async function watch(client: ApiClient, deployment: DeploymentRecord, out: Output): Promise<number> {
-  out.line(out.paint('dim', `deployment ${deployment.id}: ${deployment.serviceName} in ${deployment.environmentName}, node ${deployment.nodeId ?? '-'}; transitions until it is done (Ctrl-C stops watching)`));
+  out.line(
+    out.paint(
+      'dim',
+      `deployment ${deployment.id}: ${deployment.serviceName} in ${deployment.environmentName}, node ${deployment.nodeId ?? '-'}; transitions until it is done (Ctrl-C stops watching)`,
+    ),
+  );
   const interrupt = interruptSignal();
   try {
     const result = await watchTransitions(client.nc, deployment, {
@@ -63,12 +79,20 @@ async function watch(client: ApiClient, deployment: DeploymentRecord, out: Outpu
     let final = result.record;
     for (let tries = 0; tries < 10 && (!final || (ended && final.status !== ended)); tries++) {
       if (tries > 0) await new Promise((r) => setTimeout(r, 200));
-      final = await client.request('inspect', { id: deployment.id }).then((r) => r.deployment, () => null);
+      final = await client.request('inspect', { id: deployment.id }).then(
+        (r) => r.deployment,
+        () => null,
+      );
     }
     const status = ended ?? final?.status ?? result.last?.after.status ?? deployment.status;
     const detail = status === 'failed' ? final?.failureMessage : status === 'succeeded' ? final?.routeUrl : null;
     out.event({ type: 'inspect.finished', id: deployment.id, status, deployment: final });
-    out.line(out.paint(status === 'failed' ? 'red' : status === 'succeeded' ? 'green' : 'yellow', detail ? `${status}: ${terminalSafe(detail)}` : status));
+    out.line(
+      out.paint(
+        status === 'failed' ? 'red' : status === 'succeeded' ? 'green' : 'yellow',
+        detail ? `${status}: ${terminalSafe(detail)}` : status,
+      ),
+    );
     return status === 'failed' ? 1 : 0;
   } finally {
     interrupt.dispose();

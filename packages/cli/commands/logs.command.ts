@@ -1,6 +1,14 @@
 // `compartment logs`: recent lines through the logs verb, then with --follow new ones from the log stream until Ctrl-C.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { CompartmentError, LogBatch, LogStream, STREAMS, expandBatch, subjects, type LogLine } from '../../protocol/index.js';
+import {
+  CompartmentError,
+  LogBatch,
+  LogStream,
+  STREAMS,
+  expandBatch,
+  subjects,
+  type LogLine,
+} from '../../protocol/index.js';
 import { checkDeploymentId, checkName, envOf, sinceToIso, tailOf, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
@@ -21,7 +29,11 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
   const out = new Output(Boolean(flags.json));
   const stream = flags.stream === undefined ? undefined : LogStream.safeParse(flags.stream).data;
   if (flags.stream !== undefined && stream === undefined) {
-    throw new CompartmentError('INVALID_ARGUMENT', `--stream ${JSON.stringify(flags.stream)}: expected one of ${LogStream.options.join(', ')}`, '--stream');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `--stream ${JSON.stringify(flags.stream)}: expected one of ${LogStream.options.join(', ')}`,
+      '--stream',
+    );
   }
   const request = validateRequest('logs', {
     environment: envOf(flags),
@@ -43,7 +55,12 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
     columns.fit(reply.lines);
     reply.lines.forEach(print);
     if (!flags.follow) return 0;
-    const filter = subjects.logFilter({ env: request.environment, service: request.service, deploymentId: request.deploymentId, stream });
+    const filter = subjects.logFilter({
+      env: request.environment,
+      service: request.service,
+      deploymentId: request.deploymentId,
+      stream,
+    });
     // One stream arrives in order; only lines of several streams (published at different delays) need putting back in order.
     const reorder = stream === undefined ? new LogReorder(print) : null;
     try {
@@ -56,7 +73,12 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
 }
 
 /** An ordered consumer from `fromSequence`: gap-free, in order, recreated by the client if it falls behind. */
-async function follow(nc: NatsConnection, filter: string, fromSequence: number, print: (line: LogLine) => void): Promise<void> {
+async function follow(
+  nc: NatsConnection,
+  filter: string,
+  fromSequence: number,
+  print: (line: LogLine) => void,
+): Promise<void> {
   const { jetstream, DeliverPolicy } = await import('@nats-io/jetstream');
   const consumer = await jetstream(nc).consumers.get(STREAMS.logs, {
     filter_subjects: filter,
@@ -75,5 +97,6 @@ async function follow(nc: NatsConnection, filter: string, fromSequence: number, 
   } finally {
     interrupt.dispose();
   }
-  if (!interrupt.signal.aborted) throw new CompartmentError('CLUSTER_UNAVAILABLE', 'lost the connection to NATS while following logs');
+  if (!interrupt.signal.aborted)
+    throw new CompartmentError('CLUSTER_UNAVAILABLE', 'lost the connection to NATS while following logs');
 }

@@ -20,9 +20,19 @@ export async function nodesCommand(flags: CommonFlags): Promise<number> {
     n.seenAt.replace('T', ' ').slice(0, 19),
     n.metricsUrl ?? '-',
   ]);
-  out.line(rows.length === 0 ? 'no nodes' : formatTable(['NODE', 'STATE', 'ADDRESS', 'RUNTIMES', 'DEPLOYMENTS', 'BUILDS', 'EDGE', 'SEEN', 'METRICS'], rows));
+  out.line(
+    rows.length === 0
+      ? 'no nodes'
+      : formatTable(['NODE', 'STATE', 'ADDRESS', 'RUNTIMES', 'DEPLOYMENTS', 'BUILDS', 'EDGE', 'SEEN', 'METRICS'], rows),
+  );
   if (reply.edges.length > 0) {
-    const edges = reply.edges.map((e) => [e.id, e.state, `${e.listenHost}:${e.routePorts[0]}-${e.routePorts[1]}`, e.seenAt.replace('T', ' ').slice(0, 19), e.metricsUrl ?? '-']);
+    const edges = reply.edges.map((e) => [
+      e.id,
+      e.state,
+      `${e.listenHost}:${e.routePorts[0]}-${e.routePorts[1]}`,
+      e.seenAt.replace('T', ' ').slice(0, 19),
+      e.metricsUrl ?? '-',
+    ]);
     out.line('');
     out.line(formatTable(['EDGE', 'STATE', 'ROUTE PORTS', 'SEEN', 'METRICS'], edges));
   }

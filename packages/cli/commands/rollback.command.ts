@@ -14,7 +14,8 @@ export interface RollbackFlags extends CommonFlags {
 
 export async function rollbackCommand(flags: RollbackFlags): Promise<number> {
   const out = new Output(Boolean(flags.json));
-  if (flags.service === undefined) throw new CompartmentError('INVALID_ARGUMENT', '--service is required: which service to roll back', '--service');
+  if (flags.service === undefined)
+    throw new CompartmentError('INVALID_ARGUMENT', '--service is required: which service to roll back', '--service');
   const request = validateRequest('rollback', {
     environment: envOf(flags),
     service: checkName(flags.service, '--service'),
@@ -22,7 +23,11 @@ export async function rollbackCommand(flags: RollbackFlags): Promise<number> {
   });
   return withClient(flags, async (client) => {
     const reply = await client.request('rollback', request, 60_000).catch((error: unknown) => {
-      if (error instanceof CompartmentError && error.code === 'ROLLBACK_UNAVAILABLE' && !/^rollback is not available/i.test(error.message)) {
+      if (
+        error instanceof CompartmentError &&
+        error.code === 'ROLLBACK_UNAVAILABLE' &&
+        !/^rollback is not available/i.test(error.message)
+      ) {
         throw new CompartmentError(error.code, `rollback is not available: ${error.message}`, error.field);
       }
       throw error;

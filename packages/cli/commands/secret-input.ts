@@ -4,7 +4,12 @@ import { CompartmentError } from '../../protocol/index.js';
 /** A terminal gets a prompt on stderr with echo off; a pipe or file is read to its end, one trailing newline dropped. */
 export async function readValue(name: string, input: NodeJS.ReadStream = process.stdin): Promise<string> {
   const value = input.isTTY ? await prompt(`${name} (input hidden): `, input) : await readAll(input);
-  if (value === '') throw new CompartmentError('INVALID_ARGUMENT', `KEY: no value for ${name} on standard input (pipe it in, or type it at the prompt)`, 'KEY');
+  if (value === '')
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `KEY: no value for ${name} on standard input (pipe it in, or type it at the prompt)`,
+      'KEY',
+    );
   return value;
 }
 
@@ -12,7 +17,9 @@ async function readAll(input: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   // `echo $X |` and here-strings add one newline that is not part of the value; anything else is kept as given.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function prompt(question: string, input: NodeJS.ReadStream): Promise<string> {

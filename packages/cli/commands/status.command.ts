@@ -20,7 +20,11 @@ function timeFlag(value: string | undefined, flag: '--since' | '--until'): numbe
   try {
     return Date.parse(sinceToIso(value));
   } catch {
-    throw new CompartmentError('INVALID_ARGUMENT', `${flag} ${JSON.stringify(value)}: expected a duration like 10m, 2h, 1d or an ISO time`, flag);
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `${flag} ${JSON.stringify(value)}: expected a duration like 10m, 2h, 1d or an ISO time`,
+      flag,
+    );
   }
 }
 
@@ -39,7 +43,11 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   const reply = await withClient(flags, async (client) => {
     const status = await statusOf(client, request);
     // The table only: --json stays the array of records. A cluster without the verb (older agents) shows no domains.
-    const domains = flags.json ? null : await client.request('domains', { environment: request.environment, service: request.service }).catch(() => null);
+    const domains = flags.json
+      ? null
+      : await client
+          .request('domains', { environment: request.environment, service: request.service })
+          .catch(() => null);
     return { ...status, domains: domains?.domains ?? [] };
   });
   // Created in [since, until]: the history of a time span (with --all), e.g. what was deployed last night.

@@ -30,7 +30,9 @@ export function exposedPort(dockerfile: string): number | null {
   return port >= 1 && port <= 65535 ? port : null;
 }
 
-function readManifest(dir: string): { name?: unknown; scripts?: Record<string, unknown>; dependencies?: Record<string, unknown> } | null {
+function readManifest(
+  dir: string,
+): { name?: unknown; scripts?: Record<string, unknown>; dependencies?: Record<string, unknown> } | null {
   const path = join(dir, 'package.json');
   if (!existsSync(path)) return null;
   const text = readFileSync(path, 'utf8');

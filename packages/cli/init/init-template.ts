@@ -27,7 +27,7 @@ function nodeService(d: Extract<Detected, { kind: 'node' }>): string[] {
     `  ${d.name}:`,
     '    # web: gets a route (an HTTP port on the edge); use worker for a service without one.',
     '    type: web',
-    '    # A process on the node, started in a fresh release directory (package.json\'s start script).',
+    "    # A process on the node, started in a fresh release directory (package.json's start script).",
     '    runtime: process',
     '    path: .',
     build === null
@@ -56,7 +56,7 @@ function dockerService(d: Extract<Detected, { kind: 'docker' }>): string[] {
     d.port === null
       ? `    # The port the container listens on (no EXPOSE in the Dockerfile: the default).\n    port: ${DEFAULT_CONTAINER_PORT}`
       : `    # The port the container listens on (the Dockerfile's EXPOSE).\n    port: ${d.port}`,
-    '    # Traffic switches only once GET / answers 2xx (a TCP check cannot see past Docker\'s port proxy).',
+    "    # Traffic switches only once GET / answers 2xx (a TCP check cannot see past Docker's port proxy).",
     '    readiness:',
     '      path: /',
     '      timeoutMs: 60000',

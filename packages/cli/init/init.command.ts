@@ -10,7 +10,10 @@ export async function initCommand(): Promise<number> {
   const dir = process.cwd();
   const found = detect(dir);
   if (!found) {
-    throw new CompartmentError('INVALID_ARGUMENT', `nothing to start found in ${dir}: no Dockerfile and no package.json with a "start" script; write ${CONFIG_FILE} by hand (see the README)`);
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `nothing to start found in ${dir}: no Dockerfile and no package.json with a "start" script; write ${CONFIG_FILE} by hand (see the README)`,
+    );
   }
   try {
     // 'wx': the check and the write are one step, so a file appearing meanwhile is not overwritten either.
@@ -21,7 +24,10 @@ export async function initCommand(): Promise<number> {
     }
     throw error;
   }
-  const what = found.kind === 'docker' ? 'a docker service from ./Dockerfile' : 'a process service from package.json\'s start script';
+  const what =
+    found.kind === 'docker'
+      ? 'a docker service from ./Dockerfile'
+      : "a process service from package.json's start script";
   process.stdout.write(`wrote ${CONFIG_FILE}: ${what} named ${found.name}\n`);
   return 0;
 }

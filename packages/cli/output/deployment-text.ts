@@ -10,8 +10,24 @@ export function commitText(git: Audit['git'] | undefined, digits = 12): string {
 }
 
 /** `audit`: who asked and the commit, as columns (status --all: the history). */
-export function statusTable(records: ReadonlyArray<StatusRow & Partial<Pick<DeploymentRecord, 'audit'>>>, opts: { audit?: boolean } = {}): string {
-  const header = ['SERVICE', 'ENV', 'ID', 'STATUS', 'STAGE', 'HEALTH', 'INSTANCES', 'ACTIVE', 'URL', 'CREATED', 'COMPLETED', ...(opts.audit ? ['BY', 'COMMIT'] : [])];
+export function statusTable(
+  records: ReadonlyArray<StatusRow & Partial<Pick<DeploymentRecord, 'audit'>>>,
+  opts: { audit?: boolean } = {},
+): string {
+  const header = [
+    'SERVICE',
+    'ENV',
+    'ID',
+    'STATUS',
+    'STAGE',
+    'HEALTH',
+    'INSTANCES',
+    'ACTIVE',
+    'URL',
+    'CREATED',
+    'COMPLETED',
+    ...(opts.audit ? ['BY', 'COMMIT'] : []),
+  ];
   const rows = records.map((d) => [
     d.serviceName,
     d.environmentName,
@@ -38,9 +54,14 @@ function instanceLines(d: DeploymentRecord): string[] {
   const set = d.instances;
   if (!set) return [];
   const rows = set.list.map(
-    (i) => `  ${terminalSafe(i.nodeId ?? '-').padEnd(12)} ${terminalSafe(i.ref ?? '-').padEnd(24)} ${terminalSafe(`${i.host ?? '-'}:${i.port ?? '-'}`).padEnd(22)} ${i.state.padEnd(9)} ${i.restarts} restart${i.restarts === 1 ? '' : 's'}`,
+    (i) =>
+      `  ${terminalSafe(i.nodeId ?? '-').padEnd(12)} ${terminalSafe(i.ref ?? '-').padEnd(24)} ${terminalSafe(`${i.host ?? '-'}:${i.port ?? '-'}`).padEnd(22)} ${i.state.padEnd(9)} ${i.restarts} restart${i.restarts === 1 ? '' : 's'}`,
   );
-  return ['', `instances: ${set.ready}/${set.total} ready${set.note ? ` (${terminalSafe(set.note)})` : ''}`, ...(rows.length ? rows : ['  (none started)'])];
+  return [
+    '',
+    `instances: ${set.ready}/${set.total} ready${set.note ? ` (${terminalSafe(set.note)})` : ''}`,
+    ...(rows.length ? rows : ['  (none started)']),
+  ];
 }
 
 export function inspectText(d: DeploymentRecord): string {
@@ -73,7 +94,10 @@ export function inspectText(d: DeploymentRecord): string {
     ...(d.stages.length === 0 ? ['  (none yet)'] : d.stages.map((s) => `  ${s.at}  ${s.stage.padEnd(19)} ${s.status}`)),
     '',
     `readiness: ${d.readiness.attempts} attempt${d.readiness.attempts === 1 ? '' : 's'}${d.readiness.recent.length ? ', most recent:' : ''}`,
-    ...d.readiness.recent.map((a) => `  ${a.at}  ${a.ok ? 'ready    ' : 'not ready'}  ${String(Math.round(a.latencyMs)).padStart(5)} ms  ${terminalSafe(a.detail)}`),
+    ...d.readiness.recent.map(
+      (a) =>
+        `  ${a.at}  ${a.ok ? 'ready    ' : 'not ready'}  ${String(Math.round(a.latencyMs)).padStart(5)} ms  ${terminalSafe(a.detail)}`,
+    ),
     ...instanceLines(d),
   ];
   return lines.join('\n');

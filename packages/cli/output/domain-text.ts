@@ -7,16 +7,22 @@ import { terminalSafe } from './terminal-safe.js';
 export function certificateText(d: DomainInfo): string {
   if (d.certificates.length === 0) return 'unknown (no edge answered)';
   const one = (c: DomainInfo['certificates'][number]) =>
-    c.state === 'issued' ? `issued${c.issuer ? ` (${c.issuer})` : ''}${c.notAfter ? ` until ${c.notAfter.slice(0, 10)}` : ''}` : 'pending (issued at the first HTTPS visit)';
+    c.state === 'issued'
+      ? `issued${c.issuer ? ` (${c.issuer})` : ''}${c.notAfter ? ` until ${c.notAfter.slice(0, 10)}` : ''}`
+      : 'pending (issued at the first HTTPS visit)';
   if (d.certificates.length === 1) return one(d.certificates[0]!);
   return d.certificates.map((c) => `${c.edgeId}: ${one(c)}`).join('; ');
 }
 
 export function domainsTable(domains: readonly DomainInfo[]): string {
-  const rows = domains.map((d) => [d.domain, d.serviceName, d.environmentName, d.url ?? '-', certificateText(d)].map((c) => terminalSafe(c)));
+  const rows = domains.map((d) =>
+    [d.domain, d.serviceName, d.environmentName, d.url ?? '-', certificateText(d)].map((c) => terminalSafe(c)),
+  );
   return formatTable(['DOMAIN', 'SERVICE', 'ENV', 'URL', 'CERTIFICATE'], rows);
 }
 
 export function domainLines(domains: readonly DomainInfo[]): string[] {
-  return domains.map((d) => `${'domain'.padEnd(14)}${terminalSafe(d.domain)}: certificate ${terminalSafe(certificateText(d))}`);
+  return domains.map(
+    (d) => `${'domain'.padEnd(14)}${terminalSafe(d.domain)}: certificate ${terminalSafe(certificateText(d))}`,
+  );
 }

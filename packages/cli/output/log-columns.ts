@@ -10,7 +10,8 @@ const STREAM_COLORS: Partial<Record<LogLine['stream'], Color>> = { compartment: 
 const SHORT_ID = 6;
 
 export const shortId = (id: string) => id.slice(-SHORT_ID);
-const columnOf = (line: Pick<LogLine, 'serviceName' | 'deploymentId'>) => `${line.serviceName}/${shortId(line.deploymentId)}`;
+const columnOf = (line: Pick<LogLine, 'serviceName' | 'deploymentId'>) =>
+  `${line.serviceName}/${shortId(line.deploymentId)}`;
 
 export class LogColumns {
   private width = 0;
@@ -34,7 +35,9 @@ export class LogColumns {
     // The spec's line is `time [stream] text`: only the `[stream]` tag is painted, the text stays as written.
     const at = spec.indexOf(' [') + 1;
     const tagEnd = spec.indexOf(']', at) + 1;
-    const body = stream ? spec.slice(0, at) + this.out.paint(stream, spec.slice(at, tagEnd)) + spec.slice(tagEnd) : spec;
+    const body = stream
+      ? spec.slice(0, at) + this.out.paint(stream, spec.slice(at, tagEnd)) + spec.slice(tagEnd)
+      : spec;
     if (!this.column) return body;
     this.fit([line]);
     const name = columnOf(line).padEnd(this.width);

@@ -44,7 +44,7 @@ export class LogReorder {
     const due = this.held.filter((h) => h.key <= cutoff).sort(order);
     this.held = this.held.filter((h) => h.key > cutoff);
     for (const h of due) this.print(h.line);
-    if (this.held.length === 0 && this.timer) (clearInterval(this.timer), (this.timer = null));
+    if (this.held.length === 0 && this.timer) clearInterval(this.timer), (this.timer = null);
   }
 
   /** Prints everything still held (the follow ended). */

@@ -17,7 +17,8 @@ export function dataSummary(report: TransitionReport): string {
   const d = report.data;
   if (!d) return '';
   if (d.restored === true) return `hosted on node ${report.nodeId} from its stored state`;
-  if (report.event === 'readiness.attempt') return `${String(d.detail)} (${d.ok ? 'ready' : 'not ready'}, ${Math.round(Number(d.latencyMs))} ms)`;
+  if (report.event === 'readiness.attempt')
+    return `${String(d.detail)} (${d.ok ? 'ready' : 'not ready'}, ${Math.round(Number(d.latencyMs))} ms)`;
   if (typeof d.error === 'string') return d.error;
   const parts = Object.entries(d)
     .filter(([k, v]) => k !== 'at' && (v === null || typeof v !== 'object'))
@@ -25,8 +26,15 @@ export function dataSummary(report: TransitionReport): string {
   return parts.join(' ');
 }
 
-export function changedRegions(before: RegionState | null, after: RegionState): Array<{ region: string; from: string | null; to: string }> {
-  return REGIONS.filter((r) => before?.[r] !== after[r]).map((r) => ({ region: r, from: before?.[r] ?? null, to: after[r] }));
+export function changedRegions(
+  before: RegionState | null,
+  after: RegionState,
+): Array<{ region: string; from: string | null; to: string }> {
+  return REGIONS.filter((r) => before?.[r] !== after[r]).map((r) => ({
+    region: r,
+    from: before?.[r] ?? null,
+    to: after[r],
+  }));
 }
 
 /** `10:01:00.123Z  #4  build done  stage building.slot.running → starting_candidate.starting`. */
@@ -41,9 +49,13 @@ export function transitionLine(report: TransitionReport, out: Pick<Output, 'pain
         : changes.map((c) => `${c.region} ${c.from} → ${out.paint('bold', c.to)}`).join(' · ');
   const summary = terminalSafe(dataSummary(report));
   const raised = report.raised.length > 0 ? out.paint('dim', ` [raised ${report.raised.join(', ')}]`) : '';
-  return [
-    out.paint('dim', `${time}  #${String(report.seq).padEnd(3)}`),
-    out.paint('cyan', eventLabel(report.event)),
-    summary ? `${summary}  ` : '',
-  ].join('  ') + state + raised;
+  return (
+    [
+      out.paint('dim', `${time}  #${String(report.seq).padEnd(3)}`),
+      out.paint('cyan', eventLabel(report.event)),
+      summary ? `${summary}  ` : '',
+    ].join('  ') +
+    state +
+    raised
+  );
 }

@@ -2,7 +2,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BUCKETS, CompartmentError, DeploymentRecord, isTerminalStatus, keys } from '../../protocol/index.js';
 
-export type WatchEvent = { type: 'updated'; record: DeploymentRecord } | { type: 'gone'; id: string; serviceName: string };
+export type WatchEvent =
+  | { type: 'updated'; record: DeploymentRecord }
+  | { type: 'gone'; id: string; serviceName: string };
 
 /** The final record of each watched deployment, or null if its entry was deleted. */
 export type WatchResult = Map<string, DeploymentRecord | null>;
@@ -27,7 +29,10 @@ export async function watchUntilTerminal(
   try {
     kv = await new Kvm(nc).open(BUCKETS.deployments);
   } catch (error) {
-    throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot open the deployments bucket: ${(error as Error).message}`);
+    throw new CompartmentError(
+      'CLUSTER_UNAVAILABLE',
+      `cannot open the deployments bucket: ${(error as Error).message}`,
+    );
   }
   const watchers = await Promise.all(
     pending.map((d) => kv.watch({ key: keys.deployment(d.environmentName, d.serviceName, d.id) })),
@@ -58,7 +63,10 @@ export async function watchUntilTerminal(
   );
   signal?.removeEventListener('abort', stopAll);
   if (!signal?.aborted && result.size < deployments.length) {
-    throw new CompartmentError('CLUSTER_UNAVAILABLE', 'lost the connection to NATS before every deployment finished; check with `compartment status`');
+    throw new CompartmentError(
+      'CLUSTER_UNAVAILABLE',
+      'lost the connection to NATS before every deployment finished; check with `compartment status`',
+    );
   }
   return result;
 }

@@ -36,11 +36,15 @@ function rawDetailOf(row: LiveRow): { text: string; color: Color | null } {
   if (row.gone) return { text: 'deleted from the cluster', color: 'red' };
   if (!r) return { text: '', color: null };
   if (r.status === 'failed') return { text: `failed: ${r.failureMessage ?? 'no reason given'}`, color: 'red' };
-  if (r.status === 'succeeded') return { text: r.routeUrl ?? 'succeeded (no route: not a web or api service)', color: 'green' };
+  if (r.status === 'succeeded')
+    return { text: r.routeUrl ?? 'succeeded (no route: not a web or api service)', color: 'green' };
   const { attempts, recent } = r.readiness;
   if (attempts > 0) {
     const last = recent[recent.length - 1];
-    return { text: `readiness: ${attempts} attempt${attempts === 1 ? '' : 's'}${last ? `, last ${last.detail}` : ''}`, color: null };
+    return {
+      text: `readiness: ${attempts} attempt${attempts === 1 ? '' : 's'}${last ? `, last ${last.detail}` : ''}`,
+      color: null,
+    };
   }
   return { text: r.status === 'queued' ? 'waiting for a build slot' : '', color: 'dim' };
 }
@@ -58,7 +62,12 @@ export function renderRows(rows: readonly LiveRow[], now: number, columns: numbe
   return rows.map((row) => {
     const r = row.record;
     const status = row.gone ? 'failed' : (r?.status ?? 'queued');
-    const mark = status === 'succeeded' ? paint('green', '✓') : status === 'failed' ? paint('red', '✗') : paint('cyan', SPINNER[frame % SPINNER.length]!);
+    const mark =
+      status === 'succeeded'
+        ? paint('green', '✓')
+        : status === 'failed'
+          ? paint('red', '✗')
+          : paint('cyan', SPINNER[frame % SPINNER.length]!);
     const stage = (r?.promotionStage ?? 'building').padEnd(STAGE_WIDTH);
     const elapsed = elapsedText((row.endedAt ?? now) - row.startedAt).padStart(7);
     const fixed = `x ${row.serviceName.padEnd(nameWidth)}  ${row.id}  ${stage}  ${elapsed}  `;
@@ -77,7 +86,9 @@ export function renderRows(rows: readonly LiveRow[], now: number, columns: numbe
       elapsed,
       '  ',
       detail.color && text ? paint(detail.color, text) : text,
-    ].join('').trimEnd();
+    ]
+      .join('')
+      .trimEnd();
   });
 }
 

@@ -23,7 +23,8 @@ export function describeChange(prev: DeploymentRecord | undefined, next: Deploym
   if (next.status === 'succeeded' && prev?.status !== 'succeeded') {
     lines.push(next.routeUrl ? `succeeded: ${next.routeUrl}` : 'succeeded');
   }
-  if (next.status === 'failed' && prev?.status !== 'failed') lines.push(`failed: ${terminalSafe(next.failureMessage ?? 'no reason given')}`);
+  if (next.status === 'failed' && prev?.status !== 'failed')
+    lines.push(`failed: ${terminalSafe(next.failureMessage ?? 'no reason given')}`);
   return lines;
 }
 

@@ -33,7 +33,11 @@ export async function fetchHistory(nc: NatsConnection, record: DeploymentRecord)
  * held are dropped by their sequence number. The deployment's KV entry is watched too: a report lost on the way
  * (core NATS does not redeliver) cannot leave the watch hanging once the deployment is terminal.
  */
-export async function watchTransitions(nc: NatsConnection, record: DeploymentRecord, opts: TransitionWatchOptions): Promise<TransitionWatchResult> {
+export async function watchTransitions(
+  nc: NatsConnection,
+  record: DeploymentRecord,
+  opts: TransitionWatchOptions,
+): Promise<TransitionWatchResult> {
   const sub = nc.subscribe(subjects.inspect(record.id));
   const result: TransitionWatchResult = { last: null, record: null };
   const emit = (report: TransitionReport) => {
@@ -47,7 +51,10 @@ export async function watchTransitions(nc: NatsConnection, record: DeploymentRec
   };
 
   const history = await fetchHistory(nc, record);
-  if (history === null) opts.onNote(`node ${record.nodeId ?? '?'} has no journal of ${record.id} (restarted since, or not answering): live transitions only`);
+  if (history === null)
+    opts.onNote(
+      `node ${record.nodeId ?? '?'} has no journal of ${record.id} (restarted since, or not answering): live transitions only`,
+    );
   (history ?? []).forEach(emit);
   const done = () => (result.last ? isTerminal(result.last.after) : isTerminalStatus(record.status));
   if (done() || opts.signal?.aborted) {

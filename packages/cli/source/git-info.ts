@@ -11,7 +11,8 @@ const GIT_TIMEOUT_MS = 5_000;
 /** Null when the directory is not in a git work tree, or git is not installed. */
 export async function gitSourceOf(dir: string): Promise<GitSource | null> {
   try {
-    const git = (...args: string[]) => run('git', ['-C', dir, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+    const git = (...args: string[]) =>
+      run('git', ['-C', dir, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
     const { stdout: head } = await git('rev-parse', '--verify', 'HEAD');
     // Only this service's directory counts: a change elsewhere in the repository is not in what was deployed.
     const { stdout: changes } = await git('status', '--porcelain', '--untracked-files=normal', '--', '.');

@@ -30,7 +30,8 @@ function roleUser(dir: string, role: Role): { file: string; publicKey: string } 
   if (existsSync(file)) {
     chmodSync(file, CREDENTIALS_FILE_MODE);
     const parsed = parseCredentials(readFileSync(file, 'utf8'));
-    if (parsed.kind === 'nkey') return { file, publicKey: nkeys.fromSeed(new TextEncoder().encode(parsed.seed)).getPublicKey() };
+    if (parsed.kind === 'nkey')
+      return { file, publicKey: nkeys.fromSeed(new TextEncoder().encode(parsed.seed)).getPublicKey() };
   }
   const pair = nkeys.createUser();
   writePrivate(file, formatCredentials(role, new TextDecoder().decode(pair.getSeed())));

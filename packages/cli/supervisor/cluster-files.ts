@@ -76,7 +76,15 @@ const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number)
 
 function isPorts(v: unknown): v is ClusterPorts {
   const p = v as ClusterPorts | null;
-  return !!p && isPort(p.nats) && isPort(p.dns) && isPort(p.caddyAdmin) && Array.isArray(p.routes) && p.routes.length === 2 && p.routes.every(isPort);
+  return (
+    !!p &&
+    isPort(p.nats) &&
+    isPort(p.dns) &&
+    isPort(p.caddyAdmin) &&
+    Array.isArray(p.routes) &&
+    p.routes.length === 2 &&
+    p.routes.every(isPort)
+  );
 }
 
 export function readClusterFile(projectDir: string): ClusterFile | null {

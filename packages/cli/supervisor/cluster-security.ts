@@ -8,7 +8,11 @@ import { natsConfigText, type TlsFiles } from './nats-config.js';
 import { childName, membersOf, type ServerSecurity } from './server-args.js';
 
 export function checkTlsFiles(tls: TlsFiles): TlsFiles {
-  for (const [flag, file] of [['--nats-tls-cert', tls.cert], ['--nats-tls-key', tls.key], ['--nats-tls-ca', tls.ca]] as const) {
+  for (const [flag, file] of [
+    ['--nats-tls-cert', tls.cert],
+    ['--nats-tls-key', tls.key],
+    ['--nats-tls-ca', tls.ca],
+  ] as const) {
     if (!existsSync(file)) throw new CompartmentError('INVALID_ARGUMENT', `${flag} ${file}: no such file`, flag);
   }
   return tls;
@@ -22,7 +26,12 @@ export function prepareSecurity(dataDir: string, ports: ClusterPorts, tls: TlsFi
     const name = childName('nats', i + 1);
     const file = join(credentialsDirOf(dataDir), `${name}.conf`);
     const text = natsConfigText({
-      ...(clustered ? { serverName: name, cluster: { name: 'compartment', port: m.natsCluster, routes: members.map((x) => x.natsCluster) } } : {}),
+      ...(clustered
+        ? {
+            serverName: name,
+            cluster: { name: 'compartment', port: m.natsCluster, routes: members.map((x) => x.natsCluster) },
+          }
+        : {}),
       port: m.nats,
       storeDir: join(dataDir, name),
       credentials,
@@ -32,5 +41,9 @@ export function prepareSecurity(dataDir: string, ports: ClusterPorts, tls: TlsFi
     return file;
   });
   const { users } = credentials;
-  return { creds: { node: users.node.file, edge: users.edge.file, dashboard: users.dashboard.file }, natsConfigs, ...(tls ? { tlsCa: tls.ca } : {}) };
+  return {
+    creds: { node: users.node.file, edge: users.edge.file, dashboard: users.dashboard.file },
+    natsConfigs,
+    ...(tls ? { tlsCa: tls.ca } : {}),
+  };
 }

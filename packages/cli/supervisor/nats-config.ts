@@ -33,7 +33,8 @@ function permissions(p: RolePermissions): string {
   return `{ publish: ${rules(p.publish)}, subscribe: ${rules(p.subscribe)}${p.allowResponses ? ', allow_responses: true' : ''} }`;
 }
 
-const tlsBlock = (t: TlsFiles, indent = '') => `${indent}tls { cert_file: ${q(t.cert)}, key_file: ${q(t.key)}, ca_file: ${q(t.ca)}, timeout: 5 }`;
+const tlsBlock = (t: TlsFiles, indent = '') =>
+  `${indent}tls { cert_file: ${q(t.cert)}, key_file: ${q(t.key)}, ca_file: ${q(t.ca)}, timeout: 5 }`;
 
 /** The config text; it holds public nkeys and the route password, so it is written 0600 like the credentials. */
 export function natsConfigText(input: NatsConfigInput): string {
@@ -47,7 +48,10 @@ export function natsConfigText(input: NatsConfigInput): string {
     `jetstream { store_dir: ${q(input.storeDir)} }`,
     'authorization {',
     '  users = [',
-    ...ROLES.map((role) => `    # ${role}\n    { nkey: ${q(c.users[role].publicKey)}, permissions: ${permissions(PERMISSIONS[role])} }`),
+    ...ROLES.map(
+      (role) =>
+        `    # ${role}\n    { nkey: ${q(c.users[role].publicKey)}, permissions: ${permissions(PERMISSIONS[role])} }`,
+    ),
     '  ]',
     '}',
   ];

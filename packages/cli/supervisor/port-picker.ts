@@ -40,7 +40,11 @@ function kernelPort(host = HOST): Promise<number> {
   });
 }
 
-async function pickPort(taken: Set<number>, accept: (p: number) => Promise<boolean>, preferred?: number): Promise<number> {
+async function pickPort(
+  taken: Set<number>,
+  accept: (p: number) => Promise<boolean>,
+  preferred?: number,
+): Promise<number> {
   if (preferred !== undefined && !taken.has(preferred) && (await accept(preferred))) return preferred;
   for (let i = 0; i < 50; i++) {
     const port = await kernelPort();
@@ -84,12 +88,24 @@ export async function pickClusterPorts(nodes = 1): Promise<ClusterPorts> {
       caddyAdmin: keep(await pickPort(taken, (p) => tcpFree(p))),
     });
   }
-  const routes = await pickRouteRange(taken, members.map((_, i) => edgeHostOf(i + 1)));
+  const routes = await pickRouteRange(
+    taken,
+    members.map((_, i) => edgeHostOf(i + 1)),
+  );
   for (let p = routes[0]; p <= routes[1]; p++) taken.add(p);
   const dashboard = await pickDashboardPort(taken);
   const { https, http } = await pickHttpsPorts(taken, members.length);
   const [first] = members;
-  return { nats: first!.nats, dns: first!.dns, caddyAdmin: first!.caddyAdmin, routes, dashboard, https, http, ...(nodes > 1 ? { members } : {}) };
+  return {
+    nats: first!.nats,
+    dns: first!.dns,
+    caddyAdmin: first!.caddyAdmin,
+    routes,
+    dashboard,
+    https,
+    http,
+    ...(nodes > 1 ? { members } : {}),
+  };
 }
 
 /** The shared HTTPS and HTTP ports, free on every member's edge address. */

@@ -41,7 +41,10 @@ export async function waitForExit(pid: number, timeoutMs: number, everyMs = 50):
 
 /** True if something at `url` (or, for a comma-separated list, any of them) greets like a NATS server within `timeoutMs`. */
 export async function natsAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  const all = url.split(',').map((u) => u.trim()).filter(Boolean);
+  const all = url
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   return (await Promise.all(all.map((u) => oneAnswers(u, timeoutMs)))).some(Boolean);
 }
 

@@ -43,8 +43,19 @@ const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${O
 const WRITE_VERBS = ['deploy', 'rollback', 'scale', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
 const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart', 'domains'].map((v) => `compartment.api.${v}`);
 /** Subjects on which only node agents and edges answer: nobody else may listen there. */
-const SERVER_SUBJECTS = ['compartment.api.>', 'compartment.node.>', 'compartment.leader.>', 'compartment.edge.>', '$SRV.>'];
-const RECORDS = [`$KV.${BUCKETS.deployments}.>`, `$KV.${BUCKETS.variables}.>`, `$KV.${BUCKETS.leader}.>`, `$KV.${BUCKETS.routes}.>`];
+const SERVER_SUBJECTS = [
+  'compartment.api.>',
+  'compartment.node.>',
+  'compartment.leader.>',
+  'compartment.edge.>',
+  '$SRV.>',
+];
+const RECORDS = [
+  `$KV.${BUCKETS.deployments}.>`,
+  `$KV.${BUCKETS.variables}.>`,
+  `$KV.${BUCKETS.leader}.>`,
+  `$KV.${BUCKETS.routes}.>`,
+];
 
 const dashboard = (actions: boolean): RolePermissions => ({
   publish: {
@@ -58,7 +69,10 @@ const dashboard = (actions: boolean): RolePermissions => ({
     ],
     deny: [...(actions ? ['compartment.api.env.set', 'compartment.api.env.unset'] : WRITE_VERBS), '$KV.>'],
   },
-  subscribe: { allow: ['compartment.inspect.*', inbox(actions ? 'dashboard-actions' : 'dashboard')], deny: SERVER_SUBJECTS },
+  subscribe: {
+    allow: ['compartment.inspect.*', inbox(actions ? 'dashboard-actions' : 'dashboard')],
+    deny: SERVER_SUBJECTS,
+  },
 });
 
 export const PERMISSIONS: Record<Role, RolePermissions> = {
@@ -81,9 +95,20 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
         ...ALL_STREAMS.flatMap((s) => [`$JS.API.STREAM.CREATE.${s}`, `$JS.API.STREAM.INFO.${s}`]),
         ...[BUCKETS.routes, BUCKETS.nodes, BUCKETS.members].flatMap((b) => jsRead(kvStream(b))),
       ],
-      deny: [...RECORDS, `$KV.${BUCKETS.members}.>`, `$KV.${BUCKETS.nodes}.node.*`, '$O.>', 'compartment.api.>', 'compartment.node.>', 'compartment.leader.>'],
+      deny: [
+        ...RECORDS,
+        `$KV.${BUCKETS.members}.>`,
+        `$KV.${BUCKETS.nodes}.node.*`,
+        '$O.>',
+        'compartment.api.>',
+        'compartment.node.>',
+        'compartment.leader.>',
+      ],
     },
-    subscribe: { allow: ['compartment.edge.state', inbox('edge')], deny: ['compartment.api.>', 'compartment.node.>', 'compartment.leader.>'] },
+    subscribe: {
+      allow: ['compartment.edge.state', inbox('edge')],
+      deny: ['compartment.api.>', 'compartment.node.>', 'compartment.leader.>'],
+    },
     allowResponses: true,
   },
   // A person (or script) with the CLI: every API verb, uploads sources, watches its deployments; answers nothing.

@@ -54,10 +54,24 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
       return {
         command: 'nats-server',
         args: [
-          '-js', '-sd', dir('nats'), '-a', '127.0.0.1', '-p', String(me.nats),
+          '-js',
+          '-sd',
+          dir('nats'),
+          '-a',
+          '127.0.0.1',
+          '-p',
+          String(me.nats),
           ...(clustered
-            ? ['-n', childName('nats', member), '--cluster_name', 'compartment', '--cluster', `nats://127.0.0.1:${me.natsCluster}`,
-               '--routes', all.map((m) => `nats://127.0.0.1:${m.natsCluster}`).join(',')]
+            ? [
+                '-n',
+                childName('nats', member),
+                '--cluster_name',
+                'compartment',
+                '--cluster',
+                `nats://127.0.0.1:${me.natsCluster}`,
+                '--routes',
+                all.map((m) => `nats://127.0.0.1:${m.natsCluster}`).join(','),
+              ]
             : []),
         ],
       };
@@ -65,29 +79,47 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
       return {
         command: process.execPath,
         args: [
-          bin, 'edge',
-          '--nats', natsUrl,
-          '--data-dir', dir('edge'),
-          '--dns-port', String(me.dns),
-          '--route-ports', routePorts,
-          '--listen-host', edgeHostOf(member),
+          bin,
+          'edge',
+          '--nats',
+          natsUrl,
+          '--data-dir',
+          dir('edge'),
+          '--dns-port',
+          String(me.dns),
+          '--route-ports',
+          routePorts,
+          '--listen-host',
+          edgeHostOf(member),
           ...(clustered ? ['--name', `edge-${member}`, ...replicas] : []),
           ...clientSecurity(input.security, 'edge'),
           // Domains on high ports with Caddy's own CA: `up` is local, no ACME server can reach it.
-          ...(ports.https && ports.http ? ['--https-port', String(ports.https), '--http-port', String(ports.http), '--tls', 'internal'] : ['--https-port', '0']),
+          ...(ports.https && ports.http
+            ? ['--https-port', String(ports.https), '--http-port', String(ports.http), '--tls', 'internal']
+            : ['--https-port', '0']),
         ],
       };
     case 'node':
       return {
         command: process.execPath,
         args: [
-          bin, 'node', '--nats', natsUrl, '--data-dir', dir('node'), '--route-ports', routePorts, '--route-host', '127.0.0.1',
+          bin,
+          'node',
+          '--nats',
+          natsUrl,
+          '--data-dir',
+          dir('node'),
+          '--route-ports',
+          routePorts,
+          '--route-host',
+          '127.0.0.1',
           ...(ports.https ? ['--https-port', String(ports.https)] : []),
           // The edge runs as its own child of `up` (so `up` restarts it); the flag only tells the cluster it is there.
           '--edge-external',
           ...(clustered ? ['--name', `node-${member}`, ...replicas] : []),
           // A path, not the key: every member reads the same file.
-          '--cluster-key', clusterKeyFileOf(dataDir),
+          '--cluster-key',
+          clusterKeyFileOf(dataDir),
           ...clientSecurity(input.security, 'node'),
         ],
       };
@@ -95,8 +127,17 @@ export function serverArgs(name: ServerName, input: ServerArgsInput): { command:
       return {
         command: process.execPath,
         args: [
-          bin, 'dashboard', '--nats', natsUrl, '--host', '127.0.0.1', '--port', String(ports.dashboard ?? 0),
-          '--token-file', join(dataDir, 'dashboard.token'), ...(projectDir ? ['--project', projectDir] : []),
+          bin,
+          'dashboard',
+          '--nats',
+          natsUrl,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(ports.dashboard ?? 0),
+          '--token-file',
+          join(dataDir, 'dashboard.token'),
+          ...(projectDir ? ['--project', projectDir] : []),
           ...clientSecurity(input.security, 'dashboard'),
         ],
       };

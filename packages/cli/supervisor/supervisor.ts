@@ -2,7 +2,15 @@
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
-import { readClusterFile, readContext, writeClusterFile, writeContext, STATE_DIR, type ClusterContext, type ClusterPorts } from './cluster-files.js';
+import {
+  readClusterFile,
+  readContext,
+  writeClusterFile,
+  writeContext,
+  STATE_DIR,
+  type ClusterContext,
+  type ClusterPorts,
+} from './cluster-files.js';
 import { ManagedChild, type ChildSpec } from './managed-child.js';
 import { pickClusterPorts, pickDashboardPort, pickHttpsPorts, tcpFree } from './port-picker.js';
 import { isOurs, natsAnswers, waitForExit } from './process-check.js';
@@ -42,16 +50,30 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   ports = await withHttpsPorts(projectDir, dataDir, ports);
   const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
-  if (ensureClusterKey(dataDir).created) log(`created the cluster key ${join(dataDir, 'cluster.key')} (0600): keep it, secrets are sealed with it`);
-  members.forEach((_, i) => (['nats', 'edge', 'node'] as const).forEach((d) => mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true })));
-  lockDataDir(dataDir, members.map((_, i) => childName('node', i + 1)));
+  if (ensureClusterKey(dataDir).created)
+    log(`created the cluster key ${join(dataDir, 'cluster.key')} (0600): keep it, secrets are sealed with it`);
+  members.forEach((_, i) =>
+    (['nats', 'edge', 'node'] as const).forEach((d) =>
+      mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true }),
+    ),
+  );
+  lockDataDir(
+    dataDir,
+    members.map((_, i) => childName('node', i + 1)),
+  );
   // Benchmarks only (the with/without-auth row): a cluster any local process can control.
   const insecure = process.env.COMPARTMENT_NATS_AUTH === 'off';
-  if (insecure) log('WARNING: COMPARTMENT_NATS_AUTH=off: NATS runs without authentication; any local process can control this cluster');
+  if (insecure)
+    log(
+      'WARNING: COMPARTMENT_NATS_AUTH=off: NATS runs without authentication; any local process can control this cluster',
+    );
   const security = insecure ? undefined : prepareSecurity(dataDir, ports, tls);
   for (const m of members) {
     if (!(await tcpFree(m.nats))) {
-      throw new CompartmentError('CLUSTER_UNAVAILABLE', `port ${m.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`);
+      throw new CompartmentError(
+        'CLUSTER_UNAVAILABLE',
+        `port ${m.nats} (NATS, kept in .compartment/cluster.json) is in use by another process`,
+      );
     }
   }
 
@@ -79,12 +101,24 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     exited: (name: string, code: number | null, signal: string | null, restartInMs: number | null) => {
       context.children[name] = null;
       const how = signal ? `signal ${signal}` : `code ${code}`;
-      log(restartInMs === null ? `${name} stopped (${how})` : `${name} exited unexpectedly (${how}); restarting in ${restartInMs} ms`);
+      log(
+        restartInMs === null
+          ? `${name} stopped (${how})`
+          : `${name} exited unexpectedly (${how}); restarting in ${restartInMs} ms`,
+      );
     },
   };
   const make = (kind: ServerName, member = 1): ManagedChild => {
     const name = childName(kind, member);
-    const { command, args } = serverArgs(kind, { bin: opts.bin, natsUrl, dataDir, ports, projectDir, member, security });
+    const { command, args } = serverArgs(kind, {
+      bin: opts.bin,
+      natsUrl,
+      dataDir,
+      ports,
+      projectDir,
+      member,
+      security,
+    });
     const spec: ChildSpec = { name, command, args, logFile: join(dataDir, 'logs', `${name}.log`), cwd: projectDir };
     const child = new ManagedChild(spec, events);
     children.set(name, child);
@@ -105,16 +139,27 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
 
   const servers = numbers.map((i) => make('nats', i));
   for (const s of servers) s.start();
-  const allAnswer = Promise.all(natsUrls.map((u) => waitForNats(u, NATS_START_TIMEOUT_MS))).then((ok) => ok.every(Boolean));
-  const started = await Promise.race([allAnswer, ...servers.map((s) => s.exited().then(() => false)), stop.then(() => false)]);
+  const allAnswer = Promise.all(natsUrls.map((u) => waitForNats(u, NATS_START_TIMEOUT_MS))).then((ok) =>
+    ok.every(Boolean),
+  );
+  const started = await Promise.race([
+    allAnswer,
+    ...servers.map((s) => s.exited().then(() => false)),
+    stop.then(() => false),
+  ]);
   if (started) {
     log(`NATS answers at ${natsUrl}`);
     for (const i of numbers) make('edge', i).start();
-    if (ports.https) log(`domains: https on port ${ports.https}, http on ${ports.http}; certificates from the internal CA, root ${rootCertificateOf(dataDir)} (curl --cacert)`);
+    if (ports.https)
+      log(
+        `domains: https on port ${ports.https}, http on ${ports.http}; certificates from the internal CA, root ${rootCertificateOf(dataDir)} (curl --cacert)`,
+      );
     for (const i of numbers) make('node', i).start();
     const token = writeDashboardToken(dataDir);
     make('dashboard').start();
-    log(`dashboard: ${opts.showDashboardToken ? dashboardLink(dashboardUrl, token) : `${dashboardUrl} (token in ${dashboardTokenFile(dataDir)})`}`);
+    log(
+      `dashboard: ${opts.showDashboardToken ? dashboardLink(dashboardUrl, token) : `${dashboardUrl} (token in ${dashboardTokenFile(dataDir)})`}`,
+    );
     await stop;
   } else if (!stopRequested) {
     log(`nats-server did not start; see ${join(dataDir, 'logs', 'nats.log')}`);
@@ -123,9 +168,16 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   // The dashboard only reads: it goes first, so it never shows the others stopping as a failure.
   await children.get('dashboard')?.stop(STOP_GRACE_MS);
   log('stopping node, edge, nats');
-  for (const kind of ['node', 'edge', 'nats'] as const) await Promise.all(numbers.map((i) => children.get(childName(kind, i))?.stop(STOP_GRACE_MS)));
+  for (const kind of ['node', 'edge', 'nats'] as const)
+    await Promise.all(numbers.map((i) => children.get(childName(kind, i))?.stop(STOP_GRACE_MS)));
   const none = Object.fromEntries(Object.keys(context.children).map((k) => [k, null])) as ClusterContext['children'];
-  writeContext(projectDir, { ...context, pid: null, children: none, dashboardUrl: null, stoppedAt: new Date().toISOString() });
+  writeContext(projectDir, {
+    ...context,
+    pid: null,
+    children: none,
+    dashboardUrl: null,
+    stoppedAt: new Date().toISOString(),
+  });
   log('stopped');
   return started || stopRequested ? 0 : 1;
 }
@@ -140,15 +192,25 @@ async function waitForNats(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 /** Ports from cluster.json when there is one (route URLs name them), otherwise picked now and kept. */
-async function portsFor(projectDir: string, dataDir: string, nodes: number | undefined, tls: TlsFiles | undefined): Promise<ClusterPorts> {
+async function portsFor(
+  projectDir: string,
+  dataDir: string,
+  nodes: number | undefined,
+  tls: TlsFiles | undefined,
+): Promise<ClusterPorts> {
   const kept = readClusterFile(projectDir);
   const have = kept ? membersOf(kept.ports).length : null;
   if (have !== null && nodes !== undefined && nodes !== have) {
     // Its buckets were created with that many copies; a different shape needs a fresh cluster.
-    throw new CompartmentError('INVALID_ARGUMENT', `--nodes ${nodes}: this project's local cluster has ${have} node(s); \`compartment down\` and remove ${STATE_DIR}/ to start a different one`, '--nodes');
+    throw new CompartmentError(
+      'INVALID_ARGUMENT',
+      `--nodes ${nodes}: this project's local cluster has ${have} node(s); \`compartment down\` and remove ${STATE_DIR}/ to start a different one`,
+      '--nodes',
+    );
   }
   const ports = kept?.ports ?? (await pickClusterPorts(nodes ?? 1));
-  if (!kept || kept.dataDir !== dataDir || tls) writeClusterFile(projectDir, { ports, dataDir, ...((tls ?? kept?.tls) ? { tls: tls ?? kept!.tls! } : {}) });
+  if (!kept || kept.dataDir !== dataDir || tls)
+    writeClusterFile(projectDir, { ports, dataDir, ...((tls ?? kept?.tls) ? { tls: tls ?? kept!.tls! } : {}) });
   return ports;
 }
 
@@ -187,11 +249,16 @@ export async function stopLeftovers(projectDir: string, log: (line: string) => v
   const previous = readContext(projectDir);
   if (!previous?.children) return;
   const order = ['dashboard', 'node', 'edge', 'nats'];
-  const names = Object.keys(previous.children).sort((a, b) => order.indexOf(a.split('-')[0]!) - order.indexOf(b.split('-')[0]!));
+  const names = Object.keys(previous.children).sort(
+    (a, b) => order.indexOf(a.split('-')[0]!) - order.indexOf(b.split('-')[0]!),
+  );
   for (const name of names) {
     const pid = previous.children[name] ?? null;
     // Servers name the data dir in their flags; the dashboard has none, but names the cluster's NATS.
-    const ours = (argv: string[]) => (name === 'dashboard' ? argv.includes('dashboard') && argv.includes(previous.natsUrl) : argv.some((a) => a.startsWith(previous.dataDir)));
+    const ours = (argv: string[]) =>
+      name === 'dashboard'
+        ? argv.includes('dashboard') && argv.includes(previous.natsUrl)
+        : argv.some((a) => a.startsWith(previous.dataDir));
     if (!isOurs(pid, ours)) continue;
     log(`stopping ${name} (pid ${pid}) left over from an earlier run`);
     try {

@@ -18,7 +18,13 @@ test('a chunk that ends mid-line is completed by the next one; blank lines and a
     { aux: { ID: 'sha256:b61df9fb4f8b' } },
     { stream: 'Successfully built b61df9fb4f8b\n' },
   ]);
-  assert.equal(lines, ['Step 1/2 : FROM scratch', ' ---> ', 'Step 2/2 : COPY busybox /bin/busybox', ' ---> d979025b3b7b', 'Successfully built b61df9fb4f8b']);
+  assert.equal(lines, [
+    'Step 1/2 : FROM scratch',
+    ' ---> ',
+    'Step 2/2 : COPY busybox /bin/busybox',
+    ' ---> d979025b3b7b',
+    'Successfully built b61df9fb4f8b',
+  ]);
   assert.is(p.imageId, 'sha256:b61df9fb4f8b');
   assert.is(p.error, null);
   assert.equal(p.end(), []);
@@ -60,7 +66,10 @@ test('pull status lines appear once; progress-bar updates do not', () => {
 
 test('a build printing without newlines is emitted in bounded parts, not buffered', () => {
   const p = new BuildProgress();
-  const lines = feed(p, Array.from({ length: 40 }, () => ({ stream: 'y'.repeat(16 * 1024) })));
+  const lines = feed(
+    p,
+    Array.from({ length: 40 }, () => ({ stream: 'y'.repeat(16 * 1024) })),
+  );
   assert.ok(lines.length >= 19, `${lines.length} parts before the end`);
   assert.ok(lines.every((l) => l.length <= MAX_LOG_LINE));
   assert.is(lines.join('').length + p.end().join('').length, 40 * 16 * 1024);

@@ -6,7 +6,13 @@ import { decodeExit } from '../exit-status.js';
 import { dockerMessage, isConnectionError, asCompartmentError } from '../docker-errors.js';
 import { defaultDockerSocket } from '../docker-client.js';
 
-const plan = { name: 'compartment-production-web-mabc123xyz', image: 'compartment/production/web:mabc123xyz', env: { A: '1' }, labels: { l: 'v' }, containerPort: 8080 };
+const plan = {
+  name: 'compartment-production-web-mabc123xyz',
+  image: 'compartment/production/web:mabc123xyz',
+  env: { A: '1' },
+  labels: { l: 'v' },
+  containerPort: 8080,
+};
 
 test('published on the workload host, docker-init, variables plus PORT, labels, a resumable log driver', () => {
   const o = createOptions({ ...plan, publish: { hostIp: '127.0.0.1', hostPort: null } });
@@ -23,7 +29,8 @@ test('published on the workload host, docker-init, variables plus PORT, labels, 
 test('no mounts, no raw sockets or mknod, no privilege gain through setuid binaries', () => {
   const o = createOptions({ ...plan, publish: { hostIp: '127.0.0.1', hostPort: null } });
   assert.equal(o.HostConfig!.CapDrop, ['ALL']);
-  for (const cap of ['NET_RAW', 'MKNOD', 'SYS_CHROOT', 'SETFCAP', 'AUDIT_WRITE']) assert.not.ok(o.HostConfig!.CapAdd!.includes(cap), cap);
+  for (const cap of ['NET_RAW', 'MKNOD', 'SYS_CHROOT', 'SETFCAP', 'AUDIT_WRITE'])
+    assert.not.ok(o.HostConfig!.CapAdd!.includes(cap), cap);
   assert.equal(o.HostConfig!.SecurityOpt, ['no-new-privileges']);
   assert.is(o.HostConfig!.Binds, undefined);
   assert.is(o.HostConfig!.Mounts, undefined);
@@ -31,7 +38,13 @@ test('no mounts, no raw sockets or mknod, no privilege gain through setuid binar
 });
 
 test('a restart asks for the port it had; limits become bytes and nano-CPUs; a worker publishes nothing', () => {
-  const o = createOptions({ ...plan, containerPort: 3000, publish: { hostIp: '127.0.0.1', hostPort: 32768 }, memoryMb: 64, cpus: 0.5 });
+  const o = createOptions({
+    ...plan,
+    containerPort: 3000,
+    publish: { hostIp: '127.0.0.1', hostPort: 32768 },
+    memoryMb: 64,
+    cpus: 0.5,
+  });
   assert.equal(o.HostConfig!.PortBindings, { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }] });
   assert.is(o.HostConfig!.Memory, 64 * 1024 * 1024);
   assert.is(o.HostConfig!.NanoCpus, 500_000_000);
@@ -56,9 +69,15 @@ test('exit statuses: 128+n is signal n (docker-init passes it on), others are co
 });
 
 test("Docker's own message without dockerode's wrapping; connection failures name the socket", () => {
-  const e = Object.assign(new Error('(HTTP code 400) unexpected - dockerfile parse error line 2: unknown instruction: FOO '), { statusCode: 400 });
+  const e = Object.assign(
+    new Error('(HTTP code 400) unexpected - dockerfile parse error line 2: unknown instruction: FOO '),
+    { statusCode: 400 },
+  );
   assert.is(dockerMessage(e), 'dockerfile parse error line 2: unknown instruction: FOO');
-  assert.is(dockerMessage(Object.assign(new Error('x'), { json: { message: 'No such image: a:b' } })), 'No such image: a:b');
+  assert.is(
+    dockerMessage(Object.assign(new Error('x'), { json: { message: 'No such image: a:b' } })),
+    'No such image: a:b',
+  );
   const refused = Object.assign(new Error('connect ENOENT /nowhere.sock'), { code: 'ENOENT' });
   assert.ok(isConnectionError(refused));
   const c = asCompartmentError(refused, '/nowhere.sock', 'START_FAILED');

@@ -5,7 +5,8 @@ import { containerName, imageTag, keyOfLabels, labelFilter, labelsOf, LABELS } f
 
 const key = { env: 'production', service: 'web', deploymentId: 'mabc123xyz' };
 // Docker's reference grammar: path components of lowercase alphanumerics joined by separators, then a tag.
-const REFERENCE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*:[\w][\w.-]{0,127}$/;
+const REFERENCE =
+  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*:[\w][\w.-]{0,127}$/;
 
 test('one tag per deployment, under a repository per environment and service', () => {
   assert.is(imageTag(key), 'compartment/production/web:mabc123xyz');
@@ -27,7 +28,12 @@ test('container names are Docker-valid and carry the deployment id', () => {
 
 test('labels name node, environment, service and deployment, and read back into the key', () => {
   const labels = labelsOf('node-1', key);
-  assert.equal(labels, { [LABELS.node]: 'node-1', [LABELS.env]: 'production', [LABELS.service]: 'web', [LABELS.deployment]: 'mabc123xyz' });
+  assert.equal(labels, {
+    [LABELS.node]: 'node-1',
+    [LABELS.env]: 'production',
+    [LABELS.service]: 'web',
+    [LABELS.deployment]: 'mabc123xyz',
+  });
   assert.equal(keyOfLabels(labels), key);
   assert.is(keyOfLabels({ [LABELS.env]: 'production', [LABELS.service]: 'web' }), null);
   assert.is(keyOfLabels({ ...labels, [LABELS.deployment]: 'NOT AN ID' }), null);
@@ -36,7 +42,11 @@ test('labels name node, environment, service and deployment, and read back into 
 
 test('label filters always include the node, then narrow by what is given', () => {
   assert.equal(labelFilter('node-1'), [`${LABELS.node}=node-1`]);
-  assert.equal(labelFilter('node-1', { env: 'production', service: 'web' }), [`${LABELS.node}=node-1`, `${LABELS.env}=production`, `${LABELS.service}=web`]);
+  assert.equal(labelFilter('node-1', { env: 'production', service: 'web' }), [
+    `${LABELS.node}=node-1`,
+    `${LABELS.env}=production`,
+    `${LABELS.service}=web`,
+  ]);
   assert.equal(labelFilter('node-1', key).at(-1), `${LABELS.deployment}=mabc123xyz`);
 });
 

@@ -4,7 +4,10 @@ import * as assert from 'uvu/assert';
 import { LogCursor, MAX_REMEMBERED } from '../log-cursor.js';
 import { StoredLines } from '../stored-lines.js';
 
-const ts = (ms: number, ns = 0) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString().replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(ns).padStart(6, '0')}Z`);
+const ts = (ms: number, ns = 0) =>
+  new Date(Date.UTC(2026, 0, 1) + ms)
+    .toISOString()
+    .replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(ns).padStart(6, '0')}Z`);
 
 test('a fresh cursor reads from the start', () => {
   assert.is(new LogCursor('c1', null).since(), undefined);
@@ -13,7 +16,10 @@ test('a fresh cursor reads from the start', () => {
 
 test("since is the oldest remembered line's time, in Docker's seconds.nanoseconds", () => {
   const c = new LogCursor('c1', null);
-  c.delivered([{ stream: 'stdout', ts: '2026-01-01T00:00:01.000000005Z' }, { stream: 'stderr', ts: '2026-01-01T00:00:01.200000000Z' }]);
+  c.delivered([
+    { stream: 'stdout', ts: '2026-01-01T00:00:01.000000005Z' },
+    { stream: 'stderr', ts: '2026-01-01T00:00:01.200000000Z' },
+  ]);
   assert.is(c.since(), `${Date.UTC(2026, 0, 1) / 1000 + 1}.000000005`);
 });
 
@@ -45,7 +51,10 @@ test('a replay after a restart skips exactly what was delivered, including a lin
   first.delivered(sent);
   const resumed = new LogCursor('c1', first.state());
   const replay = [...sent, { stream: 'stderr' as const, ts: ts(250) }, { stream: 'stdout' as const, ts: ts(400) }];
-  assert.equal(replay.filter((l) => resumed.accept(l.stream, l.ts)).map((l) => l.ts), [ts(250), ts(400)]);
+  assert.equal(
+    replay.filter((l) => resumed.accept(l.stream, l.ts)).map((l) => l.ts),
+    [ts(250), ts(400)],
+  );
   // A key is skipped once: an identical stamp later in the same session is a new line.
   assert.ok(resumed.accept('stdout', ts(100)));
 });
@@ -68,7 +77,11 @@ test('a cursor saved for another container (the deployment was restarted) starts
 
 test('only the last half second is remembered, and at most MAX_REMEMBERED keys', () => {
   const c = new LogCursor('c1', null);
-  c.delivered([{ stream: 'stdout', ts: ts(0) }, { stream: 'stdout', ts: ts(600) }, { stream: 'stdout', ts: ts(1000) }]);
+  c.delivered([
+    { stream: 'stdout', ts: ts(0) },
+    { stream: 'stdout', ts: ts(600) },
+    { stream: 'stdout', ts: ts(1000) },
+  ]);
   assert.equal(c.state().recent, [`${ts(600)} stdout`, `${ts(1000)} stdout`]);
   const busy = new LogCursor('c1', null);
   busy.delivered(Array.from({ length: MAX_REMEMBERED + 50 }, (_, i) => ({ stream: 'stdout' as const, ts: ts(0, i) })));

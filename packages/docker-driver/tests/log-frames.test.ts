@@ -12,11 +12,19 @@ function frame(stream: 1 | 2, text: string): Buffer {
 }
 
 test('frames split across chunks at every possible byte come out whole, in order, with their stream', () => {
-  const all = Buffer.concat([frame(1, '2026-01-01T00:00:00.000000001Z out ✓\n'), frame(2, '2026-01-01T00:00:00.000000002Z err\n'), frame(1, '')]);
+  const all = Buffer.concat([
+    frame(1, '2026-01-01T00:00:00.000000001Z out ✓\n'),
+    frame(2, '2026-01-01T00:00:00.000000002Z err\n'),
+    frame(1, ''),
+  ]);
   for (let cut = 0; cut <= all.length; cut++) {
     const d = new FrameDecoder();
     const frames = [...d.push(all.subarray(0, cut)), ...d.push(all.subarray(cut))];
-    assert.equal(frames.map((f) => f.stream), ['stdout', 'stderr', 'stdout'], `cut at ${cut}`);
+    assert.equal(
+      frames.map((f) => f.stream),
+      ['stdout', 'stderr', 'stdout'],
+      `cut at ${cut}`,
+    );
     assert.is(frames[0]!.text, '2026-01-01T00:00:00.000000001Z out ✓\n');
     assert.is(d.pending, 0);
   }
@@ -26,7 +34,10 @@ test('one byte at a time', () => {
   const all = Buffer.concat([frame(2, 'a\n'), frame(1, 'b\n')]);
   const d = new FrameDecoder();
   const frames = [...all].flatMap((b) => d.push(Buffer.from([b])));
-  assert.equal(frames, [{ stream: 'stderr', text: 'a\n' }, { stream: 'stdout', text: 'b\n' }]);
+  assert.equal(frames, [
+    { stream: 'stderr', text: 'a\n' },
+    { stream: 'stdout', text: 'b\n' },
+  ]);
 });
 
 test('a stamped frame splits into time and text; the newline goes, inner spaces stay', () => {
@@ -49,7 +60,12 @@ test('times: ISO with milliseconds for log lines, nanoseconds for ordering', () 
 });
 
 test('the last non-empty stderr line of a logs answer', () => {
-  const buf = Buffer.concat([frame(2, 'first\n'), frame(1, 'stdout later\n'), frame(2, 'fatal: exiting on purpose\n'), frame(2, '\n')]);
+  const buf = Buffer.concat([
+    frame(2, 'first\n'),
+    frame(1, 'stdout later\n'),
+    frame(2, 'fatal: exiting on purpose\n'),
+    frame(2, '\n'),
+  ]);
   assert.is(lastErrorLine(buf), 'fatal: exiting on purpose');
   assert.is(lastErrorLine(frame(1, 'only stdout\n')), null);
 });

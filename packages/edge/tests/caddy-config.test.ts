@@ -4,7 +4,12 @@ import * as assert from 'uvu/assert';
 import { buildCaddyConfig, routePortRange, adminUrlOf } from '../caddy-config.js';
 import { routeName, upstreamName, portOfRouteName, deploymentOfUpstreamName } from '../dns-names.js';
 
-const base = { admin: { port: 2999 }, routePorts: routePortRange(8100, 3), resolver: { host: '127.0.0.1', port: 5353 }, dataDir: '/var/edge' };
+const base = {
+  admin: { port: 2999 },
+  routePorts: routePortRange(8100, 3),
+  resolver: { host: '127.0.0.1', port: 5353 },
+  dataDir: '/var/edge',
+};
 // The config is plain JSON data; the tests read it by path.
 type Json = any;
 const handlerOf = (config: Json, port: number) => config.apps.http.servers[`r${port}`].routes[0].handle[0];
@@ -17,7 +22,13 @@ test('one server per port, each proxying its own absolute SRV name through our r
   assert.equal(server.automatic_https, { disable: true });
   const handler = handlerOf(config, 8101);
   assert.is(handler.handler, 'reverse_proxy');
-  assert.equal(handler.dynamic_upstreams, { source: 'srv', name: 'r8101.route.compartment.internal.', refresh: '20ms', resolver: { addresses: ['udp/127.0.0.1:5353'] }, dial_timeout: '2000ms' });
+  assert.equal(handler.dynamic_upstreams, {
+    source: 'srv',
+    name: 'r8101.route.compartment.internal.',
+    refresh: '20ms',
+    resolver: { addresses: ['udp/127.0.0.1:5353'] },
+    dial_timeout: '2000ms',
+  });
   assert.equal(handler.transport.resolver, { addresses: ['udp/127.0.0.1:5353'] });
   assert.ok(handler.transport.keep_alive.max_idle_conns_per_host >= 256);
   assert.is(handler.load_balancing, undefined, 'no retries unless asked for');
@@ -27,7 +38,13 @@ test('one server per port, each proxying its own absolute SRV name through our r
 });
 
 test('options: listen host, IPv6 resolver, refresh, retries', () => {
-  const config = buildCaddyConfig({ ...base, listenHost: '0.0.0.0', resolver: { host: '::1', port: 53 }, refreshMs: 10, tryDurationMs: 1500 }) as Json;
+  const config = buildCaddyConfig({
+    ...base,
+    listenHost: '0.0.0.0',
+    resolver: { host: '::1', port: 53 },
+    refreshMs: 10,
+    tryDurationMs: 1500,
+  }) as Json;
   assert.equal(config.apps.http.servers.r8100.listen, ['0.0.0.0:8100']);
   const handler = handlerOf(config, 8100);
   assert.equal(handler.dynamic_upstreams.resolver.addresses, ['udp/[::1]:53']);

@@ -10,8 +10,15 @@ import { routeName, upstreamName } from '../dns-names.js';
 type Decoded = dnsPacket.DecodedPacket & { rcode: string };
 const dataOf = (record: dnsPacket.Answer) => (record as { data?: unknown }).data;
 
-function ask(zone: DnsZone, question: dnsPacket.Question, extra: Partial<dnsPacket.Packet> = {}, transport: 'udp' | 'tcp' = 'udp'): Decoded {
-  const query = dnsPacket.decode(dnsPacket.encode({ type: 'query', id: 42, flags: dnsPacket.RECURSION_DESIRED, questions: [question], ...extra }));
+function ask(
+  zone: DnsZone,
+  question: dnsPacket.Question,
+  extra: Partial<dnsPacket.Packet> = {},
+  transport: 'udp' | 'tcp' = 'udp',
+): Decoded {
+  const query = dnsPacket.decode(
+    dnsPacket.encode({ type: 'query', id: 42, flags: dnsPacket.RECURSION_DESIRED, questions: [question], ...extra }),
+  );
   return dnsPacket.decode(answerQuery(query, zone, { ttl: 0, transport })!) as Decoded;
 }
 
@@ -23,7 +30,10 @@ test('SRV answers carry name targets, the address rides in the additional sectio
   assert.is(reply.rcode, 'NOERROR');
   assert.ok(reply.flag_qr && reply.flag_aa && reply.flag_rd);
   assert.equal(reply.answers?.map(dataOf), [{ priority: 0, weight: 1, port: 3000, target: upstreamName('dep001') }]);
-  assert.equal(reply.additionals?.map((a) => [a.type, dataOf(a)]), [['A', '10.1.2.3']]);
+  assert.equal(
+    reply.additionals?.map((a) => [a.type, dataOf(a)]),
+    [['A', '10.1.2.3']],
+  );
 });
 
 test('NXDOMAIN for unknown names, NODATA for known names of another type, NOTIMP for other opcodes', () => {
@@ -46,7 +56,16 @@ test('EDNS: the answer echoes an OPT record and may use up to 1232 bytes over UD
   const upstreams = Array.from({ length: 10 }, (_, i) => ({ host: '127.0.0.1', port: 7000 + i }));
   table.set({ port: 8100, deploymentId: 'dep001', upstreams, revision: 1 });
   const zone = new DnsZone(table);
-  const opt: dnsPacket.OptAnswer = { type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+  const opt: dnsPacket.OptAnswer = {
+    type: 'OPT',
+    name: '.',
+    udpPayloadSize: 1232,
+    extendedRcode: 0,
+    ednsVersion: 0,
+    flags: 0,
+    flag_do: false,
+    options: [],
+  };
   const edns = ask(zone, { type: 'SRV', name: routeName(8100) }, { additionals: [opt] });
   assert.not.ok(edns.flag_tc);
   assert.is(edns.answers?.length, 10);
@@ -68,7 +87,11 @@ test('a retired upstream name resolves until its retention ends; a route with no
   now += 2;
   assert.equal(zone.lookup(upstreamName('old001')), { kind: 'unknown' });
   table.set({ port: 8100, deploymentId: 'old001', upstreams: [{ host: '10.0.0.2', port: 1 }], revision: 3 });
-  assert.equal(zone.lookup(`${upstreamName('old001')}.`), { kind: 'upstream', host: '10.0.0.2' }, 'back in the table: current wins');
+  assert.equal(
+    zone.lookup(`${upstreamName('old001')}.`),
+    { kind: 'upstream', host: '10.0.0.2' },
+    'back in the table: current wins',
+  );
   zone.close();
 });
 

@@ -29,30 +29,65 @@ test("a held name's SRV lookup answers its route's upstreams; an unknown host po
   hosts.set('k1', 8100, ['app.example.com']);
   hosts.set('k2', 8101, ['new.example.com']);
   const zone = new DnsZone(table, { hostRouting: { hosts, fallback: { host: '127.0.0.1', port: 9999 } } });
-  assert.equal(zone.lookup(`App.Example.com.${HOST_ZONE}.`), { kind: 'route', targets: [{ target: upstreamName('dep001'), port: 3000, host: '127.0.0.1' }] });
+  assert.equal(zone.lookup(`App.Example.com.${HOST_ZONE}.`), {
+    kind: 'route',
+    targets: [{ target: upstreamName('dep001'), port: 3000, host: '127.0.0.1' }],
+  });
   // Held, but nothing deployed yet: no upstream (Caddy answers 502/503), not the 404 of an unknown host.
   assert.equal(zone.lookup(`new.example.com.${HOST_ZONE}`), { kind: 'route', targets: [] });
-  assert.equal(zone.lookup(`other.example.com.${HOST_ZONE}`), { kind: 'route', targets: [{ target: FALLBACK_NAME, port: 9999, host: '127.0.0.1' }] });
+  assert.equal(zone.lookup(`other.example.com.${HOST_ZONE}`), {
+    kind: 'route',
+    targets: [{ target: FALLBACK_NAME, port: 9999, host: '127.0.0.1' }],
+  });
   assert.equal(zone.lookup(FALLBACK_NAME), { kind: 'upstream', host: '127.0.0.1' });
   // Without host routing the zone knows none of these names.
   assert.equal(new DnsZone(table).lookup(`app.example.com.${HOST_ZONE}`), { kind: 'unknown' });
 });
 
 test('the HTTPS server is static: its SRV name is built from the request host; TLS is on demand, asked of the edge', () => {
-  const https = { httpsPort: 8443, httpPort: 8080, tls: { issuer: 'internal' as const }, askUrl: 'http://127.0.0.1:1/ask', plainDial: '127.0.0.1:2' };
-  const config = buildCaddyConfig({ admin: { port: 2019 }, routePorts: [8100], resolver: { host: '127.0.0.1', port: 53 }, dataDir: '/d', https }) as any;
+  const https = {
+    httpsPort: 8443,
+    httpPort: 8080,
+    tls: { issuer: 'internal' as const },
+    askUrl: 'http://127.0.0.1:1/ask',
+    plainDial: '127.0.0.1:2',
+  };
+  const config = buildCaddyConfig({
+    admin: { port: 2019 },
+    routePorts: [8100],
+    resolver: { host: '127.0.0.1', port: 53 },
+    dataDir: '/d',
+    https,
+  }) as any;
   const server = config.apps.http.servers.https;
   assert.equal(server.listen, ['127.0.0.1:8443']);
   assert.is(server.strict_sni_host, true);
   assert.is(server.routes[0].handle[0].dynamic_upstreams.name, `{http.request.host}.${HOST_ZONE}.`);
   assert.equal(server.routes[0].handle[0].transport.resolver, { addresses: ['udp/127.0.0.1:53'] });
   assert.equal(config.apps.http.servers.http.routes[0].handle[0].upstreams, [{ dial: '127.0.0.1:2' }]);
-  assert.equal(config.apps.tls.automation, { policies: [{ issuers: [{ module: 'internal' }], on_demand: true }], on_demand: { ask: 'http://127.0.0.1:1/ask' } });
+  assert.equal(config.apps.tls.automation, {
+    policies: [{ issuers: [{ module: 'internal' }], on_demand: true }],
+    on_demand: { ask: 'http://127.0.0.1:1/ask' },
+  });
   assert.is(config.apps.pki.certificate_authorities.local.install_trust, false);
-  const acme = buildCaddyConfig({ admin: { port: 2019 }, routePorts: [8100], resolver: { host: '127.0.0.1', port: 53 }, dataDir: '/d', https: { ...https, tls: { issuer: 'acme', email: 'ops@example.com' } } }) as any;
-  assert.equal(acme.apps.tls.automation.policies[0].issuers, [{ module: 'acme', email: 'ops@example.com' }, { module: 'zerossl', email: 'ops@example.com' }]);
+  const acme = buildCaddyConfig({
+    admin: { port: 2019 },
+    routePorts: [8100],
+    resolver: { host: '127.0.0.1', port: 53 },
+    dataDir: '/d',
+    https: { ...https, tls: { issuer: 'acme', email: 'ops@example.com' } },
+  }) as any;
+  assert.equal(acme.apps.tls.automation.policies[0].issuers, [
+    { module: 'acme', email: 'ops@example.com' },
+    { module: 'zerossl', email: 'ops@example.com' },
+  ]);
   // No domains: exactly the route servers, as before.
-  const plain = buildCaddyConfig({ admin: { port: 2019 }, routePorts: [8100], resolver: { host: '127.0.0.1', port: 53 }, dataDir: '/d' }) as any;
+  const plain = buildCaddyConfig({
+    admin: { port: 2019 },
+    routePorts: [8100],
+    resolver: { host: '127.0.0.1', port: 53 },
+    dataDir: '/d',
+  }) as any;
   assert.equal(Object.keys(plain.apps), ['http']);
   assert.equal(Object.keys(plain.apps.http.servers), ['r8100']);
 });

@@ -12,9 +12,15 @@ test('set, get, all and delete, with one notification per real change', () => {
   table.onChange((c) => changes.push(c));
   assert.ok(table.set({ port: 8101, deploymentId: 'aaaaaa', upstreams: up(3000), revision: 1 }));
   assert.ok(table.set({ port: 8100, deploymentId: 'bbbbbb', upstreams: up(3001), revision: 4 }));
-  assert.equal(table.all().map((e) => e.port), [8100, 8101]);
+  assert.equal(
+    table.all().map((e) => e.port),
+    [8100, 8101],
+  );
   assert.is(table.get(8101)?.deploymentId, 'aaaaaa');
-  assert.ok(table.set({ port: 8101, deploymentId: 'aaaaaa', upstreams: up(3000), revision: 1 }), 'replaying the same write is fine');
+  assert.ok(
+    table.set({ port: 8101, deploymentId: 'aaaaaa', upstreams: up(3000), revision: 1 }),
+    'replaying the same write is fine',
+  );
   assert.is(changes.length, 2, 'a replay notifies nobody');
   assert.ok(table.delete(8101));
   assert.is(table.get(8101), undefined);
@@ -38,8 +44,14 @@ test('bad routes are refused with INVALID_ARGUMENT naming the field, and change 
   const cases: Array<[unknown, string]> = [
     [{ port: 0, deploymentId: 'aaaaaa', upstreams: [], revision: 1 }, 'port'],
     [{ port: 8100, deploymentId: 'Not An Id', upstreams: [], revision: 1 }, 'deploymentId'],
-    [{ port: 8100, deploymentId: 'aaaaaa', upstreams: [{ host: 'localhost', port: 1 }], revision: 1 }, 'upstreams.0.host'],
-    [{ port: 8100, deploymentId: 'aaaaaa', upstreams: [{ host: '::1', port: 70000 }], revision: 1 }, 'upstreams.0.port'],
+    [
+      { port: 8100, deploymentId: 'aaaaaa', upstreams: [{ host: 'localhost', port: 1 }], revision: 1 },
+      'upstreams.0.host',
+    ],
+    [
+      { port: 8100, deploymentId: 'aaaaaa', upstreams: [{ host: '::1', port: 70000 }], revision: 1 },
+      'upstreams.0.port',
+    ],
     [{ port: 8100, deploymentId: null, upstreams: up(1), revision: 1 }, 'upstreams'],
     [{ port: 8100, deploymentId: 'aaaaaa', upstreams: [], revision: -1 }, 'revision'],
   ];

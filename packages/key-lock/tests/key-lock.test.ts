@@ -26,7 +26,10 @@ test('a failed operation passes its error on and the next one still runs', async
     throw new Error('boom');
   });
   const next = lock.run('k', async () => 42);
-  const error = await failed.then(() => null, (e: Error) => e);
+  const error = await failed.then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.match(error?.message ?? '', /boom/);
   assert.is(await next, 42);
 });

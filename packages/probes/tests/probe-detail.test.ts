@@ -4,7 +4,10 @@ import * as assert from 'uvu/assert';
 import { describeError } from '../probe.types.js';
 
 test('a connect error reads "connect ECONNREFUSED"', () => {
-  const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4000'), { code: 'ECONNREFUSED', syscall: 'connect' });
+  const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4000'), {
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+  });
   assert.is(describeError(e), 'connect ECONNREFUSED');
 });
 

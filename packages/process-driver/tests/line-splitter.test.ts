@@ -24,9 +24,15 @@ test('10 MB without a newline is emitted in parts of at most MAX_LOG_LINE as it 
   const chunk = 'x'.repeat(64 * 1024);
   for (let i = 0; i < 160; i++) s.push(chunk);
   assert.ok(lines.length >= 159 * 2, `${lines.length} parts before the end`);
-  assert.ok(lines.every((l) => l.length <= MAX_LOG_LINE), 'every part within the limit');
+  assert.ok(
+    lines.every((l) => l.length <= MAX_LOG_LINE),
+    'every part within the limit',
+  );
   s.flush();
-  assert.is(lines.reduce((n, l) => n + l.length, 0), 160 * chunk.length);
+  assert.is(
+    lines.reduce((n, l) => n + l.length, 0),
+    160 * chunk.length,
+  );
 });
 
 test('a long complete line inside one chunk is split too, never inside a surrogate pair', () => {

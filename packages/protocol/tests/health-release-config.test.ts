@@ -14,7 +14,10 @@ const refused = (extra: Record<string, unknown>, field: RegExp) => {
 test('health: defaults every 5 s, 2 s per probe, 3 failures, 1 pass; the kind may be left to the readiness check', () => {
   const h = parseProjectConfig(web({ health: {} })).services.web!.health!;
   assert.equal(h, { intervalMs: 5_000, timeoutMs: 2_000, failureThreshold: 3, successThreshold: 1 });
-  assert.is(parseProjectConfig(web({ health: { path: '/health', intervalMs: 100 } })).services.web!.health!.path, '/health');
+  assert.is(
+    parseProjectConfig(web({ health: { path: '/health', intervalMs: 100 } })).services.web!.health!.path,
+    '/health',
+  );
 });
 
 test('health: bounds and at most one kind are enforced, naming the field', () => {
@@ -29,7 +32,9 @@ test('health: bounds and at most one kind are enforced, naming the field', () =>
 
 test('autoRevert: off unless given; windowMs 1 s to 24 h', () => {
   assert.is(parseProjectConfig(web({})).services.web!.autoRevert, undefined);
-  assert.equal(parseProjectConfig(web({ autoRevert: { windowMs: 300_000 } })).services.web!.autoRevert, { windowMs: 300_000 });
+  assert.equal(parseProjectConfig(web({ autoRevert: { windowMs: 300_000 } })).services.web!.autoRevert, {
+    windowMs: 300_000,
+  });
   refused({ autoRevert: { windowMs: 999 } }, /services\.web\.autoRevert\.windowMs/);
   refused({ autoRevert: { windowMs: 24 * 3_600_000 + 1 } }, /services\.web\.autoRevert\.windowMs/);
 });

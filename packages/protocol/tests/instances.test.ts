@@ -10,7 +10,10 @@ test('a count or a count per environment; an environment not named, or no instan
   const plain = parseProjectConfig(config(3)).services.web!;
   assert.is(instancesFor(plain, 'production'), 3);
   const perEnv = parseProjectConfig(config({ production: 3, staging: 2 })).services.web!;
-  assert.equal([instancesFor(perEnv, 'production'), instancesFor(perEnv, 'staging'), instancesFor(perEnv, 'preview')], [3, 2, 1]);
+  assert.equal(
+    [instancesFor(perEnv, 'production'), instancesFor(perEnv, 'staging'), instancesFor(perEnv, 'preview')],
+    [3, 2, 1],
+  );
   assert.is(instancesFor(parseProjectConfig({ services: { web: { start: 'x' } } }).services.web!, 'production'), 1);
 });
 
@@ -24,8 +27,13 @@ test(`${MAX_INSTANCES} passes; ${MAX_INSTANCES + 1}, 0 and 1.5 are refused namin
 });
 
 test(`scale takes 1 to ${MAX_INSTANCES}, naming instances otherwise`, () => {
-  assert.is(parseWith(API.scale.request, { service: 'web', instances: MAX_INSTANCES }, 'INVALID_ARGUMENT').instances, MAX_INSTANCES);
-  const e = failure(() => parseWith(API.scale.request, { service: 'web', instances: MAX_INSTANCES + 1 }, 'INVALID_ARGUMENT'));
+  assert.is(
+    parseWith(API.scale.request, { service: 'web', instances: MAX_INSTANCES }, 'INVALID_ARGUMENT').instances,
+    MAX_INSTANCES,
+  );
+  const e = failure(() =>
+    parseWith(API.scale.request, { service: 'web', instances: MAX_INSTANCES + 1 }, 'INVALID_ARGUMENT'),
+  );
   assert.match(e.message, /instances/);
 });
 

@@ -1,7 +1,13 @@
 // compartment.yaml's `notify:`: each limit crossed names its field; a valid target gets every event by default.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CompartmentError, MAX_NOTIFY_TARGETS, MAX_NOTIFY_URL_CHARS, NOTIFY_EVENTS, parseProjectConfig } from '../index.js';
+import {
+  CompartmentError,
+  MAX_NOTIFY_TARGETS,
+  MAX_NOTIFY_URL_CHARS,
+  NOTIFY_EVENTS,
+  parseProjectConfig,
+} from '../index.js';
 
 const config = (notify: unknown) => ({ notify, services: { web: { start: 'node s.js' } } });
 const target = (o: object = {}) => ({ url: 'https://hooks.example.com/x', secret: 'HOOK_KEY', ...o });
@@ -30,7 +36,10 @@ test('bad targets are refused naming the field', () => {
   assert.is(fieldOf([target({ secret: 'not a name' })]), 'notify.0.secret');
   assert.is(fieldOf([{ url: 'https://h.example.com' }]), 'notify.0.secret');
   assert.is(fieldOf(Array.from({ length: MAX_NOTIFY_TARGETS + 1 }, () => target())), 'notify');
-  assert.is(parseProjectConfig(config(Array.from({ length: MAX_NOTIFY_TARGETS }, () => target()))).notify.length, MAX_NOTIFY_TARGETS);
+  assert.is(
+    parseProjectConfig(config(Array.from({ length: MAX_NOTIFY_TARGETS }, () => target()))).notify.length,
+    MAX_NOTIFY_TARGETS,
+  );
 });
 
 test.run();

@@ -20,7 +20,9 @@ async function until(check: () => boolean, withinMs: number): Promise<boolean> {
 function start(createdAt: string) {
   const effects = new FakeEffects();
   const spec = makeSpec({ readiness: { path: '/ready', timeoutMs: 200 } }, { createdAt });
-  const machine = effects.machine().provide({ actors: { readinessDeadline: readinessDeadlineEffect(), probeReadiness: silentProbe as never } });
+  const machine = effects
+    .machine()
+    .provide({ actors: { readinessDeadline: readinessDeadlineEffect(), probeReadiness: silentProbe as never } });
   return { effects, spec, machine: machine as AnyStateMachine };
 }
 
@@ -29,7 +31,11 @@ test('a probe that never reports: the deployment fails by its deadline and the c
   const { effects, spec, machine } = start(at);
   const actor = createActor(machine, { input: { spec } });
   actor.start();
-  for (const e of [{ type: 'slot.granted', at }, { type: 'xstate.done.actor.build', output: { at } }, { type: 'xstate.done.actor.startCandidate', output: { at, workload } }]) {
+  for (const e of [
+    { type: 'slot.granted', at },
+    { type: 'xstate.done.actor.build', output: { at } },
+    { type: 'xstate.done.actor.startCandidate', output: { at, workload } },
+  ]) {
     effects.deliver(e, (x) => actor.send(x as never));
     await flush();
   }
@@ -46,7 +52,11 @@ test('restored after its deadline passed (agent was down): the re-invoked timer 
   // Taken while probing, by an actor whose deadline effect never fires (the agent went down then).
   const first = createActor(effects.machine() as AnyStateMachine, { input: { spec } });
   first.start();
-  for (const e of [{ type: 'slot.granted', at }, { type: 'xstate.done.actor.build', output: { at } }, { type: 'xstate.done.actor.startCandidate', output: { at, workload } }]) {
+  for (const e of [
+    { type: 'slot.granted', at },
+    { type: 'xstate.done.actor.build', output: { at } },
+    { type: 'xstate.done.actor.startCandidate', output: { at, workload } },
+  ]) {
     effects.deliver(e, (x) => first.send(x as never));
     await flush();
   }

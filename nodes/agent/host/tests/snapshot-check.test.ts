@@ -32,7 +32,10 @@ test('an unversioned snapshot (version 1, before versioning) is restorable; an u
   const { machineVersion: _v, ...unversioned } = await persisted();
   assert.equal(checkSnapshot(unversioned), { ok: true });
   const other = checkSnapshot({ ...(await persisted()), machineVersion: 99 });
-  assert.equal(other, { ok: false, message: `its stored snapshot is from machine version 99; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4` });
+  assert.equal(other, {
+    ok: false,
+    message: `its stored snapshot is from machine version 99; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4`,
+  });
 });
 
 test('a malformed context or shape is refused, naming the field', async () => {
@@ -43,7 +46,8 @@ test('a malformed context or shape is refused, naming the field', async () => {
   assert.match((bad as { message: string }).message, 'stageEnteredAt');
   const noSpec = checkSnapshot({ ...snapshot, context: { ...context, spec: null } });
   assert.match((noSpec as { message: string }).message, 'spec');
-  for (const junk of [null, 42, 'x', { machineVersion: DEPLOYMENT_MACHINE_VERSION }]) assert.not.ok(checkSnapshot(junk).ok, JSON.stringify(junk));
+  for (const junk of [null, 42, 'x', { machineVersion: DEPLOYMENT_MACHINE_VERSION }])
+    assert.not.ok(checkSnapshot(junk).ok, JSON.stringify(junk));
 });
 
 test.run();

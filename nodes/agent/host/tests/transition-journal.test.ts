@@ -16,7 +16,10 @@ test('reports are numbered 1, 2, 3 per deployment and carry the node', () => {
   const third = j.add({ ...base, id: 'a' });
   assert.is(third.seq, 2);
   assert.is(third.nodeId, 'n1');
-  assert.equal(j.of('a')!.map((r) => r.seq), [1, 2]);
+  assert.equal(
+    j.of('a')!.map((r) => r.seq),
+    [1, 2],
+  );
   assert.is(j.of('nope'), null);
 });
 
@@ -34,9 +37,16 @@ test('event data: effect results, error text, event fields; never the init input
   assert.is(eventData({ type: 'xstate.init', input: { spec: { variables: { TOKEN: 'secret' } } } }), null);
   assert.equal(eventData({ type: 'xstate.error.actor.build', error: new Error('exit 1') }), { error: 'exit 1' });
   assert.equal(eventData({ type: 'xstate.done.actor.build', output: { at: 't' } }), { at: 't' });
-  assert.equal(eventData({ type: 'readiness.attempt', at: 't', ok: true, detail: 'GET /ready → 200 OK', latencyMs: 3 }), { at: 't', ok: true, detail: 'GET /ready → 200 OK', latencyMs: 3 });
-  assert.equal(eventData({ type: 'x', nested: { variables: { TOKEN: 'secret' } } }), { nested: { variables: '[redacted]' } });
-  assert.equal(eventData({ type: 'x', blob: 'y'.repeat(2000) }), { truncated: JSON.stringify({ blob: 'y'.repeat(2000) }).slice(0, 1000) });
+  assert.equal(
+    eventData({ type: 'readiness.attempt', at: 't', ok: true, detail: 'GET /ready → 200 OK', latencyMs: 3 }),
+    { at: 't', ok: true, detail: 'GET /ready → 200 OK', latencyMs: 3 },
+  );
+  assert.equal(eventData({ type: 'x', nested: { variables: { TOKEN: 'secret' } } }), {
+    nested: { variables: '[redacted]' },
+  });
+  assert.equal(eventData({ type: 'x', blob: 'y'.repeat(2000) }), {
+    truncated: JSON.stringify({ blob: 'y'.repeat(2000) }).slice(0, 1000),
+  });
   assert.is(eventData({ type: 'status.running' }), null);
 });
 
@@ -56,7 +66,10 @@ test('one report per macrostep of a real actor: raised events, unhandled events 
   fx.pending.get('startCandidate')!.resolve({ at: T1, workload });
   await tick();
   actor.stop();
-  assert.equal(seen.map((r) => r.event), ['xstate.init', 'slot.granted', 'xstate.done.actor.build', 'xstate.done.actor.startCandidate']);
+  assert.equal(
+    seen.map((r) => r.event),
+    ['xstate.init', 'slot.granted', 'xstate.done.actor.build', 'xstate.done.actor.startCandidate'],
+  );
   assert.is(seen[0]!.before, null);
   assert.equal(seen[1]!.raised, ['status.running']);
   for (let i = 1; i < seen.length; i++) assert.equal(seen[i]!.before, seen[i - 1]!.after);
@@ -75,7 +88,10 @@ test('a restored actor starts its chain with a null before and says it was resto
   const again = createActor(fx.machine(), { snapshot } as never);
   again.system.inspect(transitionObserver(again, stored, false, (r) => restored.push(r)));
   again.start();
-  assert.equal(restored.map((r) => [r.event, r.before, r.data]), [['xstate.init', null, { restored: true }]]);
+  assert.equal(
+    restored.map((r) => [r.event, r.before, r.data]),
+    [['xstate.init', null, { restored: true }]],
+  );
   assert.equal(restored[0]!.after, stored);
   again.stop();
 
@@ -86,7 +102,10 @@ test('a restored actor starts its chain with a null before and says it was resto
   fx.pending.get('build')!.resolve({ at: T1 });
   await tick();
   third.stop();
-  assert.equal(woken.map((r) => r.event), ['xstate.done.actor.build']);
+  assert.equal(
+    woken.map((r) => r.event),
+    ['xstate.done.actor.build'],
+  );
   assert.equal(woken[0]!.before, stored, 'the chain goes on from the state it was woken in');
 });
 

@@ -14,17 +14,45 @@ function rec(over: Partial<DeploymentRecord>): DeploymentRecord {
   n += 1;
   const t = `2026-01-01T00:00:${String(n).padStart(2, '0')}.000Z`;
   return {
-    id: `dep${String(n).padStart(6, '0')}`, serviceName: 'web', status: 'succeeded', health: 'healthy', promotionStage: 'active',
-    isActive: false, routeUrl: null, failureMessage: null, createdAt: t, completedAt: t, environmentName: 'production', nodeId: 'n1',
-    trigger: 'deploy', serviceType: 'web', runtime: 'process', sourceDigest: 's', fingerprint: 'f', previousId: null, replacedBy: null,
-    activatedAt: t, stages: [], readiness: { attempts: 0, recent: [] }, state: { status: '', stage: '', health: '' }, updatedAt: t, ...over,
+    id: `dep${String(n).padStart(6, '0')}`,
+    serviceName: 'web',
+    status: 'succeeded',
+    health: 'healthy',
+    promotionStage: 'active',
+    isActive: false,
+    routeUrl: null,
+    failureMessage: null,
+    createdAt: t,
+    completedAt: t,
+    environmentName: 'production',
+    nodeId: 'n1',
+    trigger: 'deploy',
+    serviceType: 'web',
+    runtime: 'process',
+    sourceDigest: 's',
+    fingerprint: 'f',
+    previousId: null,
+    replacedBy: null,
+    activatedAt: t,
+    stages: [],
+    readiness: { attempts: 0, recent: [] },
+    state: { status: '', stage: '', health: '' },
+    updatedAt: t,
+    ...over,
   };
 }
 
 test('a service whose fingerprint equals the active deployment is unchanged; a changed one is created', () => {
   const active = rec({ isActive: true, fingerprint: 'f1' });
   const worker = rec({ serviceName: 'worker', isActive: true, fingerprint: 'w1' });
-  const plan = planDeploy([{ serviceName: 'web', fingerprint: 'f1' }, { serviceName: 'worker', fingerprint: 'w2' }], [active, worker], false);
+  const plan = planDeploy(
+    [
+      { serviceName: 'web', fingerprint: 'f1' },
+      { serviceName: 'worker', fingerprint: 'w2' },
+    ],
+    [active, worker],
+    false,
+  );
   assert.equal(plan.unchanged, [{ serviceName: 'web', deploymentId: active.id }]);
   assert.equal(plan.create, [{ serviceName: 'worker', supersedes: [] }]);
 });
@@ -42,7 +70,9 @@ test('an in-flight deployment counts as current, and a new one supersedes it onl
   const newer = planDeploy([{ serviceName: 'web', fingerprint: 'f3' }], [active, building], false);
   assert.equal(newer.create, [{ serviceName: 'web', supersedes: [building.id] }]);
   const switching = rec({ status: 'running', promotionStage: 'switching_route', fingerprint: 'f2', activatedAt: null });
-  assert.equal(planDeploy([{ serviceName: 'web', fingerprint: 'f3' }], [active, switching], false).create, [{ serviceName: 'web', supersedes: [] }]);
+  assert.equal(planDeploy([{ serviceName: 'web', fingerprint: 'f3' }], [active, switching], false).create, [
+    { serviceName: 'web', supersedes: [] },
+  ]);
 });
 
 test('a failed deployment does not count: its fingerprint deploys again', () => {
@@ -93,7 +123,11 @@ test('history beyond the configured count is pruned oldest first, never a kept r
   assert.not.ok(pruned.includes(current.id) || pruned.includes(building.id));
   for (const id of kept) assert.not.ok(pruned.includes(id), 'kept releases stay');
   const survivors = all.filter((r) => !pruned.includes(r.id));
-  assert.is(survivors.filter((r) => !kept.has(r.id) && r.status !== 'running').length, 6 - kept.size, 'history holds keepRecords in all');
+  assert.is(
+    survivors.filter((r) => !kept.has(r.id) && r.status !== 'running').length,
+    6 - kept.size,
+    'history holds keepRecords in all',
+  );
   assert.ok(pruned.includes(old[0]!.id) && !pruned.includes(failed.id), 'the oldest go first');
 });
 
@@ -114,9 +148,16 @@ test('the fingerprint is an HMAC: same variables, same key → same; another clu
   const vars = { TOKEN: 'hunter2' };
   const a = fingerprintKey(clusterKey(Buffer.alloc(32, 1)));
   const b = fingerprintKey(clusterKey(Buffer.alloc(32, 2)));
-  assert.is(fingerprintOf('sha256-x', config, vars, a), fingerprintOf('sha256-x', config, { ...vars }, fingerprintKey(clusterKey(Buffer.alloc(32, 1)))));
+  assert.is(
+    fingerprintOf('sha256-x', config, vars, a),
+    fingerprintOf('sha256-x', config, { ...vars }, fingerprintKey(clusterKey(Buffer.alloc(32, 1)))),
+  );
   assert.is.not(fingerprintOf('sha256-x', config, vars, a), fingerprintOf('sha256-x', config, vars, b));
-  assert.is.not(a.toString('hex'), Buffer.alloc(32, 1).toString('hex'), 'the HMAC key is derived, not the cluster key itself');
+  assert.is.not(
+    a.toString('hex'),
+    Buffer.alloc(32, 1).toString('hex'),
+    'the HMAC key is derived, not the cluster key itself',
+  );
 });
 
 test('secrets from the cluster become references; a service variable of the same name stays inline', () => {

@@ -32,16 +32,36 @@ test('a Dockerfile gives a docker service on its EXPOSE port (else 8080), ready 
 
 test('a package.json start script gives a process service `npm start`, ready on /, built when it has a build or dependencies', () => {
   const bare = config(dir({ 'package.json': '{"name":"@acme/Shop","scripts":{"start":"node server.js"}}' }));
-  assert.equal(bare.services.shop && [bare.services.shop.runtime, bare.services.shop.start, bare.services.shop.readiness?.path, bare.services.shop.build], ['process', 'npm start', '/', undefined]);
-  const built = config(dir({ 'package.json': '{"name":"shop","scripts":{"start":"node dist/x.js","build":"tsc"}}', 'package-lock.json': '{}' }));
+  assert.equal(
+    bare.services.shop && [
+      bare.services.shop.runtime,
+      bare.services.shop.start,
+      bare.services.shop.readiness?.path,
+      bare.services.shop.build,
+    ],
+    ['process', 'npm start', '/', undefined],
+  );
+  const built = config(
+    dir({
+      'package.json': '{"name":"shop","scripts":{"start":"node dist/x.js","build":"tsc"}}',
+      'package-lock.json': '{}',
+    }),
+  );
   assert.is(built.services.shop!.build, 'npm ci && npm run build');
-  const deps = config(dir({ 'package.json': '{"name":"shop","scripts":{"start":"node x.js"},"dependencies":{"a":"1"}}' }));
+  const deps = config(
+    dir({ 'package.json': '{"name":"shop","scripts":{"start":"node x.js"},"dependencies":{"a":"1"}}' }),
+  );
   assert.is(deps.services.shop!.build, 'npm install --omit=dev');
 });
 
 test('nothing to start (no Dockerfile, no start script, broken or over 1 MiB package.json) detects nothing', () => {
   const huge = JSON.stringify({ scripts: { start: 'node x.js' }, padding: 'x'.repeat(1024 * 1024) });
-  for (const files of [{} as Record<string, string>, { 'package.json': '{"scripts":{"test":"x"}}' }, { 'package.json': '{not json' }, { 'package.json': huge }]) {
+  for (const files of [
+    {} as Record<string, string>,
+    { 'package.json': '{"scripts":{"test":"x"}}' },
+    { 'package.json': '{not json' },
+    { 'package.json': huge },
+  ]) {
     const path = dir(files);
     assert.is(detect(path), null);
     rmSync(path, { recursive: true });

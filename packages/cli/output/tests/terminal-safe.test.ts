@@ -32,8 +32,15 @@ test('every code point from 0 to 0x2fff comes out with nothing a terminal acts o
 test('Output keeps its own colours and neutralises any other sequence, in data painted or not', () => {
   const out = new Output(false, true);
   const painted = out.paint('red', `failed: ${HOSTILE}`) + ' ' + HOSTILE;
-  assert.is(terminalSafePainted(painted), '\x1b[31mfailed: \\x1b]0;pwned\\x07\\x1b[2J\x1b[0m \\x1b]0;pwned\\x07\\x1b[2J');
-  assert.is(terminalSafePainted('\x1b[38;5;1mx\x1b[0m'), '\\x1b[38;5;1mx\x1b[0m', 'only the exact codes paint() writes');
+  assert.is(
+    terminalSafePainted(painted),
+    '\x1b[31mfailed: \\x1b]0;pwned\\x07\\x1b[2J\x1b[0m \\x1b]0;pwned\\x07\\x1b[2J',
+  );
+  assert.is(
+    terminalSafePainted('\x1b[38;5;1mx\x1b[0m'),
+    '\\x1b[38;5;1mx\x1b[0m',
+    'only the exact codes paint() writes',
+  );
   assert.is(terminalSafePainted(terminalSafe('\x1b[31m')), '\\x1b[31m', 'data escaped at its source stays escaped');
 });
 

@@ -9,15 +9,41 @@ const T0 = Date.parse('2026-04-24T10:00:00.000Z');
 
 function record(over: Partial<DeploymentRecord>): DeploymentRecord {
   return {
-    id: 'dep0000001', serviceName: 'web', status: 'running', health: 'pending', promotionStage: 'building', isActive: false,
-    routeUrl: 'http://127.0.0.1:8100', failureMessage: null, createdAt: '2026-04-24T10:00:00.000Z', completedAt: null,
-    environmentName: 'production', nodeId: 'n1', trigger: 'deploy', serviceType: 'web', runtime: 'process',
-    sourceDigest: 'sha256-x', fingerprint: 'sha256-y', previousId: null, replacedBy: null, activatedAt: null,
-    stages: [], readiness: { attempts: 0, recent: [] }, state: { status: 'running', stage: 'building.slot.running', health: 'pending' },
-    updatedAt: '2026-04-24T10:00:00.000Z', ...over,
+    id: 'dep0000001',
+    serviceName: 'web',
+    status: 'running',
+    health: 'pending',
+    promotionStage: 'building',
+    isActive: false,
+    routeUrl: 'http://127.0.0.1:8100',
+    failureMessage: null,
+    createdAt: '2026-04-24T10:00:00.000Z',
+    completedAt: null,
+    environmentName: 'production',
+    nodeId: 'n1',
+    trigger: 'deploy',
+    serviceType: 'web',
+    runtime: 'process',
+    sourceDigest: 'sha256-x',
+    fingerprint: 'sha256-y',
+    previousId: null,
+    replacedBy: null,
+    activatedAt: null,
+    stages: [],
+    readiness: { attempts: 0, recent: [] },
+    state: { status: 'running', stage: 'building.slot.running', health: 'pending' },
+    updatedAt: '2026-04-24T10:00:00.000Z',
+    ...over,
   };
 }
-const row = (r: DeploymentRecord, endedAt: number | null = null): LiveRow => ({ record: r, id: r.id, serviceName: r.serviceName, startedAt: T0, endedAt, gone: false });
+const row = (r: DeploymentRecord, endedAt: number | null = null): LiveRow => ({
+  record: r,
+  id: r.id,
+  serviceName: r.serviceName,
+  startedAt: T0,
+  endedAt,
+  gone: false,
+});
 
 test('elapsed time: tenths under a minute, then minutes and seconds', () => {
   assert.is(elapsedText(0), '0.0s');
@@ -27,7 +53,13 @@ test('elapsed time: tenths under a minute, then minutes and seconds', () => {
 });
 
 test('one line per deployment: stage, elapsed, and what readiness says; names aligned', () => {
-  const web = record({ promotionStage: 'checking_readiness', readiness: { attempts: 3, recent: [{ at: '2026-04-24T10:00:01.000Z', ok: false, detail: 'GET /ready → 503', latencyMs: 2 }] } });
+  const web = record({
+    promotionStage: 'checking_readiness',
+    readiness: {
+      attempts: 3,
+      recent: [{ at: '2026-04-24T10:00:01.000Z', ok: false, detail: 'GET /ready → 503', latencyMs: 2 }],
+    },
+  });
   const api = record({ id: 'dep0000002', serviceName: 'api-gateway', status: 'queued', promotionStage: 'building' });
   const [a, b] = renderRows([row(web), row(api)], T0 + 4_100, 200, plain, 0);
   assert.is(a, '⠋ web          dep0000001  checking_readiness     4.1s  readiness: 3 attempts, last GET /ready → 503');
@@ -36,7 +68,12 @@ test('one line per deployment: stage, elapsed, and what readiness says; names al
 
 test('finished rows: a check mark and the URL, or a cross and the failure; the clock stops when it finished', () => {
   const ok = record({ status: 'succeeded', promotionStage: 'active' });
-  const bad = record({ id: 'dep0000002', status: 'failed', promotionStage: 'checking_readiness', failureMessage: 'readiness check timed out after 500 ms' });
+  const bad = record({
+    id: 'dep0000002',
+    status: 'failed',
+    promotionStage: 'checking_readiness',
+    failureMessage: 'readiness check timed out after 500 ms',
+  });
   const [a, b] = renderRows([row(ok, T0 + 2_000), row(bad, T0 + 1_000)], T0 + 60_000, 200, plain);
   assert.match(a!, /^✓ web  dep0000001  active\s+2\.0s  http:\/\/127\.0\.0\.1:8100$/);
   assert.match(b!, /^✗ web  dep0000002  checking_readiness\s+1\.0s  failed: readiness check timed out after 500 ms$/);
@@ -53,7 +90,13 @@ test('lines never wrap: the detail is cut to the terminal width with an ellipsis
 
 test('a failure or probe answer with escape sequences is drawn escaped: it cannot move the cursor between our redraws', () => {
   const bad = record({ status: 'failed', failureMessage: 'exited: \x1b[2J\x1b[1F\rgotcha' });
-  const probing = record({ id: 'dep0000002', readiness: { attempts: 1, recent: [{ at: '2026-04-24T10:00:01.000Z', ok: false, detail: 'GET /ready → 503 \x1b]0;t\x07', latencyMs: 2 }] } });
+  const probing = record({
+    id: 'dep0000002',
+    readiness: {
+      attempts: 1,
+      recent: [{ at: '2026-04-24T10:00:01.000Z', ok: false, detail: 'GET /ready → 503 \x1b]0;t\x07', latencyMs: 2 }],
+    },
+  });
   const [a, b] = renderRows([row(bad, T0), row(probing)], T0, 200, plain);
   assert.ok(a!.endsWith('failed: exited: \\x1b[2J\\x1b[1F\\x0dgotcha'), a);
   assert.ok(b!.endsWith('last GET /ready → 503 \\x1b]0;t\\x07'), b);

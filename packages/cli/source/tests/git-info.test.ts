@@ -9,7 +9,10 @@ import { GitSource, Requester, requesterText } from '../../../protocol/index.js'
 import { cliRequester, gitSourceOf } from '../git-info.js';
 
 const root = mkdtempSync(join(tmpdir(), 'git-info-'));
-const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    encoding: 'utf8',
+  }).trim();
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
 test('outside a work tree: null', async () => {
