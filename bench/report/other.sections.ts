@@ -180,7 +180,7 @@ export function failoverSection(d: FailoverData): string {
       ],
     ),
     '',
-    'The last column counts \`status\` requests (2 s timeout each) that got no answer before one did, right after the service served again.' +
+    'The last column counts `status` requests (2 s timeout each) that got no answer before one did, right after the service served again.' +
       (d.frozen.unansweredApiRequests > 0
         ? ' The API is a NATS queue group, and a frozen agent keeps its subscription until the server gives up on its connection: a share of requests goes to it and waits.'
         : ''),

@@ -1,6 +1,6 @@
 // Requests only the leader answers: deploy and rollback. Followers forward them and wait out elections.
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { CompartmentError, RPC, type RpcReply, type RpcRequest } from '../../packages/protocol/index.js';
+import { CompartmentError, type RPC, type RpcReply, type RpcRequest } from '../../packages/protocol/index.js';
 import { call } from './rpc.call.js';
 import { serve, type RpcHandler, type OnInternalError } from './rpc.serve.js';
 

@@ -6,7 +6,7 @@ import type { ClusterConnection } from '../../cluster/connection/index.js';
 import type { DashboardModel } from './dashboard-model.js';
 import type { DashboardActions } from './dashboard-actions.js';
 import type { DashboardGuard } from './dashboard-guard.js';
-import { openEventStream, StreamSet } from './event-stream.js';
+import { openEventStream, type StreamSet } from './event-stream.js';
 import { logTail, streamLogs } from './log-feed.js';
 import { assetPath, serveAsset } from './static-assets.js';
 import { callApi } from '../../cluster/api/index.js';

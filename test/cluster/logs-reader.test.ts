@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LogPublisher, readLogs, followLogs, type FollowedLine } from '../../cluster/index.js';
-import { CompartmentError } from '../../packages/protocol/index.js';
+import type { CompartmentError } from '../../packages/protocol/index.js';
 import { startFixture, type Fixture } from './fixture.js';
 
 let fx: Fixture;

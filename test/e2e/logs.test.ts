@@ -39,7 +39,7 @@ test("a deploy's lines follow the spec's example, in order, on the three streams
   const expected = [
     /^\S+Z \[compartment\] deployment \w+ created for service web$/m,
     /^\S+Z \[compartment\] stage: building$/m,
-    /^\S+Z \[stdout\]      > web@1\.0\.0 build$/m,
+    /^\S+Z \[stdout\] {6}> web@1\.0\.0 build$/m,
     /^\S+Z \[compartment\] build complete$/m,
     /^\S+Z \[compartment\] stage: starting_candidate$/m,
     /^\S+Z \[compartment\] stage: checking_readiness$/m,
@@ -54,7 +54,7 @@ test("a deploy's lines follow the spec's example, in order, on the three streams
     assert.ok(m, `expected ${re} after position ${from} in:\n${text}`);
     from += m!.index + m![0].length;
   }
-  assert.match(text, /^\S+Z \[stdout\]      listening on \d+ version l2$/m, 'the app prints on stdout');
+  assert.match(text, /^\S+Z \[stdout\] {6}listening on \d+ version l2$/m, 'the app prints on stdout');
   assert.match(text, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /, 'second-precision UTC times as in the spec');
 });
 

@@ -1,7 +1,7 @@
 // The one reply envelope: chunked when an array allows it, never over the limit, TOO_LARGE otherwise; decoded with codes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CompartmentError, MAX_REPLY_BYTES, RPC } from '../../../packages/protocol/index.js';
+import { type CompartmentError, MAX_REPLY_BYTES, RPC } from '../../../packages/protocol/index.js';
 import { decodeReply, encodeReply, mergeChunk } from '../rpc.codec.js';
 
 const record = (i: number) => ({ id: `dep${String(i).padStart(7, '0')}`, detail: 'x'.repeat(1_500) });

@@ -5,7 +5,7 @@ import { initialTransition, transition } from 'xstate';
 import { deploymentMachine } from '../deployment.machine.js';
 import { toRecord } from '../deployment.record.js';
 import { replay } from './graph.js';
-import { T0, T1, makeSpec, withReadiness, withoutReadiness, workload, previous } from './fixtures.js';
+import { T0, T1, type makeSpec, withReadiness, withoutReadiness, workload, previous } from './fixtures.js';
 
 type Event = { type: string } & Record<string, unknown>;
 const done = (id: string, output: object = {}): Event => ({

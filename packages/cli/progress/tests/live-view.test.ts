@@ -75,8 +75,8 @@ test('finished rows: a check mark and the URL, or a cross and the failure; the c
     failureMessage: 'readiness check timed out after 500 ms',
   });
   const [a, b] = renderRows([row(ok, T0 + 2_000), row(bad, T0 + 1_000)], T0 + 60_000, 200, plain);
-  assert.match(a!, /^✓ web  dep0000001  active\s+2\.0s  http:\/\/127\.0\.0\.1:8100$/);
-  assert.match(b!, /^✗ web  dep0000002  checking_readiness\s+1\.0s  failed: readiness check timed out after 500 ms$/);
+  assert.match(a!, /^✓ web {2}dep0000001 {2}active\s+2\.0s {2}http:\/\/127\.0\.0\.1:8100$/);
+  assert.match(b!, /^✗ web {2}dep0000002 {2}checking_readiness\s+1\.0s {2}failed: readiness check timed out after 500 ms$/);
 });
 
 test('lines never wrap: the detail is cut to the terminal width with an ellipsis', () => {
@@ -116,7 +116,7 @@ test('the view redraws in place: cursor up over the rows drawn before, each line
   assert.ok(frames[0]!.startsWith('\x1b[2K⠋ web'), 'first frame: one row, nothing to go back over');
   assert.ok(frames[1]!.startsWith('\x1b[1F'), 'second frame goes back over one row');
   assert.ok(frames.at(-1)!.startsWith('\x1b[2F'), 'later frames go back over both rows');
-  assert.match(frames.at(-1)!, /✓ web\s+dep0000001\s+active\s+1\.0s  http:\/\/127\.0\.0\.1:8100\n\x1b\[2K⠋ api/);
+  assert.match(frames.at(-1)!, /✓ web\s+dep0000001\s+active\s+1\.0s {2}http:\/\/127\.0\.0\.1:8100\n\x1b\[2K⠋ api/);
 });
 
 test.run();
