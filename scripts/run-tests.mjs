@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the type-check and every compiled test file (each in its own process) and ends with "N passed, N failed".
+// Runs the type-check, Biome's format and lint check, and every compiled test file (each in its own process) and ends with "N passed, N failed".
 // Usage: node scripts/run-tests.mjs [substring ...]   (only test files whose path contains one of them)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, mkdirSync, existsSync } from 'node:fs';
@@ -94,6 +94,17 @@ if (filters.length === 0) {
     'type-check (tsconfig.json, machines/tsconfig.json without Node types)',
     b,
     b.code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 },
+  );
+  // Format and lint (biome.jsonc): a lint error or an unformatted file fails the run like a failed test.
+  const lint = await run(
+    join(root, 'node_modules/.bin/biome'),
+    ['ci', '--colors=off', '--diagnostic-level=error', '.'],
+    2 * 60_000,
+  );
+  report(
+    'format and lint (biome ci)',
+    lint,
+    lint.code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 },
   );
 }
 

@@ -39,9 +39,8 @@ function panel(p: Panel, offsetX: number): string {
       `<text x="${offsetX + PAD.left - 6}" y="${yAt(v) + 4}" text-anchor="end" font-size="10">${short(v)}</text>`,
     );
   }
-  xs.forEach((x, i) =>
-    out.push(`<text x="${xAt(i)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11">${esc(x)}</text>`),
-  );
+  for (const [i, x] of xs.entries())
+    out.push(`<text x="${xAt(i)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11">${esc(x)}</text>`);
   out.push(
     `<text x="${offsetX + PAD.left + plotW / 2}" y="${H - 6}" text-anchor="middle" font-size="10">${esc(p.unit)}</text>`,
   );

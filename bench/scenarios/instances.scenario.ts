@@ -138,9 +138,9 @@ export const instancesScenario: Scenario<InstancesData> = {
     const agent = (Array.isArray(raw) ? raw : raw.nodes).find((n) => n.id === owner)!;
     const workload = Number(web.instances!.list.find((i) => i.nodeId === owner)!.ref!.split(':')[0]);
     const supervisor = bp.project.context().pid;
-    ctx.cleanup.add(`SIGCONT ${owner} and the supervisor`, () =>
-      [agent.pid, supervisor].forEach((pid) => killQuietly(pid, 'SIGCONT')),
-    );
+    ctx.cleanup.add(`SIGCONT ${owner} and the supervisor`, () => {
+      for (const pid of [agent.pid, supervisor]) killQuietly(pid, 'SIGCONT');
+    });
     const seen: string[] = [];
     let wholeAgainMs = 0;
     const l = await underLoad(web.routeUrl!, async () => {

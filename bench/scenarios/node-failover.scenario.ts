@@ -59,9 +59,9 @@ async function lose(bp: BenchProject, ctx: ScenarioContext, how: LossRun['how'])
   if (how === 'frozen') {
     // `up`'s supervisor would notice the frozen agent and restart it: it is frozen too, so only the cluster can help.
     const supervisor = bp.project.context().pid;
-    ctx.cleanup.add(`SIGCONT ${victim.id} and the supervisor`, () =>
-      [victim.pid, supervisor].forEach((pid) => killQuietly(pid, 'SIGCONT')),
-    );
+    ctx.cleanup.add(`SIGCONT ${victim.id} and the supervisor`, () => {
+      for (const pid of [victim.pid, supervisor]) killQuietly(pid, 'SIGCONT');
+    });
     killQuietly(supervisor, 'SIGSTOP');
   }
   const at = nowMs();

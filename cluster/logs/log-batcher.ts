@@ -187,8 +187,12 @@ export class LogBatcher {
       // Platform events get their own flow so a flood of stdout never delays "stage: active".
       const flowKey = `${meta.deploymentId}:${stream === 'compartment' ? 'events' : 'out'}`;
       let flow = this.flows.get(flowKey);
-      if (!flow) this.flows.set(flowKey, (flow = new Flow(this.options, this.send)));
-      this.lanes.set(key, (lane = new Lane(meta, stream, flow)));
+      if (!flow) {
+        flow = new Flow(this.options, this.send);
+        this.flows.set(flowKey, flow);
+      }
+      lane = new Lane(meta, stream, flow);
+      this.lanes.set(key, lane);
       flow.lanes.add(lane);
     }
     return lane;

@@ -82,7 +82,10 @@ try {
     await new Promise((r) => setTimeout(r, 250));
     record = (await request('inspect', { id: record.id })).deployment;
     const now = `${record.status} ${record.promotionStage} ${record.health}`;
-    if (now !== seen) console.error((seen = now));
+    if (now !== seen) {
+      seen = now;
+      console.error(now);
+    }
   }
   console.log(JSON.stringify(record, null, 2));
   process.exitCode = record.status === 'succeeded' ? 0 : 1;

@@ -97,7 +97,7 @@ function dot(active: Set<string>): string {
       `${indent}  label="${n.key}${n.type === 'parallel' ? ' (parallel)' : ''}";`,
     );
     if (active.has(n.id)) lines.push(`${indent}  style=filled; fillcolor="#fff6d5";`);
-    kids.forEach((k) => block(k, `${indent}  `));
+    for (const k of kids) block(k, `${indent}  `);
     lines.push(`${indent}}`);
   };
   block(deploymentMachine.root, '  ');

@@ -24,7 +24,7 @@ export function allowedHosts(listenHost: string, port: number): string[] {
   } else {
     names.add(host);
     if (isLoopback(host)) names.add('localhost');
-    if (host === 'localhost') ['127.0.0.1', '::1'].forEach((h) => names.add(h));
+    if (host === 'localhost') for (const h of ['127.0.0.1', '::1']) names.add(h);
   }
   return [...names].flatMap((n) => (port === 80 ? [bracket(n), `${bracket(n)}:80`] : [`${bracket(n)}:${port}`]));
 }

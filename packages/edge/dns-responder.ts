@@ -36,7 +36,7 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
   const ttl = options.ttl ?? 0;
   const counts = { udp: 0, tcp: 0 };
   const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | null => {
-    let query;
+    let query: ReturnType<typeof dnsPacket.decode>;
     try {
       query = dnsPacket.decode(message);
     } catch {

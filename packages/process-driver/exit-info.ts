@@ -1,6 +1,6 @@
 // How a workload ended, decoded from a shell exit status (128 + n means "killed by signal n").
 import { constants } from 'node:os';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 export interface ExitInfo {
   code: number | null;
@@ -23,7 +23,7 @@ export function decodeStatus(status: number | null): Pick<ExitInfo, 'code' | 'si
 
 /** Last non-empty line of a file, reading only its tail. */
 export async function lastLineOf(path: string, tailBytes = 16_384): Promise<string | null> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch {

@@ -1,5 +1,5 @@
 // Makes the path down to the releases traverse-only (0711) and checks that the workload user can really walk it.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, type Stats, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { releasesRoot } from './release-layout.js';
@@ -11,7 +11,7 @@ export const FALLBACK_RELEASES = '/var/lib/compartment/releases';
 /** Why `user` cannot walk down to `dir` (the first directory on the way without search permission), or null. */
 export function blockedAt(dir: string, user: WorkloadUser): string | null {
   for (let d = resolve(dir); ; d = dirname(d)) {
-    let st;
+    let st: Stats | null;
     try {
       st = statSync(d);
     } catch {

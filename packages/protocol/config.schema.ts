@@ -7,11 +7,9 @@ import { MAX_INSTANCES, MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js'
 import { ServiceDomains } from './domain.schema.js';
 
 /** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
-export const VariableText = z
-  .string()
-  .refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, {
-    message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)`,
-  });
+export const VariableText = z.string().refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, {
+  message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)`,
+});
 const VariableValue = z
   .union([z.string(), z.number(), z.boolean()])
   .transform((v) => String(v))

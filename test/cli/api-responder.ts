@@ -22,6 +22,12 @@ export function startResponder(nc: NatsConnection, handlers: Partial<Record<ApiV
       return (await handler(body)) as never;
     }),
   );
-  const responder: Responder = { requests, handlers, stop: () => subs.forEach((s) => s.unsubscribe()) };
+  const responder: Responder = {
+    requests,
+    handlers,
+    stop: () => {
+      for (const s of subs) s.unsubscribe();
+    },
+  };
   return responder;
 }

@@ -58,14 +58,16 @@ function leftovers(): number[] {
   return pids.filter((p): p is number => alive(p));
 }
 // If the test process dies mid-way, after() never runs: kill synchronously on exit.
-process.once('exit', () => leftovers().forEach((pid) => process.kill(pid, 'SIGKILL')));
+process.once('exit', () => {
+  for (const pid of leftovers()) process.kill(pid, 'SIGKILL');
+});
 
 test.after(async () => {
   try {
     await run(['down']);
   } finally {
     // Backstop if `down` failed: nothing we started may outlive the test.
-    leftovers().forEach((pid) => process.kill(pid, 'SIGKILL'));
+    for (const pid of leftovers()) process.kill(pid, 'SIGKILL');
     project.remove();
     fake.remove();
   }

@@ -70,7 +70,7 @@ test('malformed, truncated and wrong-typed bodies get INVALID_ARGUMENT naming th
   assert.is(wrongEvent.error.code, 'INVALID_ARGUMENT');
   assert.match(wrongEvent.error.field, /^event/);
   assert.equal(await call(b, RPC.nodeStop, { nodeId: 'n1' }, { id: 'abc123' }), {});
-  subs.forEach((s) => s.unsubscribe());
+  for (const s of subs) s.unsubscribe();
 });
 
 test('a handler that throws synchronously or rejects answers INTERNAL and the subscription lives on', async () => {
@@ -132,7 +132,7 @@ test('a transition history over 1 MB arrives whole, in order, over several messa
     got!.map((r) => r.seq),
     reports.map((r) => r.seq),
   );
-  subs.forEach((s) => s.unsubscribe());
+  for (const s of subs) s.unsubscribe();
 });
 
 test('a reply that cannot be chunked and is over the limit is refused with TOO_LARGE, not sent (nothing crashes)', async () => {

@@ -29,7 +29,7 @@ let firstId = '';
 let firstReports: Report[] = [];
 
 test.after(async () => {
-  watches.forEach((w) => w.child.kill('SIGKILL'));
+  for (const w of watches) w.child.kill('SIGKILL');
   await project.remove();
 });
 

@@ -49,7 +49,7 @@ process.once('exit', () => agent?.kill('SIGKILL'));
 test.after(async () => {
   await stopAgent();
   // The stand-in inspector: drop whatever is still connected, then stop listening.
-  inspector?.clients.forEach((c) => c.terminate());
+  for (const c of inspector?.clients ?? []) c.terminate();
   inspector?.close();
   await nats?.dispose();
   nodeData.remove();

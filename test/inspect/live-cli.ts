@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 const BIN = new URL('../../../bin/compartment.js', import.meta.url).pathname;
 const running = new Set<ChildProcess>();
 // A test that crashes must not leave a watcher behind.
-process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
 
 export interface LiveCli {
   readonly child: ChildProcess;

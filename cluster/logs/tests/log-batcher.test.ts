@@ -24,7 +24,9 @@ function gate() {
       sent.push(b);
       pending.push(resolve);
     });
-  const releaseAll = () => pending.splice(0).forEach((r) => r());
+  const releaseAll = () => {
+    for (const r of pending.splice(0)) r();
+  };
   return { sent, send, releaseAll, pending };
 }
 

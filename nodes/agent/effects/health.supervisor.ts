@@ -75,7 +75,10 @@ export function superviseHealth(
   const probe = async (w: WorkloadRef) => {
     const s = state.get(keyOf(w)) ?? { failures: 0, passes: 0, unhealthy: false, graceUntil: 0 };
     state.set(keyOf(w), s);
-    if (targets.down(w)) return void (s.failures = 0);
+    if (targets.down(w)) {
+      s.failures = 0;
+      return;
+    }
     const a = await probeOnce(kind, rt.probeTarget(spec, w), { signal });
     if (signal.aborted) return;
     const where = targets.current().length > 1 ? ` on ${w.nodeId ?? 'instance'}` : '';

@@ -29,16 +29,20 @@ export function planDomains(env: string, wishes: DomainWish[], claims: ReadonlyM
     c.environmentName === env && inRequest.has(c.serviceName) && !inRequest.get(c.serviceName)!.has(domain);
   const moving = new Set<string>();
   for (const w of wishes) {
-    w.domains.forEach((domain, position) => {
+    for (const [position, domain] of w.domains.entries()) {
       const c = claims.get(domain);
-      if (!c) return void plan.claim.push({ domain, serviceName: w.serviceName, from: null });
-      if (c.environmentName === env && c.serviceName === w.serviceName) return;
+      if (!c) {
+        plan.claim.push({ domain, serviceName: w.serviceName, from: null });
+        continue;
+      }
+      if (c.environmentName === env && c.serviceName === w.serviceName) continue;
       if (givenUp(c, domain)) {
         moving.add(domain);
-        return void plan.claim.push({ domain, serviceName: w.serviceName, from: c.revision });
+        plan.claim.push({ domain, serviceName: w.serviceName, from: c.revision });
+        continue;
       }
       plan.taken.push({ index: w.index, position, domain, holder: `${c.environmentName}/${c.serviceName}` });
-    });
+    }
   }
   for (const [domain, c] of claims) {
     if (givenUp(c, domain) && !moving.has(domain)) plan.release.push({ domain, revision: c.revision });

@@ -29,12 +29,11 @@ export class LogView {
     this.body = el.querySelector('.log');
     this.countEl = el.querySelector('[data-count]');
     this.follow = el.querySelector('[data-follow]');
-    el.querySelectorAll('[data-stream]').forEach((box) =>
+    for (const box of el.querySelectorAll('[data-stream]'))
       box.addEventListener('change', () => {
         box.checked ? this.show.add(box.dataset.stream) : this.show.delete(box.dataset.stream);
         this.redraw();
-      }),
-    );
+      });
   }
 
   async attach(id) {
@@ -46,7 +45,7 @@ export class LogView {
     try {
       const { lines, nextSequence } = await api.logs(id);
       if (this.id !== id) return;
-      lines.forEach((l) => this.add(l, false));
+      for (const l of lines) this.add(l, false);
       this.redraw();
       this.connect(id, nextSequence);
     } catch (error) {

@@ -36,7 +36,7 @@ export async function authOptions(auth: NatsAuth = {}): Promise<Partial<Connecti
   const options: Partial<ConnectionOptions> = auth.tlsCa ? { tls: { caFile: auth.tlsCa } } : {};
   if (!auth.credsFile) return options;
   let text: string;
-  let parsed;
+  let parsed: ReturnType<typeof parseCredentials>;
   try {
     text = readFileSync(auth.credsFile, 'utf8');
     parsed = parseCredentials(text);

@@ -46,7 +46,10 @@ export class LogColumns {
 
   private colorOf(service: string): Color {
     let color = this.colors.get(service);
-    if (!color) this.colors.set(service, (color = SERVICE_COLORS[this.colors.size % SERVICE_COLORS.length]!));
+    if (!color) {
+      color = SERVICE_COLORS[this.colors.size % SERVICE_COLORS.length]!;
+      this.colors.set(service, color);
+    }
     return color;
   }
 }

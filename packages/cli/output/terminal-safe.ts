@@ -8,7 +8,7 @@ const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028
 const UNSAFE_BUT_NEWLINE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-const escape = (c: string) => {
+const escaped = (c: string) => {
   const n = c.charCodeAt(0);
   return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
 };
@@ -18,12 +18,12 @@ const escape = (c: string) => {
  * newlines and carriage returns included, so it can neither move the cursor, retitle the window nor fake a line of ours.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(UNSAFE, escaped);
 }
 
 /** Text we lay out in lines ourselves (a table, an error message with a tail): newlines stay, everything else as above. */
 export function terminalSafeLines(text: string): string {
-  return text.replace(UNSAFE_BUT_NEWLINE, escape);
+  return text.replace(UNSAFE_BUT_NEWLINE, escaped);
 }
 
 /** Our own colour codes, exactly as `Output.paint` writes them; nothing else that starts with ESC gets through. */

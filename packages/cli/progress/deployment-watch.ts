@@ -25,7 +25,7 @@ export async function watchUntilTerminal(
   if (pending.length === 0) return result;
 
   const { Kvm } = await import('@nats-io/kv');
-  let kv;
+  let kv: Awaited<ReturnType<InstanceType<typeof Kvm>['open']>>;
   try {
     kv = await new Kvm(nc).open(BUCKETS.deployments);
   } catch (error) {
@@ -37,7 +37,9 @@ export async function watchUntilTerminal(
   const watchers = await Promise.all(
     pending.map((d) => kv.watch({ key: keys.deployment(d.environmentName, d.serviceName, d.id) })),
   );
-  const stopAll = () => watchers.forEach((w) => w.stop());
+  const stopAll = () => {
+    for (const w of watchers) w.stop();
+  };
   signal?.addEventListener('abort', stopAll, { once: true });
   void nc.closed().then(stopAll);
 

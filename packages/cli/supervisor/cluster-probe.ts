@@ -11,7 +11,7 @@ export function isSupervisor(pid: number | null | undefined): pid is number {
 
 /** Every node agent and every edge of a cluster of `members` nodes is live (so routes answer through each edge). */
 export async function clusterReady(natsUrl: string, members: number, auth?: NatsAuth): Promise<boolean> {
-  let client;
+  let client: Awaited<ReturnType<typeof connectApi>>;
   try {
     client = await connectApi(natsUrl, 1000, auth);
   } catch {
@@ -30,7 +30,7 @@ export async function clusterReady(natsUrl: string, members: number, auth?: Nats
 
 /** Any reply envelope to `status`, even an error one, means a node agent serves the API. */
 export async function apiAnswers(natsUrl: string, auth?: NatsAuth): Promise<boolean> {
-  let client;
+  let client: Awaited<ReturnType<typeof connectApi>>;
   try {
     client = await connectApi(natsUrl, 1000, auth);
   } catch {

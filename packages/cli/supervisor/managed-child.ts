@@ -67,7 +67,7 @@ export class ManagedChild {
     if (this.child !== child) return;
     this.child = null;
     const waiters = this.exitWaiters.splice(0);
-    waiters.forEach((w) => w());
+    for (const w of waiters) w();
     if (this.stopping) return this.events.exited(this.spec.name, code, signal, null);
     this.failuresInARow = Date.now() - this.startedAt > STABLE_AFTER_MS ? 1 : this.failuresInARow + 1;
     const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (this.failuresInARow - 1));

@@ -52,11 +52,9 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   if (ensureClusterKey(dataDir).created)
     log(`created the cluster key ${join(dataDir, 'cluster.key')} (0600): keep it, secrets are sealed with it`);
-  members.forEach((_, i) =>
-    (['nats', 'edge', 'node'] as const).forEach((d) =>
-      mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true }),
-    ),
-  );
+  for (const i of members.keys())
+    for (const d of ['nats', 'edge', 'node'] as const)
+      mkdirSync(join(dataDir, childName(d, i + 1)), { recursive: true });
   lockDataDir(
     dataDir,
     members.map((_, i) => childName('node', i + 1)),

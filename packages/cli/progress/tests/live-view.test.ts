@@ -76,7 +76,10 @@ test('finished rows: a check mark and the URL, or a cross and the failure; the c
   });
   const [a, b] = renderRows([row(ok, T0 + 2_000), row(bad, T0 + 1_000)], T0 + 60_000, 200, plain);
   assert.match(a!, /^✓ web {2}dep0000001 {2}active\s+2\.0s {2}http:\/\/127\.0\.0\.1:8100$/);
-  assert.match(b!, /^✗ web {2}dep0000002 {2}checking_readiness\s+1\.0s {2}failed: readiness check timed out after 500 ms$/);
+  assert.match(
+    b!,
+    /^✗ web {2}dep0000002 {2}checking_readiness\s+1\.0s {2}failed: readiness check timed out after 500 ms$/,
+  );
 });
 
 test('lines never wrap: the detail is cut to the terminal width with an ellipsis', () => {
@@ -104,7 +107,13 @@ test('a failure or probe answer with escape sequences is drawn escaped: it canno
 
 test('the view redraws in place: cursor up over the rows drawn before, each line cleared', () => {
   let written = '';
-  const stream = { columns: 120, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+  const stream = {
+    columns: 120,
+    write: (s: string) => {
+      written += s;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   let now = T0;
   const view = new LiveView(stream, plain, () => now);
   view.set(record({}));
