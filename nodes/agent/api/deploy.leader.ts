@@ -53,6 +53,7 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
     };
   });
 
+  await ctx.cluster.settled([...new Set(desired.map((d) => d.config.runtime))]);
   // Environments plan in parallel, but domains span them: one domain step at a time (always taken after the env's lock).
   return ctx.planning.run(`env:${env}`, () =>
     ctx.planning.run('domains', async () => {

@@ -1,4 +1,5 @@
 // This node's view of the cluster: who is live, who leads, what the planners need to know about nodes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LOST_AFTER_MS, type Membership } from '../../../cluster/membership/index.js';
 import type { NodeView } from '../planning/placement.plan.js';
 
@@ -44,6 +45,19 @@ export class ClusterView {
     return this.membership
       .nodeViews(now)
       .map((n) => ({ id: n.beat.id, runtimes: n.beat.runtimes, seenAt: n.seenAt.getTime() }));
+  }
+
+  /**
+   * Right after a cluster starts (or this node takes the lead) its view may not hold any heartbeat yet, its own
+   * included: waits until a live node offers each runtime, for at most the liveness window since leading began.
+   */
+  async settled(runtimes: NodeView['runtimes'], pollMs = 50): Promise<void> {
+    const offered = () => {
+      const now = this.now();
+      const live = this.nodeViews(now).filter((n) => now - n.seenAt < LOST_AFTER_MS);
+      return runtimes.every((r) => live.some((n) => n.runtimes.includes(r)));
+    };
+    while (!offered() && this.leading && Date.now() - this.leaderSince < LOST_AFTER_MS) await sleep(pollMs);
   }
 
   liveNodes(now = this.now()): Set<string> {
