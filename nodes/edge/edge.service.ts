@@ -1,12 +1,10 @@
 // An edge: fills the route table from the KV route watch, answers Caddy's lookups, keeps Caddy running, reports its state.
-import { keys, type EdgeState, type RouteRecord } from '../../packages/protocol/index.js';
+import type { EdgeState } from '../../packages/protocol/index.js';
 import {
-  RouteTable,
   startDnsResponder,
   buildCaddyConfig,
   startCaddyKeeper,
   deploymentOfUpstreamName,
-  HostIndex,
   certificateStates,
   startEdgeAnswerer,
   type CaddyKeeper,
@@ -15,15 +13,15 @@ import {
   type EdgeTls,
 } from '../../packages/edge/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
-import { RouteStore, type RouteChange } from '../../cluster/routes/index.js';
+import { RouteStore } from '../../cluster/routes/index.js';
 import { serveEdgeState } from '../../cluster/edges/index.js';
 import { Membership, HEARTBEAT_EVERY_MS, LOST_AFTER_MS } from '../../cluster/membership/index.js';
 import { retryTransient } from '../shared/retry.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UpstreamProber } from './upstream-prober.js';
-import { readRouteCache, touchRouteCache, writeRouteCache } from './route-cache.js';
+import { keepPorts, keptPorts } from './answer-ports.js';
+import { EdgeRoutes } from './edge-routes.js';
 
 /** How long Caddy keeps retrying a request whose upstream could not be dialled, on the route's other instances. */
 export const EDGE_RETRY_MS = 1_000;
@@ -46,15 +44,8 @@ export interface EdgeOptions {
 }
 
 export class EdgeService {
-  private readonly table = new RouteTable();
-  /** Domain → route port, from the same watch: the HTTPS server's per-host lookups resolve through it. */
-  private readonly hosts = new HostIndex();
+  private readonly routes: EdgeRoutes;
   private answerer: EdgeAnswerer | null = null;
-  /** Route key → port, so a deleted route (which carries no port) can be removed from the table. */
-  private readonly portOfKey = new Map<string, number>();
-  /** Each route as written, by port: the table holds it minus the instances this edge cannot connect to. */
-  private readonly written = new Map<number, { route: RouteRecord; revision: number }>();
-  private readonly prober = new UpstreamProber(() => this.publishAll());
   private dns: DnsResponder | null = null;
   private keeper: CaddyKeeper | null = null;
   private watcher: KvWatcher | null = null;
@@ -62,10 +53,10 @@ export class EdgeService {
   private membership: Membership | null = null;
   private beat: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date().toISOString();
-  private conn: ClusterConnection | null = null;
-  private cacheTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly opts: EdgeOptions) {}
+  constructor(readonly opts: EdgeOptions) {
+    this.routes = new EdgeRoutes(join(opts.dataDir, 'routes.cache.json'), opts.log);
+  }
 
   /**
    * Before NATS: the routes this edge last knew answer Caddy's lookups at once (Caddy outlives the edge process), so
@@ -73,30 +64,27 @@ export class EdgeService {
    * meanwhile cannot be missed: agents wait for every live edge to confirm a route's revision before they drain.
    */
   async serveCached(): Promise<number> {
-    const cached = readRouteCache(this.cacheFile(), LOST_AFTER_MS);
-    for (const c of cached)
-      this.apply({ type: 'put', key: c.key, revision: c.revision, route: c.route, initial: true });
+    const cached = this.routes.loadCache(LOST_AFTER_MS);
     await this.startAnswering();
-    return cached.length;
+    return cached;
   }
 
   async start(conn: ClusterConnection): Promise<void> {
-    this.conn = conn;
     const routes = await RouteStore.open(conn);
-    const cachedKeys = new Set(this.portOfKey.keys());
+    const cachedKeys = this.routes.routeKeys();
+    this.routes.keepCache();
     // The table is filled before Caddy starts, so a restarted edge serves every route at once.
     this.watcher = routes.watchAll(
       (change) => {
         cachedKeys.delete(change.key);
-        this.apply(change);
+        this.routes.apply(change);
       },
       (error) => this.opts.log('route watch error', error),
     );
     await this.watcher.ready;
     // What the cache held and the cluster no longer does was deleted while this edge was away.
-    for (const key of cachedKeys) this.forget(key);
-    this.saveCache();
-    this.prober.start();
+    for (const key of cachedKeys) this.routes.forget(key);
+    this.routes.caughtUp();
     await this.startAnswering();
     const https = this.opts.https;
     const answer = this.answerer;
@@ -147,7 +135,7 @@ export class EdgeService {
       60_000,
       (e) => this.opts.log('first edge heartbeat waiting for the cluster', e),
     );
-    const heartbeat = () => this.membership!.beatEdge(beat()).then(() => touchRouteCache(this.cacheFile()));
+    const heartbeat = () => this.membership!.beatEdge(beat()).then(() => this.routes.touchCache());
     this.beat = setInterval(
       () => void heartbeat().catch((e) => this.opts.log('edge heartbeat failed', e)),
       HEARTBEAT_EVERY_MS,
@@ -168,7 +156,7 @@ export class EdgeService {
           host: this.opts.dnsHost,
           askPort: ports.ask,
           plainPort: ports.plain,
-          hosts: this.hosts,
+          hosts: this.routes.hosts,
           httpsPort: https.httpsPort,
         });
       // A kept port something else took since: new ones (Caddy's config then changes once, a reload).
@@ -182,46 +170,11 @@ export class EdgeService {
     this.dns = await startDnsResponder({
       host: this.opts.dnsHost,
       port: this.opts.dnsPort,
-      table: this.table,
+      table: this.routes.table,
       ...(answer
-        ? { hostRouting: { hosts: this.hosts, fallback: { host: this.opts.dnsHost, port: answer.plainPort } } }
+        ? { hostRouting: { hosts: this.routes.hosts, fallback: { host: this.opts.dnsHost, port: answer.plainPort } } }
         : {}),
     });
-  }
-
-  private cacheFile(): string {
-    return join(this.opts.dataDir, 'routes.cache.json');
-  }
-
-  /** Soon after a change, not on each: a burst of route writes is one file write. */
-  private saveCache(): void {
-    if (!this.conn) return; // still serving the cache itself: nothing newer to keep
-    clearTimeout(this.cacheTimer);
-    this.cacheTimer = setTimeout(() => {
-      const routes = [...this.written.values()].map((w) => ({
-        key: keys.route(w.route.environmentName, w.route.serviceName),
-        revision: w.revision,
-        route: w.route,
-      }));
-      try {
-        writeRouteCache(this.cacheFile(), routes);
-      } catch (error) {
-        this.opts.log('could not keep the route cache', error);
-      }
-    }, 100);
-    this.cacheTimer.unref();
-  }
-
-  /** A cached route the cluster no longer holds; its port may belong to another route by now. */
-  private forget(key: string): void {
-    this.hosts.delete(key);
-    const port = this.portOfKey.get(key);
-    this.portOfKey.delete(key);
-    const w = port === undefined ? undefined : this.written.get(port);
-    if (port === undefined || !w || keys.route(w.route.environmentName, w.route.serviceName) !== key) return;
-    this.table.delete(port);
-    this.written.delete(port);
-    this.watchInstances();
   }
 
   /** Caddy's own Prometheus metrics text (throws while Caddy's admin API does not answer). */
@@ -230,25 +183,19 @@ export class EdgeService {
     return this.keeper.admin.metrics();
   }
 
-  /** The (environment, service) whose route listens on `port`, from the route keys `route.<env>.<service>`. */
+  /** The (environment, service) whose route listens on `port`. */
   ownerOf(port: number): { environment: string; service: string } | null {
-    for (const [key, p] of this.portOfKey) {
-      if (p !== port) continue;
-      const [, environment, service] = key.split('.');
-      if (environment && service) return { environment, service };
-    }
-    return null;
+    return this.routes.ownerOf(port);
   }
 
   routeCount(): number {
-    return this.portOfKey.size;
+    return this.routes.count();
   }
 
   /** Stops answering and watching; Caddy is stopped only when `stopCaddy` (an orderly `down`). */
   async stop(stopCaddy: boolean): Promise<void> {
     clearInterval(this.beat);
-    clearTimeout(this.cacheTimer);
-    this.prober.stop();
+    this.routes.stop();
     await this.membership?.leave('edge', this.opts.edgeId).catch(() => undefined);
     this.stateSub?.unsubscribe();
     await this.watcher?.stop();
@@ -273,10 +220,7 @@ export class EdgeService {
     return {
       edgeId: this.opts.edgeId,
       refreshMs: this.opts.refreshMs,
-      routes: [...this.portOfKey].map(([key, port]) => {
-        const e = this.table.get(port);
-        return { key, port, deploymentId: e?.deploymentId ?? null, revision: e?.revision ?? 0 };
-      }),
+      routes: this.routes.list(),
       inFlight: [...inFlight].map(([deploymentId, count]) => ({ deploymentId, count })),
       at: new Date().toISOString(),
       ...(this.opts.https ? { httpsPort: this.opts.https.httpsPort } : {}),
@@ -286,78 +230,11 @@ export class EdgeService {
 
   /** Each held domain with what Caddy's storage holds for it. */
   private certificates(): NonNullable<EdgeState['domains']> {
-    const held = this.hosts.entries();
+    const held = this.routes.hosts.entries();
     const certs = certificateStates(
       this.storageRoot(),
       held.map((h) => h.domain),
     );
     return held.map((h, i) => ({ ...certs[i]!, key: h.key }));
   }
-
-  private apply(change: RouteChange): void {
-    if (change.type === 'invalid') return this.opts.log(`ignoring invalid route ${change.key}: ${change.error}`);
-    if (change.type === 'delete') {
-      this.hosts.delete(change.key);
-      const port = this.portOfKey.get(change.key);
-      if (port !== undefined) {
-        this.table.delete(port, change.revision);
-        this.written.delete(port);
-      }
-      this.portOfKey.delete(change.key);
-      this.saveCache();
-      return this.watchInstances();
-    }
-    const route: RouteRecord = change.route;
-    if (route.port === null) return;
-    const key = keys.route(route.environmentName, route.serviceName);
-    this.portOfKey.set(key, route.port);
-    this.hosts.set(key, route.port, route.domains ?? [], route.domainsAt ?? '');
-    const held = this.written.get(route.port);
-    if (held && held.revision > change.revision) return;
-    this.written.set(route.port, { route, revision: change.revision });
-    this.publish(route.port);
-    this.saveCache();
-    this.watchInstances();
-  }
-
-  /** The route as written, without instances this edge cannot connect to, unless that would leave none. */
-  private publish(port: number): void {
-    const w = this.written.get(port);
-    if (!w) return;
-    const all = w.route.upstreams.map((u) => ({ host: u.host, port: u.port }));
-    const reachable = all.filter((u) => !this.prober.isDown(u));
-    this.table.set({
-      port,
-      deploymentId: w.route.deploymentId,
-      upstreams: reachable.length > 0 ? reachable : all,
-      revision: w.revision,
-    });
-  }
-
-  private publishAll(): void {
-    for (const port of this.written.keys()) this.publish(port);
-  }
-
-  private watchInstances(): void {
-    this.prober.watch(
-      [...this.written.values()]
-        .filter((w) => w.route.upstreams.length > 1)
-        .flatMap((w) => w.route.upstreams.map((u) => ({ host: u.host, port: u.port }))),
-    );
-  }
-}
-
-/** Ports picked at the first start (0 = pick one now). */
-function keptPorts(file: string): { ask: number; plain: number } {
-  try {
-    const p = JSON.parse(readFileSync(file, 'utf8')) as { ask: number; plain: number };
-    if (Number.isInteger(p.ask) && Number.isInteger(p.plain)) return p;
-  } catch {
-    // first start
-  }
-  return { ask: 0, plain: 0 };
-}
-
-function keepPorts(file: string, ports: { ask: number; plain: number }): void {
-  writeFileSync(file, JSON.stringify(ports), { mode: 0o600 });
 }
