@@ -1,7 +1,7 @@
 // What only the leader does: serve deploy/rollback for the cluster, and notice lost nodes and act on them.
 import type { Subscription } from '@nats-io/nats-core';
 import { RPC, type DeploymentRecord } from '../../../packages/protocol/index.js';
-import { instancesOf, type DeploymentContext } from '../../../machines/deployment/index.js';
+import { instancesOf, isInFlight, isSwitching, type DeploymentContext } from '../../../machines/deployment/index.js';
 import { serveLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Logger } from '../agent.js';
@@ -70,7 +70,7 @@ export class LeaderDuties {
   private async handleLoss(nodeId: string, records: OwnedRecord[], now: number): Promise<void> {
     const routed = new Set<string>();
     for (const { record: r } of records) {
-      if (r.promotionStage !== 'switching_route') continue;
+      if (!isSwitching(r)) continue;
       const route = await this.ctx.routes.get(r.environmentName, r.serviceName);
       if (route?.route.deploymentId) routed.add(route.route.deploymentId);
     }
@@ -130,7 +130,7 @@ export class LeaderDuties {
     // Only while the lost one is still what the service serves: a newer deploy already under way replaces it anyway.
     const newer = this.ctx
       .records({ env: old.environmentName, service: old.serviceName })
-      .find((r) => r.createdAt > old.createdAt && (r.status === 'queued' || r.status === 'running'));
+      .find((r) => r.createdAt > old.createdAt && isInFlight(r));
     if (newer) return this.log.info(`not re-placing ${old.id}: ${newer.id} is already replacing it`);
     const nodes = this.ctx.cluster.nodeViews().filter((n) => n.id !== lostNode);
     const [placed] = place(
