@@ -15,3 +15,4 @@ export {
 export type * from './deployment.types.js';
 export { instancesOf, wantedInstances } from './deployment.types.js';
 export { DEPLOYMENT_MACHINE_VERSION, RESTORABLE_MACHINE_VERSIONS } from './deployment.version.js';
+export { readStoredDeployment, type StoredSnapshot, type StoredSnapshotRead } from './deployment.stored.js';
