@@ -26,6 +26,12 @@ const fail = (stage: Stage, message: (event: E, context: DeploymentContext) => s
       unhealthy,
     }),
   }) as const;
+/** A promotion that failed before traffic moved stops its candidate set (stopped or not, it halts there). */
+const cleanup = {
+  invoke: { id: 'stopCandidate', src: 'stopCandidate', input: stopSet, onDone: 'halted', onError: 'halted' },
+} as const;
+/** Where a promotion that failed rests: nothing runs. */
+const halted = { tags: 'dormant' } as const;
 const superseded = (stage: Stage, target: string) => ({ target, actions: fail(stage, msg.supersededMessage) });
 const lost = (stage: Stage, unhealthy: boolean) => ({
   target: 'halted',
@@ -55,8 +61,8 @@ export const deploymentMachine = deploymentSetup.createMachine({
     status: {
       initial: 'queued',
       states: {
-        queued: { on: { 'status.running': 'running', 'status.failed': 'failed' } },
-        running: { on: { 'status.succeeded': 'succeeded', 'status.failed': 'failed' } },
+        queued: { tags: 'inFlight', on: { 'status.running': 'running', 'status.failed': 'failed' } },
+        running: { tags: 'inFlight', on: { 'status.succeeded': 'succeeded', 'status.failed': 'failed' } },
         succeeded: { on: { 'status.running': 'running' } },
         failed: {},
       },
@@ -73,6 +79,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
       initial: 'building',
       states: {
         building: {
+          tags: 'preSwitch',
           initial: 'slot',
           states: {
             // The build slot is held from queueing until the build ends, and released when this state exits.
@@ -108,10 +115,11 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 },
               },
             },
-            halted: {},
+            halted,
           },
         },
         starting_candidate: {
+          tags: 'preSwitch',
           initial: 'starting',
           states: {
             starting: {
@@ -123,11 +131,18 @@ export const deploymentMachine = deploymentSetup.createMachine({
                   {
                     guard: 'hasReadiness',
                     target: stageTarget('checking_readiness'),
-                    actions: ['setCandidate', enter('checking_readiness')],
+                    actions: [
+                      { type: 'setCandidate', params: ({ event }) => event.output },
+                      enter('checking_readiness'),
+                    ],
                   },
                   {
                     target: stageTarget('switching_route'),
-                    actions: ['setCandidate', 'raiseHealthy', enter('switching_route')],
+                    actions: [
+                      { type: 'setCandidate', params: ({ event }) => event.output },
+                      'raiseHealthy',
+                      enter('switching_route'),
+                    ],
                   },
                 ],
                 onError: {
@@ -144,19 +159,12 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 'node.lost': lost('starting_candidate', true),
               },
             },
-            cleanup: {
-              invoke: {
-                id: 'stopCandidate',
-                src: 'stopCandidate',
-                input: stopSet,
-                onDone: 'halted',
-                onError: 'halted',
-              },
-            },
-            halted: {},
+            cleanup,
+            halted,
           },
         },
         checking_readiness: {
+          tags: 'preSwitch',
           initial: 'probing',
           states: {
             probing: {
@@ -210,19 +218,12 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 'node.lost': lost('checking_readiness', true),
               },
             },
-            cleanup: {
-              invoke: {
-                id: 'stopCandidate',
-                src: 'stopCandidate',
-                input: stopSet,
-                onDone: 'halted',
-                onError: 'halted',
-              },
-            },
-            halted: {},
+            cleanup,
+            halted,
           },
         },
         switching_route: {
+          tags: ['switching', 'handover'],
           initial: 'switching',
           states: {
             switching: {
@@ -232,11 +233,14 @@ export const deploymentMachine = deploymentSetup.createMachine({
                 input: ({ context }) => ({ ...workload({ context }), trigger: context.trigger }),
                 onDone: [
                   {
-                    guard: 'hasPrevious',
+                    guard: { type: 'hasPrevious', params: ({ event }) => event.output },
                     target: stageTarget('draining_previous'),
-                    actions: ['setSwitched', enter('draining_previous')],
+                    actions: [{ type: 'setSwitched', params: ({ event }) => event.output }, enter('draining_previous')],
                   },
-                  { target: stageTarget('active'), actions: ['setSwitched', 'succeed'] },
+                  {
+                    target: stageTarget('active'),
+                    actions: [{ type: 'setSwitched', params: ({ event }) => event.output }, 'succeed'],
+                  },
                 ],
                 // The route was not written: the candidate never had traffic and is stopped like a failed readiness.
                 onError: {
@@ -246,19 +250,12 @@ export const deploymentMachine = deploymentSetup.createMachine({
               },
               on: { 'node.lost': lost('switching_route', true) },
             },
-            cleanup: {
-              invoke: {
-                id: 'stopCandidate',
-                src: 'stopCandidate',
-                input: stopSet,
-                onDone: 'halted',
-                onError: 'halted',
-              },
-            },
-            halted: {},
+            cleanup,
+            halted,
           },
         },
         draining_previous: {
+          tags: ['handover', 'serving'],
           invoke: {
             id: 'drainPrevious',
             src: 'drainPrevious',
@@ -273,6 +270,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
           initial: 'serving',
           states: {
             serving: {
+              tags: 'serving',
               invoke: { id: 'superviseWorkload', src: 'superviseWorkload', input: workload },
               on: {
                 'workload.exited': [
@@ -321,6 +319,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
             },
             // Reverting on its own: still serving (and supervised) until the previous deployment's switch replaces it.
             reverting: {
+              tags: 'serving',
               invoke: [
                 { id: 'superviseWorkload', src: 'superviseWorkload', input: workload },
                 {
@@ -355,11 +354,12 @@ export const deploymentMachine = deploymentSetup.createMachine({
             },
             // Superseded by a newer active deployment: not serving, its release kept for rollback.
             standby: {
+              tags: 'dormant',
               on: { 'deployment.promote': { target: stageTarget('starting_candidate'), actions: 'beginPromotion' } },
             },
           },
         },
-        rolled_back: {},
+        rolled_back: { tags: 'dormant' },
       },
     },
   },

@@ -1,6 +1,7 @@
 // Pure projection of a machine snapshot onto the Deployment record users see.
 import type { DeploymentRecord, Health, InstanceSummary, Stage, Status } from '../../packages/protocol/index.js';
 import { instancesOf, wantedInstances, type DeploymentContext } from './deployment.types.js';
+import { isServing } from './deployment.tags.js';
 
 /** A live snapshot or a persisted one: both have the state value and the context. */
 export interface SnapshotLike {
@@ -24,11 +25,6 @@ export function regionPaths(snapshot: SnapshotLike): { status: string; stage: st
   return { status: statePath(v.status), stage: statePath(v.stage), health: statePath(v.health) };
 }
 
-/** True exactly while this deployment's workload is the one traffic goes to. */
-export function servesTraffic(stagePath: string): boolean {
-  return stagePath === 'draining_previous' || stagePath === 'active.serving' || stagePath === 'active.reverting';
-}
-
 export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
   const state = regionPaths(snapshot);
   const c = snapshot.context;
@@ -39,7 +35,7 @@ export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
     status: state.status as Status,
     health: state.health as Health,
     promotionStage: state.stage.split('.')[0] as Stage,
-    isActive: servesTraffic(state.stage),
+    isActive: isServing(state.stage),
     routeUrl: s.routeUrl,
     // A rolled-back deployment says why when it was reverted automatically (a manual rollback leaves it null).
     failureMessage: state.status === 'failed' || state.stage === 'rolled_back' ? c.failureMessage : null,
@@ -69,7 +65,7 @@ export function instanceSummary(c: DeploymentContext, stagePath: string): Instan
   const total = wantedInstances(c.spec);
   const set = instancesOf(c);
   const stage = stagePath.split('.')[0];
-  const past = stagePath === 'switching_route.switching' || servesTraffic(stagePath);
+  const past = stagePath === 'switching_route.switching' || isServing(stagePath);
   const running = past || stage === 'checking_readiness' || stagePath === 'starting_candidate.starting';
   const nodes = new Set(set.map((w) => w.nodeId));
   const list = set.map((w) => ({

@@ -17,6 +17,7 @@ import type {
   DrainInput,
   RevertInput,
   DeadlineInput,
+  DeploymentTag,
   Done,
   StartedOutput,
   SwitchedOutput,
@@ -52,6 +53,7 @@ export const deploymentSetup = setup({
     context: {} as DeploymentContext,
     events: {} as DeploymentEvent | RegionEvent,
     input: {} as DeploymentInput,
+    tags: {} as DeploymentTag,
   },
   actors: {
     buildSlot: callbackSlot<SpecInput>('buildSlot'),
@@ -87,7 +89,8 @@ export const deploymentSetup = setup({
       event.type === 'workload.exited' &&
       context.restarts + 1 >= CRASH_LOOP_EXITS &&
       withinRevertWindow(context, event.at),
-    hasPrevious: ({ event }) => (event as unknown as { output: SwitchedOutput }).output.previous !== null,
+    /** Params: the switchRoute effect's output (its done event's, typed by the slot). */
+    hasPrevious: (_, out: SwitchedOutput) => out.previous !== null,
   },
   actions: {
     /** Advances the clock to the event's time. */
@@ -154,8 +157,8 @@ export const deploymentSetup = setup({
       enqueue.raise({ type: 'status.running' });
       enqueue.raise({ type: 'health.pending' });
     }),
-    setCandidate: assign(({ context, event }) => {
-      const out = (event as unknown as { output?: StartedOutput }).output;
+    /** Params: the startCandidate effect's output. */
+    setCandidate: assign(({ context }, out: StartedOutput | undefined) => {
       if (!out?.workload) return {};
       return { candidate: out.workload, instances: out.instances ?? [out.workload], clock: out.at ?? context.clock };
     }),
@@ -192,10 +195,8 @@ export const deploymentSetup = setup({
     failWithRevertReason: assign(({ context }) => ({
       failureMessage: truncateText(context.revertReason ?? 'automatically reverted'),
     })),
-    setSwitched: assign(({ context, event }) => {
-      const out = (event as unknown as { output: SwitchedOutput }).output;
-      return { previous: out.previous, activatedAt: out.at, clock: out.at };
-    }),
+    /** Params: the switchRoute effect's output. */
+    setSwitched: assign((_, out: SwitchedOutput) => ({ previous: out.previous, activatedAt: out.at, clock: out.at })),
     setReplaced: assign(({ context, event }) =>
       event.type === 'deployment.replaced'
         ? { replacedBy: event.by, clock: event.at }

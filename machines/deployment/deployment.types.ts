@@ -95,6 +95,17 @@ export interface DeploymentInput {
  * event that crossed NATS was validated against exactly this type. */
 export type DeploymentEvent = MachineEvent;
 
+/**
+ * What the chart's states say about a deployment (XState tags): planners ask these, never stage names.
+ * - inFlight (status queued, running): still on its way to active; neither failed nor finished.
+ * - preSwitch (building, starting_candidate, checking_readiness): no route points at it yet, a newer deploy may supersede it.
+ * - switching (switching_route): its route is being written, so the route may name it before the record is active.
+ * - handover (switching_route, draining_previous): traffic moves from its previous deployment, whose workload is still needed.
+ * - serving (draining_previous, active.serving, active.reverting): its workload is the one traffic goes to.
+ * - dormant (every halted, active.standby, rolled_back): nothing to run, so its actor rests in KV only.
+ */
+export type DeploymentTag = 'inFlight' | 'preSwitch' | 'switching' | 'handover' | 'serving' | 'dormant';
+
 /** Events the stage region raises so the status and health regions can react. */
 export type RegionEvent =
   | { type: 'status.running' }

@@ -2,7 +2,17 @@
 export { deploymentMachine, type DeploymentMachine } from './deployment.machine.js';
 export { timeOf, errorText } from './deployment.setup.js';
 export { deploymentChart } from './deployment.chart.js';
-export { toRecord, regionPaths, statePath, servesTraffic, type SnapshotLike } from './deployment.record.js';
+export { toRecord, regionPaths, statePath, type SnapshotLike } from './deployment.record.js';
+export {
+  tagsAt,
+  isInFlight,
+  isPreSwitch,
+  isSwitching,
+  isHandover,
+  isServing,
+  isDormant,
+} from './deployment.tags.js';
 export type * from './deployment.types.js';
 export { instancesOf, wantedInstances } from './deployment.types.js';
 export { DEPLOYMENT_MACHINE_VERSION, RESTORABLE_MACHINE_VERSIONS } from './deployment.version.js';
+export { readStoredDeployment, type StoredSnapshot, type StoredSnapshotRead } from './deployment.stored.js';

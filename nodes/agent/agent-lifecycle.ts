@@ -1,11 +1,11 @@
 // Start and stop of an agent's workloads: orphans are stopped at start; an orderly stop fails what had not switched.
 import type { Runtime } from '../../packages/protocol/index.js';
+import { isHandover, isInFlight, isPreSwitch } from '../../machines/deployment/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 import type { Logger } from './agent.js';
 import { stopWorkloadOf } from './agent-wiring.js';
 
-const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readiness']);
 /** An orphan has no record to tell its own stop grace: this one. */
 const ORPHAN_GRACE_MS = 10_000;
 
@@ -15,13 +15,12 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
   for (const id of ctx.host.ids()) {
     needed.add(id);
     const r = ctx.recordOf(id);
-    if (r?.previousId && (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous'))
-      needed.add(r.previousId);
+    if (r?.previousId && isHandover(r)) needed.add(r.previousId);
   }
   // Instances this node runs for deployments other nodes own, while those are in flight or serving: their owner supervises them.
   const self = ctx.settings.nodeId;
   for (const r of ctx.records({})) {
-    const live = r.isActive || r.status === 'queued' || r.status === 'running';
+    const live = r.isActive || isInFlight(r);
     if (live && r.nodeId !== self && r.instances?.list.some((i) => i.nodeId === self)) needed.add(r.id);
   }
   return needed;
@@ -70,7 +69,7 @@ export async function shutdownDeployments(
   const at = new Date().toISOString();
   for (const id of ctx.host.ids()) {
     const r = ctx.recordOf(id);
-    if (r && PRE_SWITCH.has(r.promotionStage) && (r.status === 'queued' || r.status === 'running')) {
+    if (r && isPreSwitch(r) && isInFlight(r)) {
       await ctx
         .deliver(id, { type: 'node.lost', at, nodeId: ctx.settings.nodeId, reason: 'stopped' })
         .catch((e) => log.warn(`could not fail ${id}`, e));

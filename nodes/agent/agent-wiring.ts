@@ -1,6 +1,11 @@
 // Small adapters between the agent's parts: log metadata, the output sink, reading another deployment's spec.
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
-import type { DeploymentContext, DeploymentSpec, WorkloadRef } from '../../machines/deployment/index.js';
+import {
+  readStoredDeployment,
+  type DeploymentContext,
+  type DeploymentSpec,
+  type WorkloadRef,
+} from '../../machines/deployment/index.js';
 import type { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { LogMeta, LogPublisher } from '../../cluster/logs/index.js';
 import type { OutputSink, WorkloadRuntime } from './runtime/workload-runtime.js';
@@ -22,11 +27,11 @@ export function outputSink(publisher: LogPublisher, warn: (m: string, e?: unknow
   };
 }
 
-/** The spec and workload of any deployment, from its persisted actor context. */
+/** The spec and workload of any deployment, from its persisted actor context (null when none is stored or readable). */
 export async function storedContext(store: DeploymentStore, id: string): Promise<DeploymentContext | null> {
   const stored = await store.get(id);
-  const context = (stored?.value.snapshot as { context?: DeploymentContext } | undefined)?.context;
-  return context ?? null;
+  const read = readStoredDeployment(stored?.value.snapshot);
+  return read.ok ? read.stored.context : null;
 }
 
 export async function workloadOf(store: DeploymentStore, id: string): Promise<WorkloadRef | null> {

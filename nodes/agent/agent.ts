@@ -1,6 +1,6 @@
 // The node agent: opens the stores, hosts deployment actors with their effects filled in, serves the API.
 import { CompartmentError, type DeploymentRecord, type Runtime } from '../../packages/protocol/index.js';
-import type { DeploymentEvent } from '../../machines/deployment/index.js';
+import { isDormant, type DeploymentEvent } from '../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { ensureCluster, type EnsureClusterOptions } from '../../cluster/setup/index.js';
 import { DeploymentStore } from '../../cluster/deployments/index.js';
@@ -37,7 +37,6 @@ import { ClusterView } from './cluster/cluster-view.js';
 import { ClusterMembership } from './cluster/cluster-membership.js';
 import { deliverAnywhere, stopAnywhere } from './cluster/anywhere.js';
 import { createStored } from './host/stored-transition.js';
-import { isDormant } from './host/dormant.js';
 import { Housekeeper } from './housekeeping.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import { InstanceHost } from './instances/instance.host.js';

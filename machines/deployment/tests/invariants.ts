@@ -1,7 +1,8 @@
 // The Deployment record's invariants, checked on every state a test reaches.
 import * as assert from 'uvu/assert';
 import { DeploymentRecord, isTerminalStatus } from '../../../packages/protocol/index.js';
-import { toRecord, servesTraffic, type SnapshotLike } from '../deployment.record.js';
+import { toRecord, type SnapshotLike } from '../deployment.record.js';
+import { isServing } from '../deployment.tags.js';
 
 export function assertRecordInvariants(snapshot: SnapshotLike, where: string): void {
   const parsed = DeploymentRecord.safeParse(toRecord(snapshot));
@@ -23,7 +24,7 @@ export function assertRecordInvariants(snapshot: SnapshotLike, where: string): v
     `${where}: failureMessage is set exactly when failed or auto-reverted`,
   );
   if (r.status === 'failed') assert.ok(r.failureMessage && r.failureMessage.length > 0, `${where}: failure says why`);
-  assert.is(r.isActive, servesTraffic(r.state.stage), `${where}: isActive exactly while serving traffic`);
+  assert.is(r.isActive, isServing(r.state.stage), `${where}: isActive exactly while serving traffic`);
   if (r.isActive)
     assert.ok(r.status !== 'failed' && r.status !== 'queued', `${where}: an active deployment is not failed or queued`);
   if (r.status === 'queued') assert.is(r.promotionStage, 'building', `${where}: queued means waiting for a build slot`);

@@ -1,12 +1,12 @@
 // `nodes`: every node agent the cluster knows, live or lost, with what it offers and what it runs.
 import type { ApiReply, NodeInfo } from '../../../packages/protocol/index.js';
+import { isInFlight } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 
 export async function nodes(ctx: AgentContext): Promise<ApiReply<'nodes'>> {
   const now = ctx.cluster.now();
   const running = (id: string) =>
-    ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || r.status === 'queued' || r.status === 'running'))
-      .length;
+    ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || isInFlight(r))).length;
   const out = new Map<string, NodeInfo>();
   for (const m of await ctx.cluster.membership.members()) {
     out.set(m.node.id, {

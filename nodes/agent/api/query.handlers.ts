@@ -7,7 +7,7 @@ import {
   type DeploymentRecord,
 } from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
-import { isInFlight } from '../planning/deploy.plan.js';
+import { isInFlight } from '../../../machines/deployment/index.js';
 
 const newestFirst = (a: DeploymentRecord, b: DeploymentRecord) => b.createdAt.localeCompare(a.createdAt);
 

@@ -1,7 +1,13 @@
 // What only the leader does: serve deploy/rollback for the cluster, and notice lost nodes and act on them.
 import type { Subscription } from '@nats-io/nats-core';
 import { RPC, type DeploymentRecord } from '../../../packages/protocol/index.js';
-import { instancesOf, type DeploymentContext } from '../../../machines/deployment/index.js';
+import {
+  instancesOf,
+  isInFlight,
+  isSwitching,
+  readStoredDeployment,
+  type DeploymentContext,
+} from '../../../machines/deployment/index.js';
 import { serveLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Logger } from '../agent.js';
@@ -13,6 +19,13 @@ import { newDeploymentId } from '../ids.js';
 import { LOST_AFTER_MS } from './cluster-view.js';
 
 const CHECK_EVERY_MS = 1_000;
+
+/** The context of a snapshot the host just persisted: unreadable means the machine and its schema disagree. */
+function contextOf(id: string, persisted: unknown): DeploymentContext {
+  const read = readStoredDeployment(persisted);
+  if (!read.ok) throw new Error(`deployment ${id}: ${read.message}`);
+  return read.stored.context;
+}
 
 export class LeaderDuties {
   private subs: Subscription[] = [];
@@ -70,7 +83,7 @@ export class LeaderDuties {
   private async handleLoss(nodeId: string, records: OwnedRecord[], now: number): Promise<void> {
     const routed = new Set<string>();
     for (const { record: r } of records) {
-      if (r.promotionStage !== 'switching_route') continue;
+      if (!isSwitching(r)) continue;
       const route = await this.ctx.routes.get(r.environmentName, r.serviceName);
       if (route?.route.deploymentId) routed.add(route.route.deploymentId);
     }
@@ -84,13 +97,13 @@ export class LeaderDuties {
     const contexts = new Map<string, DeploymentContext>();
     for (const id of plan.lost) {
       let t = await this.ctx.host.applyUnhosted(id, { type: 'node.lost', at, nodeId, reason: 'lost' }, null);
-      const context = (t.persisted as { context: DeploymentContext }).context;
+      const context = contextOf(id, t.persisted);
       if (pruned.has(id)) {
         // The set serves on without the lost node's instances: the record says so (e.g. 1/2) until the re-placement switches.
         const instances = instancesOf(context).filter((w) => w.nodeId !== nodeId);
         t = await this.ctx.host.applyUnhosted(id, { type: 'instances.serving', at, instances }, null);
       }
-      contexts.set(id, (t.persisted as { context: DeploymentContext }).context);
+      contexts.set(id, contextOf(id, t.persisted));
       this.ctx.notifier.nodeLost(nodeId, { record: t.record, snapshot: t.persisted });
     }
     for (const old of plan.reschedule) await this.reschedule(old, contexts.get(old.id)!, nodeId);
@@ -130,7 +143,7 @@ export class LeaderDuties {
     // Only while the lost one is still what the service serves: a newer deploy already under way replaces it anyway.
     const newer = this.ctx
       .records({ env: old.environmentName, service: old.serviceName })
-      .find((r) => r.createdAt > old.createdAt && (r.status === 'queued' || r.status === 'running'));
+      .find((r) => r.createdAt > old.createdAt && isInFlight(r));
     if (newer) return this.log.info(`not re-placing ${old.id}: ${newer.id} is already replacing it`);
     const nodes = this.ctx.cluster.nodeViews().filter((n) => n.id !== lostNode);
     const [placed] = place(

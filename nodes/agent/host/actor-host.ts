@@ -6,12 +6,12 @@ import {
   toRecord,
   regionPaths,
   errorText,
+  isDormant,
   type DeploymentMachine,
   type DeploymentSpec,
   type DeploymentEvent,
 } from '../../../machines/deployment/index.js';
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
-import { isDormant } from './dormant.js';
 import { RecordWriter } from './record-writer.js';
 import { storeFailure } from './stored-failure.js';
 import { checkSnapshot, persistSnapshot } from './snapshot-check.js';

@@ -1,6 +1,6 @@
 // Statechart transitions of hosted deployments: the report each one publishes, and a bounded journal to replay them.
-import type { ActorRefLike, InspectionEvent, Observer } from 'xstate';
-import { timeOf, errorText, regionPaths } from '../../../machines/deployment/index.js';
+import type { ActorRefLike, InspectionEvent, Observer, SnapshotFrom } from 'xstate';
+import { timeOf, errorText, regionPaths, type DeploymentMachine } from '../../../machines/deployment/index.js';
 import type { RegionState, TransitionReport } from '../../../packages/protocol/index.js';
 
 export type { RegionState, TransitionReport } from '../../../packages/protocol/index.js';
@@ -99,15 +99,14 @@ export function transitionObserver(
         const event = ev.event as { type: string } & Record<string, unknown>;
         if (ev.snapshot === lastSnapshot || event.type === 'xstate.stop') return;
         lastSnapshot = ev.snapshot;
-        const after = regionPaths(ev.snapshot as unknown as Parameters<typeof regionPaths>[0]);
+        // Only `actor`'s own snapshots reach here (checked above), and `actor` runs the deployment machine.
+        const snapshot = ev.snapshot as SnapshotFrom<DeploymentMachine>;
+        const after = regionPaths(snapshot);
         const isInit = event.type === 'xstate.init';
         if (!(isInit && skipInit)) {
           const data = isInit && initial ? { restored: true } : eventData(event);
           // A new actor starts at its creation time (its clock); a restored one now.
-          const at =
-            isInit && !initial
-              ? (ev.snapshot as unknown as { context: { clock: string } }).context.clock
-              : reportTime(event);
+          const at = isInit && !initial ? snapshot.context.clock : reportTime(event);
           report({ event: event.type, raised, data, before: isInit ? null : before, after, at });
         }
         before = after;

@@ -5,6 +5,7 @@ import {
   type NotifyEvent,
   type NotifyTarget,
 } from '../../../packages/protocol/index.js';
+import { readStoredDeployment } from '../../../machines/deployment/index.js';
 import { eventsOf } from './notify-events.js';
 import { sendWebhook, type SendOptions } from './webhook-sender.js';
 
@@ -93,7 +94,8 @@ export class Notifier {
 
 /** The targets a stored spec names; anything that does not parse names none (a hostile or old snapshot sends nothing). */
 function targetsOf(snapshot: unknown): NotifyTarget[] {
-  const spec = (snapshot as { context?: { spec?: { notify?: unknown } } } | null)?.context?.spec;
-  const parsed = NotifyTargets.safeParse(spec?.notify ?? []);
+  const read = readStoredDeployment(snapshot);
+  if (!read.ok) return [];
+  const parsed = NotifyTargets.safeParse(read.stored.context.spec.notify ?? []);
   return parsed.success ? parsed.data : [];
 }

@@ -1,5 +1,6 @@
 // Pure planning of a deploy: which services are affected, and which in-flight deployments the new ones supersede.
 import type { DeploymentRecord } from '../../../packages/protocol/index.js';
+import { isInFlight, isPreSwitch } from '../../../machines/deployment/index.js';
 
 export interface DesiredService {
   serviceName: string;
@@ -11,16 +12,9 @@ export interface DeployPlan {
   unchanged: Array<{ serviceName: string; deploymentId: string }>;
 }
 
-const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readiness']);
-
-/** Not failed, not finished: still on its way to active. */
-export function isInFlight(r: DeploymentRecord): boolean {
-  return r.status === 'queued' || r.status === 'running';
-}
-
 /** In flight and not yet switching: a newer deployment of the service makes it pointless. */
 export function isSupersedable(r: DeploymentRecord): boolean {
-  return isInFlight(r) && PRE_SWITCH.has(r.promotionStage);
+  return isInFlight(r) && isPreSwitch(r);
 }
 
 /** What the service runs or is about to run: the newest in-flight deployment, else the active one. */

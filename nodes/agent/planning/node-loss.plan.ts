@@ -1,5 +1,6 @@
 // Pure handling of lost nodes: what fails, what is re-placed, which nodes count as lost at all.
 import type { DeploymentRecord } from '../../../packages/protocol/index.js';
+import { isInFlight, isPreSwitch, isSwitching } from '../../../machines/deployment/index.js';
 
 export interface OwnedRecord {
   record: DeploymentRecord;
@@ -13,8 +14,6 @@ export interface LossPlan {
   /** Of those, the ones serving traffic (or about to): re-placed as new deployments of the same release. */
   reschedule: DeploymentRecord[];
 }
-
-const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readiness']);
 
 /**
  * Nodes that own deployments but are not live. A node never seen since this leader took over counts only
@@ -41,12 +40,12 @@ export function planNodeLoss(nodeId: string, records: OwnedRecord[], routed: Rea
   const plan: LossPlan = { lost: [], reschedule: [] };
   for (const { record: r, owner } of records) {
     if (owner !== nodeId) continue;
-    const inFlight = r.status === 'queued' || r.status === 'running';
-    const serving = r.isActive || (r.promotionStage === 'switching_route' && inFlight && routed.has(r.id));
+    const inFlight = isInFlight(r);
+    const serving = r.isActive || (isSwitching(r) && inFlight && routed.has(r.id));
     if (serving) {
       plan.lost.push(r.id);
       plan.reschedule.push(r);
-    } else if (inFlight && (PRE_SWITCH.has(r.promotionStage) || r.promotionStage === 'switching_route')) {
+    } else if (inFlight && (isPreSwitch(r) || isSwitching(r))) {
       plan.lost.push(r.id);
     }
   }

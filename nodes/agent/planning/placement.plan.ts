@@ -1,6 +1,6 @@
 // Pure placement: which live node runs each new deployment, spreading services and preferring a node holding the release.
 import type { DeploymentRecord, Runtime } from '../../../packages/protocol/index.js';
-import { isInFlight } from './deploy.plan.js';
+import { isInFlight } from '../../../machines/deployment/index.js';
 
 export interface NodeView {
   id: string;

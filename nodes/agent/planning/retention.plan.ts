@@ -1,12 +1,10 @@
 // Pure retention rules: which releases stay on disk for rollback, which old records leave the history.
 import type { DeploymentRecord } from '../../../packages/protocol/index.js';
-import { isInFlight } from './deploy.plan.js';
+import { isInFlight } from '../../../machines/deployment/index.js';
 
 /** Releases worth keeping: everything in flight or serving, plus the `keep` most recently activated ones. */
 export function releasesToKeep(records: DeploymentRecord[], keep: number): Set<string> {
-  const kept = new Set(
-    records.filter((r) => r.status === 'queued' || r.status === 'running' || r.isActive).map((r) => r.id),
-  );
+  const kept = new Set(records.filter((r) => isInFlight(r) || r.isActive).map((r) => r.id));
   const activated = records
     .filter((r) => r.activatedAt !== null && r.promotionStage !== 'rolled_back')
     .sort((a, b) => b.activatedAt!.localeCompare(a.activatedAt!))

@@ -7,7 +7,13 @@ import {
   type EdgeState,
   type RouteRecord,
 } from '../../../packages/protocol/index.js';
-import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines/deployment/index.js';
+import {
+  isHandover,
+  isInFlight,
+  type DeploymentSpec,
+  type PreviousRef,
+  type WorkloadRef,
+} from '../../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
 import { edgeStates } from '../../../cluster/edges/index.js';
@@ -206,11 +212,8 @@ export class EdgeRouter implements Router {
 
   private async stillSwitching(id: string): Promise<boolean> {
     const r = await this.deps.recordOf(id);
-    return (
-      r !== null &&
-      r.status === 'running' &&
-      (r.promotionStage === 'switching_route' || r.promotionStage === 'draining_previous')
-    );
+    // In flight is running here: a queued deployment is still building.
+    return r !== null && isInFlight(r) && isHandover(r);
   }
 
   private async previousRef(id: string | null): Promise<PreviousRef | null> {
