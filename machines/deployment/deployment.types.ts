@@ -84,6 +84,10 @@ export interface DeploymentContext {
   probeFailure?: string | null;
   /** Why an automatic revert was started (the reverted deployment's failureMessage); absent when none was. */
   revertReason?: string | null;
+  /** Replaced by a deploy with keepPrevious: this workload runs on without traffic until then (active.kept). */
+  keptUntil?: string | null;
+  /** This deployment's switch kept the previous one's workload running without traffic until then. */
+  previousKeptUntil?: string | null;
 }
 
 export interface DeploymentInput {
@@ -122,6 +126,8 @@ export interface WorkloadInput {
 export interface SwitchInput extends WorkloadInput {
   /** Why this deployment is being promoted: the previous one is told whether a deploy or a rollback replaced it. */
   trigger: Trigger;
+  /** keepPrevious: how long the previous workload runs on without traffic (the revert window); null: stopped after draining. */
+  keepPreviousMs: number | null;
 }
 export interface ProbeInput {
   spec: DeploymentSpec;
@@ -145,6 +151,13 @@ export interface RevertInput {
 export interface DrainInput {
   spec: DeploymentSpec;
   previous: PreviousRef;
+  /** Kept running until then (keepPrevious): drained, not stopped; its own machine stops it at that time. */
+  keptUntil: string | null;
+}
+export interface KeptInput {
+  spec: DeploymentSpec;
+  /** When this kept workload is stopped (absolute, stable across restores). */
+  until: string;
 }
 export interface Done {
   at: string;
@@ -156,6 +169,8 @@ export interface StartedOutput extends Done {
 }
 export interface SwitchedOutput extends Done {
   previous: PreviousRef | null;
+  /** The time the previous workload is kept running until (keepPrevious and there was a previous); absent: not kept. */
+  keptUntil?: string | null;
 }
 export interface DrainedOutput extends Done {
   /** False when the drain timeout passed with requests still in flight. */

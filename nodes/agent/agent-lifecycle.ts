@@ -21,7 +21,7 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
   // Instances this node runs for deployments other nodes own, while those are in flight or serving: their owner supervises them.
   const self = ctx.settings.nodeId;
   for (const r of ctx.records({})) {
-    const live = r.isActive || r.status === 'queued' || r.status === 'running';
+    const live = r.isActive || r.status === 'queued' || r.status === 'running' || r.state.stage === 'active.kept';
     if (live && r.nodeId !== self && r.instances?.list.some((i) => i.nodeId === self)) needed.add(r.id);
   }
   return needed;

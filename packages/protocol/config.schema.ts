@@ -7,11 +7,9 @@ import { MAX_INSTANCES, MAX_VARIABLE_VALUE_BYTES, utf8Bytes } from './limits.js'
 import { ServiceDomains } from './domain.schema.js';
 
 /** YAML turns `PORT: 3000` into a number; variables are strings in a process environment. */
-export const VariableText = z
-  .string()
-  .refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, {
-    message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)`,
-  });
+export const VariableText = z.string().refine((v) => utf8Bytes(v) <= MAX_VARIABLE_VALUE_BYTES, {
+  message: `too large: at most ${MAX_VARIABLE_VALUE_BYTES} bytes (64 KiB)`,
+});
 const VariableValue = z
   .union([z.string(), z.number(), z.boolean()])
   .transform((v) => String(v))
@@ -66,8 +64,15 @@ export const HealthCheck = z
     message: 'at most one of path, tcp or command (none: the readiness check)',
   });
 
-/** Rolls back on its own when the newly active deployment turns unhealthy or crash-loops within `windowMs` of its switch. */
-export const AutoRevert = z.strictObject({ windowMs: Millis(1_000, 24 * 3_600_000) });
+/**
+ * Rolls back on its own when the newly active deployment turns unhealthy or crash-loops within `windowMs` of its switch.
+ * `keepPrevious`: the previous deployment's workload keeps running without traffic for the window, so a revert (or a
+ * rollback) within it only switches the route back.
+ */
+export const AutoRevert = z.strictObject({
+  windowMs: Millis(1_000, 24 * 3_600_000),
+  keepPrevious: z.boolean().optional(),
+});
 
 export const Drain = z.strictObject({ timeoutMs: Millis(0, 3_600_000).default(30_000) });
 export const Stop = z.strictObject({ graceMs: Millis(0, 600_000).default(10_000) });
