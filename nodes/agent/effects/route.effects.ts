@@ -24,10 +24,11 @@ export function routeEffects(deps: EffectDeps) {
         return { previous, keptUntil: keepUntil ?? null };
       },
     ),
-    /** Automatic revert: the previous deployment is promoted again exactly as `rollback` does, with its own trigger. */
+    /** Automatic revert: the leader's rollback plan promotes the previous deployment again, with its own trigger. */
     revertPrevious: promiseEffect<RevertInput, object>(async ({ spec, previous, reason }) => {
-      deps.event(spec, `${reason}; promoting ${previous.id} again`);
-      await deps.deliver(previous.id, { type: 'deployment.promote', at: now(), trigger: 'auto_revert' });
+      deps.event(spec, `${reason}; rolling back (it took traffic from ${previous.id})`);
+      const target = await deps.revert(spec);
+      deps.event(spec, `reverting: ${target} is promoted again`);
       return {};
     }),
     drainPrevious: promiseEffect<DrainInput, { drained: boolean }>(async ({ spec, previous, keptUntil }) => {
