@@ -123,13 +123,6 @@ export const ServiceConfig = z
         message: 'required for runtime process (the command that starts the app)',
       });
     }
-    if (s.runtime === 'docker' && s.release !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['release'],
-        message: 'is supported for runtime process only (not yet for docker)',
-      });
-    }
     if (s.type === 'worker' && s.domains && Object.values(s.domains).some((l) => l.length > 0)) {
       ctx.addIssue({
         code: 'custom',
