@@ -5,7 +5,8 @@ import { Project } from '../harness/project.js';
 import { waitFor } from '../harness/wait.js';
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
 import { dockerProject, withBusybox } from './docker-apps.js';
-import { docker, nodeIdOf, removeDockerObjects } from './docker-fixture.js';
+import { LABELS } from '../../packages/docker-driver/index.js';
+import { containersOf, docker, nodeIdOf, removeDockerObjects } from './docker-fixture.js';
 
 const RELEASE = `    release: 'echo "migrating $DB_URL to $(cat /www/version.txt)"; echo "release on stderr" >&2'`;
 const project = new Project(dockerProject({ version: 'd1' }));
@@ -56,6 +57,23 @@ test('a failing release fails the deployment at building, naming its exit and st
   assert.equal([d3.status, d3.promotionStage], ['failed', 'building']);
   assert.is(d3.failureMessage, 'build failed: release command failed: exit code 4: migration 7 failed');
   assert.is(await served(), 'version=d2');
+});
+
+test('keepPrevious with Docker: the previous container runs on without traffic; a rollback adopts that same container', async () => {
+  const active = (await project.json<DeploymentRecord[]>(['status'])).find((r) => r.isActive)!;
+  const running = async (id: string) =>
+    (await containersOf(nodeId!, { [LABELS.deployment]: id })).filter((c) => c.State === 'running').map((c) => c.Id);
+  const before = await running(active.id);
+  assert.is(before.length, 1);
+  project.write(dockerProject({ version: 'd5', extra: ['    autoRevert: { windowMs: 60000, keepPrevious: true }'] }));
+  await project.ok(['deploy']);
+  assert.is(await served(), 'version=d5');
+  const kept = await project.json<DeploymentRecord>(['inspect', active.id]);
+  assert.equal([kept.state.stage, kept.isActive], ['active.kept', false]);
+  assert.equal(await running(active.id), before, 'still running, without traffic');
+  await project.ok(['rollback', '--service', 'web']);
+  assert.is(await served(), 'version=d2');
+  assert.equal(await running(active.id), before, 'the same container serves again');
 });
 
 test('health checks run on a Docker workload: its health path failing turns it unhealthy and it is restarted', async () => {
