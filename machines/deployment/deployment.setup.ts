@@ -198,7 +198,7 @@ export const deploymentSetup = setup({
     failWithRevertReason: assign(({ context }) => ({
       failureMessage: truncateText(context.revertReason ?? 'automatically reverted'),
     })),
-    setSwitched: assign(({ context, event }) => {
+    setSwitched: assign(({ event }) => {
       const out = (event as unknown as { output: SwitchedOutput }).output;
       return {
         previous: out.previous,

@@ -1,7 +1,7 @@
 // `health`, `autoRevert` and `release` in compartment.yaml: defaults, bounds, and what is refused naming the field.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CompartmentError, parseProjectConfig } from '../index.js';
+import { parseProjectConfig } from '../index.js';
 import { failure } from './failure.js';
 
 const web = (extra: Record<string, unknown>) => ({ services: { web: { start: 'node s.js', ...extra } } });
