@@ -11,6 +11,8 @@ const fs = require('node:fs');
 const version = fs.readFileSync(__dirname + '/version.txt', 'utf8').trim();
 const hello = 'version=' + version + ' pid=' + process.pid;
 let bootMs = null;
+// GET /fail makes /health answer 500 from then on (the revert bench's bad build); / keeps answering.
+let failing = false;
 function burst(n, tag) {
   const pad = 'x'.repeat(40);
   for (let i = 0; i < n; i += 1000) {
@@ -22,6 +24,11 @@ function burst(n, tag) {
 const server = http.createServer((req, res) => {
   if (req.url === '/') return res.end(hello);
   if (req.url === '/ready') return res.end('ready');
+  if (req.url === '/fail') {
+    failing = true;
+    return res.end('failing');
+  }
+  if (req.url === '/health') return failing ? res.writeHead(500).end('failing') : res.end('ok');
   if (req.url === '/boot') return res.end(JSON.stringify({ bootMs, version, pid: process.pid }));
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/say') {
@@ -69,6 +76,8 @@ export interface CompartmentAppOptions {
   build?: boolean;
   /** Serve it under this domain too (HTTPS on the edges' shared port, the internal CA under `up`). */
   domain?: string;
+  /** More lines of the service block (e.g. `    health: {...}`). */
+  extra?: string[];
 }
 
 /** A Compartment project with one routable `web` service running the bench app, ready on listen (probed every 10 ms). */
@@ -83,6 +92,7 @@ export function compartmentFiles(version: string, o: CompartmentAppOptions = {})
     '    drain: { timeoutMs: 15000 }',
     '    stop: { graceMs: 5000 }',
     ...(o.domain ? ['    domains:', `      production: [${o.domain}]`] : []),
+    ...(o.extra ?? []),
     '',
   ].join('\n');
   const files: Record<string, string> = { 'compartment.yaml': yaml };

@@ -47,6 +47,7 @@ export function fastMachine() {
       call: async () => ({ workload: null, running: false }),
     },
     deliver: async () => undefined,
+    revert: async () => 'none',
     stopDeployment: async () => undefined,
     event: () => undefined,
     warn: (message, error) => console.error(message, error),

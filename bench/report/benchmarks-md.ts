@@ -19,6 +19,7 @@ import {
   overheadSection,
 } from './other.sections.js';
 import { edgeRestartSection } from './edge-restart.section.js';
+import { revertSection } from './revert.section.js';
 
 function machine(r: Results): string {
   const m = r.machine;
@@ -111,6 +112,8 @@ export function renderBenchmarksMd(r: Results): string {
     section('10. Instance sets', r.instances, (d) => instancesSection(d, dataOf(r.failover))),
     '',
     section('11. How cost grows', r.scaling, scalingSection),
+    '',
+    section('12. Automatic revert and rollback', r.revert, revertSection),
     '',
   ].join('\n');
 }

@@ -12,6 +12,7 @@ import type {
   EdgeRestartData,
   InstancesData,
   ScalingData,
+  RevertData,
 } from '../scenarios/index.js';
 
 export interface Results {
@@ -26,6 +27,7 @@ export interface Results {
   edgeRestart: ScenarioResult<EdgeRestartData> | undefined;
   instances: ScenarioResult<InstancesData> | undefined;
   scaling: ScenarioResult<ScalingData> | undefined;
+  revert: ScenarioResult<RevertData> | undefined;
 }
 
 export function loadResults(): Results {
@@ -43,6 +45,7 @@ export function loadResults(): Results {
     edgeRestart: get('edge-restart'),
     instances: get('instances'),
     scaling: get('scaling'),
+    revert: get('revert'),
   };
 }
 

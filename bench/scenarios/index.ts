@@ -10,6 +10,7 @@ import { nodeFailoverScenario } from './node-failover.scenario.js';
 import { edgeRestartScenario } from './edge-restart.scenario.js';
 import { instancesScenario } from './instances.scenario.js';
 import { scalingScenario } from './scaling.scenario.js';
+import { revertScenario } from './revert.scenario.js';
 
 export type { Scenario, ScenarioContext, ScenarioResult } from './scenario.js';
 export type { ContenderReport, OpReport, KindReport } from './replace-run.js';
@@ -23,6 +24,7 @@ export type { FailoverData } from './node-failover.scenario.js';
 export type { EdgeRestartData } from './edge-restart.scenario.js';
 export type { InstancesData } from './instances.scenario.js';
 export type { ScalingData } from './scaling.scenario.js';
+export type { RevertData } from './revert.scenario.js';
 
 export const SCENARIOS: Scenario[] = [
   replacementsScenario,
@@ -35,4 +37,5 @@ export const SCENARIOS: Scenario[] = [
   edgeRestartScenario,
   instancesScenario,
   scalingScenario,
+  revertScenario,
 ] as Scenario[];

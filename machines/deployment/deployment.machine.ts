@@ -3,6 +3,7 @@ import type { Stage } from '../../packages/protocol/index.js';
 import { deploymentSetup } from './deployment.setup.js';
 import { instancesOf, type DeploymentContext } from './deployment.types.js';
 import * as msg from './deployment.messages.js';
+import { keepPreviousMs } from './deployment.revert.js';
 
 type E = { type: string } & Record<string, unknown>;
 const stageTarget = (stage: Stage) => `#deployment.stage.${stage}`;
@@ -37,6 +38,9 @@ const lost = (stage: Stage, unhealthy: boolean) => ({
   target: 'halted',
   actions: fail(stage, (e) => msg.nodeLostMessage(e, stage), unhealthy),
 });
+
+/** Replaced by a deploy that keeps this workload running for its revert window (keepPrevious). */
+const keptByReplacer = { guard: 'replacedKeeping', target: 'kept', actions: ['setReplaced', 'setKept'] } as const;
 
 export const deploymentMachine = deploymentSetup.createMachine({
   id: 'deployment',
@@ -230,7 +234,11 @@ export const deploymentMachine = deploymentSetup.createMachine({
               invoke: {
                 id: 'switchRoute',
                 src: 'switchRoute',
-                input: ({ context }) => ({ ...workload({ context }), trigger: context.trigger }),
+                input: ({ context }) => ({
+                  ...workload({ context }),
+                  trigger: context.trigger,
+                  keepPreviousMs: keepPreviousMs(context),
+                }),
                 onDone: [
                   {
                     guard: { type: 'hasPrevious', params: ({ event }) => event.output },
@@ -259,7 +267,11 @@ export const deploymentMachine = deploymentSetup.createMachine({
           invoke: {
             id: 'drainPrevious',
             src: 'drainPrevious',
-            input: ({ context }) => ({ spec: context.spec, previous: context.previous! }),
+            input: ({ context }) => ({
+              spec: context.spec,
+              previous: context.previous!,
+              keptUntil: context.previousKeptUntil ?? null,
+            }),
             // Traffic already moved: a drain that cannot finish is logged by the host, never a failed deployment.
             onDone: { target: 'active', actions: 'succeed' },
             onError: { target: 'active', actions: 'succeed' },
@@ -313,6 +325,7 @@ export const deploymentMachine = deploymentSetup.createMachine({
                     target: stageTarget('rolled_back'),
                     actions: ['setReplaced', { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } }],
                   },
+                  keptByReplacer,
                   { target: 'standby', actions: 'setReplaced' },
                 ],
               },
@@ -348,9 +361,23 @@ export const deploymentMachine = deploymentSetup.createMachine({
                       { type: 'mark', params: { stage: 'rolled_back', status: 'succeeded' } },
                     ],
                   },
+                  keptByReplacer,
                   { target: 'standby', actions: 'setReplaced' },
                 ],
               },
+            },
+            // Replaced by a deploy with keepPrevious: running without traffic until `keptUntil`, when stopKept stops it
+            // (the machine's own absolute time, re-invoked on restore). A promotion adopts the running workload.
+            kept: {
+              tags: 'kept',
+              invoke: {
+                id: 'stopKept',
+                src: 'stopKept',
+                input: ({ context }) => ({ spec: context.spec, until: context.keptUntil ?? context.clock }),
+                onDone: { target: 'standby', actions: 'clearKept' },
+                onError: { target: 'standby', actions: 'clearKept' },
+              },
+              on: { 'deployment.promote': { target: stageTarget('starting_candidate'), actions: 'beginPromotion' } },
             },
             // Superseded by a newer active deployment: not serving, its release kept for rollback.
             standby: {

@@ -57,6 +57,8 @@ export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
     updatedAt: c.clock,
     ...(s.audit ? { audit: s.audit } : {}),
     instances: instanceSummary(c, state.stage),
+    keptUntil: state.stage === 'active.kept' ? (c.keptUntil ?? null) : null,
+    previousKeptUntil: c.previousKeptUntil ?? null,
   };
 }
 

@@ -19,6 +19,12 @@ export function withinRevertWindow(context: DeploymentContext, at: string): bool
   return since >= 0 && since <= window;
 }
 
+/** keepPrevious: how long this deployment's switch keeps the previous workload running without traffic; null: not kept. */
+export function keepPreviousMs(context: DeploymentContext): number | null {
+  const revert = context.spec.service.autoRevert;
+  return revert?.keepPrevious && context.trigger === 'deploy' ? revert.windowMs : null;
+}
+
 const seconds = (context: DeploymentContext, at: string) =>
   `${((Date.parse(at) - Date.parse(context.activatedAt ?? at)) / 1000).toFixed(1)} s`;
 

@@ -16,6 +16,7 @@ import type {
   ProbeInput,
   DrainInput,
   RevertInput,
+  KeptInput,
   DeadlineInput,
   DeploymentTag,
   Done,
@@ -67,6 +68,7 @@ export const deploymentSetup = setup({
     drainPrevious: promiseSlot<DrainInput, DrainedOutput>('drainPrevious'),
     superviseWorkload: callbackSlot<WorkloadInput>('superviseWorkload'),
     revertPrevious: promiseSlot<RevertInput, Done>('revertPrevious'),
+    stopKept: promiseSlot<KeptInput, Done>('stopKept'),
   },
   guards: {
     hasReadiness: ({ context }) => context.spec.service.readiness !== undefined,
@@ -76,6 +78,8 @@ export const deploymentSetup = setup({
     attemptPassed: ({ event }) => event.type === 'readiness.attempt' && event.ok,
     replacedByRollback: ({ event }) =>
       event.type === 'deployment.replaced' && (event.mode === 'rollback' || event.mode === 'auto_revert'),
+    /** Replaced by a deploy that keeps this workload running without traffic for its revert window. */
+    replacedKeeping: ({ event }) => event.type === 'deployment.replaced' && event.keepUntil !== undefined,
     setComplete: ({ context }) => instancesOf(context).length >= wantedInstances(context.spec),
     /** Whole, and not failing its health check: a restart that passed readiness is not healthy while probes still fail. */
     setCompleteAndPassing: ({ context }) =>
@@ -153,6 +157,8 @@ export const deploymentSetup = setup({
         failureMessage: null,
         probeFailure: null,
         revertReason: null,
+        keptUntil: null,
+        previousKeptUntil: null,
       });
       enqueue.raise({ type: 'status.running' });
       enqueue.raise({ type: 'health.pending' });
@@ -196,12 +202,22 @@ export const deploymentSetup = setup({
       failureMessage: truncateText(context.revertReason ?? 'automatically reverted'),
     })),
     /** Params: the switchRoute effect's output. */
-    setSwitched: assign((_, out: SwitchedOutput) => ({ previous: out.previous, activatedAt: out.at, clock: out.at })),
+    setSwitched: assign((_, out: SwitchedOutput) => ({
+      previous: out.previous,
+      activatedAt: out.at,
+      clock: out.at,
+      previousKeptUntil: out.previous ? (out.keptUntil ?? null) : null,
+    })),
     setReplaced: assign(({ context, event }) =>
       event.type === 'deployment.replaced'
         ? { replacedBy: event.by, clock: event.at }
         : { replacedBy: context.replacedBy },
     ),
+    setKept: assign(({ event }) =>
+      event.type === 'deployment.replaced' && event.keepUntil ? { keptUntil: event.keepUntil } : {},
+    ),
+    /** The kept workload was stopped (its window ended): a rollback now starts it again from its release. */
+    clearKept: assign(({ context, event }) => ({ keptUntil: null, clock: timeOf(event, context.clock) })),
     raiseRunning: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'status.running' })),
     raiseHealthy: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'health.healthy' })),
     raiseUnhealthy: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'health.unhealthy' })),

@@ -62,3 +62,8 @@ export function isServing(stagePath: string): boolean {
 export function isDormant(stagePath: string): boolean {
   return tagsAt('stage', stagePath).has('dormant');
 }
+
+/** Replaced by a deploy with keepPrevious: its workload runs on without traffic for the revert window. */
+export function isKept(stagePath: string): boolean {
+  return tagsAt('stage', stagePath).has('kept');
+}

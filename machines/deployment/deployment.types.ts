@@ -84,6 +84,10 @@ export interface DeploymentContext {
   probeFailure?: string | null;
   /** Why an automatic revert was started (the reverted deployment's failureMessage); absent when none was. */
   revertReason?: string | null;
+  /** Replaced by a deploy with keepPrevious: this workload runs on without traffic until then (active.kept). */
+  keptUntil?: string | null;
+  /** This deployment's switch kept the previous one's workload running without traffic until then. */
+  previousKeptUntil?: string | null;
 }
 
 export interface DeploymentInput {
@@ -104,7 +108,7 @@ export type DeploymentEvent = MachineEvent;
  * - serving (draining_previous, active.serving, active.reverting): its workload is the one traffic goes to.
  * - dormant (every halted, active.standby, rolled_back): nothing to run, so its actor rests in KV only.
  */
-export type DeploymentTag = 'inFlight' | 'preSwitch' | 'switching' | 'handover' | 'serving' | 'dormant';
+export type DeploymentTag = 'inFlight' | 'preSwitch' | 'switching' | 'handover' | 'serving' | 'dormant' | 'kept';
 
 /** Events the stage region raises so the status and health regions can react. */
 export type RegionEvent =
@@ -133,6 +137,8 @@ export interface WorkloadInput {
 export interface SwitchInput extends WorkloadInput {
   /** Why this deployment is being promoted: the previous one is told whether a deploy or a rollback replaced it. */
   trigger: Trigger;
+  /** keepPrevious: how long the previous workload runs on without traffic (the revert window); null: stopped after draining. */
+  keepPreviousMs: number | null;
 }
 export interface ProbeInput {
   spec: DeploymentSpec;
@@ -156,6 +162,13 @@ export interface RevertInput {
 export interface DrainInput {
   spec: DeploymentSpec;
   previous: PreviousRef;
+  /** Kept running until then (keepPrevious): drained, not stopped; its own machine stops it at that time. */
+  keptUntil: string | null;
+}
+export interface KeptInput {
+  spec: DeploymentSpec;
+  /** When this kept workload is stopped (absolute, stable across restores). */
+  until: string;
 }
 export interface Done {
   at: string;
@@ -167,6 +180,8 @@ export interface StartedOutput extends Done {
 }
 export interface SwitchedOutput extends Done {
   previous: PreviousRef | null;
+  /** The time the previous workload is kept running until (keepPrevious and there was a previous); absent: not kept. */
+  keptUntil?: string | null;
 }
 export interface DrainedOutput extends Done {
   /** False when the drain timeout passed with requests still in flight. */

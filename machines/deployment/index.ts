@@ -11,6 +11,7 @@ export {
   isHandover,
   isServing,
   isDormant,
+  isKept,
 } from './deployment.tags.js';
 export type * from './deployment.types.js';
 export { instancesOf, wantedInstances } from './deployment.types.js';

@@ -1,6 +1,6 @@
 // Start and stop of an agent's workloads: orphans are stopped at start; an orderly stop fails what had not switched.
 import type { Runtime } from '../../packages/protocol/index.js';
-import { isHandover, isInFlight, isPreSwitch } from '../../machines/deployment/index.js';
+import { isHandover, isInFlight, isKept, isPreSwitch } from '../../machines/deployment/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 import type { Logger } from './agent.js';
@@ -20,7 +20,7 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
   // Instances this node runs for deployments other nodes own, while those are in flight or serving: their owner supervises them.
   const self = ctx.settings.nodeId;
   for (const r of ctx.records({})) {
-    const live = r.isActive || isInFlight(r);
+    const live = r.isActive || isInFlight(r) || isKept(r.state.stage);
     if (live && r.nodeId !== self && r.instances?.list.some((i) => i.nodeId === self)) needed.add(r.id);
   }
   return needed;

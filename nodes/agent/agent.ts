@@ -18,6 +18,7 @@ import { RequestMemo } from './api/request-memo.js';
 import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
 import { checkUnpackedSize, sourceLimitsFromEnv } from './runtime/source-limits.js';
 import { provideEffects } from './effects/index.js';
+import { revertAutomatically } from './api/rollback.handler.js';
 import { EdgeRouter } from './routing/edge.router.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
 import { DockerRuntime } from './runtime/docker.runtime.js';
@@ -188,6 +189,14 @@ export class Agent {
       router,
       nodes,
       deliver: async (id, event) => void (await ctx.deliver(id, event)),
+      revert: async (spec) =>
+        (
+          await revertAutomatically(ctx, {
+            environment: spec.environmentName,
+            service: spec.serviceName,
+            from: spec.id,
+          })
+        ).deployment.id,
       stopDeployment: (id) => retryTransient(() => stopAnywhere(ctx, (spec) => runtime(spec.runtime), id, sink.event)),
       event: sink.event,
       warn: log.warn,

@@ -1,6 +1,6 @@
 // Runs deployments as Docker containers on one engine, keyed by { env, service, deploymentId }; every operation is idempotent.
-import { join } from 'node:path';
-import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { dockerClient, pingEngine } from './docker-client.js';
 import { asCompartmentError, isNotFound } from './docker-errors.js';
@@ -8,6 +8,7 @@ import { containerName, imageTag, keyOfLabels, labelFilter, labelsOf, type Docke
 import { buildImage } from './image-builder.js';
 import { pruneImages } from './image-pruner.js';
 import { launch } from './container-launcher.js';
+import { runRelease, type ReleaseRequest } from './release-runner.js';
 import { watchContainer, type ExitReport } from './container-watcher.js';
 import { stopContainer, type StopResult } from './container-stopper.js';
 import { LogFollower } from './log-follower.js';
@@ -63,6 +64,30 @@ export class DockerDriver {
         buildImage(this.docker, { ...req, tag, labels: labelsOf(this.opts.nodeId, key) }),
       );
       return { tag, skipped: false };
+    });
+  }
+
+  /**
+   * The release phase: `req.command` once in a container of the deployment's image (after the build). A marker in the
+   * state dir makes it run once per deployment, also when the agent restarts after it finished.
+   */
+  release(key: DockerKey, req: ReleaseRequest): Promise<{ skipped: boolean }> {
+    return this.lock.run(`release:${key.deploymentId}`, async () => {
+      const marker = join(this.opts.stateDir, 'releases', `${key.deploymentId}.ok`);
+      if (
+        await access(marker).then(
+          () => true,
+          () => false,
+        )
+      )
+        return { skipped: true };
+      await this.ping();
+      // Labelled apart from workloads: list, stop and reconcile never take it for the deployment's container.
+      const labels = { 'compartment.release': key.deploymentId };
+      await runRelease(this.docker, { name: `${containerName(key)}-release`, image: imageTag(key), labels }, req);
+      await mkdir(dirname(marker), { recursive: true });
+      await writeFile(marker, '');
+      return { skipped: false };
     });
   }
 

@@ -64,8 +64,15 @@ export const HealthCheck = z
     message: 'at most one of path, tcp or command (none: the readiness check)',
   });
 
-/** Rolls back on its own when the newly active deployment turns unhealthy or crash-loops within `windowMs` of its switch. */
-export const AutoRevert = z.strictObject({ windowMs: Millis(1_000, 24 * 3_600_000) });
+/**
+ * Rolls back on its own when the newly active deployment turns unhealthy or crash-loops within `windowMs` of its switch.
+ * `keepPrevious`: the previous deployment's workload keeps running without traffic for the window, so a revert (or a
+ * rollback) within it only switches the route back.
+ */
+export const AutoRevert = z.strictObject({
+  windowMs: Millis(1_000, 24 * 3_600_000),
+  keepPrevious: z.boolean().optional(),
+});
 
 export const Drain = z.strictObject({ timeoutMs: Millis(0, 3_600_000).default(30_000) });
 export const Stop = z.strictObject({ graceMs: Millis(0, 600_000).default(10_000) });
@@ -114,13 +121,6 @@ export const ServiceConfig = z
         code: 'custom',
         path: ['start'],
         message: 'required for runtime process (the command that starts the app)',
-      });
-    }
-    if (s.runtime === 'docker' && s.release !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['release'],
-        message: 'is supported for runtime process only (not yet for docker)',
       });
     }
     if (s.type === 'worker' && s.domains && Object.values(s.domains).some((l) => l.length > 0)) {

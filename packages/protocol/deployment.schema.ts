@@ -97,6 +97,10 @@ export const DeploymentRecord = z.object({
   audit: Audit.optional(),
   /** The instance set (absent in records written before instances existed). */
   instances: InstanceSummary.optional(),
+  /** Replaced, its workload kept running without traffic (keepPrevious) until this time; absent or null otherwise. */
+  keptUntil: Time.nullable().optional(),
+  /** The previous deployment's workload is kept running without traffic until this time (keepPrevious). */
+  previousKeptUntil: Time.nullable().optional(),
 });
 export type DeploymentRecord = z.output<typeof DeploymentRecord>;
 

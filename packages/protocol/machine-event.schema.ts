@@ -32,7 +32,14 @@ export const MachineEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('workload.restarted'), at: At, workload: WorkloadRefSchema }),
   z.strictObject({ type: z.literal('workload.recovered'), at: At }),
   z.strictObject({ type: z.literal('deployment.superseded'), at: At, by: z.string().max(64) }),
-  z.strictObject({ type: z.literal('deployment.replaced'), at: At, by: z.string().max(64), mode: Trigger }),
+  /** `keepUntil`: the replacing deploy keeps this one's workload running without traffic until then (keepPrevious). */
+  z.strictObject({
+    type: z.literal('deployment.replaced'),
+    at: At,
+    by: z.string().max(64),
+    mode: Trigger,
+    keepUntil: At.optional(),
+  }),
   z.strictObject({ type: z.literal('deployment.promote'), at: At, trigger: Trigger }),
   /** The instances of the set that serve now (after a crash, a lost node, a re-placement): health follows their count. */
   z.strictObject({

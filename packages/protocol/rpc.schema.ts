@@ -60,7 +60,11 @@ export const RPC = {
   leaderRollback: {
     name: 'leader.rollback',
     subject: () => subjects.leader('rollback'),
-    request: RollbackRequest.extend({ idempotencyKey: IdempotencyKey }),
+    request: RollbackRequest.extend({
+      idempotencyKey: IdempotencyKey,
+      /** An automatic revert of `from` (trigger auto_revert): refused unless `from` is still the active deployment. */
+      revert: z.strictObject({ from: DeploymentId }).optional(),
+    }),
     reply: API.rollback.reply,
     readOnly: false,
   },

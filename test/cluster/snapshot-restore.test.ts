@@ -74,7 +74,7 @@ test('an unknown machine version and a malformed context fail their deployments;
   assert.equal([oldRecord.record.status, oldRecord.snapshot], ['failed', null]);
   assert.is(
     oldRecord.record.failureMessage,
-    `cannot be restored: its stored snapshot is from machine version ${DEPLOYMENT_MACHINE_VERSION + 1}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4`,
+    `cannot be restored: its stored snapshot is from machine version ${DEPLOYMENT_MACHINE_VERSION + 1}; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4, 5`,
   );
   const brokenRecord = (await store.get(broken))!.value.record;
   assert.is(brokenRecord.status, 'failed');

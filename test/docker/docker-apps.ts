@@ -13,10 +13,14 @@ COPY www /www
 CMD ["/bin/sh", "/start.sh"]
 `;
 
-/** Variables steer it: CRASH_AFTER_S (exit 3 instead of serving), READY_AFTER_S (/ready appears late), TICK (a numbered line every 50 ms). */
+/**
+ * Variables steer it: CRASH_AFTER_S (exit 3 instead of serving), READY_AFTER_S (/ready appears late),
+ * UNHEALTHY_AFTER_S (/ready disappears then), TICK (a numbered line every 50 ms).
+ */
 export const START_SH = `echo "starting version $(cat /www/version.txt) on port $PORT"
 if [ -n "$CRASH_AFTER_S" ]; then sleep "$CRASH_AFTER_S"; echo "fatal: exiting on purpose" >&2; exit 3; fi
 if [ -n "$READY_AFTER_S" ]; then (sleep "$READY_AFTER_S"; echo ready > /www/ready) & else echo ready > /www/ready; fi
+if [ -n "$UNHEALTHY_AFTER_S" ]; then (sleep "$UNHEALTHY_AFTER_S"; rm -f /www/ready) & fi
 if [ -n "$TICK" ]; then (i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done) & fi
 echo "to stderr: serving" >&2
 exec httpd -f -p "$PORT" -h /www

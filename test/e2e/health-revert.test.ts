@@ -5,7 +5,9 @@ import { Project } from '../harness/project.js';
 import { waitFor } from '../harness/wait.js';
 import { webProject } from './apps.js';
 import { startLoad } from './load.js';
-import type { DeploymentRecord } from '../../packages/protocol/index.js';
+import { connect } from '@nats-io/transport-node';
+import { RPC, type CompartmentError, type DeploymentRecord } from '../../packages/protocol/index.js';
+import { askLeader } from '../../cluster/rpc/index.js';
 
 const HEALTH = '    health: { path: /health, intervalMs: 200, failureThreshold: 3 }';
 const REVERT = '    autoRevert: { windowMs: 60000 }';
@@ -59,6 +61,18 @@ test('with autoRevert: the previous build serves again, the bad one is rolled_ba
     'the previous deployment is active again, by an automatic revert',
   );
   assert.match(await served(), /^version=h3 /);
+  const events = await project.ok(['logs', '--deployment', reverted.id, '--stream', 'compartment']);
+  assert.match(events, new RegExp(`reverting: ${good.id} is promoted again`), 'through the leader, as rollback');
+  // The leader's rollback plan refuses to revert a deployment that no longer serves: a newer one is never undone.
+  const nc = await connect({ servers: project.context().natsUrl, ...project.natsOptions('node') });
+  const again = { environment: 'production', service: 'web', idempotencyKey: 'test-revert-again' };
+  const code = await askLeader(nc, RPC.leaderRollback, { ...again, revert: { from: reverted.id } }).then(
+    () => 'ok',
+    (e: CompartmentError) => e.code,
+  );
+  await nc.close();
+  assert.is(code, 'CONFLICT');
+  assert.is((await active()).id, good.id);
   assert.ok(result.requests > 0);
   assert.equal(
     { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },

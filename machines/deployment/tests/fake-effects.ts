@@ -12,6 +12,8 @@ export interface EffectCall {
   touches: string | null;
   /** The instance set the effect was given, if any. */
   instances?: unknown;
+  /** The whole input, for assertions on one field. */
+  input?: unknown;
 }
 
 /** Which callback effect would report each outside event while it runs. */
@@ -43,6 +45,7 @@ export class FakeEffects {
           deploymentId: input.spec.id,
           touches: input.previous?.id ?? null,
           instances: input.instances,
+          input,
         });
         return new Promise((resolve, reject) => this.pending.set(effect, { resolve, reject }));
       },
@@ -71,6 +74,7 @@ export class FakeEffects {
         drainPrevious: this.promise('drainPrevious'),
         superviseWorkload: this.callback('superviseWorkload'),
         revertPrevious: this.promise('revertPrevious'),
+        stopKept: this.promise('stopKept'),
       } as never,
     });
   }

@@ -30,6 +30,11 @@ export const withoutReadiness = () => makeSpec();
 /** Reverts on its own within a minute of its switch (the fixtures' events all happen at the switch's own time). */
 export const withAutoRevert = () =>
   makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, autoRevert: { windowMs: 60_000 } });
+/** Reverts within a minute and keeps the previous workload running for that minute (keepPrevious). */
+export const withKeepPrevious = () =>
+  makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, autoRevert: { windowMs: 60_000, keepPrevious: true } });
+/** When a deploy with keepPrevious at T1 stops the workload it replaced: T1 + its 60 s window. */
+export const T_KEPT = '2026-01-01T00:01:01.000Z';
 /** A set of two: the fixtures' start yields only this node's instance, so the set is short until `instances.serving` fills it. */
 export const withInstances = () =>
   makeSpec({ readiness: { path: '/ready', timeoutMs: 5_000 }, instances: 2 }, { instances: 2 });
@@ -89,6 +94,9 @@ export function eventCatalogue(): Array<{ type: string } & Record<string, unknow
     { type: 'deployment.superseded', at: T1, by: 'dep000002' },
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'deploy' },
     { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'rollback' },
+    { type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'deploy', keepUntil: T_KEPT },
+    done('stopKept', {}),
+    error('stopKept', 'kill EPERM'),
     { type: 'deployment.promote', at: T1, trigger: 'rollback' },
     { type: 'deployment.scale', at: T1, instances: 3 },
     { type: 'health.failed', at: T1, detail: 'GET /health → 500 Internal Server Error', nodeId: 'node-a' },

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { edgePaths, allTransitions, replay } from './graph.js';
-import { withAutoRevert, withInstances, withReadiness, withoutReadiness } from './fixtures.js';
+import { withAutoRevert, withInstances, withKeepPrevious, withReadiness, withoutReadiness } from './fixtures.js';
 import { assertRecordInvariants } from './invariants.js';
 
 const paths = [
@@ -10,6 +10,7 @@ const paths = [
   ...edgePaths(withoutReadiness()),
   ...edgePaths(withInstances()),
   ...edgePaths(withAutoRevert()),
+  ...edgePaths(withKeepPrevious()),
 ];
 const covered = new Set<string>();
 

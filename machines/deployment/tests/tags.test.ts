@@ -4,12 +4,21 @@ import * as assert from 'uvu/assert';
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { deploymentMachine } from '../deployment.machine.js';
 import { toRecord, type SnapshotLike } from '../deployment.record.js';
-import { isDormant, isHandover, isInFlight, isPreSwitch, isServing, isSwitching, tagsAt } from '../deployment.tags.js';
+import {
+  isDormant,
+  isHandover,
+  isKept,
+  isInFlight,
+  isPreSwitch,
+  isServing,
+  isSwitching,
+  tagsAt,
+} from '../deployment.tags.js';
 import type { DeploymentTag } from '../deployment.types.js';
 import { T1, previous, withoutReadiness, workload } from './fixtures.js';
 
 type Node = typeof deploymentMachine.root;
-const TAGS: DeploymentTag[] = ['inFlight', 'preSwitch', 'switching', 'handover', 'serving', 'dormant'];
+const TAGS: DeploymentTag[] = ['inFlight', 'preSwitch', 'switching', 'handover', 'serving', 'dormant', 'kept'];
 
 /** Every leaf path of a region, found by walking the chart's state nodes. */
 function leaves(node: Node, prefix = ''): string[] {
@@ -37,7 +46,7 @@ const STAGES = leaves(region('stage'));
 
 test('the chart has the states this test walks', () => {
   assert.equal(STATUSES, ['queued', 'running', 'succeeded', 'failed']);
-  assert.is(STAGES.length, 17);
+  assert.is(STAGES.length, 18);
   const used = new Set(
     [...STATUSES.map((s) => tagsAt('status', s)), ...STAGES.map((s) => tagsAt('stage', s))].flatMap((t) => [...t]),
   );
@@ -62,6 +71,7 @@ test('in every state, what a record says agrees with the chart: tagsAt, the help
       assert.is(record.isActive, snap.hasTag('serving'), `${where}: isActive is the serving tag`);
       assert.is(isServing(record.state.stage), snap.hasTag('serving'), `${where}: serving`);
       assert.is(isDormant(record.state.stage), snap.hasTag('dormant'), `${where}: dormant`);
+      assert.is(isKept(record.state.stage), snap.hasTag('kept'), `${where}: kept`);
     }
   }
 });
@@ -81,6 +91,7 @@ test('the tags name the same states the stage lists in nodes/ named before them'
     'active.standby',
     'rolled_back',
   ]);
+  assert.equal(withTag('kept'), ['active.kept']);
   assert.equal(
     STATUSES.filter((s) => isInFlight(s)),
     ['queued', 'running'],

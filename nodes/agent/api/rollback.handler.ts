@@ -6,10 +6,28 @@ import { planRollback } from '../planning/rollback.plan.js';
 import { releasesToKeep } from '../planning/retention.plan.js';
 import { newIdempotencyKey } from './request-memo.js';
 
-type Keyed = ApiRequestParsed<'rollback'> & { idempotencyKey: string };
+type Keyed = ApiRequestParsed<'rollback'> & { idempotencyKey: string; revert?: { from: string } };
 
 export async function rollback(ctx: AgentContext, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
   const keyed = { ...req, idempotencyKey: req.idempotencyKey ?? newIdempotencyKey() };
+  if (!ctx.cluster.isLeader()) return askLeader(ctx.conn.nc, RPC.leaderRollback, keyed);
+  return rollbackAsLeader(ctx, keyed);
+}
+
+/**
+ * An automatic revert takes the same path as `rollback` (the leader's plan, under the environment's lock), with
+ * trigger auto_revert. One key per reverting deployment: an effect re-run after a restore gets the first answer.
+ */
+export async function revertAutomatically(
+  ctx: AgentContext,
+  req: { environment: string; service: string; from: string },
+): Promise<ApiReply<'rollback'>> {
+  const keyed: Keyed = {
+    environment: req.environment,
+    service: req.service,
+    idempotencyKey: `revert-${req.from}`,
+    revert: { from: req.from },
+  };
   if (!ctx.cluster.isLeader()) return askLeader(ctx.conn.nc, RPC.leaderRollback, keyed);
   return rollbackAsLeader(ctx, keyed);
 }
@@ -19,8 +37,8 @@ export function rollbackAsLeader(ctx: AgentContext, req: Keyed): Promise<ApiRepl
   return ctx.requests.run('rollback', req.idempotencyKey, Date.now(), () => promotePrevious(ctx, req));
 }
 
-async function promotePrevious(ctx: AgentContext, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
-  const { environment: env, service } = req;
+async function promotePrevious(ctx: AgentContext, req: Keyed): Promise<ApiReply<'rollback'>> {
+  const { environment: env, service, revert } = req;
   return ctx.planning.run(`env:${env}`, async () => {
     const records = ctx.records({ env, service });
     if (records.length === 0)
@@ -34,10 +52,15 @@ async function promotePrevious(ctx: AgentContext, req: ApiRequestParsed<'rollbac
     );
     const plan = planRollback(records, kept, service, env);
     if (!plan.ok) throw new CompartmentError('ROLLBACK_UNAVAILABLE', plan.reason);
+    // A revert undoes only the deployment that failed: once another one took the route, there is nothing to revert.
+    if (revert && plan.current?.id !== revert.from)
+      throw new CompartmentError('CONFLICT', `${revert.from} is no longer the active deployment: not reverted`);
     const at = new Date().toISOString();
-    for (const old of plan.supersedes)
+    // A deploy in flight is the user's next word: a revert leaves it to switch after it; a manual rollback stops it.
+    for (const old of revert ? [] : plan.supersedes)
       await ctx.deliver(old, { type: 'deployment.superseded', at, by: plan.target.id });
-    const deployment = await ctx.deliver(plan.target.id, { type: 'deployment.promote', at, trigger: 'rollback' });
+    const trigger = revert ? 'auto_revert' : 'rollback';
+    const deployment = await ctx.deliver(plan.target.id, { type: 'deployment.promote', at, trigger });
     return { deployment, from: plan.current?.id ?? null };
   });
 }

@@ -26,6 +26,8 @@ export interface EffectDeps {
   nodes: InstanceNodes;
   /** Sends an event to another deployment, wherever it lives. */
   deliver(id: string, event: DeploymentEvent): Promise<void>;
+  /** Automatic revert: asks the leader for a rollback of `spec`'s service away from `spec` (trigger auto_revert); the id promoted. */
+  revert(spec: DeploymentSpec): Promise<string>;
   /** Stops another deployment's workload (the previous one, after draining). */
   stopDeployment(id: string): Promise<void>;
   event(spec: DeploymentSpec, text: string): void;

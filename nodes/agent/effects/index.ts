@@ -6,6 +6,7 @@ import { readinessEffect } from './readiness.effect.js';
 import { readinessDeadlineEffect } from './readiness-deadline.effect.js';
 import { routeEffects } from './route.effects.js';
 import { superviseEffect } from './supervise.effect.js';
+import { keepPreviousEffect } from './keep-previous.effect.js';
 
 export type { EffectDeps, Router } from './effect-deps.js';
 
@@ -17,6 +18,7 @@ export function provideEffects(deps: EffectDeps) {
       readinessDeadline: readinessDeadlineEffect(),
       ...routeEffects(deps),
       superviseWorkload: superviseEffect(deps),
+      ...keepPreviousEffect(deps),
     },
   });
 }

@@ -101,6 +101,27 @@ export class DockerRuntime implements WorkloadRuntime {
     this.opts.sink.event(spec, `build complete (image ${tag})`);
   }
 
+  /** The release command in a container of the candidate's image, with its variables; output on stdout/stderr. */
+  async release(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
+    const command = spec.service.release;
+    if (!command) return;
+    this.opts.sink.event(spec, `release: ${command}`);
+    const pending: Promise<void>[] = [];
+    try {
+      const result = await this.driver.release(this.keyOf(spec), {
+        command,
+        env: spec.variables,
+        signal,
+        onLine: (stream, text) => void pending.push(this.opts.sink.output(spec, stream, [{ time: logTime(), text }])),
+      });
+      await Promise.all(pending);
+      this.opts.sink.event(spec, result.skipped ? 'release already complete' : 'release complete');
+    } catch (error) {
+      await Promise.all(pending);
+      throw new CompartmentError('BUILD_FAILED', `release command failed: ${(error as Error).message}`);
+    }
+  }
+
   async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
     const key = this.keyOf(spec);
     const r = spec.service.resources;

@@ -83,7 +83,13 @@ export function inspectText(d: DeploymentRecord): string {
     field('trigger', d.trigger),
     field('source', d.sourceDigest),
     field('fingerprint', d.fingerprint),
-    field('previous', d.previousId),
+    field(
+      'previous',
+      d.previousId && d.previousKeptUntil
+        ? `${d.previousId} (kept running without traffic until ${d.previousKeptUntil})`
+        : d.previousId,
+    ),
+    ...(d.keptUntil ? [field('kept', `running without traffic until ${d.keptUntil} (revert window)`)] : []),
     field('replaced by', d.replacedBy),
     field('updated', d.updatedAt),
     field('requested by', requesterText(d.audit?.requestedBy)),

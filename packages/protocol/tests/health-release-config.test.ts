@@ -1,7 +1,7 @@
 // `health`, `autoRevert` and `release` in compartment.yaml: defaults, bounds, and what is refused naming the field.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CompartmentError, parseProjectConfig } from '../index.js';
+import { parseProjectConfig } from '../index.js';
 import { failure } from './failure.js';
 
 const web = (extra: Record<string, unknown>) => ({ services: { web: { start: 'node s.js', ...extra } } });
@@ -39,11 +39,19 @@ test('autoRevert: off unless given; windowMs 1 s to 24 h', () => {
   refused({ autoRevert: { windowMs: 24 * 3_600_000 + 1 } }, /services\.web\.autoRevert\.windowMs/);
 });
 
-test('release: a command up to 4,096 characters, a timeout 1 s to 24 h, process runtime only', () => {
+test('autoRevert.keepPrevious: a boolean beside windowMs, refused otherwise naming the field', () => {
+  const keep = parseProjectConfig(web({ autoRevert: { windowMs: 60_000, keepPrevious: true } })).services.web!;
+  assert.equal(keep.autoRevert, { windowMs: 60_000, keepPrevious: true });
+  refused({ autoRevert: { windowMs: 60_000, keepPrevious: 'yes' } }, /services\.web\.autoRevert\.keepPrevious/);
+  refused({ autoRevert: { keepPrevious: true } }, /services\.web\.autoRevert\.windowMs/);
+});
+
+test('release: a command up to 4,096 characters, a timeout 1 s to 24 h, for either runtime', () => {
   assert.is(parseProjectConfig(web({ release: 'npm run migrate' })).services.web!.release, 'npm run migrate');
   refused({ release: 'x'.repeat(4_097) }, /services\.web\.release/);
   refused({ release: 'x', releaseTimeoutMs: 999 }, /services\.web\.releaseTimeoutMs/);
-  refused({ release: 'npm run migrate', runtime: 'docker' }, /services\.web\.release.*runtime process only/);
+  const docker = { release: 'npm run migrate', runtime: 'docker', start: undefined };
+  assert.is(parseProjectConfig(web(docker)).services.web!.release, 'npm run migrate');
 });
 
 test.run();

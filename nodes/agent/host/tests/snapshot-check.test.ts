@@ -34,7 +34,7 @@ test('an unversioned snapshot (version 1, before versioning) is restorable; an u
   const other = checkSnapshot({ ...(await persisted()), machineVersion: 99 });
   assert.equal(other, {
     ok: false,
-    message: `its stored snapshot is from machine version 99; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4`,
+    message: `its stored snapshot is from machine version 99; this agent runs version ${DEPLOYMENT_MACHINE_VERSION} and restores 1, 2, 3, 4, 5`,
   });
 });
 
