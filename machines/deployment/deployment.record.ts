@@ -82,7 +82,7 @@ export function instanceSummary(c: DeploymentContext, stagePath: string): Instan
     // The owner's own instance (slot 0) counts in the context; the others carry their supervisor's count.
     restarts: (w.slot ?? 0) === 0 && w.nodeId === c.candidate?.nodeId ? c.restarts : (w.restarts ?? 0),
   }));
-  const shared = set.length > nodes.size ? `; ${set.length - nodes.size} share a node` : '';
+  const shared = set.length > nodes.size ? ', some sharing a node' : '';
   const note =
     set.length > 0 && nodes.size < total
       ? `${total} instances wanted, ${set.length} placed on ${nodes.size} distinct node(s)${shared}`
