@@ -72,15 +72,18 @@ export function instanceSummary(c: DeploymentContext, stagePath: string): Instan
   const nodes = new Set(set.map((w) => w.nodeId));
   const list = set.map((w) => ({
     nodeId: w.nodeId,
+    slot: w.slot ?? 0,
     ref: w.ref,
     host: w.host,
     port: w.port,
     state: past ? ('ready' as const) : running ? ('starting' as const) : ('down' as const),
-    restarts: w.nodeId === c.candidate?.nodeId ? c.restarts : 0,
+    // The owner's own instance (slot 0) counts in the context; the others carry their supervisor's count.
+    restarts: (w.slot ?? 0) === 0 && w.nodeId === c.candidate?.nodeId ? c.restarts : (w.restarts ?? 0),
   }));
+  const shared = set.length > nodes.size ? ', some sharing a node' : '';
   const note =
     set.length > 0 && nodes.size < total
-      ? `${total} instances wanted, ${set.length} placed on ${nodes.size} distinct node(s)`
+      ? `${total} instances wanted, ${set.length} placed on ${nodes.size} distinct node(s)${shared}`
       : null;
   return { ready: past ? set.length : 0, total, note, list };
 }

@@ -183,9 +183,15 @@ export const deploymentSetup = setup({
         ? { spec: { ...context.spec, instances: event.instances }, clock: event.at, probeFailure: null }
         : { clock: context.clock },
     ),
-    setServing: assign(({ context, event }) =>
-      event.type === 'instances.serving' ? { instances: event.instances, clock: event.at } : { clock: context.clock },
-    ),
+    // The owner's own instance (slot 0 on the candidate's node) keeps the identity its last restart gave the candidate.
+    setServing: assign(({ context, event }) => {
+      if (event.type !== 'instances.serving') return { clock: context.clock };
+      const own = context.candidate;
+      const instances = event.instances.map((w) =>
+        own && (w.slot ?? 0) === 0 && w.nodeId === own.nodeId && w.port === own.port ? own : w,
+      );
+      return { instances, clock: event.at };
+    }),
     countCrash: assign({ restarts: ({ context }) => context.restarts + 1 }),
     setProbeFailure: assign(({ event }) =>
       event.type === 'health.failed' ? { probeFailure: truncateText(event.detail) } : {},

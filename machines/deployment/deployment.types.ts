@@ -54,6 +54,10 @@ export interface WorkloadRef {
   host: string;
   port: number | null;
   nodeId: string | null;
+  /** Which of the set's instances on its node: 0 (or absent) is the owner's own; extras count from 1. */
+  slot?: number;
+  /** Restarts of this instance by its supervisor (the owner's own instance counts in `restarts`). */
+  restarts?: number;
 }
 
 /** The deployment a switch took traffic from. */

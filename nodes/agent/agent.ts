@@ -172,13 +172,15 @@ export class Agent {
     });
     const nodes: InstanceNodes = {
       self: opts.nodeId,
+      // This node last: on equal load a new instance goes to another node (the owner also builds and supervises).
       candidates: (kind) => {
         const live = cluster.liveNodes();
-        return cluster
+        const able = cluster
           .nodeViews()
-          .filter((n) => n.id !== opts.nodeId && live.has(n.id) && n.runtimes.includes(kind))
+          .filter((n) => live.has(n.id) && n.runtimes.includes(kind))
           .map((n) => n.id)
           .sort();
+        return [...able.filter((n) => n !== opts.nodeId), ...able.filter((n) => n === opts.nodeId)];
       },
       isLive: (id) => cluster.isLive(id),
       call: (nodeId, req, timeoutMs) => instanceRemote(conn.nc, nodeId, req, timeoutMs),

@@ -4,7 +4,15 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { dockerClient, pingEngine } from './docker-client.js';
 import { asCompartmentError, isNotFound } from './docker-errors.js';
-import { containerName, imageTag, keyOfLabels, labelFilter, labelsOf, type DockerKey } from './docker-names.js';
+import {
+  containerName,
+  imageTag,
+  keyOfLabels,
+  labelFilter,
+  labelsOf,
+  streamOf,
+  type DockerKey,
+} from './docker-names.js';
 import { buildImage } from './image-builder.js';
 import { pruneImages } from './image-pruner.js';
 import { launch } from './container-launcher.js';
@@ -93,7 +101,7 @@ export class DockerDriver {
 
   /** Starts the deployment's container from its image, or adopts the running one. */
   start(key: DockerKey, req: StartRequest): Promise<Started> {
-    return this.lock.run(key.deploymentId, () =>
+    return this.lock.run(streamOf(key), () =>
       this.call('START_FAILED', async () => {
         const launched = await launch(
           this.docker,
@@ -107,7 +115,7 @@ export class DockerDriver {
             ...(req.memoryMb !== undefined ? { memoryMb: req.memoryMb } : {}),
             ...(req.cpus !== undefined ? { cpus: req.cpus } : {}),
           },
-          () => this.followers.end(key.deploymentId),
+          () => this.followers.end(streamOf(key)),
         );
         return { id: launched.id, host: this.opts.host, hostPort: launched.hostPort, adopted: launched.adopted };
       }),
@@ -132,20 +140,28 @@ export class DockerDriver {
     return watchContainer(this.docker, containerName(key), onExit, this.opts.warn);
   }
 
-  /** docker stop with the grace, then remove, for every container of the deployment; a no-op when there is none. */
+  /**
+   * docker stop with the grace, then remove, for every container of the deployment on this node (with `key.slot`:
+   * only that slot's); a no-op when there is none.
+   */
   stop(key: DockerKey, graceMs: number): Promise<StopResult> {
-    return this.lock.run(key.deploymentId, () =>
+    const only = key.slot === undefined ? null : `/${containerName(key)}`;
+    return this.lock.run(streamOf(key), () =>
       this.call('INTERNAL', async () => {
         let result: StopResult = { wasRunning: false, exit: null };
-        for (const c of await this.docker.listContainers({
+        const all = await this.docker.listContainers({
           all: true,
           filters: { label: labelFilter(this.opts.nodeId, key) },
-        })) {
-          const r = await stopContainer(this.docker, c.Id, graceMs, () => this.followers.end(key.deploymentId));
+        });
+        for (const c of all.filter((c) => only === null || c.Names.includes(only))) {
+          const stream = streamOf(keyOfLabels(c.Labels) ?? key);
+          const r = await stopContainer(this.docker, c.Id, graceMs, () => this.followers.end(stream));
           if (r.wasRunning) result = r;
+          await this.followers.end(stream);
+          await removeCursor(this.cursorFile(stream));
         }
-        await this.followers.end(key.deploymentId);
-        await removeCursor(this.cursorFile(key.deploymentId));
+        await this.followers.end(streamOf(key));
+        await removeCursor(this.cursorFile(streamOf(key)));
         return result;
       }),
     );
@@ -156,7 +172,7 @@ export class DockerDriver {
    * `output.storedSince` is for resuming after an agent restart (see LogFollowerOptions).
    */
   async followLogs(key: DockerKey, containerId: string, output: OutputTarget): Promise<void> {
-    const cursorFile = this.cursorFile(key.deploymentId);
+    const cursorFile = this.cursorFile(streamOf(key));
     const { onLines, storedSince } = output;
     const start = () =>
       LogFollower.start({
@@ -168,7 +184,7 @@ export class DockerDriver {
         stored: this.opts.outputStored,
         warn: this.opts.warn,
       });
-    await this.followers.follow(key.deploymentId, containerId, start).catch((error: unknown) => {
+    await this.followers.follow(streamOf(key), containerId, start).catch((error: unknown) => {
       throw asCompartmentError(error, this.opts.socketPath);
     });
   }
@@ -178,7 +194,7 @@ export class DockerDriver {
    * so a stop after a restart still publishes the last lines. Without a cursor there is nothing to resume.
    */
   async resumeLogs(key: DockerKey, output: OutputTarget): Promise<void> {
-    const resumable = await access(this.cursorFile(key.deploymentId)).then(
+    const resumable = await access(this.cursorFile(streamOf(key))).then(
       () => true,
       () => false,
     );
@@ -207,8 +223,8 @@ export class DockerDriver {
     return this.followers.closeAll();
   }
 
-  private cursorFile(deploymentId: string): string {
-    return join(this.opts.stateDir, 'logs', `${deploymentId}.json`);
+  private cursorFile(stream: string): string {
+    return join(this.opts.stateDir, 'logs', `${stream}.json`);
   }
 
   private async call<T>(code: 'START_FAILED' | 'BUILD_FAILED' | 'INTERNAL', fn: () => Promise<T>): Promise<T> {

@@ -7,6 +7,11 @@ export interface DockerKey {
   deploymentId: string;
   /** The node of an instance run for a deployment another node owns: part of its container's name, not of its labels. */
   instance?: string;
+  /**
+   * Which of the deployment's containers on this node (instances beyond the nodes share one): part of the name and
+   * labels when above 0. `stop` given a slot (0 too) stops that container only; without one, all of the deployment's.
+   */
+  slot?: number;
 }
 
 export const LABELS = {
@@ -14,6 +19,7 @@ export const LABELS = {
   env: 'io.compartment.environment',
   service: 'io.compartment.service',
   deployment: 'io.compartment.deployment',
+  slot: 'io.compartment.slot',
 } as const;
 
 /** A repository path component must end in a letter or digit; our names may end in "-". The tag keeps them apart. */
@@ -31,7 +37,13 @@ export function imageTag(key: DockerKey): string {
 
 /** Unique on the engine (deployment ids are), readable in `docker ps`. */
 export function containerName(key: DockerKey): string {
-  return `compartment-${key.env}-${key.service}-${key.deploymentId}${key.instance ? `-${key.instance}` : ''}`;
+  const slot = key.slot ? `-s${key.slot}` : '';
+  return `compartment-${key.env}-${key.service}-${key.deploymentId}${key.instance ? `-${key.instance}` : ''}${slot}`;
+}
+
+/** One container's output stream (log follower, cursor file, lock): the deployment's, or per slot above 0. */
+export function streamOf(key: DockerKey): string {
+  return key.slot ? `${key.deploymentId}-s${key.slot}` : key.deploymentId;
 }
 
 export function labelsOf(nodeId: string, key: DockerKey): Record<string, string> {
@@ -40,6 +52,7 @@ export function labelsOf(nodeId: string, key: DockerKey): Record<string, string>
     [LABELS.env]: key.env,
     [LABELS.service]: key.service,
     [LABELS.deployment]: key.deploymentId,
+    ...(key.slot ? { [LABELS.slot]: String(key.slot) } : {}),
   };
 }
 
@@ -61,5 +74,6 @@ export function keyOfLabels(labels: Record<string, string> | null | undefined): 
   const service = labels?.[LABELS.service];
   const deploymentId = labels?.[LABELS.deployment];
   if (!env || !service || !deploymentId || !DEPLOYMENT_ID_PATTERN.test(deploymentId)) return null;
-  return { env, service, deploymentId };
+  const slot = Number(labels?.[LABELS.slot] ?? 0);
+  return Number.isInteger(slot) && slot > 0 ? { env, service, deploymentId, slot } : { env, service, deploymentId };
 }

@@ -2,7 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { extractRelease, listReleaseKeys, pruneReleases } from './release.store.js';
-import { releasePaths, keyText, type WorkloadKey } from './release-layout.js';
+import { readdir } from 'node:fs/promises';
+import { releasePaths, keyText, SLOT_DIR, type WorkloadKey } from './release-layout.js';
 import { runBuild, runRelease, type BuildOptions, type BuildResult } from './build-runner.js';
 import { launch } from './workload-launcher.js';
 import { watchWorkload } from './workload-watcher.js';
@@ -88,13 +89,11 @@ export class ProcessDriver {
 
   /** Removes the service's releases not in `keepIds`, except any whose workload runs. */
   prune(env: string, service: string, keepIds: readonly string[]): Promise<string[]> {
-    return pruneReleases(
-      this.dataDir,
-      env,
-      service,
-      keepIds,
-      async (key) => (await runningRecord(releasePaths(this.dataDir, key))) !== null,
-    );
+    return pruneReleases(this.dataDir, env, service, keepIds, async (key) => {
+      for (const slot of [0, ...(await this.slots(key))])
+        if ((await runningRecord(releasePaths(this.dataDir, { ...key, slot }))) !== null) return true;
+      return false;
+    });
   }
 
   build(key: WorkloadKey, opts: BuildOptions): Promise<BuildResult> {
@@ -121,8 +120,8 @@ export class ProcessDriver {
         runAs: this.runAs,
       });
       if (child !== null) {
-        this.children.set(paths.dir, child);
-        child.once('exit', () => this.children.get(paths.dir) === child && this.children.delete(paths.dir));
+        this.children.set(paths.workload, child);
+        child.once('exit', () => this.children.get(paths.workload) === child && this.children.delete(paths.workload));
       }
       return { ref: refOf(record), host: record.host, port: record.port, pid: record.pid!, adopted };
     });
@@ -131,7 +130,7 @@ export class ProcessDriver {
   /** Calls `onExit` once when the workload ends (at once if it is not running); returns a function that stops watching. */
   watch(key: WorkloadKey, onExit: (exit: ExitInfo) => void): () => void {
     const paths = releasePaths(this.dataDir, key);
-    return watchWorkload({ paths, child: this.children.get(paths.dir) ?? null, pollMs: this.pollMs, onExit });
+    return watchWorkload({ paths, child: this.children.get(paths.workload) ?? null, pollMs: this.pollMs, onExit });
   }
 
   stop(key: WorkloadKey, graceMs: number): Promise<StopResult> {
@@ -148,6 +147,7 @@ export class ProcessDriver {
       env: key.env,
       service: key.service,
       deploymentId: key.deploymentId,
+      ...(key.slot ? { slot: key.slot } : {}),
       ref: r.pid === null ? null : refOf(r),
       host: r.host,
       port: r.port,
@@ -159,8 +159,20 @@ export class ProcessDriver {
 
   /** Every workload this data dir has started, running or not: what the agent reconciles with at start. */
   async list(): Promise<WorkloadStatus[]> {
-    const all = await Promise.all((await listReleaseKeys(this.dataDir)).map((key) => this.status(key)));
+    const keys: WorkloadKey[] = [];
+    for (const key of await listReleaseKeys(this.dataDir))
+      keys.push(key, ...(await this.slots(key)).map((slot) => ({ ...key, slot })));
+    const all = await Promise.all(keys.map((key) => this.status(key)));
     return all.filter((s): s is WorkloadStatus => s !== null);
+  }
+
+  /** The slots beyond 0 that ever ran a workload of this release here (each has its own `slot-<n>/`). */
+  async slots(key: WorkloadKey): Promise<number[]> {
+    const names = await readdir(releasePaths(this.dataDir, { ...key, slot: 0 }).dir).catch(() => [] as string[]);
+    return names.flatMap((n) => {
+      const m = SLOT_DIR.exec(n);
+      return m ? [Number(m[1])] : [];
+    });
   }
 
   /** Follows the workload's stdout.log and stderr.log from their persisted offsets. */

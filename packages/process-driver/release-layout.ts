@@ -7,7 +7,13 @@ export interface WorkloadKey {
   env: string;
   service: string;
   deploymentId: string;
+  /** Which of the release's workloads on this node (absent: 0). Slots share the release and its build. */
+  slot?: number;
 }
+
+/** Slots beyond 0 keep their workload files in `slot-<n>/` of the release dir; slot 0 keeps them in the dir itself. */
+export const SLOT_DIR = /^slot-([1-9][0-9]{0,2})$/;
+const MAX_SLOT = 999;
 
 /**
  * The extracted source goes to `app/` (the cwd of build and start) so that nothing a user ships can
@@ -16,6 +22,8 @@ export interface WorkloadKey {
 export interface ReleasePaths {
   dir: string;
   app: string;
+  /** Where this slot's workload files (record, logs, exit status, wrapper pid) live: `dir` for slot 0. */
+  workload: string;
   record: string;
   stdout: string;
   stderr: string;
@@ -38,14 +46,16 @@ export function serviceDir(dataDir: string, env: string, service: string): strin
 export function releasePaths(dataDir: string, key: WorkloadKey): ReleasePaths {
   checkKey(key);
   const dir = join(serviceDir(dataDir, key.env, key.service), key.deploymentId);
+  const workload = key.slot ? join(dir, `slot-${key.slot}`) : dir;
   return {
     dir,
     app: join(dir, 'app'),
-    record: join(dir, 'workload.json'),
-    stdout: join(dir, 'stdout.log'),
-    stderr: join(dir, 'stderr.log'),
-    exitStatus: join(dir, 'exit-status'),
-    wrapperPid: join(dir, 'wrapper.pid'),
+    workload,
+    record: join(workload, 'workload.json'),
+    stdout: join(workload, 'stdout.log'),
+    stderr: join(workload, 'stderr.log'),
+    exitStatus: join(workload, 'exit-status'),
+    wrapperPid: join(workload, 'wrapper.pid'),
     buildOk: join(dir, 'build.ok'),
     buildProcess: join(dir, 'build.json'),
     releaseOk: join(dir, 'release.ok'),
@@ -58,6 +68,8 @@ export function checkKey(key: WorkloadKey): void {
   if (!DEPLOYMENT_ID_PATTERN.test(key.deploymentId)) {
     throw new CompartmentError('INVALID_ARGUMENT', `"${key.deploymentId}" is not a deployment id`, 'deploymentId');
   }
+  if (key.slot !== undefined && !(Number.isInteger(key.slot) && key.slot >= 0 && key.slot <= MAX_SLOT))
+    throw new CompartmentError('INVALID_ARGUMENT', `"${key.slot}" is not an instance slot`, 'slot');
 }
 
 function checkName(field: string, value: string): void {
@@ -65,4 +77,5 @@ function checkName(field: string, value: string): void {
     throw new CompartmentError('INVALID_ARGUMENT', `"${value}" is not a valid ${field} name`, field);
 }
 
-export const keyText = (key: WorkloadKey) => `${key.env}/${key.service}/${key.deploymentId}`;
+export const keyText = (key: WorkloadKey) =>
+  `${key.env}/${key.service}/${key.deploymentId}${key.slot ? `/slot-${key.slot}` : ''}`;

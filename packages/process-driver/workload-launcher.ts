@@ -1,7 +1,7 @@
 // Starts a workload detached in its own process group, output appended to files, or adopts the one already running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { readStat } from './proc-stat.js';
@@ -54,6 +54,7 @@ export async function launch(paths: ReleasePaths, key: WorkloadKey, opts: Launch
   if (!(await exists(paths.app))) throw notExtracted(paths.dir);
 
   const port = opts.port ?? (await freePort());
+  await mkdir(paths.workload, { recursive: true });
   await Promise.all([rm(paths.exitStatus, { force: true }), rm(paths.wrapperPid, { force: true })]);
   const base = { ...key, command: opts.command, host: opts.host, port, startedAt: new Date().toISOString() };
   // Written before the spawn: if the agent dies in between, the wrapper's pid file completes it.
@@ -64,7 +65,7 @@ export async function launch(paths: ReleasePaths, key: WorkloadKey, opts: Launch
   const err = openSync(paths.stderr, 'a');
   let child: ChildProcess;
   try {
-    child = spawn('sh', ['-c', wrapper(opts.runAs ?? null), WRAPPER_MARK, opts.command, paths.dir], {
+    child = spawn('sh', ['-c', wrapper(opts.runAs ?? null), WRAPPER_MARK, opts.command, paths.workload], {
       cwd: paths.app,
       env: { ...opts.env, PORT: String(port) },
       detached: true,

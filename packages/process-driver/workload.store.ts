@@ -34,7 +34,8 @@ export async function runningRecord(paths: ReleasePaths): Promise<WorkloadRecord
   const pid = Number.parseInt((await readText(paths.wrapperPid)) ?? '', 10);
   if (!Number.isInteger(pid) || pid <= 0) return null;
   const [stat, argv] = await Promise.all([readStat(pid), readCmdline(pid)]);
-  if (stat === null || stat.state === 'Z' || !argv.includes(WRAPPER_MARK) || !argv.includes(paths.dir)) return null;
+  if (stat === null || stat.state === 'Z' || !argv.includes(WRAPPER_MARK) || !argv.includes(paths.workload))
+    return null;
   const completed = { ...record, pid, startTime: stat.startTime };
   await writeRecord(paths, completed);
   return completed;

@@ -41,6 +41,8 @@ export type ReadinessAttempt = z.output<typeof ReadinessAttempt>;
 /** One instance of a deployment's set, as `inspect` lists it. */
 export const InstanceEntry = z.object({
   nodeId: z.string().nullable(),
+  /** Which instance on its node (0: the owner's own); absent in records from before instances could share a node. */
+  slot: z.number().int().optional(),
   /** `pid:starttime` of a process, or a container id; null until it started. */
   ref: z.string().nullable(),
   host: z.string().nullable(),
@@ -53,7 +55,7 @@ export const InstanceSummary = z.object({
   /** Instances serving (or ready to) now, out of `total`: `status` shows them as `ready/total`. */
   ready: z.number().int(),
   total: z.number().int(),
-  /** Why fewer distinct nodes than instances, if so. */
+  /** Why fewer distinct nodes than instances (some share a node, or fewer run), if so. */
   note: z.string().nullable(),
   list: z.array(InstanceEntry),
 });

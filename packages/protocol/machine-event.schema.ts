@@ -13,6 +13,10 @@ export const WorkloadRefSchema = z.strictObject({
   host: z.string().min(1).max(256),
   port: z.number().int().min(1).max(65535).nullable(),
   nodeId: z.string().max(128).nullable(),
+  /** Which of the set's instances on its node: 0 (or absent) is the owner's own; extras count from 1. */
+  slot: z.number().int().min(0).max(MAX_INSTANCES).optional(),
+  /** Restarts of this instance by its supervisor (the owner's own instance counts in the context's `restarts`). */
+  restarts: z.number().int().min(0).optional(),
 });
 
 /** One member per event type; `machines/` asserts at compile time that its DeploymentEvent is exactly this. */

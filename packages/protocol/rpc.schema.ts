@@ -8,6 +8,7 @@ import { MachineEvent, WorkloadRefSchema } from './machine-event.schema.js';
 import { DeploymentId } from './names.js';
 import { API_VERBS, subjects, type ApiVerb } from './subjects.js';
 import { TransitionHistory } from './transition.schema.js';
+import { MAX_INSTANCES } from './limits.js';
 
 export interface RpcSpec<P, Req extends z.ZodType, Rep extends z.ZodType> {
   /** Its name in logs and in the `$SRV` listing. */
@@ -84,8 +85,9 @@ export const RPC = {
     readOnly: false,
   },
   /**
-   * To a node that runs one instance of another node's deployment: build and start it (or adopt it, keeping
-   * `port`), stop it, or say whether it runs. The node reads the spec from the deployment's stored context.
+   * To a node that runs an instance (`slot`) of a deployment: build and start it (or adopt it, keeping `port`), stop
+   * it, or say whether it runs. The node reads the spec from the deployment's stored context. The owner's own node
+   * gets it too for the extra instances it holds when there are fewer nodes than instances.
    */
   nodeInstance: {
     name: 'node.instance',
@@ -94,6 +96,8 @@ export const RPC = {
       id: DeploymentId,
       op: z.enum(['start', 'stop', 'status']),
       port: z.number().int().min(1).max(65535).nullable().optional(),
+      /** Which instance on that node (from 1; the owner's own is 0); absent: 0, and `stop` stops them all. */
+      slot: z.number().int().min(0).max(MAX_INSTANCES).optional(),
     }),
     reply: z.strictObject({ workload: WorkloadRefSchema.nullable(), running: z.boolean() }),
     readOnly: false,

@@ -49,7 +49,8 @@ test('two containers on two nodes, both ready before the switch; each answers on
       `the instance on ${i.nodeId} publishes ${i.port}: ${JSON.stringify(info.NetworkSettings.Ports)}`,
     );
     assert.ok(
-      info.Name.endsWith(i.nodeId === web.nodeId ? web.id : `${web.id}-${i.nodeId}`),
+      // An instance run for another node's deployment carries that node and its slot in its name.
+      info.Name.endsWith(i.nodeId === web.nodeId ? web.id : `${web.id}-${i.nodeId}-s${i.slot}`),
       `container name ${info.Name}`,
     );
   }

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { Sandbox, getJson } from './driver-fixture.js';
+import { Sandbox, getJson, newKey } from './driver-fixture.js';
 import { waitFor } from '../harness/wait.js';
 import { readStat } from '../../packages/process-driver/proc-stat.js';
 import type { ExitInfo, ProcessDriver, WorkloadKey } from '../../packages/process-driver/index.js';
@@ -44,6 +44,38 @@ test('start runs the app on a free port with the given env; a re-run adopts it w
   assert.not.ok(await live(started.pid));
   const twice = await driver.stop(key, 5_000);
   assert.equal([twice.wasRunning, twice.signal], [false, null]);
+});
+
+test('slots: two workloads of one release run side by side, each with its own port, files and stop; prune keeps a release any slot runs', async () => {
+  const driver = sb.driver();
+  const key = await sb.release(driver, {}, newKey('slots'));
+  const slot = { ...key, slot: 2 };
+  const [zero, two] = [await driver.start(key, START), await driver.start(slot, START)];
+  sb.pgids.add(zero.pid);
+  sb.pgids.add(two.pid);
+  assert.is.not(zero.port, two.port);
+  assert.is.not(zero.pid, two.pid);
+  const [a, b] = await Promise.all(
+    [zero.port, two.port].map((port) => waitFor('both answer', () => getJson(port).catch(() => null))),
+  );
+  assert.is.not(a.pid, b.pid, 'two processes answer');
+  const record = JSON.parse(readFileSync(join(driver.releaseDir(key), 'slot-2', 'workload.json'), 'utf8'));
+  assert.equal([record.pid, record.slot], [two.pid, 2]);
+  assert.equal(await driver.slots(key), [2]);
+  const listed = (await driver.list()).filter((w) => w.deploymentId === key.deploymentId);
+  assert.equal(listed.map((w) => [w.slot ?? 0, w.running]).sort(), [
+    [0, true],
+    [2, true],
+  ]);
+  // Adopting is per slot: a second start of slot 2 answers with slot 2's process.
+  assert.is((await driver.start(slot, START)).pid, two.pid);
+  await driver.stop(key, 5_000);
+  assert.not.ok(await live(zero.pid));
+  assert.ok(await live(two.pid), 'slot 2 runs on after slot 0 stopped');
+  assert.equal(await driver.prune(key.env, key.service, []), [], 'a release whose slot 2 runs is kept');
+  await driver.stop(slot, 5_000);
+  assert.not.ok(await live(two.pid));
+  assert.equal(await driver.prune(key.env, key.service, []), [key.deploymentId]);
 });
 
 test('watch reports an own child exit once with its code and last stderr line', async () => {

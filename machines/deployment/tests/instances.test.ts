@@ -92,4 +92,33 @@ test('fewer distinct nodes than instances is said in the record', async () => {
   assert.match(record.instances?.note ?? '', /2 instances wanted, 1 placed on 1 distinct node/);
 });
 
+test('instances sharing a node: the note says so; each extra carries its own restarts, the own one the context count', async () => {
+  const extra = { ...otherInstance, nodeId: 'node-a', port: 40003, slot: 1 };
+  const shared = await run([
+    { type: 'slot.granted', at: T1 },
+    done('build'),
+    done('startCandidate', { workload, instances: [workload, extra] }),
+  ]);
+  assert.match(
+    shared.record.instances?.note ?? '',
+    /2 instances wanted, 2 placed on 1 distinct node\(s\), some sharing/,
+  );
+  const restartedOwn = { ...workload, ref: '999:1' };
+  const { record, context } = await run([
+    ...TO_ACTIVE,
+    { type: 'workload.exited', at: T1, code: 1, signal: null, lastError: null },
+    { type: 'workload.restarted', at: T1, workload: restartedOwn },
+    // The extras supervisor still names the owner's instance by its old ref: the candidate's identity wins.
+    serving([workload, { ...otherInstance, ref: '777:1', restarts: 2 }]),
+  ]);
+  assert.equal(
+    record.instances?.list.map((i) => [i.nodeId, i.ref, i.restarts]),
+    [
+      ['node-a', '999:1', 1],
+      ['node-b', '777:1', 2],
+    ],
+  );
+  assert.is(context.instances?.[0]?.ref, '999:1');
+});
+
 test.run();

@@ -32,7 +32,7 @@ export async function stopAnywhere(
   const context = await storedContext(ctx.deployments, id);
   if (!context) return;
   const { spec } = context;
-  // The set's other instances, each on its own node (a set of one has none).
+  // The set's other instances, on their nodes: one stop per node stops every instance (slot) it holds.
   const extras = new Set(
     (context.instances ?? []).map((w) => w.nodeId).filter((n): n is string => n !== null && n !== spec.nodeId),
   );

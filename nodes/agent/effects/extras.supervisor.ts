@@ -1,11 +1,12 @@
 // Keeps the remote instances of an active set serving: restarts one that exited on its node, and when its node is
-// gone takes it out of the route at once and re-places it on another live node, reporting the set each time.
+// gone takes every instance it held out of the route at once and re-places them, reporting the set each time.
 import { probeUntil } from '../../../packages/probes/index.js';
 import { wantedInstances, type DeploymentSpec, type WorkloadRef } from '../../../machines/deployment/index.js';
 import type { Report } from './effect-kit.js';
 import { now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
-import { STATUS_TIMEOUT_MS, isExtra, placeExtras, startExtra, stopExtra } from './instance-set.js';
+import { instanceStatus, isExtra, placeExtras, startExtra, stopExtra, whereOf } from './instance-set.js';
+import { surplusInstances } from '../planning/instances.plan.js';
 
 /** How often each remote instance is asked whether it runs. */
 const CHECK_EVERY_MS = 500;
@@ -50,70 +51,89 @@ export function superviseExtras(
     if (!signal.aborted) report({ type: 'instances.serving', at: now(), instances: next });
   };
 
-  /** Brings a new instance up on a live node without one, and adds it once it passes readiness. */
+  /** Brings the missing instances up on the least-loaded live nodes, and adds those that pass readiness in one write. */
   const replace = async () => {
-    const taken = new Set(set.map((w) => w.nodeId ?? ''));
-    for (const [nodeId, until] of suspects) if (until > Date.now()) taken.add(nodeId);
-    const [target] = placeExtras(nodes, { ...spec, instances: wantedInstances(spec) - set.length + 1 }, taken);
-    if (!target) return;
-    try {
-      const w = await startExtra(nodes, spec, target);
-      const readiness = spec.service.readiness;
-      if (readiness) {
-        const result = await probeUntil({
-          readiness,
-          target: deps.runtime(spec.runtime).probeTarget(spec, w),
-          deadline: new Date(Date.now() + readiness.timeoutMs),
-          signal,
-        });
-        if (result !== 'passed') {
-          await stopExtra(nodes, spec, target).catch(() => undefined);
-          return deps.event(spec, `re-placed instance on ${target} did not become ready (${result})`);
+    const suspected = new Set([...suspects].filter(([, until]) => until > Date.now()).map(([n]) => n));
+    const places = placeExtras(nodes, spec, set, suspected);
+    const started = await Promise.all(
+      places.map(async (place) => {
+        try {
+          const w = await startExtra(nodes, spec, place);
+          const readiness = spec.service.readiness;
+          if (readiness) {
+            const result = await probeUntil({
+              readiness,
+              target: deps.runtime(spec.runtime).probeTarget(spec, w),
+              deadline: new Date(Date.now() + readiness.timeoutMs),
+              signal,
+            });
+            if (result !== 'passed') {
+              await stopExtra(nodes, spec, place).catch(() => undefined);
+              deps.event(spec, `re-placed instance on ${whereOf(place)} did not become ready (${result})`);
+              return null;
+            }
+          }
+          return w;
+        } catch (error) {
+          suspect(place.nodeId);
+          deps.event(spec, `could not re-place an instance on ${whereOf(place)}: ${(error as Error).message}`);
+          return null;
         }
-      }
-      if (!signal.aborted) await publish([...set, w], `instance re-placed on ${target}`);
-    } catch (error) {
-      suspect(target);
-      deps.event(spec, `could not re-place an instance on ${target}: ${(error as Error).message}`);
-    }
+      }),
+    );
+    const ready = started.filter((w): w is WorkloadRef => w !== null);
+    if (ready.length > 0 && !signal.aborted)
+      await publish([...set, ...ready], `instance(s) re-placed on ${ready.map(whereOf).join(', ')}`);
+  };
+
+  /** A restarted instance keeps its place in the set with its new identity and one more restart; the machine hears. */
+  const restarted = (w: WorkloadRef, again: WorkloadRef) => {
+    const next = { ...again, ...(w.slot !== undefined ? { slot: w.slot } : {}), restarts: (w.restarts ?? 0) + 1 };
+    set = set.map((x) => (x === w ? next : x));
+    if (!signal.aborted) report({ type: 'instances.serving', at: now(), instances: set });
   };
 
   const checkOne = async (w: WorkloadRef) => {
     const nodeId = w.nodeId!;
-    if (!nodes.isLive(nodeId))
-      return (
-        suspect(nodeId),
-        publish(
-          set.filter((x) => x !== w),
-          `node ${nodeId} is lost: its instance left the route`,
-        )
+    if (!set.includes(w)) return;
+    if (!nodes.isLive(nodeId)) {
+      suspect(nodeId);
+      // Every instance the lost node held leaves the route in the same write.
+      return publish(
+        set.filter((x) => x.nodeId !== nodeId || !isExtra(nodes, x)),
+        `node ${nodeId} is lost: its instance(s) left the route`,
       );
+    }
     try {
-      const status = await nodes.call(nodeId, { id: spec.id, op: 'status' }, STATUS_TIMEOUT_MS);
-      if (status.running) return;
+      if (await instanceStatus(nodes, spec, w)) return;
       // Exited on a live node: started again there on the port the route names.
-      const again = await startExtra(nodes, spec, nodeId, w.port);
-      deps.event(spec, `instance on ${nodeId} exited; restarted (${again.ref})`);
-      if (again.ref !== w.ref) set = set.map((x) => (x === w ? again : x));
+      const again = await startExtra(
+        nodes,
+        spec,
+        { nodeId, ...(w.slot !== undefined ? { slot: w.slot } : {}) },
+        w.port,
+      );
+      deps.event(spec, `instance on ${whereOf(w)} exited; restarted (${again.ref})`);
+      if (again.ref !== w.ref) restarted(w, again);
     } catch (error) {
       suspect(nodeId);
       // Not answering is how a frozen node looks before its heartbeat expires: out of the route now, back if it returns.
       await publish(
-        set.filter((x) => x !== w),
-        `instance on ${nodeId} did not answer (${(error as Error).message}): it left the route`,
+        set.filter((x) => x.nodeId !== nodeId || !isExtra(nodes, x)),
+        `instance on ${whereOf(w)} did not answer (${(error as Error).message}): the node's instance(s) left the route`,
       );
     }
   };
 
-  /** Scaled down: the surplus instances leave the route first (every edge confirms), then stop gracefully. */
+  /** Scaled down: the surplus instances (from the most loaded nodes) leave the route first, then stop gracefully. */
   const shrink = async () => {
     const wanted = wantedInstances(spec);
-    const ordered = [...set.filter((w) => !isExtra(nodes, w)), ...set.filter((w) => isExtra(nodes, w))];
-    const keep = ordered.slice(0, wanted);
-    const drop = ordered.slice(wanted);
+    const places = set.map((w) => ({ w, nodeId: w.nodeId ?? '', slot: isExtra(nodes, w) ? (w.slot ?? 1) : 0 }));
+    const drop = surplusInstances(places, wanted).map((p) => p.w);
+    const keep = set.filter((w) => !drop.includes(w));
     await publish(keep, `scaled to ${wanted}: ${drop.length} instance(s) left the route`);
     await sleep(SCALE_DOWN_SETTLE_MS);
-    await Promise.allSettled(drop.map((w) => stopExtra(nodes, spec, w.nodeId!)));
+    await Promise.allSettled(drop.map((w) => stopExtra(nodes, spec, w)));
   };
 
   const restartAsked = async () => {
@@ -122,12 +142,12 @@ export function superviseExtras(
       const current = set.find((x) => x.nodeId === w.nodeId && x.port === w.port);
       try {
         if (current) {
-          await stopExtra(nodes, spec, current.nodeId!);
-          const again = await startExtra(nodes, spec, current.nodeId!, current.port);
-          set = set.map((x) => (x === current ? again : x));
+          await stopExtra(nodes, spec, current);
+          const place = { nodeId: current.nodeId!, ...(current.slot !== undefined ? { slot: current.slot } : {}) };
+          restarted(current, await startExtra(nodes, spec, place, current.port));
         }
       } catch (error) {
-        deps.event(spec, `could not restart the instance on ${w.nodeId}: ${(error as Error).message}`);
+        deps.event(spec, `could not restart the instance on ${whereOf(w)}: ${(error as Error).message}`);
       }
       done();
     }

@@ -1,12 +1,13 @@
-// The instance set seen from the owner: where extra instances go, starting and stopping them on their nodes, noticing exits.
+// The instance set seen from the owner: where extra instances go (node and slot), starting and stopping them, noticing exits.
 import type { Runtime } from '../../../packages/protocol/index.js';
 import { wantedInstances, type DeploymentSpec, type WorkloadRef } from '../../../machines/deployment/index.js';
 import type { InstanceReply, InstanceRequest } from '../../../cluster/rpc/index.js';
+import { freeSlots, spreadInstances, type InstancePlace } from '../planning/instances.plan.js';
 
-/** What the owner needs to reach the other nodes of a set. */
+/** What the owner needs to reach the nodes of a set (this one included: with fewer nodes than instances it runs more). */
 export interface InstanceNodes {
   readonly self: string;
-  /** Live nodes other than this one that offer `runtime`, in the order extra instances take them. */
+  /** Live nodes that offer `runtime` (this one too), in the order they take new instances when equally loaded. */
   candidates(runtime: Runtime): string[];
   isLive(nodeId: string): boolean;
   call(nodeId: string, req: InstanceRequest, timeoutMs: number): Promise<InstanceReply>;
@@ -18,35 +19,59 @@ const STOP_MARGIN_MS = 5_000;
 /** A remote start may fetch and build the release first. */
 export const startTimeoutMs = (spec: DeploymentSpec) => (spec.service.buildTimeoutMs ?? 30 * 60_000) + 60_000;
 
-export const isExtra = (nodes: InstanceNodes, w: WorkloadRef) => w.nodeId !== null && w.nodeId !== nodes.self;
+/** Every instance but the owner's own (slot 0 on this node) runs through `node.instance`; old refs have no slot. */
+export const isExtra = (nodes: InstanceNodes, w: WorkloadRef) =>
+  w.nodeId !== null && (w.nodeId !== nodes.self || (w.slot ?? 0) > 0);
 
-/** Nodes for the instances beyond this node's own: distinct live nodes, as many as there are (never this one twice). */
+/** How events name an instance: its node, and its slot when above 0. */
+export const whereOf = (w: { nodeId: string | null; slot?: number }) =>
+  `${w.nodeId ?? 'this node'}${w.slot ? ` (slot ${w.slot})` : ''}`;
+
+/**
+ * Where the instances missing from `set` go: spread over the live nodes that offer the runtime (`exclude` left out),
+ * the least loaded first, each with a slot no instance of the set holds.
+ */
 export function placeExtras(
   nodes: InstanceNodes,
   spec: DeploymentSpec,
+  set: readonly WorkloadRef[],
   exclude: ReadonlySet<string> = new Set(),
-): string[] {
-  const extra = wantedInstances(spec) - 1;
-  return nodes
-    .candidates(spec.runtime)
-    .filter((n) => !exclude.has(n))
-    .slice(0, Math.max(0, extra));
+): InstancePlace[] {
+  const count = wantedInstances(spec) - set.length;
+  const able = nodes.candidates(spec.runtime).filter((n) => !exclude.has(n));
+  const targets = spreadInstances(
+    count,
+    set.map((w) => w.nodeId ?? ''),
+    able,
+  );
+  const slots = freeSlots(
+    targets.length,
+    set.map((w) => w.slot ?? 0),
+  );
+  return targets.map((nodeId, i) => ({ nodeId, slot: slots[i]! }));
 }
 
 export async function startExtra(
   nodes: InstanceNodes,
   spec: DeploymentSpec,
-  nodeId: string,
+  place: { nodeId: string; slot?: number },
   port: number | null = null,
 ): Promise<WorkloadRef> {
-  const reply = await nodes.call(nodeId, { id: spec.id, op: 'start', port }, startTimeoutMs(spec));
-  if (!reply.workload) throw new Error(`node ${nodeId} started no instance of ${spec.id}`);
-  return reply.workload;
+  const req = { id: spec.id, op: 'start' as const, port, ...(place.slot !== undefined ? { slot: place.slot } : {}) };
+  const reply = await nodes.call(place.nodeId, req, startTimeoutMs(spec));
+  if (!reply.workload) throw new Error(`node ${place.nodeId} started no instance of ${spec.id}`);
+  return place.slot ? { ...reply.workload, slot: place.slot } : reply.workload;
 }
 
-export async function stopExtra(nodes: InstanceNodes, spec: DeploymentSpec, nodeId: string): Promise<void> {
-  if (!nodes.isLive(nodeId)) return;
-  await nodes.call(nodeId, { id: spec.id, op: 'stop' }, spec.service.stop.graceMs + STOP_MARGIN_MS);
+/** Stops one instance on its node (an old ref without a slot: every instance of the deployment there). */
+export async function stopExtra(
+  nodes: InstanceNodes,
+  spec: DeploymentSpec,
+  w: { nodeId: string | null; slot?: number },
+): Promise<void> {
+  if (w.nodeId === null || !nodes.isLive(w.nodeId)) return;
+  const req = { id: spec.id, op: 'stop' as const, ...(w.slot !== undefined ? { slot: w.slot } : {}) };
+  await nodes.call(w.nodeId, req, spec.service.stop.graceMs + STOP_MARGIN_MS);
 }
 
 /**
@@ -54,13 +79,13 @@ export async function stopExtra(nodes: InstanceNodes, spec: DeploymentSpec, node
  * and fails the whole start: a set is all or nothing.
  */
 export async function startSet(nodes: InstanceNodes, spec: DeploymentSpec, local: WorkloadRef): Promise<WorkloadRef[]> {
-  const targets = placeExtras(nodes, spec);
-  const results = await Promise.allSettled(targets.map((n) => startExtra(nodes, spec, n)));
+  const places = placeExtras(nodes, spec, [local]);
+  const results = await Promise.allSettled(places.map((p) => startExtra(nodes, spec, p)));
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed < 0) return [local, ...results.map((r) => (r as PromiseFulfilledResult<WorkloadRef>).value)];
-  await Promise.allSettled(targets.map((n) => stopExtra(nodes, spec, n)));
+  await Promise.allSettled(places.map((p) => stopExtra(nodes, spec, p)));
   const reason = (results[failed] as PromiseRejectedResult).reason as Error;
-  throw new Error(`instance on ${targets[failed]} failed to start: ${reason?.message ?? String(reason)}`);
+  throw new Error(`instance on ${whereOf(places[failed]!)} failed to start: ${reason?.message ?? String(reason)}`);
 }
 
 /** Stops every instance of the set that is not this node's own (stopping a stopped one is a no-op). */
@@ -69,8 +94,7 @@ export async function stopExtras(
   spec: DeploymentSpec,
   instances: readonly WorkloadRef[],
 ): Promise<void> {
-  const others = new Set(instances.filter((w) => isExtra(nodes, w)).map((w) => w.nodeId!));
-  await Promise.allSettled([...others].map((n) => stopExtra(nodes, spec, n)));
+  await Promise.allSettled(instances.filter((w) => isExtra(nodes, w)).map((w) => stopExtra(nodes, spec, w)));
 }
 
 /** Asks each remote instance whether it still runs, every `everyMs`; calls `onGone` once for the first that does not. */
@@ -86,10 +110,9 @@ export function watchExtras(
   let timer: NodeJS.Timeout | undefined;
   const check = async () => {
     for (const w of extras) {
-      const why = await nodes
-        .call(w.nodeId!, { id: spec.id, op: 'status' }, STATUS_TIMEOUT_MS)
-        .then((r) => (r.running ? null : `instance on ${w.nodeId} exited`))
-        .catch((e: Error) => `instance on ${w.nodeId} did not answer: ${e.message}`);
+      const why = await instanceStatus(nodes, spec, w)
+        .then((running) => (running ? null : `instance on ${whereOf(w)} exited`))
+        .catch((e: Error) => `instance on ${whereOf(w)} did not answer: ${e.message}`);
       if (stopped) return;
       if (why) return onGone(w, why);
     }
@@ -100,4 +123,10 @@ export function watchExtras(
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/** Whether one remote instance runs, asked of its node (throws when the node does not answer in time). */
+export async function instanceStatus(nodes: InstanceNodes, spec: DeploymentSpec, w: WorkloadRef): Promise<boolean> {
+  const req = { id: spec.id, op: 'status' as const, ...(w.slot !== undefined ? { slot: w.slot } : {}) };
+  return (await nodes.call(w.nodeId!, req, STATUS_TIMEOUT_MS)).running;
 }

@@ -95,7 +95,7 @@ export function superviseEffect(deps: EffectDeps) {
         down: (w) => !isExtra(deps.nodes, w) && down,
         // Stopped, the instance is started again on its port by whoever supervises it: this effect's watch, or the extras check.
         restart: (w) =>
-          extras && isExtra(deps.nodes, w) ? extras.restart(w) : rt.stop(spec, spec.service.stop.graceMs),
+          extras && isExtra(deps.nodes, w) ? extras.restart(w) : rt.stop(spec, spec.service.stop.graceMs, 0),
       },
       report,
       abort.signal,

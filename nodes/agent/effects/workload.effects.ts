@@ -10,7 +10,7 @@ import {
 import { callbackEffect, now, promiseEffect } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { withBuildTimeout, withReleaseTimeout } from './build-deadline.js';
-import { startSet, stopExtras, watchExtras } from './instance-set.js';
+import { startSet, stopExtras, watchExtras, whereOf } from './instance-set.js';
 
 /** How often the owner asks a remote candidate whether it still runs while readiness is checked. */
 const WATCH_EXTRAS_MS = 500;
@@ -38,9 +38,18 @@ export function workloadEffects(deps: EffectDeps) {
       if (instances.length < wantedInstances(spec))
         deps.event(
           spec,
-          `${wantedInstances(spec)} instances wanted, ${instances.length} distinct live node(s) offer ${spec.runtime}: running ${instances.length}`,
+          `${wantedInstances(spec)} instances wanted, no live node offers ${spec.runtime} for the others`,
         );
-      deps.event(spec, `instances started on ${instances.map((w) => `${w.nodeId} (${w.host}:${w.port})`).join(', ')}`);
+      const distinct = new Set(instances.map((w) => w.nodeId)).size;
+      if (distinct < instances.length)
+        deps.event(
+          spec,
+          `${instances.length} instances on ${distinct} live node(s) offering ${spec.runtime}: some share a node`,
+        );
+      deps.event(
+        spec,
+        `instances started on ${instances.map((w) => `${whereOf(w)} (${w.host}:${w.port})`).join(', ')}`,
+      );
       return { workload, instances };
     }),
     watchCandidate: callbackEffect<WorkloadInput>(deps.warn, 'watchCandidate', ({ spec, instances }, report) => {

@@ -64,11 +64,14 @@ export class DockerRuntime implements WorkloadRuntime {
 
   /**
    * An instance this node runs for a deployment another node owns gets its own container name: nodes of one machine
-   * (`up --nodes 3`) share the engine, and the owner's container already has the deployment's name.
+   * (`up --nodes 3`) share the engine, and the owner's container already has the deployment's name. `slot`: which of
+   * the deployment's instances on this node (given, `stop` stops only that one).
    */
-  private keyOf(spec: DeploymentSpec): DockerKey {
-    const key = { env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id };
-    return spec.nodeId !== null && spec.nodeId !== this.opts.nodeId ? { ...key, instance: this.opts.nodeId } : key;
+  private keyOf(spec: DeploymentSpec, slot?: number): DockerKey {
+    const key: DockerKey = { env: spec.environmentName, service: spec.serviceName, deploymentId: spec.id };
+    if (spec.nodeId !== null && spec.nodeId !== this.opts.nodeId) key.instance = this.opts.nodeId;
+    if (slot !== undefined) key.slot = slot;
+    return key;
   }
 
   ensureAvailable(): Promise<void> {
@@ -122,8 +125,8 @@ export class DockerRuntime implements WorkloadRuntime {
     }
   }
 
-  async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
-    const key = this.keyOf(spec);
+  async start(spec: DeploymentSpec, port?: number | null, slot?: number): Promise<WorkloadRef> {
+    const key = this.keyOf(spec, slot);
     const r = spec.service.resources;
     const started = await this.driver.start(key, {
       env: spec.variables,
@@ -139,7 +142,7 @@ export class DockerRuntime implements WorkloadRuntime {
         `container ${short(started.id)} runs but its port ${containerPortOf(spec)} is not published`,
       );
     }
-    await this.follow(spec, started.id, started.adopted);
+    await this.follow(spec, started.id, started.adopted, slot);
     if (!started.adopted) {
       const where =
         started.hostPort === null
@@ -159,12 +162,12 @@ export class DockerRuntime implements WorkloadRuntime {
     return this.driver.watch(this.keyOf(spec), onExit);
   }
 
-  async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
+  async stop(spec: DeploymentSpec, graceMs: number, slot?: number): Promise<void> {
     // A previous deployment drained after an agent restart was not followed since: its last lines still go out.
     await this.driver
-      .resumeLogs(this.keyOf(spec), this.output(spec, true))
+      .resumeLogs(this.keyOf(spec, slot), this.output(spec, true))
       .catch((e) => this.opts.warn(`could not resume the output of ${spec.id}`, e));
-    const result = await this.driver.stop(this.keyOf(spec), graceMs);
+    const result = await this.driver.stop(this.keyOf(spec, slot), graceMs);
     if (result.wasRunning) {
       const killed = result.exit?.signal === 'SIGKILL';
       this.opts.sink.event(
@@ -189,6 +192,7 @@ export class DockerRuntime implements WorkloadRuntime {
         deploymentId: c.deploymentId,
         environmentName: c.env,
         serviceName: c.service,
+        ...(c.slot ? { slot: c.slot } : {}),
         running: c.running,
       }));
     } catch (error) {
@@ -217,8 +221,8 @@ export class DockerRuntime implements WorkloadRuntime {
   }
 
   /** `resuming`: a container an earlier agent followed (adopted, or watched after a restart), not one just created. */
-  private follow(spec: DeploymentSpec, containerId: string, resuming: boolean): Promise<void> {
-    return this.driver.followLogs(this.keyOf(spec), containerId, this.output(spec, resuming));
+  private follow(spec: DeploymentSpec, containerId: string, resuming: boolean, slot?: number): Promise<void> {
+    return this.driver.followLogs(this.keyOf(spec, slot), containerId, this.output(spec, resuming));
   }
 
   private output(spec: DeploymentSpec, resuming: boolean): OutputTarget {

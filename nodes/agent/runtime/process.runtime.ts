@@ -29,11 +29,14 @@ export interface ProcessRuntimeOptions {
   warn?(message: string): void;
 }
 
-const keyOf = (spec: DeploymentSpec): WorkloadKey => ({
+/** `slot`: which of the release's workloads on this node (instances beyond the nodes share one); absent: the release. */
+const keyOf = (spec: DeploymentSpec, slot?: number): WorkloadKey => ({
   env: spec.environmentName,
   service: spec.serviceName,
   deploymentId: spec.id,
+  ...(slot ? { slot } : {}),
 });
+const tailKey = (id: string, slot?: number) => (slot ? `${id}/${slot}` : id);
 
 export class ProcessRuntime implements WorkloadRuntime {
   readonly kind = 'process' as const;
@@ -103,16 +106,16 @@ export class ProcessRuntime implements WorkloadRuntime {
     }
   }
 
-  async start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef> {
+  async start(spec: DeploymentSpec, port?: number | null, slot?: number): Promise<WorkloadRef> {
     const refusal = await this.refusal;
     if (refusal !== null) throw new CompartmentError('START_FAILED', refusal);
-    const key = keyOf(spec);
+    const key = keyOf(spec, slot);
     const started = await this.driver.start(key, {
       command: spec.service.start!,
       env: spec.variables,
       ...(port ? { port } : {}),
     });
-    await this.ensureTail(spec);
+    await this.ensureTail(spec, slot);
     if (!started.adopted)
       this.opts.sink.event(spec, `started: ${spec.service.start} (pid ${started.pid}, port ${started.port})`);
     return { driver: 'process', ref: started.ref, host: started.host, port: started.port, nodeId: this.opts.nodeId };
@@ -122,14 +125,19 @@ export class ProcessRuntime implements WorkloadRuntime {
     return this.driver.watch(keyOf(spec), onExit);
   }
 
-  async stop(spec: DeploymentSpec, graceMs: number): Promise<void> {
-    const result = await this.driver.stop(keyOf(spec), graceMs);
-    if (result.wasRunning)
-      this.opts.sink.event(
-        spec,
-        `stopped (${result.signal === 'SIGKILL' ? `killed after ${graceMs} ms grace` : 'SIGTERM'})`,
-      );
-    await this.closeTail(spec.id);
+  async stop(spec: DeploymentSpec, graceMs: number, slot?: number): Promise<void> {
+    const slots = slot === undefined ? [0, ...(await this.driver.slots(keyOf(spec)))] : [slot];
+    await Promise.all(
+      slots.map(async (n) => {
+        const result = await this.driver.stop(keyOf(spec, n), graceMs);
+        if (result.wasRunning)
+          this.opts.sink.event(
+            spec,
+            `stopped (${result.signal === 'SIGKILL' ? `killed after ${graceMs} ms grace` : 'SIGTERM'})`,
+          );
+        await this.closeTail(tailKey(spec.id, n));
+      }),
+    );
   }
 
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget {
@@ -148,12 +156,14 @@ export class ProcessRuntime implements WorkloadRuntime {
       deploymentId: w.deploymentId,
       environmentName: w.env,
       serviceName: w.service,
+      ...(w.slot ? { slot: w.slot } : {}),
       running: w.running,
     }));
   }
 
   async stopOrphan(w: KnownWorkload, graceMs: number): Promise<void> {
-    await this.driver.stop({ env: w.environmentName, service: w.serviceName, deploymentId: w.deploymentId }, graceMs);
+    const key = { env: w.environmentName, service: w.serviceName, deploymentId: w.deploymentId };
+    await this.driver.stop(w.slot ? { ...key, slot: w.slot } : key, graceMs);
   }
 
   async prune(environmentName: string, serviceName: string, keepIds: readonly string[]): Promise<void> {
@@ -166,11 +176,14 @@ export class ProcessRuntime implements WorkloadRuntime {
   }
 
   /** Follows the workload's log files into the sink; batches carry ids so a replay after a crash is recognisable. */
-  private ensureTail(spec: DeploymentSpec): Promise<LogTail> {
-    let tail = this.tails.get(spec.id);
+  private ensureTail(spec: DeploymentSpec, slot?: number): Promise<LogTail> {
+    const key = tailKey(spec.id, slot);
+    let tail = this.tails.get(key);
     if (!tail) {
-      tail = this.driver.tailLogs(keyOf(spec), (stream, batch) => this.opts.sink.output(spec, stream, batch.lines));
-      this.tails.set(spec.id, tail);
+      tail = this.driver.tailLogs(keyOf(spec, slot), (stream, batch) =>
+        this.opts.sink.output(spec, stream, batch.lines),
+      );
+      this.tails.set(key, tail);
     }
     return tail;
   }

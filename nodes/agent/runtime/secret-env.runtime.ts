@@ -24,11 +24,12 @@ export function withSecrets(inner: WorkloadRuntime, resolve: SecretResolver): Wo
   const wrapped: WorkloadRuntime = {
     kind: inner.kind,
     build: async (spec, signal) => inner.build(await full(spec), signal),
-    start: async (spec, port) => inner.start(await full(spec), port),
+    start: async (spec, port, slot) => inner.start(await full(spec), port, slot),
     watch: (spec, onExit) => inner.watch(spec, onExit),
-    stop: async (spec, graceMs) => {
-      lastEnv.delete(spec.id);
-      return inner.stop(spec, graceMs);
+    stop: async (spec, graceMs, slot) => {
+      // The deployment's other instances here (other slots) still run with these values: forgotten with the last.
+      if (slot === undefined) lastEnv.delete(spec.id);
+      return inner.stop(spec, graceMs, slot);
     },
     probeTarget: (spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget => {
       const variables = lastEnv.get(spec.id);

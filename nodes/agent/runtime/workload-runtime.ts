@@ -33,6 +33,8 @@ export interface KnownWorkload {
   deploymentId: string;
   environmentName: string;
   serviceName: string;
+  /** Which of the deployment's workloads on this node (absent: 0). */
+  slot?: number;
   running: boolean;
 }
 
@@ -44,13 +46,17 @@ export interface WorkloadRuntime {
   release?(spec: DeploymentSpec, signal: AbortSignal): Promise<void>;
   /**
    * Starts the workload, or adopts it if it already runs. Its output flows to the sink until it stops.
-   * `port`: the one it had before (a restart keeps the port the route points at).
+   * `port`: the one it had before (a restart keeps the port the route points at). `slot`: which of the deployment's
+   * instances on this node (absent: 0, the owner's own); with fewer nodes than instances a node runs several.
    */
-  start(spec: DeploymentSpec, port?: number | null): Promise<WorkloadRef>;
+  start(spec: DeploymentSpec, port?: number | null, slot?: number): Promise<WorkloadRef>;
   /** Calls `onExit` once when the workload ends (at once if it is not running); returns a canceller. */
   watch(spec: DeploymentSpec, onExit: (exit: ExitReport) => void): () => void;
-  /** Graceful stop (SIGTERM / docker stop), then kill after the grace; stopping a stopped one is a no-op. */
-  stop(spec: DeploymentSpec, graceMs: number): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM / docker stop), then kill after the grace; stopping a stopped one is a no-op. `slot`: only
+   * that instance; absent: every instance of the deployment on this node.
+   */
+  stop(spec: DeploymentSpec, graceMs: number, slot?: number): Promise<void>;
   probeTarget(spec: DeploymentSpec, workload: WorkloadRef): ProbeTarget;
   /** Every workload this runtime knows on this node: what the agent reconciles with at start. */
   list(): Promise<KnownWorkload[]>;

@@ -55,7 +55,7 @@ function instanceLines(d: DeploymentRecord): string[] {
   if (!set) return [];
   const rows = set.list.map(
     (i) =>
-      `  ${terminalSafe(i.nodeId ?? '-').padEnd(12)} ${terminalSafe(i.ref ?? '-').padEnd(24)} ${terminalSafe(`${i.host ?? '-'}:${i.port ?? '-'}`).padEnd(22)} ${i.state.padEnd(9)} ${i.restarts} restart${i.restarts === 1 ? '' : 's'}`,
+      `  ${terminalSafe(`${i.nodeId ?? '-'}${i.slot ? ` #${i.slot}` : ''}`).padEnd(12)} ${terminalSafe(i.ref ?? '-').padEnd(24)} ${terminalSafe(`${i.host ?? '-'}:${i.port ?? '-'}`).padEnd(22)} ${i.state.padEnd(9)} ${i.restarts} restart${i.restarts === 1 ? '' : 's'}`,
   );
   return [
     '',

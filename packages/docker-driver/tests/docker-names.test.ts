@@ -1,7 +1,7 @@
 // Image tags, container names and labels: valid for Docker, tied to one node, and readable back into a key.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { containerName, imageTag, keyOfLabels, labelFilter, labelsOf, LABELS } from '../docker-names.js';
+import { containerName, imageTag, keyOfLabels, labelFilter, labelsOf, LABELS, streamOf } from '../docker-names.js';
 
 const key = { env: 'production', service: 'web', deploymentId: 'mabc123xyz' };
 // Docker's reference grammar: path components of lowercase alphanumerics joined by separators, then a tag.
@@ -38,6 +38,19 @@ test('labels name node, environment, service and deployment, and read back into 
   assert.is(keyOfLabels({ [LABELS.env]: 'production', [LABELS.service]: 'web' }), null);
   assert.is(keyOfLabels({ ...labels, [LABELS.deployment]: 'NOT AN ID' }), null);
   assert.is(keyOfLabels(null), null);
+});
+
+test('an instance slot above 0 is in the name, a label and its own output stream; slot 0 is the plain key', () => {
+  const slotted = { ...key, instance: 'node-2', slot: 3 };
+  assert.is(containerName(slotted), 'compartment-production-web-mabc123xyz-node-2-s3');
+  assert.is(containerName({ ...key, slot: 0 }), containerName(key));
+  assert.is(labelsOf('node-2', slotted)[LABELS.slot], '3');
+  assert.not.ok(LABELS.slot in labelsOf('node-1', { ...key, slot: 0 }));
+  assert.equal(keyOfLabels(labelsOf('node-2', slotted)), { ...key, slot: 3 });
+  assert.equal(
+    [streamOf(slotted), streamOf({ ...key, slot: 0 }), streamOf(key)],
+    ['mabc123xyz-s3', 'mabc123xyz', 'mabc123xyz'],
+  );
 });
 
 test('label filters always include the node, then narrow by what is given', () => {
