@@ -12,6 +12,7 @@ export interface IndexedDeployment {
 export class DeploymentIndex {
   private readonly byId = new Map<string, IndexedDeployment>();
   private watcher: KvWatcher | null = null;
+  private readonly listeners = new Set<() => void>();
   /** Moves with every change applied: answers built from the index are current while it stays put. */
   version = 0;
   /** Called with every newer stored value: the agent adopts deployments placed on it from here. */
@@ -36,7 +37,7 @@ export class DeploymentIndex {
   /** Applies a change unless it is older than what is known (a local write can arrive before its watch echo). */
   apply(change: DeploymentChange): void {
     if (change.type === 'delete') {
-      if (this.byId.delete(change.id)) this.version++;
+      if (this.byId.delete(change.id)) this.changed();
       return;
     }
     if (change.type !== 'put') return;
@@ -47,9 +48,20 @@ export class DeploymentIndex {
       owner: change.value.owner,
       revision: change.revision,
     });
-    this.version++;
+    this.changed();
     this.onPut?.(change);
     this.onChange?.(known?.record ?? null, change);
+  }
+
+  /** Told after every change applied: a waiting `watch` request wakes on it. Returns the way to stop listening. */
+  listen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
   }
 
   entries(): IndexedDeployment[] {
