@@ -33,9 +33,9 @@ async function storedChanges(ctx: AgentContext, cursors: Cursor[]): Promise<Map<
 function indexedChanges(ctx: AgentContext, cursors: Cursor[], stored: Map<string, WatchedRecord>): WatchedRecord[] {
   const out: WatchedRecord[] = [];
   for (const { id, revision } of cursors) {
-    const entry = ctx.index.get(id);
-    if (entry && entry.revision > revision) out.push({ id, revision: entry.revision, record: entry.record });
-    else if (!entry && stored.has(id)) out.push(stored.get(id)!);
+    // Every revision the index saw since the cursor, in order (the last few): progress shows each stage, as before.
+    for (const e of ctx.index.since(id, revision)) out.push({ id, revision: e.revision, record: e.record });
+    if (!ctx.index.get(id) && stored.has(id)) out.push(stored.get(id)!);
   }
   return out;
 }
