@@ -33,21 +33,16 @@ const RETRY_MS = 500;
 export async function transitionsOf(
   api: ApiCaller,
   id: string,
+  timeoutMs?: number,
 ): Promise<{ transitions: TransitionReport[]; journal: boolean }> {
-  const reply = await api.request('watch', {
-    deployments: [{ id, revision: 0 }],
-    transitions: { after: null },
-    waitMs: 0,
-  });
+  const ask = (after: { nodeId: string; seq: number } | null) =>
+    api.request('watch', { deployments: [{ id, revision: 0 }], transitions: { after }, waitMs: 0 }, timeoutMs);
+  const reply = await ask(null);
   const transitions = [...reply.transitions];
   // A journal bigger than one reply comes in parts: ask on from the last one received.
   for (let more = reply.more; more && transitions.length > 0; ) {
     const { nodeId, seq } = transitions.at(-1)!;
-    const next = await api.request('watch', {
-      deployments: [{ id, revision: 0 }],
-      transitions: { after: { nodeId, seq } },
-      waitMs: 0,
-    });
+    const next = await ask({ nodeId, seq });
     transitions.push(...next.transitions);
     more = next.more && next.transitions.length > 0;
   }

@@ -103,8 +103,9 @@ test('dashboard: reads but cannot deploy, roll back or set variables; dashboard-
   const nc = as('dashboard').nc;
   for (const verb of ['deploy', 'rollback', 'env.set', 'env.unset'] as const)
     assert.ok(await requestRefused(nc, subjects.api(verb)), `dashboard ${verb} refused`);
-  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart'] as const)
+  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart', 'watch'] as const)
     assert.equal((await nc.request(subjects.api(verb), '{}', { timeout: 2000 })).json(), { ok: true });
+  assert.ok(await requestRefused(nc, subjects.node('n1', 'transitions')), 'journals come through the API');
   assert.is(await (await as('dashboard').kvm.open(BUCKETS.deployments)).get(RECORD_KEY), null);
   assert.ok(await subscribeRefused(nc, '_INBOX.>'), 'cannot read replies meant for others');
   assert.ok(await subscribeRefused(nc, '_INBOX_node.>'));

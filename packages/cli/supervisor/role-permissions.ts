@@ -67,7 +67,6 @@ const dashboard = (actions: boolean): RolePermissions => ({
     allow: [
       ...READ_VERBS,
       ...(actions ? ['compartment.api.deploy', 'compartment.api.rollback', ...objectWrite, ...jsRead(OBJ_STREAM)] : []),
-      'compartment.node.*.transitions',
       '$JS.API.INFO',
       ...jsRead(kvStream(BUCKETS.deployments)),
       ...jsRead(STREAMS.logs),
