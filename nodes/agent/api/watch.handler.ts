@@ -47,7 +47,10 @@ async function journalOf(ctx: AgentContext, id: string): Promise<TransitionRepor
 }
 
 /** Reports after `after`, each once, up to the reply's byte budget (at least one, so a caller always moves on). */
-function pick(reports: TransitionReport[], after: After): { transitions: TransitionReport[]; more: boolean } {
+export function pickTransitions(
+  reports: TransitionReport[],
+  after: After,
+): { transitions: TransitionReport[]; more: boolean } {
   const seen = new Set<string>();
   const transitions: TransitionReport[] = [];
   let bytes = 0;
@@ -86,7 +89,7 @@ export async function watch(ctx: AgentContext, req: ApiRequestParsed<'watch'>): 
     for (;;) {
       const records = indexedChanges(ctx, req.deployments, stored);
       const t = req.transitions
-        ? pick([...(journal ?? []), ...live], req.transitions.after)
+        ? pickTransitions([...(journal ?? []), ...live], req.transitions.after)
         : { transitions: [], more: false };
       const left = deadline - Date.now();
       if (records.length > 0 || t.transitions.length > 0 || left <= 0) {
