@@ -42,7 +42,8 @@ export const WatchedRecord = z.object({
 });
 export type WatchedRecord = z.output<typeof WatchedRecord>;
 /**
- * `journal`: whether the hosting node's journal answered (false: only transitions published while the request
+ * `records`: each revision newer than its cursor, oldest first (the agent keeps the last few per deployment, so a
+ * client that keeps polling sees every stage). `journal`: whether the hosting node's journal answered (false: only transitions published while the request
  * waited; some may be missing). `more`: transitions were left out to bound the reply; ask again at once.
  */
 export const WatchReply = z.object({
