@@ -64,10 +64,14 @@ export class DeploymentIndex {
     return () => this.listeners.delete(listener);
   }
 
-  /** The indexed revisions of `id` newer than `revision`, oldest first: the recent ones kept, else the newest alone. */
+  /**
+   * The indexed revisions of `id` newer than `revision`, oldest first: the recent ones kept, else the newest alone.
+   * A first look (`revision` 0) gets the newest alone, as a KV watch delivers the current value first.
+   */
   since(id: string, revision: number): IndexedDeployment[] {
     const latest = this.byId.get(id);
     if (!latest || latest.revision <= revision) return [];
+    if (revision === 0) return [latest];
     const kept = (this.trail.get(id) ?? []).filter((e) => e.revision > revision);
     return kept.at(-1) === latest ? kept : [latest];
   }

@@ -20,6 +20,11 @@ test('the index hands a watcher each revision since its cursor, the last 8 of a 
   for (let revision = 1; revision <= 12; revision++) put(index, 'abc123', revision);
   assert.equal(
     index.since('abc123', 0).map((e) => e.revision),
+    [12],
+    'a first look gets the current record alone, as a KV watch would',
+  );
+  assert.equal(
+    index.since('abc123', 1).map((e) => e.revision),
     [5, 6, 7, 8, 9, 10, 11, 12],
   );
   assert.equal(
@@ -34,10 +39,12 @@ test('only the 1,000 most recently changed deployments keep a trail; the others 
   const index = new DeploymentIndex();
   put(index, 'first0', 1);
   put(index, 'first0', 2);
+  put(index, 'first0', 3);
   for (let i = 0; i < 1_000; i++) put(index, `dep${String(i).padStart(4, '0')}`, 10 + i);
   assert.equal(
-    index.since('first0', 0).map((e) => e.revision),
-    [2],
+    index.since('first0', 1).map((e) => e.revision),
+    [3],
+    'its trail is gone: the newest alone (revision 2 is skipped)',
   );
   assert.equal(
     index.since('dep0999', 0).map((e) => e.revision),
