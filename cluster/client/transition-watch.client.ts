@@ -72,7 +72,8 @@ export async function watchTransitions(
   const done = () => (result.last ? isTerminal(result.last.after) : isTerminalStatus(record.status));
   let revision = 0;
   let graceUntil = Infinity;
-  for (let first = true; !opts.signal?.aborted && !api.nc.isClosed(); first = false) {
+  // The first answer (the journal) is asked without waiting; a moment without an answering agent is waited out.
+  for (let first = true; !opts.signal?.aborted && !api.nc.isClosed(); ) {
     const after = result.last ? { nodeId: result.last.nodeId, seq: result.last.seq } : null;
     const waitMs = first ? 0 : Math.max(0, Math.min(WATCH_WAIT_MS, graceUntil - Date.now()));
     let reply: ApiReply<'watch'> | null;
@@ -93,12 +94,14 @@ export async function watchTransitions(
       continue;
     }
     if (!reply) break;
-    if (first && !reply.journal)
+    const wasFirst = first;
+    first = false;
+    if (wasFirst && !reply.journal)
       opts.onNote(
         `node ${record.nodeId ?? '?'} has no journal of ${record.id} (restarted since, or not answering): live transitions only`,
       );
     reply.transitions.forEach(emit);
-    if (first && done()) break;
+    if (wasFirst && done()) break;
     for (const change of reply.records) {
       revision = change.revision;
       if (change.record === null) graceUntil = Math.min(graceUntil, Date.now());
