@@ -17,9 +17,13 @@ export function publishTransition(conn: ClusterConnection, report: TransitionRep
   }
 }
 
-/** Every transition of every deployment, as it happens; malformed ones are skipped. */
-export function followTransitions(conn: ClusterConnection, onReport: (report: TransitionReport) => void): Subscription {
-  return conn.nc.subscribe(subjects.inspectAll, {
+/** Every transition of every deployment (or of deployment `id` only), as it happens; malformed ones are skipped. */
+export function followTransitions(
+  conn: ClusterConnection,
+  onReport: (report: TransitionReport) => void,
+  id?: string,
+): Subscription {
+  return conn.nc.subscribe(id === undefined ? subjects.inspectAll : subjects.inspect(id), {
     callback: (_e, m) => {
       try {
         const parsed = TransitionReport.safeParse(m.json());

@@ -76,7 +76,7 @@ try {
     record = (await request('inspect', { id: unchanged[0].deploymentId })).deployment;
   }
 
-  // 5: follow it until it is terminal (asking inspect; the KV bucket or compartment.inspect.<id> would also do).
+  // 5: follow it until it is terminal (asking inspect; the `watch` long poll would also do).
   let seen = '';
   while (record.status !== 'succeeded' && record.status !== 'failed') {
     await new Promise((r) => setTimeout(r, 250));

@@ -9,9 +9,16 @@ export interface IndexedDeployment {
   revision: number;
 }
 
+/** Revisions kept per recently changed deployment, and how many deployments keep them (least recently changed go). */
+const TRAIL_PER_ID = 8;
+const TRAIL_IDS = 1_000;
+
 export class DeploymentIndex {
   private readonly byId = new Map<string, IndexedDeployment>();
   private watcher: KvWatcher | null = null;
+  private readonly listeners = new Set<() => void>();
+  /** The last few revisions of recently changed deployments: a `watch` hands over every change, not only the newest. */
+  private readonly trail = new Map<string, IndexedDeployment[]>();
   /** Moves with every change applied: answers built from the index are current while it stays put. */
   version = 0;
   /** Called with every newer stored value: the agent adopts deployments placed on it from here. */
@@ -36,20 +43,50 @@ export class DeploymentIndex {
   /** Applies a change unless it is older than what is known (a local write can arrive before its watch echo). */
   apply(change: DeploymentChange): void {
     if (change.type === 'delete') {
-      if (this.byId.delete(change.id)) this.version++;
+      this.trail.delete(change.id);
+      if (this.byId.delete(change.id)) this.changed();
       return;
     }
     if (change.type !== 'put') return;
     const known = this.byId.get(change.value.record.id);
     if (known && known.revision >= change.revision) return;
-    this.byId.set(change.value.record.id, {
-      record: change.value.record,
-      owner: change.value.owner,
-      revision: change.revision,
-    });
-    this.version++;
+    const entry = { record: change.value.record, owner: change.value.owner, revision: change.revision };
+    this.byId.set(entry.record.id, entry);
+    this.remember(entry);
+    this.changed();
     this.onPut?.(change);
     this.onChange?.(known?.record ?? null, change);
+  }
+
+  /** Told after every change applied: a waiting `watch` request wakes on it. Returns the way to stop listening. */
+  listen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The indexed revisions of `id` newer than `revision`, oldest first: the recent ones kept, else the newest alone.
+   * A first look (`revision` 0) gets the newest alone, as a KV watch delivers the current value first.
+   */
+  since(id: string, revision: number): IndexedDeployment[] {
+    const latest = this.byId.get(id);
+    if (!latest || latest.revision <= revision) return [];
+    if (revision === 0) return [latest];
+    const kept = (this.trail.get(id) ?? []).filter((e) => e.revision > revision);
+    return kept.at(-1) === latest ? kept : [latest];
+  }
+
+  private remember(entry: IndexedDeployment): void {
+    const id = entry.record.id;
+    const list = this.trail.get(id) ?? [];
+    this.trail.delete(id);
+    this.trail.set(id, [...list.slice(1 - TRAIL_PER_ID), entry]);
+    if (this.trail.size > TRAIL_IDS) this.trail.delete(this.trail.keys().next().value!);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
   }
 
   entries(): IndexedDeployment[] {

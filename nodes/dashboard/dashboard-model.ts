@@ -5,7 +5,7 @@ import { DeploymentStore } from '../../cluster/deployments/index.js';
 import type { KvWatcher } from '../../cluster/kv/index.js';
 import { mergeTransitions, ReportBuffer } from './transition-buffer.js';
 import { followTransitions } from '../../cluster/inspect/index.js';
-import { transitionHistory } from '../../cluster/rpc/index.js';
+import { apiCaller, transitionsOf } from '../../cluster/client/index.js';
 
 export type ModelEvent =
   | { type: 'record'; record: DeploymentRecord }
@@ -14,7 +14,8 @@ export type ModelEvent =
   | { type: 'connected'; connected: boolean };
 
 const RETRY_MS = 500;
-const HISTORY_TIMEOUT_MS = 1_500;
+/** The agent gives up on the hosting node's journal after 1.5 s; this leaves room for the answer on top. */
+const HISTORY_TIMEOUT_MS = 3_000;
 
 export class DashboardModel {
   private readonly records = new Map<string, DeploymentRecord>();
@@ -78,13 +79,13 @@ export class DashboardModel {
     return this.records.get(id) ?? null;
   }
 
-  /** Every transition known for a deployment: the hosting node's journal, completed by what we received since. */
+  /** Every transition known for a deployment: the hosting node's journal (asked through the API), completed by what we received since. */
   async transitions(id: string): Promise<{ transitions: TransitionReport[]; journal: boolean }> {
-    const nodeId = this.records.get(id)?.nodeId;
     let journal: TransitionReport[] | null = null;
-    if (nodeId) {
-      // null when the node is gone or restarted: then what this dashboard saw is all there is.
-      journal = await transitionHistory(this.conn.nc, nodeId, id, HISTORY_TIMEOUT_MS);
+    if (this.records.get(id)?.nodeId) {
+      // null when the node is gone or restarted, or no agent answers: then what this dashboard saw is all there is.
+      const known = await transitionsOf(apiCaller(this.conn.nc), id, HISTORY_TIMEOUT_MS).catch(() => null);
+      journal = known?.journal ? known.transitions : null;
     }
     return { transitions: mergeTransitions(journal, this.reports.of(id)), journal: journal !== null };
   }

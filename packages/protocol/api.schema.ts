@@ -9,6 +9,7 @@ import { NotifyTargets } from './notify.schema.js';
 import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
 import type { ApiVerb } from './subjects.js';
+import { SourceCheckReply, SourceCheckRequest, WatchReply, WatchRequest } from './watch.schema.js';
 
 const Env = Name.default('production');
 
@@ -163,6 +164,8 @@ export const API = {
   logs: { request: LogsRequest, reply: LogsReply },
   chart: { request: ChartRequest, reply: ChartReply },
   domains: { request: DomainsRequest, reply: DomainsReply },
+  watch: { request: WatchRequest, reply: WatchReply },
+  'source.check': { request: SourceCheckRequest, reply: SourceCheckReply },
 } as const satisfies Record<ApiVerb, { request: z.ZodType; reply: z.ZodType }>;
 
 export type ApiRequest<V extends ApiVerb> = z.input<(typeof API)[V]['request']>;
@@ -178,6 +181,8 @@ export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set([
   'env.list',
   'chart',
   'domains',
+  'watch',
+  'source.check',
 ]);
 /**
  * Replies of these verbs may exceed one NATS message: the server then sends several envelopes on the reply subject,
@@ -190,4 +195,5 @@ export const CHUNKED_REPLIES = {
   'env.list': 'variables',
   nodes: 'nodes',
   domains: 'domains',
+  watch: 'records',
 } as const satisfies Partial<Record<ApiVerb, string>>;

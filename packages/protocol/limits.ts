@@ -67,3 +67,10 @@ export function bytesFromMb(value: string | undefined, fallback: number): number
   const mb = value === undefined ? NaN : Number(value);
   return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : fallback;
 }
+
+/** Deployments one `watch` request follows (a deploy of every service at once is the most a client waits on). */
+export const MAX_WATCH_DEPLOYMENTS = MAX_SERVICES_PER_DEPLOY;
+/** How long a `watch` request may wait for a change before it is answered empty: under one read attempt of call(). */
+export const MAX_WATCH_WAIT_MS = 4_000;
+/** Transitions one `watch` reply carries at most (serialized bytes); the rest come with the next request. */
+export const MAX_WATCH_TRANSITION_BYTES = 128 * 1024;

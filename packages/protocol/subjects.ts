@@ -15,6 +15,8 @@ export const API_VERBS = [
   'chart',
   'logs',
   'domains',
+  'watch',
+  'source.check',
 ] as const;
 export type ApiVerb = (typeof API_VERBS)[number];
 

@@ -4,10 +4,9 @@ export interface GuideValues {
   cliInbox: string;
   service: string;
   sources: string;
-  deployments: string;
   logs: string;
   logSubject: string;
-  transitions: string;
+  maxWatchWait: number;
   maxReply: string;
   maxSource: string;
   maxUnpacked: string;
@@ -26,8 +25,8 @@ to the end and prints the record in about 100 lines of plain nats.js.
 ## Connecting
 
 - NATS is authenticated. \`compartment up\` writes one credentials file per role in
-  \`.compartment/credentials/\`; a client uses \`cli.creds\` (every API verb, source uploads, reading records and
-  logs; it answers nothing). The file holds an nkey seed (the line starting \`SU\`): connect with nats.js's
+  \`.compartment/credentials/\`; a client uses \`cli.creds\` (every API verb, source uploads, following the log
+  stream; it answers nothing, and reads no record bucket: records and transitions come through the API). The file holds an nkey seed (the line starting \`SU\`): connect with nats.js's
   \`nkeyAuthenticator(seed)\`. A standard NATS JWT \`.creds\` file works too (\`credsAuthenticator\`).
 - Replies to a role arrive under its own inbox prefix, written in the file as \`# inbox: …\`; for the cli role
   connect with \`inboxPrefix: "${v.cliInbox}"\`, or every request is refused (a permissions violation on
@@ -61,9 +60,11 @@ without \`more\`. Anything still too large is a \`TOO_LARGE\` error reply (ask f
    release, devices, absolute paths). The CLI also drops what \`.compartmentignore\` lists and makes the bytes
    deterministic, so an unchanged directory gets the same digest; a client need not.
 2. **Name** it \`sha256-\` followed by the lowercase hex SHA-256 of the gzipped bytes.
-3. **Upload** it to the JetStream object store \`${v.sources}\` under that name (nats.js: \`new Objm(nc).open("${v.sources}")\`,
-   then \`putBlob({ name: digest }, bytes)\`). Skip the upload when \`info(digest)\` already finds it; objects are
-   content-addressed and never replaced or deleted by a client.
+3. **Upload**: request \`compartment.api.source.check\` with \`{ digest }\`; when the reply says \`present: false\`, put
+   the bytes into the JetStream object store \`${v.sources}\` under that name (nats.js:
+   \`new Objm(nc).open("${v.sources}")\`, then \`putBlob({ name: digest }, bytes)\`). The node agents create that store
+   with the cluster's settings; a client never creates it. Objects are content-addressed and never replaced or
+   deleted by a client.
 4. **Deploy**: request \`compartment.api.deploy\` with \`services: [{ name, config, sourceDigest }]\` where \`config\` is
    the service's block of \`compartment.yaml\` as JSON (at least \`start\` for a process service). The reply lists
    the created deployments (\`queued\`) and the services left \`unchanged\` (same source, config and variables; send
@@ -71,11 +72,13 @@ without \`more\`. Anything still too large is a \`TOO_LARGE\` error reply (ask f
    \`host\` when you know them) and, for a directory in git, \`services[].git: { commit, dirty }\`: each created
    deployment records them as \`audit\` (shown by \`status --all\` and \`inspect\`; NATS does not tell a responder
    who sent a request, so what is not sent is recorded as unknown).
-5. **Follow** each deployment until its \`status\` is \`succeeded\` or \`failed\`, any of three ways: ask
-   \`compartment.api.inspect\` now and then; watch its key \`<env>.<service>.<id>\` in the KV bucket \`${v.deployments}\`
-   (each value is a JSON object whose \`record\` is the Deployment record, [deployment-record.schema.json](api/deployment-record.schema.json));
-   or subscribe to \`${v.transitions}\` for each statechart transition
-   ([transition-report.schema.json](api/transition-report.schema.json)). Its log lines are on the JetStream stream
+5. **Follow** each deployment until its \`status\` is \`succeeded\` or \`failed\`: ask \`compartment.api.inspect\` now
+   and then, or loop on \`compartment.api.watch\`, a long poll: send each deployment's \`id\` with the \`revision\` of
+   its record you last saw (0 at first); the reply carries every newer record at once, or nothing after \`waitMs\`
+   (at most ${v.maxWatchWait} ms). With \`transitions: { after }\` (one deployment; \`after\` is the last
+   transition's \`{ nodeId, seq }\` or null) it also carries the statechart transitions
+   ([transition-report.schema.json](api/transition-report.schema.json)) from the hosting node's journal; \`more: true\`
+   means ask again at once. How records are stored is not part of the API. Its log lines are on the JetStream stream
    \`${v.logs}\`, subject \`${v.logSubject}\` (\`<stream>\` is \`compartment\`, \`stdout\` or \`stderr\`), each message a
    batch of one deployment's lines on one stream ([log-batch.schema.json](api/log-batch.schema.json)); or ask
    \`compartment.api.logs\`.

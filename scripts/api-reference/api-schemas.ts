@@ -59,12 +59,12 @@ export function subjectEntries(): SubjectEntry[] {
   });
   return [
     ...Object.values(RPC.api).map((spec) => entry(spec as AnyRpc, '', true)),
-    // A client with the cli role may ask a node for its journal of one deployment (what `inspect --watch` does).
-    ...INTERNAL.map(([spec, subject]) => entry(spec, subject, spec === RPC.nodeTransitions)),
+    // Compartment's own processes only: a client follows transitions through `compartment.api.watch`.
+    ...INTERNAL.map(([spec, subject]) => entry(spec, subject, false)),
   ];
 }
 
-/** Messages that are not replies: what a client reads from the KV bucket, the log stream and the transitions subject. */
+/** Messages that are not replies, or parts of them: records, log batches, transitions, errors, webhooks. */
 export const MESSAGES: Record<string, z.ZodType> = {
   'deployment-record.schema.json': DeploymentRecord,
   'log-batch.schema.json': LogBatch,

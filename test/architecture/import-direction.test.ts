@@ -11,7 +11,7 @@ const NATS = /^@nats-io\//;
 function areaOf(file: string): string {
   const [top, second] = relative(root, file).split('/');
   if (top === 'packages') return `packages/${second}`;
-  if (top === 'cluster' && second === 'rpc') return 'cluster/rpc';
+  if (top === 'cluster' && (second === 'rpc' || second === 'client')) return `cluster/${second}`;
   return top ?? '';
 }
 
@@ -24,12 +24,14 @@ const TABLE: Array<{ area: string; areas: string[]; modules: string[] }> = [
   { area: 'packages/protocol', areas: ['packages/protocol'], modules: ['zod'] },
   {
     area: 'packages/cli',
-    areas: ['packages/cli', 'packages/protocol', 'cluster/rpc'],
+    areas: ['packages/cli', 'packages/protocol', 'cluster/rpc', 'cluster/client'],
     modules: ['@nats-io/*', 'node:*', 'commander', 'yaml', 'tar', 'ignore', 'zod'],
   },
   { area: 'packages/*', areas: ['packages/*', '!packages/cli'], modules: ['*'] },
   // The one RPC layer is its own area: the CLI may use it, so it may use nothing but the protocol and the NATS client.
   { area: 'cluster/rpc', areas: ['cluster/rpc', 'packages/protocol'], modules: ['@nats-io/*'] },
+  // The one API client (watch, upload) the CLI, the dashboard and tests share: the RPC layer's rules, plus the RPC layer.
+  { area: 'cluster/client', areas: ['cluster/client', 'cluster/rpc', 'packages/protocol'], modules: ['@nats-io/*'] },
   { area: 'cluster', areas: ['cluster', 'cluster/rpc', 'packages/protocol'], modules: ['@nats-io/*', 'node:*', 'zod'] },
   // Everything that talks to NATS lives in cluster/: nodes/ may name NATS types, never call the client itself.
   { area: 'nodes', areas: ['*', '!test', '!packages/cli'], modules: ['*', '!@nats-io/*'] },

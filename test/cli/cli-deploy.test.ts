@@ -1,4 +1,4 @@
-// `compartment deploy` against a real nats-server, KV and object store: validation, upload, request, live progress.
+// `compartment deploy` against a real nats-server and object store, with a stand-in API: validation, upload, request, live progress.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { startNatsServer, type NatsServer } from '../harness/nats-server.js';
 import { tempDir } from '../harness/tmp.js';
 import { sleep } from '../harness/wait.js';
 import { startResponder, type Responder } from './api-responder.js';
+import { RecordFeed } from './record-feed.js';
 import { cli } from './cli-runner.js';
 import { advance, makeRecord } from '../harness/records.js';
 
@@ -55,10 +56,15 @@ function writeProject(dir: string, config = CONFIG): void {
   writeFileSync(join(dir, 'worker/worker.js'), 'setInterval(() => {}, 1000)\n');
 }
 
-const save = (r: Rec) =>
-  kv.put(
-    keys.deployment(r.environmentName, r.serviceName, r.id),
-    JSON.stringify({ record: r, snapshot: null, owner: 'test' }),
+const feed = new RecordFeed();
+const save = async (r: Rec) =>
+  feed.add(
+    r.id,
+    await kv.put(
+      keys.deployment(r.environmentName, r.serviceName, r.id),
+      JSON.stringify({ record: r, snapshot: null, owner: 'test' }),
+    ),
+    r,
   );
 
 /** Walks a record through the promotion stages in KV, the way a node agent persists after every transition. */
@@ -140,7 +146,11 @@ test.before(async () => {
   server = await startNatsServer('cli-deploy');
   nc = await connect({ servers: server.url });
   kv = await new Kvm(nc).create(BUCKETS.deployments, { history: 5 });
-  api = startResponder(nc, { deploy: deployHandler(['worker']) });
+  api = startResponder(nc, {
+    deploy: deployHandler(['worker']),
+    watch: feed.watch,
+    'source.check': feed.sourceCheck(nc),
+  });
   writeProject(project.path);
 });
 
@@ -352,7 +362,12 @@ test('a deployment whose entry is deleted while watched counts as failed (exit 1
   api.handlers.deploy = async (body: any) => {
     const d = makeRecord({ serviceName: 'web', sourceDigest: body.services[0].sourceDigest });
     await save(d);
-    inFlight.push(sleep(100).then(() => kv.delete(keys.deployment(d.environmentName, d.serviceName, d.id))));
+    const remove = async () => {
+      await sleep(100);
+      await kv.delete(keys.deployment(d.environmentName, d.serviceName, d.id));
+      feed.add(d.id, Number.MAX_SAFE_INTEGER, null);
+    };
+    inFlight.push(remove());
     return { deployments: [d], unchanged: [] };
   };
   const r = await run(['deploy', '--service', 'web']);

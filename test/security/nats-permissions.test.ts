@@ -103,8 +103,9 @@ test('dashboard: reads but cannot deploy, roll back or set variables; dashboard-
   const nc = as('dashboard').nc;
   for (const verb of ['deploy', 'rollback', 'env.set', 'env.unset'] as const)
     assert.ok(await requestRefused(nc, subjects.api(verb)), `dashboard ${verb} refused`);
-  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart'] as const)
+  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart', 'watch'] as const)
     assert.equal((await nc.request(subjects.api(verb), '{}', { timeout: 2000 })).json(), { ok: true });
+  assert.ok(await requestRefused(nc, subjects.node('n1', 'transitions')), 'journals come through the API');
   assert.is(await (await as('dashboard').kvm.open(BUCKETS.deployments)).get(RECORD_KEY), null);
   assert.ok(await subscribeRefused(nc, '_INBOX.>'), 'cannot read replies meant for others');
   assert.ok(await subscribeRefused(nc, '_INBOX_node.>'));
@@ -113,18 +114,14 @@ test('dashboard: reads but cannot deploy, roll back or set variables; dashboard-
   assert.ok(await requestRefused(actions, subjects.api('env.set')));
 });
 
-test('cli: calls every verb, uploads sources, watches records; cannot answer as a node, the leader, an edge or the API', async () => {
+test('cli: calls every verb, uploads sources; cannot answer as a node, the leader, an edge or the API', async () => {
   const cli = as('cli');
-  assert.equal((await cli.nc.request(subjects.api('deploy'), '{}', { timeout: 2000 })).json(), { ok: true });
-  assert.equal((await cli.nc.request(subjects.node('n1', 'transitions'), '{}', { timeout: 2000 })).json(), {
-    ok: true,
-  });
+  for (const verb of ['deploy', 'watch', 'source.check'] as const)
+    assert.equal((await cli.nc.request(subjects.api(verb), '{}', { timeout: 2000 })).json(), { ok: true });
   const store = await cli.objm.open(OBJECT_STORES.sources);
   await store.putBlob({ name: 'sha256-perm-test' }, new Uint8Array([1, 2, 3]));
   const stored = await (await as('node').objm.open(OBJECT_STORES.sources)).getBlob('sha256-perm-test');
   assert.equal([...stored!], [1, 2, 3], 'the node reads what the CLI uploaded');
-  const watch = await (await cli.kvm.open(BUCKETS.deployments)).watch({ key: RECORD_KEY });
-  watch.stop();
   for (const subject of [
     subjects.node('n1', 'deliver'),
     'compartment.node.>',
@@ -151,6 +148,35 @@ test('cli: calls every verb, uploads sources, watches records; cannot answer as 
   assert.ok(
     await requestRefused(cli.nc, `$JS.API.STREAM.DELETE.KV_${BUCKETS.deployments}`),
     'cannot delete the records',
+  );
+});
+
+test('cli: speaks only the API: no direct read of the deployments bucket, no node subject, no store creation', async () => {
+  const cli = as('cli');
+  await as('node')
+    .kvm.open(BUCKETS.deployments)
+    .then((kv) => kv.put(RECORD_KEY, '{"record":{}}'));
+  const kvStream = `KV_${BUCKETS.deployments}`;
+  assert.ok(
+    await requestRefused(cli.nc, `$JS.API.DIRECT.GET.${kvStream}.$KV.${BUCKETS.deployments}.${RECORD_KEY}`, ''),
+    'cannot read a record directly',
+  );
+  assert.ok(await requestRefused(cli.nc, `$JS.API.STREAM.INFO.${kvStream}`), 'cannot open the bucket');
+  assert.ok(await requestRefused(cli.nc, `$JS.API.CONSUMER.CREATE.${kvStream}`), 'cannot watch the bucket');
+  const read = await cli.kvm
+    .open(BUCKETS.deployments)
+    .then((kv) => kv.get(RECORD_KEY))
+    .then(
+      () => null,
+      (e: Error) => e,
+    );
+  assert.ok(read, 'the KV client is refused too');
+  assert.match(`${read!.message} ${(read as Error & { cause?: Error }).cause?.message ?? ''}`, /permission/i);
+  assert.ok(await requestRefused(cli.nc, subjects.node('n1', 'transitions')), 'asks no node directly');
+  assert.ok(await subscribeRefused(cli.nc, subjects.inspect('0forged0000001')), 'hears transitions through watch only');
+  assert.ok(
+    await requestRefused(cli.nc, `$JS.API.STREAM.CREATE.OBJ_${OBJECT_STORES.sources}`),
+    'the server owns the sources store and its settings',
   );
 });
 

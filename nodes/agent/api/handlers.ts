@@ -10,6 +10,7 @@ import { logs } from './logs.handler.js';
 import { nodes } from './nodes.handler.js';
 import { chart } from './chart.handler.js';
 import { domains } from './domains.handler.js';
+import { sourceCheck, watch } from './watch.handler.js';
 
 export function apiHandlers(ctx: AgentContext): ApiHandlers {
   return {
@@ -26,5 +27,7 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     nodes: () => nodes(ctx),
     chart: async (req) => chart(ctx, req),
     domains: (req) => domains(ctx, req),
+    watch: (req) => watch(ctx, req),
+    'source.check': (req) => sourceCheck(ctx, req),
   };
 }

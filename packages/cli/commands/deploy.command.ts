@@ -4,12 +4,11 @@ import { CompartmentError, type GitSource } from '../../protocol/index.js';
 import { checkName, envOf, newIdempotencyKey, type CommonFlags } from '../cli-options.js';
 import { CLI_CLIENT_NAME, validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
-import { watchUntilTerminal } from '../progress/deployment-watch.js';
+import { uploadSource, watchUntilTerminal } from '../../../cluster/client/index.js';
 import { ProgressReport } from '../progress/progress-report.js';
 import { waitRevertWindows } from '../progress/health-window.js';
 import { cliRequester, gitSourceOf } from '../source/git-info.js';
 import { packSource, type SourceTarball } from '../source/source-tarball.js';
-import { openSourceStore, uploadSource } from '../source/source-upload.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
 import { loadProjectConfig } from './config-loader.js';
 
@@ -62,10 +61,9 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
   });
 
   return withClient(flags, async (client) => {
-    const store = await openSourceStore(client.nc);
     for (const name of names) {
       const pack = packs.get(name)!;
-      const uploaded = await uploadSource(store, pack.digest, pack.bytes);
+      const uploaded = await uploadSource(client, pack.digest, pack.bytes);
       out.event({
         type: 'source',
         serviceName: name,
@@ -102,7 +100,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     const report = new ProgressReport(out, 'deploy', reply.deployments);
     const interrupt = interruptSignal();
     try {
-      const result = await watchUntilTerminal(client.nc, reply.deployments, (e) => report.update(e), interrupt.signal);
+      const result = await watchUntilTerminal(client, reply.deployments, (e) => report.update(e), interrupt.signal);
       if (interrupt.signal.aborted) {
         out.note('stopped watching; the deployments go on in the cluster (see `compartment status`)');
         return INTERRUPTED;
@@ -111,7 +109,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       if (code !== 0 || !flags.waitHealthy) return code;
       return await waitHealthy(
         out,
-        client.nc,
+        client,
         [...result.values()].filter((r) => r !== null),
         (name) => config.services[name]?.autoRevert?.windowMs,
         interrupt.signal,
@@ -125,7 +123,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
 /** `--wait-healthy`: exit 1 when a deployment was reverted automatically within its window, so CI sees it. */
 async function waitHealthy(
   out: Output,
-  nc: Parameters<typeof waitRevertWindows>[0],
+  api: Parameters<typeof waitRevertWindows>[0],
   records: Parameters<typeof waitRevertWindows>[1],
   windowOf: (service: string) => number | undefined,
   signal: AbortSignal,
@@ -133,7 +131,7 @@ async function waitHealthy(
   const waiting = records.filter((r) => windowOf(r.serviceName) !== undefined);
   for (const r of waiting)
     out.line(`${r.serviceName}: waiting ${windowOf(r.serviceName)} ms (autoRevert window) for ${r.id} to stay healthy`);
-  const reverted = await waitRevertWindows(nc, waiting, (r) => windowOf(r.serviceName), signal);
+  const reverted = await waitRevertWindows(api, waiting, (r) => windowOf(r.serviceName), signal);
   if (signal.aborted) return INTERRUPTED;
   out.event({
     type: 'deploy.window',

@@ -7,8 +7,7 @@ import { domainLines } from '../output/domain-text.js';
 import { Output } from '../output/terminal-output.js';
 import { transitionLine } from '../output/transition-text.js';
 import { terminalSafe } from '../output/terminal-safe.js';
-import { watchTransitions } from '../progress/transition-watch.js';
-import { isTerminal } from '../progress/transition-report.js';
+import { isTerminal, watchTransitions } from '../../../cluster/client/index.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
 
 export interface InspectFlags extends CommonFlags {
@@ -65,7 +64,7 @@ async function watch(client: ApiClient, deployment: DeploymentRecord, out: Outpu
   );
   const interrupt = interruptSignal();
   try {
-    const result = await watchTransitions(client.nc, deployment, {
+    const result = await watchTransitions(client, deployment, {
       onReport: (report) => {
         out.event(report);
         out.line(transitionLine(report, out));

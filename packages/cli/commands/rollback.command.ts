@@ -3,7 +3,7 @@ import { CompartmentError } from '../../protocol/index.js';
 import { checkName, envOf, newIdempotencyKey, type CommonFlags } from '../cli-options.js';
 import { validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
-import { watchUntilTerminal } from '../progress/deployment-watch.js';
+import { watchUntilTerminal } from '../../../cluster/client/index.js';
 import { ProgressReport } from '../progress/progress-report.js';
 import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
 
@@ -38,7 +38,7 @@ export async function rollbackCommand(flags: RollbackFlags): Promise<number> {
     const report = new ProgressReport(out, 'rollback', [reply.deployment]);
     const interrupt = interruptSignal();
     try {
-      const result = await watchUntilTerminal(client.nc, [reply.deployment], (e) => report.update(e), interrupt.signal);
+      const result = await watchUntilTerminal(client, [reply.deployment], (e) => report.update(e), interrupt.signal);
       if (interrupt.signal.aborted) {
         out.note('stopped watching; the rollback goes on in the cluster (see `compartment status`)');
         return INTERRUPTED;

@@ -1,7 +1,7 @@
 // Turns a stream of deployment records into a live view (terminal), one line per change (plain), or JSON lines; and the exit code.
 import type { DeploymentRecord } from '../../protocol/index.js';
 import type { Output } from '../output/terminal-output.js';
-import type { WatchEvent, WatchResult } from './deployment-watch.js';
+import type { WatchEvent, WatchResult } from '../../../cluster/client/index.js';
 import { LiveView } from './live-view.js';
 import { terminalSafe } from '../output/terminal-safe.js';
 

@@ -38,10 +38,15 @@ function jsRead(stream: string): string[] {
   ];
 }
 
-/** Uploading sources: chunks and meta (content-addressed, never replaced, so no purge: that could wipe every source). */
-const objectWrite = [`$O.${OBJECT_STORES.sources}.>`, `$JS.API.STREAM.CREATE.${OBJ_STREAM}`];
+/**
+ * Uploading sources: chunks and meta (content-addressed, never replaced, so no purge: that could wipe every source).
+ * Never the store's creation: an agent makes it with the cluster's settings, and `source.check` asks one first.
+ */
+const objectWrite = [`$O.${OBJECT_STORES.sources}.>`];
 const WRITE_VERBS = ['deploy', 'rollback', 'scale', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
-const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart', 'domains'].map((v) => `compartment.api.${v}`);
+const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart', 'domains', 'watch', 'source.check'].map(
+  (v) => `compartment.api.${v}`,
+);
 /** Subjects on which only node agents and edges answer: nobody else may listen there. */
 const SERVER_SUBJECTS = [
   'compartment.api.>',
@@ -62,7 +67,6 @@ const dashboard = (actions: boolean): RolePermissions => ({
     allow: [
       ...READ_VERBS,
       ...(actions ? ['compartment.api.deploy', 'compartment.api.rollback', ...objectWrite, ...jsRead(OBJ_STREAM)] : []),
-      'compartment.node.*.transitions',
       '$JS.API.INFO',
       ...jsRead(kvStream(BUCKETS.deployments)),
       ...jsRead(STREAMS.logs),
@@ -111,21 +115,14 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     },
     allowResponses: true,
   },
-  // A person (or script) with the CLI: every API verb, uploads sources, watches its deployments; answers nothing.
+  // A person (or script) with the CLI: every API verb (`watch` follows deployments), uploads sources, follows logs;
+  // reads no record bucket and asks no node directly, so the stored format is no contract with it. Answers nothing.
   cli: {
     publish: {
-      allow: [
-        'compartment.api.>',
-        'compartment.node.*.transitions',
-        '$JS.API.INFO',
-        ...objectWrite,
-        ...jsRead(OBJ_STREAM),
-        ...jsRead(kvStream(BUCKETS.deployments)),
-        ...jsRead(STREAMS.logs),
-      ],
+      allow: ['compartment.api.>', '$JS.API.INFO', ...objectWrite, ...jsRead(OBJ_STREAM), ...jsRead(STREAMS.logs)],
       deny: ['$KV.>'],
     },
-    subscribe: { allow: ['compartment.inspect.*', inbox('cli')], deny: SERVER_SUBJECTS },
+    subscribe: { allow: [inbox('cli')], deny: SERVER_SUBJECTS },
   },
   dashboard: dashboard(false),
   'dashboard-actions': dashboard(true),
