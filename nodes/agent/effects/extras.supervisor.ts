@@ -1,11 +1,13 @@
 // Keeps the remote instances of an active set serving: restarts one that exited on its node, and when its node is
 // gone takes it out of the route at once and re-places it on another live node, reporting the set each time.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { probeUntil } from '../../../packages/probes/index.js';
 import { wantedInstances, type DeploymentSpec, type WorkloadRef } from '../../../machines/deployment/index.js';
 import type { Report } from './effect-kit.js';
 import { now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { STATUS_TIMEOUT_MS, isExtra, placeExtras, startExtra, stopExtra } from './instance-set.js';
+import { errorText } from '../../../packages/protocol/index.js';
 
 /** How often each remote instance is asked whether it runs. */
 const CHECK_EVERY_MS = 500;
@@ -16,7 +18,6 @@ const SUSPECT_MS = 10_000;
  * graceful stop begins (the stop itself waits for the app to finish what it has, up to the service's stop grace).
  */
 const SCALE_DOWN_SETTLE_MS = 1_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ExtrasControl {
   /** The set as it serves now (the health supervisor probes it). */
@@ -74,7 +75,7 @@ export function superviseExtras(
       if (!signal.aborted) await publish([...set, w], `instance re-placed on ${target}`);
     } catch (error) {
       suspect(target);
-      deps.event(spec, `could not re-place an instance on ${target}: ${(error as Error).message}`);
+      deps.event(spec, `could not re-place an instance on ${target}: ${errorText(error)}`);
     }
   };
 
@@ -100,7 +101,7 @@ export function superviseExtras(
       // Not answering is how a frozen node looks before its heartbeat expires: out of the route now, back if it returns.
       await publish(
         set.filter((x) => x !== w),
-        `instance on ${nodeId} did not answer (${(error as Error).message}): it left the route`,
+        `instance on ${nodeId} did not answer (${errorText(error)}): it left the route`,
       );
     }
   };
@@ -127,7 +128,7 @@ export function superviseExtras(
           set = set.map((x) => (x === current ? again : x));
         }
       } catch (error) {
-        deps.event(spec, `could not restart the instance on ${w.nodeId}: ${(error as Error).message}`);
+        deps.event(spec, `could not restart the instance on ${w.nodeId}: ${errorText(error)}`);
       }
       done();
     }

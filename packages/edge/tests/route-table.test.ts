@@ -1,4 +1,5 @@
 // Unit tests of the route table: revisions, validation and change notification.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CompartmentError } from '../../protocol/index.js';
@@ -90,7 +91,7 @@ test('a throwing listener does not stop the others', async () => {
   table.set({ port: 8100, deploymentId: 'aaaaaa', upstreams: [], revision: 1 });
   off();
   table.set({ port: 8100, deploymentId: 'aaaaaa', upstreams: [], revision: 2 });
-  await new Promise((r) => setTimeout(r, 10));
+  await sleep(10);
   process.off('uncaughtException', onUncaught);
   assert.is(seen, 1, 'called once, then unsubscribed');
   assert.is(thrown.length, 2, 'the bug still surfaces');
