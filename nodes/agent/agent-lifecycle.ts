@@ -2,7 +2,7 @@
 import type { Runtime } from '../../packages/protocol/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
-import type { Logger } from './agent.js';
+import type { Logger } from './agent-logger.js';
 import { stopWorkloadOf } from './agent-wiring.js';
 
 const PRE_SWITCH = new Set(['building', 'starting_candidate', 'checking_readiness']);

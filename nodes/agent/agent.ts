@@ -43,6 +43,9 @@ import type { AgentMetrics } from './agent-metrics.js';
 import { InstanceHost } from './instances/instance.host.js';
 import { instanceRemote } from '../../cluster/rpc/index.js';
 import type { InstanceNodes } from './effects/instance-set.js';
+import type { Logger } from './agent-logger.js';
+
+export type { Logger };
 
 export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   dataDir: string;
@@ -62,11 +65,6 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   keys: KeyRing;
   /** Prometheus metrics, fed from the sink, the platform log and transitions (the caller serves them). */
   metrics?: AgentMetrics;
-}
-
-export interface Logger {
-  info(message: string): void;
-  warn(message: string, error?: unknown): void;
 }
 
 export class Agent {

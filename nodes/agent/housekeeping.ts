@@ -2,7 +2,7 @@
 import type { DeploymentRecord, Runtime } from '../../packages/protocol/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
-import type { Logger } from './agent.js';
+import type { Logger } from './agent-logger.js';
 import { releasesToKeep, recordsToPrune } from './planning/retention.plan.js';
 
 export class Housekeeper {

@@ -3,7 +3,7 @@ import type { Subscription } from '@nats-io/nats-core';
 import { LeaderLease } from '../../../cluster/leadership/index.js';
 import { serveNode } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import type { Logger } from '../agent.js';
+import type { Logger } from '../agent-logger.js';
 import { Heartbeat } from './heartbeat.js';
 import { LeaderDuties } from './leader-duties.js';
 import type { OwnedRecord } from '../planning/node-loss.plan.js';

@@ -4,7 +4,7 @@ import { RPC, type DeploymentRecord } from '../../../packages/protocol/index.js'
 import { instancesOf, type DeploymentContext } from '../../../machines/deployment/index.js';
 import { serveLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import type { Logger } from '../agent.js';
+import type { Logger } from '../agent-logger.js';
 import { deployAsLeader } from '../api/deploy.leader.js';
 import { rollbackAsLeader } from '../api/rollback.handler.js';
 import { lostOwners, planNodeLoss, type OwnedRecord } from '../planning/node-loss.plan.js';
