@@ -19,6 +19,7 @@ import { retryTransient, whenClusterAccepts } from '../shared/retry.js';
 import { checkUnpackedSize, sourceLimitsFromEnv } from './runtime/source-limits.js';
 import { provideEffects } from './effects/index.js';
 import { EdgeRouter } from './routing/edge.router.js';
+import { edgeStates } from '../../cluster/edges/index.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
 import { DockerRuntime } from './runtime/docker.runtime.js';
 import { RuntimeAvailability } from './runtime/runtime-availability.js';
@@ -160,8 +161,8 @@ export class Agent {
     // The host and the effects refer to each other (a switch tells the previous deployment it was replaced).
     let ctx!: AgentContext;
     const router = new EdgeRouter({
-      conn,
       routes,
+      edgeStates: (expected) => edgeStates(conn, expected),
       routePorts: opts.routePorts,
       recordOf: async (id) => ctx.recordOf(id) ?? (await deployments.get(id))?.value.record ?? null,
       workloadOf: (id) => workloadOf(deployments, id),

@@ -10,9 +10,7 @@ import {
   errorText,
 } from '../../../packages/protocol/index.js';
 import type { DeploymentSpec, PreviousRef, WorkloadRef } from '../../../machines/deployment/index.js';
-import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
-import { edgeStates } from '../../../cluster/edges/index.js';
 import { retryOnConflict } from '../../../cluster/kv/index.js';
 import { isTransient, retryTransient } from '../../shared/retry.js';
 import type { Router } from '../effects/index.js';
@@ -24,9 +22,11 @@ const OTHER_SWITCH_MAX_MS = 3_600_000 + 120_000;
 /** Compare-and-swap route writes lost in a row before the switch gives up. */
 const MAX_ROUTE_CONFLICTS = 50;
 
+/** Everything the router touches outside itself, injected: the agent passes the KV store and NATS, tests pass fakes. */
 export interface RouterDeps {
-  conn: ClusterConnection;
-  routes: RouteStore;
+  routes: Pick<RouteStore, 'get' | 'put' | 'claimPort'>;
+  /** Asks every edge for its state, waiting for up to `expected` answers. */
+  edgeStates(expected: number): Promise<EdgeState[]>;
   routePorts: number[];
   /** The latest record of a deployment (live if hosted here). */
   recordOf(id: string): Promise<DeploymentRecord | null>;
@@ -194,7 +194,7 @@ export class EdgeRouter implements Router {
   /** A NATS hiccup while asking the edges counts as no answer: the callers' own deadlines bound the wait. */
   private async edgeStatesOrNone(): Promise<EdgeState[]> {
     try {
-      return await edgeStates(this.deps.conn, this.deps.expectedEdges());
+      return await this.deps.edgeStates(this.deps.expectedEdges());
     } catch (error) {
       if (!isTransient(error)) throw error;
       await sleep(100);
