@@ -18,15 +18,30 @@ import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
 import { applyDomains, checkDomains } from './deploy.domains.js';
 
+/** The part of the agent this module uses. */
+export type DeployLeaderPorts = Pick<
+  AgentContext,
+  | 'cluster'
+  | 'createDeployment'
+  | 'deliver'
+  | 'fingerprintKey'
+  | 'planning'
+  | 'records'
+  | 'requests'
+  | 'routes'
+  | 'settings'
+  | 'variables'
+>;
+
 export function deployAsLeader(
-  ctx: AgentContext,
+  ctx: DeployLeaderPorts,
   req: ApiRequestParsed<'deploy'> & { idempotencyKey: string },
 ): Promise<ApiReply<'deploy'>> {
   if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
   return ctx.requests.run('deploy', req.idempotencyKey, Date.now(), () => createDeployments(ctx, req));
 }
 
-async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
+async function createDeployments(ctx: DeployLeaderPorts, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const env = req.environment;
   const cluster = await ctx.variables.resolve(env);
   const key = ctx.fingerprintKey();
