@@ -49,8 +49,8 @@ export interface AgentContext {
   host: ActorHost;
   index: DeploymentIndex;
   slots: BuildSlots;
-  /** Deploys and rollbacks of one environment are planned one at a time. */
-  planning: KeyLock;
+  /** A lock per key: deploys and rollbacks of one environment are planned one at a time (also domains, key rotation). */
+  planLock: KeyLock;
   /** What keyed deploys and rollbacks answered: a retry gets the first answer. */
   requests: RequestMemo;
   /** The freshest record: the live actor's if hosted here, else the indexed one. */

@@ -224,7 +224,7 @@ export class Agent {
       host,
       index,
       slots,
-      planning: new KeyLock(),
+      planLock: new KeyLock(),
       requests: new RequestMemo(),
       recordOf: (id) => host.recordOf(id) ?? index.get(id)?.record ?? null,
       records: (filter) => index.list(filter).map((r) => host.recordOf(r.id) ?? r),

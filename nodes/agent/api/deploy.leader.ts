@@ -25,7 +25,7 @@ export type DeployLeaderPorts = Pick<
   | 'createDeployment'
   | 'deliver'
   | 'fingerprintKey'
-  | 'planning'
+  | 'planLock'
   | 'records'
   | 'requests'
   | 'routes'
@@ -69,8 +69,8 @@ async function createDeployments(ctx: DeployLeaderPorts, req: ApiRequestParsed<'
   });
 
   // Environments plan in parallel, but domains span them: one domain step at a time (always taken after the env's lock).
-  return ctx.planning.run(`env:${env}`, () =>
-    ctx.planning.run('domains', async () => {
+  return ctx.planLock.run(`env:${env}`, () =>
+    ctx.planLock.run('domains', async () => {
       const domains = await checkDomains(ctx, req);
       const plan = planDeploy(desired, ctx.records({ env }), req.force);
       const wanted = plan.create.map((c) => desired.find((x) => x.serviceName === c.serviceName)!);

@@ -4,7 +4,7 @@ import type { AgentContext } from '../agent-context.js';
 import { type KeyRotationPorts, rotateClusterKey } from '../secrets/key-rotation.js';
 
 /** The part of the agent this module uses. */
-type AgentPorts = Pick<AgentContext, 'planning' | 'settings' | 'variables'> & KeyRotationPorts;
+type AgentPorts = Pick<AgentContext, 'planLock' | 'settings' | 'variables'> & KeyRotationPorts;
 
 export async function envSet(ctx: AgentPorts, req: ApiRequestParsed<'env.set'>): Promise<ApiReply<'env.set'>> {
   const { changed } = await ctx.variables.set(req.environment, req.name, req.value, { secret: req.secret });
@@ -29,5 +29,5 @@ export async function envRotateKey(
   ctx: AgentPorts,
   _req: ApiRequestParsed<'env.rotate-key'>,
 ): Promise<ApiReply<'env.rotate-key'>> {
-  return { ...(await ctx.planning.run('cluster-key', () => rotateClusterKey(ctx))), nodeId: ctx.settings.nodeId };
+  return { ...(await ctx.planLock.run('cluster-key', () => rotateClusterKey(ctx))), nodeId: ctx.settings.nodeId };
 }

@@ -7,7 +7,7 @@ import { releasesToKeep } from '../planning/retention.plan.js';
 import { newIdempotencyKey } from './request-memo.js';
 
 /** The part of the agent this module uses. */
-type AgentPorts = Pick<AgentContext, 'cluster' | 'conn' | 'deliver' | 'planning' | 'records' | 'requests' | 'settings'>;
+type AgentPorts = Pick<AgentContext, 'cluster' | 'conn' | 'deliver' | 'planLock' | 'records' | 'requests' | 'settings'>;
 
 type Keyed = ApiRequestParsed<'rollback'> & { idempotencyKey: string };
 
@@ -24,7 +24,7 @@ export function rollbackAsLeader(ctx: AgentPorts, req: Keyed): Promise<ApiReply<
 
 async function promotePrevious(ctx: AgentPorts, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
   const { environment: env, service } = req;
-  return ctx.planning.run(`env:${env}`, async () => {
+  return ctx.planLock.run(`env:${env}`, async () => {
     const records = ctx.records({ env, service });
     if (records.length === 0)
       throw new CompartmentError('SERVICE_NOT_FOUND', `no deployments of service ${service} in ${env}`, 'service');
