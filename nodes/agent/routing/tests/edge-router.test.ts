@@ -123,23 +123,23 @@ test('a re-placement whose deployment no longer holds the route is refused', asy
   }
 });
 
-test('the drain waits while an edge reports requests in flight, and ends once none are', async () => {
+/** Switches to dep_new from dep_old, then drains dep_old while the edge reports `inFlight()` requests on it. */
+async function drainWith(inFlight: () => number, timeoutMs: number) {
   const routes = new FakeRoutes();
-  let inFlight = 2;
-  const { router } = routerWith(routes, () => [edgeOf(routes, inFlight > 0 ? { dep_old: inFlight-- } : {})]);
+  const { router } = routerWith(routes, () => [edgeOf(routes, { dep_old: inFlight() })]);
   await router.switchTo(spec('dep_new'), [workload(5000)]);
-  const drained = await router.drain(spec('dep_new'), { id: 'dep_old', workload: null }, 60_000);
-  assert.is(drained.drained, true);
-  assert.is(drained.inFlight, 0);
+  return router.drain(spec('dep_new'), { id: 'dep_old', workload: null }, timeoutMs);
+}
+
+test('the drain waits while an edge reports requests in flight, and ends once none are', async () => {
+  let left = 2;
+  const result = await drainWith(() => (left > 0 ? left-- : 0), 60_000);
+  assert.equal([result.drained, result.inFlight], [true, 0]);
 });
 
 test('a drain that times out says how many requests were still in flight', async () => {
-  const routes = new FakeRoutes();
-  const { router } = routerWith(routes, () => [edgeOf(routes, { dep_old: 1 })]);
-  await router.switchTo(spec('dep_new'), [workload(5000)]);
-  const result = await router.drain(spec('dep_new'), { id: 'dep_old', workload: null }, 30);
-  assert.is(result.drained, false);
-  assert.is(result.inFlight, 1);
+  const result = await drainWith(() => 1, 30);
+  assert.equal([result.drained, result.inFlight], [false, 1]);
 });
 
 test('upstreams are rewritten only while the route still points at the deployment', async () => {
