@@ -3,7 +3,7 @@ export {
   RouteTable,
   type RouteEntry,
   type RouteUpstream,
-  type RouteChange,
+  type RouteTableChange,
   type RouteListener,
 } from './route-table.js';
 export {

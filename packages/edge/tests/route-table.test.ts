@@ -3,13 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CompartmentError } from '../../protocol/index.js';
-import { RouteTable, type RouteChange } from '../route-table.js';
+import { RouteTable, type RouteTableChange } from '../route-table.js';
 
 const up = (port: number) => [{ host: '127.0.0.1', port }];
 
 test('set, get, all and delete, with one notification per real change', () => {
   const table = new RouteTable();
-  const changes: RouteChange[] = [];
+  const changes: RouteTableChange[] = [];
   table.onChange((c) => changes.push(c));
   assert.ok(table.set({ port: 8101, deploymentId: 'aaaaaa', upstreams: up(3000), revision: 1 }));
   assert.ok(table.set({ port: 8100, deploymentId: 'bbbbbb', upstreams: up(3001), revision: 4 }));
