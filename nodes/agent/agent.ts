@@ -36,7 +36,7 @@ import { reconcileWorkloads, shutdownDeployments } from './agent-lifecycle.js';
 import { Membership } from '../../cluster/membership/index.js';
 import { ClusterView } from './cluster/cluster-view.js';
 import { ClusterMembership } from './cluster/cluster-membership.js';
-import { deliverAnywhere, stopAnywhere } from './cluster/anywhere.js';
+import { deliverAnywhere, stopAnywhere } from './cluster/owner-delivery.js';
 import { createStored } from './host/stored-transition.js';
 import { isDormant } from './host/dormant.js';
 import { Housekeeper } from './housekeeping.js';
