@@ -3,7 +3,7 @@ import type { Runtime } from '../../packages/protocol/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 import type { Logger } from './agent-logger.js';
-import { stopWorkloadOf } from './agent-wiring.js';
+import { stopWorkloadOf } from './stored-context.js';
 
 /** The part of the agent this module uses. */
 type AgentPorts = Pick<AgentContext, 'deliver' | 'deployments' | 'host' | 'recordOf' | 'records' | 'settings'>;

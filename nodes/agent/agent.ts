@@ -30,7 +30,7 @@ import { Notifier } from './notify/notifier.js';
 import { serveApi, type ApiServer } from '../../cluster/api/index.js';
 import { apiHandlers } from './api/handlers.js';
 import type { AgentContext, AgentSettings } from './agent-context.js';
-import { metaOf, outputSink, workloadOf, stopWorkloadOf } from './agent-wiring.js';
+import { metaOf, outputSink, workloadOf, stopWorkloadOf } from './stored-context.js';
 import { publishTransition } from '../../cluster/inspect/index.js';
 import { reconcileWorkloads, shutdownDeployments } from './agent-lifecycle.js';
 import { Membership } from '../../cluster/membership/index.js';

@@ -3,7 +3,7 @@ import type { DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentEvent, DeploymentSpec } from '../../../machines/deployment/index.js';
 import { deliverRemote, instanceRemote, stopRemote } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import { storedContext } from '../agent-wiring.js';
+import { storedContext } from '../stored-context.js';
 import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
 
 /** The part of the agent this module uses. */
