@@ -12,7 +12,7 @@ import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
 import type { KeyLock } from '../../packages/key-lock/index.js';
-import type { ClusterView } from './cluster/cluster-view.js';
+import type { ClusterView } from './cluster-role/cluster-view.js';
 import type { RuntimeAvailability } from './runtime/runtime-availability.js';
 import type { RequestMemo } from './api/request-memo.js';
 

@@ -8,7 +8,7 @@ import { privateDataDir } from '../shared/data-dir.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
 import { ensureKeyFile, KeyRing } from '../../cluster/secrets/index.js';
-import { EdgeCompanion } from './cluster/edge-companion.js';
+import { EdgeCompanion } from './cluster-role/edge-companion.js';
 import { setActorInspector } from './host/actor-host.js';
 import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';

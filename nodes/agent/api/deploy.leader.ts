@@ -14,7 +14,7 @@ import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
 import { place } from '../planning/placement.plan.js';
 import { fingerprintOf, mergeVariables, splitSecrets } from '../planning/variables.js';
-import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
+import { LOST_AFTER_MS } from '../cluster-role/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
 import { applyDomains, checkDomains } from './deploy.domains.js';
 
