@@ -1,5 +1,6 @@
 // Child process of the density scenario: `create <nats> <count>` hosts that many actors; `restore <nats>` restores them after a
 // restart; `bare <nats> <count>` starts that many actors with no host around them (what XState itself costs).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createActor } from 'xstate';
 import { connectCluster, ensureCluster, DeploymentStore } from '../../cluster/index.js';
 import { toRecord } from '../../machines/deployment/index.js';
@@ -15,7 +16,7 @@ if (!gc) throw new Error('run with --expose-gc');
 async function memory(): Promise<{ rssMb: number; heapUsedMb: number }> {
   for (let i = 0; i < 3; i++) {
     gc!();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   const m = process.memoryUsage();
   return { rssMb: Math.round((m.rss / 2 ** 20) * 10) / 10, heapUsedMb: Math.round((m.heapUsed / 2 ** 20) * 10) / 10 };
@@ -38,7 +39,7 @@ const host = new ActorHost(
 );
 const allActive = () => host.ids().every((id) => host.recordOf(id)?.promotionStage === 'active');
 const waitActive = async (count: number) => {
-  while (host.size < count || !allActive()) await new Promise((r) => setTimeout(r, 20));
+  while (host.size < count || !allActive()) await sleep(20);
 };
 const baseline = await memory();
 const t0 = performance.now();
@@ -51,8 +52,7 @@ if (mode === 'bare') {
   const actors = Array.from({ length: count }, (_, i) =>
     createActor(machine, { input: { spec: specOf(i, now) } }).start(),
   );
-  while (!actors.every((a) => toRecord(a.getSnapshot()).promotionStage === 'active'))
-    await new Promise((r) => setTimeout(r, 20));
+  while (!actors.every((a) => toRecord(a.getSnapshot()).promotionStage === 'active')) await sleep(20);
   const hosted = await memory();
   out = { mode, count, baseline, hosted };
   for (const a of actors) a.stop();

@@ -1,7 +1,9 @@
 // Epoch milliseconds with sub-millisecond resolution: comparable between the bench's processes on one machine.
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
 
 /** An ISO time (ms precision, as the cluster writes them) as epoch ms. */
 export const isoMs = (iso: string): number => Date.parse(iso);

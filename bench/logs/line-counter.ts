@@ -1,4 +1,5 @@
 // Counts numbered lines arriving on the log stream: every index seen once, none missing, none twice.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { STREAMS } from '../../packages/protocol/index.js';
@@ -63,7 +64,7 @@ export async function countLines(
   })();
   return {
     done: async (idleMs) => {
-      while (unique < expected && nowMs() - lastProgress < idleMs) await new Promise((r) => setTimeout(r, 20));
+      while (unique < expected && nowMs() - lastProgress < idleMs) await sleep(20);
       return { expected, unique, duplicates, missing: expected - unique, firstAt, lastAt };
     },
     stop: async () => {

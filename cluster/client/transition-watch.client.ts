@@ -1,5 +1,6 @@
 // Follows one deployment's statechart transitions through the API's `watch`: the journal first, then live ones.
 import {
+  errorText,
   isTerminalStatus,
   type ApiReply,
   type DeploymentRecord,
@@ -87,7 +88,7 @@ export async function watchTransitions(
     } catch (error) {
       if (!isPassing(error) || api.nc.isClosed()) {
         if (first) throw error;
-        opts.onNote(`cannot watch the deployment's record: ${(error as Error).message}`);
+        opts.onNote(`cannot watch the deployment's record: ${errorText(error)}`);
         break;
       }
       await pause(RETRY_MS, opts.signal);

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { CompartmentError } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError } from '../../packages/protocol/index.js';
 
 export interface ClusterConnection {
   readonly name: string;
@@ -51,7 +51,7 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCo
     });
   } catch (error) {
     const servers = Array.isArray(options.servers) ? options.servers.join(', ') : options.servers;
-    throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot reach NATS at ${servers}: ${(error as Error).message}`);
+    throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot reach NATS at ${servers}: ${errorText(error)}`);
   }
   const jsOptions = { timeout: options.apiTimeoutMs ?? 5_000 };
   const js = jetstream(nc, jsOptions);

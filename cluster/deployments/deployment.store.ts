@@ -5,12 +5,21 @@ import {
   CompartmentError,
   DEPLOYMENT_ID_PATTERN,
   NAME_PATTERN,
-  formatZodError,
   keys,
   parseWith,
 } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
-import { jsonOf, lastKv, readAllKv, rethrowKv, watchKv, type KvWatcher, type RawEntry } from '../kv/index.js';
+import {
+  changeOf,
+  lastKv,
+  parseEntry,
+  readAllKv,
+  rethrowKv,
+  watchKv,
+  type KvWatcher,
+  type Parsed,
+  type RawEntry,
+} from '../kv/index.js';
 import {
   StoredDeploymentSchema,
   deploymentKeyOf,
@@ -20,20 +29,8 @@ import {
   type Versioned,
 } from './stored-deployment.schema.js';
 
-type Parsed = { ok: true; value: StoredDeployment } | { ok: false; error: string };
-
-function parse(entry: RawEntry): Parsed {
-  let json: unknown;
-  try {
-    json = jsonOf(entry.data);
-  } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
-  }
-  const result = StoredDeploymentSchema.safeParse(json);
-  return result.success
-    ? { ok: true, value: result.data as StoredDeployment }
-    : { ok: false, error: formatZodError(result.error, json) };
-}
+/** The schema's output is the stored shape (its machine snapshot typed as the machine persists it). */
+const parse = (entry: RawEntry) => parseEntry(entry, StoredDeploymentSchema) as Parsed<StoredDeployment>;
 
 function readValid(entry: RawEntry): Versioned<StoredDeployment> {
   const parsed = parse(entry);
@@ -121,17 +118,8 @@ export class DeploymentStore {
   watch(onChange: (change: DeploymentChange) => void, onError?: (error: Error) => void): KvWatcher {
     return watchKv(this.conn, BUCKETS.deployments, keys.deploymentsOf(), {
       onEntry: (entry, initial) => {
-        const { key, revision } = entry;
-        if (entry.operation !== 'PUT') {
-          onChange({ type: 'delete', key, revision, ...splitKey(key), initial });
-          return;
-        }
-        const parsed = parse(entry);
-        onChange(
-          parsed.ok
-            ? { type: 'put', key, revision, value: parsed.value, initial }
-            : { type: 'invalid', key, revision, error: parsed.error, initial },
-        );
+        const change = changeOf(entry, initial, parse);
+        onChange(change.type === 'delete' ? { ...change, ...splitKey(change.key) } : change);
       },
       onError,
     });

@@ -10,3 +10,5 @@ export {
 } from './kv-entry.js';
 export { watchKv, type KvWatcher, type KvWatchHandlers } from './kv-watch.js';
 export { readAllKv, lastKv } from './kv-read.js';
+export { retryOnConflict } from './cas-retry.js';
+export { changeOf, parseEntry, type KvChange, type Parsed } from './kv-change.js';

@@ -1,7 +1,7 @@
 // Raw KV entries read straight from a bucket's stream: key, revision, operation, bytes; and the CAS error mapping.
 import type { MsgHdrs } from '@nats-io/nats-core';
 import { JetStreamApiError, JetStreamApiCodes } from '@nats-io/jetstream';
-import { CompartmentError } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError } from '../../packages/protocol/index.js';
 
 export type KvOperation = 'PUT' | 'DEL' | 'PURGE';
 
@@ -38,7 +38,7 @@ export function isWrongLastSequence(error: unknown): boolean {
 export function rethrowKv(error: unknown, conflictMessage: string): never {
   if (error instanceof CompartmentError) throw error;
   if (isWrongLastSequence(error)) throw new CompartmentError('CONFLICT', conflictMessage);
-  throw new CompartmentError('CLUSTER_UNAVAILABLE', `NATS KV: ${(error as Error).message}`);
+  throw new CompartmentError('CLUSTER_UNAVAILABLE', `NATS KV: ${errorText(error)}`);
 }
 
 const decoder = new TextDecoder();

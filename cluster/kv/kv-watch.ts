@@ -1,4 +1,5 @@
 // Watches a KV key filter: every current entry first (then `ready`), then every change, surviving server restarts.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Status } from '@nats-io/nats-core';
 import {
   DeliverPolicy,
@@ -126,7 +127,7 @@ export function watchKv(
         break;
       } catch (error) {
         handlers.onError?.(error as Error);
-        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 2_000)));
+        await sleep(Math.min(100 * attempt, 2_000));
       }
     }
     rebuilding = false;

@@ -1,6 +1,7 @@
 // Follows the log stream from a sequence: an async iterable of lines as they arrive, stoppable from outside.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerMessages } from '@nats-io/jetstream';
-import { CompartmentError, STREAMS, expandBatch, type LogLine } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError, STREAMS, expandBatch, type LogLine } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 import { logSubjectOf, parseBatch, type LogFilter } from './log-order.js';
 
@@ -34,8 +35,8 @@ export function followLogs(conn: ClusterConnection, filter: LogFilter, fromSeque
         consumer = await conn.js.consumers.get(STREAMS.logs, { filter_subjects: subject, opt_start_seq: fromSequence });
       } catch (error) {
         if (conn.nc.isClosed())
-          throw new CompartmentError('CLUSTER_UNAVAILABLE', `following logs: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 2_000)));
+          throw new CompartmentError('CLUSTER_UNAVAILABLE', `following logs: ${errorText(error)}`);
+        await sleep(Math.min(100 * attempt, 2_000));
       }
     }
     if (stopped) return;

@@ -1,7 +1,7 @@
 // Reads the most recent log lines of a filter from the stream by walking back in growing sequence windows.
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { CompartmentError, STREAMS, type LogLine } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError, STREAMS, type LogLine } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 import {
   countLines,
@@ -137,6 +137,6 @@ export async function readLogs(
     return { lines: selectTail(windows.flat(), tail, sinceMs), nextSequence };
   } catch (error) {
     if (error instanceof CompartmentError) throw error;
-    throw new CompartmentError('CLUSTER_UNAVAILABLE', `reading logs: ${(error as Error).message}`);
+    throw new CompartmentError('CLUSTER_UNAVAILABLE', `reading logs: ${errorText(error)}`);
   }
 }

@@ -1,4 +1,5 @@
 // The one retry helper: work that failed for a transient reason is tried again with capped exponential backoff, within a bound.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompartmentError } from '../../packages/protocol/index.js';
 
 /** NATS briefly unreachable, or a request that timed out: worth trying again. Everything else is permanent. */
@@ -20,8 +21,6 @@ export interface BackoffOptions {
   /** Stop retrying (rethrow) once this says so, e.g. the owner was closed. */
   cancelled?: () => boolean;
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs `work` until it succeeds, fails permanently, is cancelled, or `withinMs` has passed. */
 export async function withBackoff<T>(work: (attempt: number) => Promise<T>, o: BackoffOptions): Promise<T> {

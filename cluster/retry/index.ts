@@ -1,2 +1,2 @@
 // Retrying transient NATS failures with bounded backoff.
-export { withBackoff, isTransient, sleep, type BackoffOptions } from './backoff.js';
+export { withBackoff, isTransient, type BackoffOptions } from './backoff.js';

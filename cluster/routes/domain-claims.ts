@@ -2,8 +2,8 @@
 import type { KV } from '@nats-io/kv';
 import { BUCKETS, CompartmentError, DomainClaim } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
-import { isWrongLastSequence, jsonOf, readAllKv, rethrowKv } from '../kv/index.js';
-import type { RouteStore } from './route.store.js';
+import { isWrongLastSequence, jsonOf, readAllKv, retryOnConflict, rethrowKv } from '../kv/index.js';
+import type { RouteAccess } from './route-access.js';
 
 export const domainKey = (domain: string) => `domain.${domain}`;
 
@@ -68,13 +68,13 @@ export async function deleteDomainClaim(
 
 /** Sets the route's domain list (compare-and-swap, retried); creates the route with `port` when there is none yet. */
 export async function setRouteDomains(
-  routes: RouteStore,
+  routes: RouteAccess,
   env: string,
   service: string,
   domains: string[],
   port: number | null,
 ): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  await retryOnConflict(20, `route of ${env}/${service} kept changing while setting its domains`, async () => {
     const current = await routes.get(env, service);
     const now = new Date().toISOString();
     const same = (current?.route.domains ?? []).join(' ') === domains.join(' ');
@@ -92,12 +92,6 @@ export async function setRouteDomains(
           domains,
           domainsAt: now,
         };
-    try {
-      await routes.put(route, current?.revision ?? null);
-      return;
-    } catch (error) {
-      if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
-    }
-  }
-  throw new CompartmentError('CONFLICT', `route of ${env}/${service} kept changing while setting its domains`);
+    await routes.put(route, current?.revision ?? null);
+  });
 }

@@ -2,8 +2,8 @@
 import type { KV } from '@nats-io/kv';
 import { BUCKETS, CompartmentError, NAME_PATTERN, PortClaim, keys } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
-import { isWrongLastSequence, jsonOf, readAllKv, rethrowKv } from '../kv/index.js';
-import type { RouteStore } from './route.store.js';
+import { isWrongLastSequence, jsonOf, readAllKv, retryOnConflict, rethrowKv } from '../kv/index.js';
+import type { RouteAccess } from './route-access.js';
 
 function claimOf(data: Uint8Array): PortClaim | null {
   try {
@@ -56,8 +56,8 @@ async function findOrClaim(
 }
 
 /** Puts the port on the route (creating a route with no deployment yet); an already recorded port wins. */
-async function recordOnRoute(routes: RouteStore, env: string, service: string, port: number): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+async function recordOnRoute(routes: RouteAccess, env: string, service: string, port: number): Promise<number> {
+  return retryOnConflict(20, `route of ${env}/${service} kept changing while recording its port`, async () => {
     const current = await routes.get(env, service);
     if (current?.route.port != null) return current.route.port;
     const updatedAt = new Date().toISOString();
@@ -72,20 +72,15 @@ async function recordOnRoute(routes: RouteStore, env: string, service: string, p
           previousId: null,
           updatedAt,
         };
-    try {
-      await routes.put(route, current?.revision ?? null);
-      return port;
-    } catch (error) {
-      if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
-    }
-  }
-  throw new CompartmentError('CONFLICT', `route of ${env}/${service} kept changing while recording its port`);
+    await routes.put(route, current?.revision ?? null);
+    return port;
+  });
 }
 
 export async function claimPort(
   conn: ClusterConnection,
   kv: KV,
-  routes: RouteStore,
+  routes: RouteAccess,
   env: string,
   service: string,
   range: readonly number[],

@@ -1,16 +1,10 @@
 // Desired routes in KV, one per (environment, service): read, compare-and-swap write, and a watch for the edges.
 import type { KV } from '@nats-io/kv';
-import {
-  BUCKETS,
-  CompartmentError,
-  RouteRecord,
-  formatZodError,
-  keys,
-  parseWith,
-} from '../../packages/protocol/index.js';
+import { BUCKETS, CompartmentError, RouteRecord, keys, parseWith } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
-import { jsonOf, rethrowKv, watchKv, type KvWatcher, type RawEntry } from '../kv/index.js';
+import { changeOf, parseEntry, rethrowKv, watchKv, type KvWatcher, type RawEntry } from '../kv/index.js';
 import { claimPort } from './port-claim.js';
+import type { RouteAccess, VersionedRoute } from './route-access.js';
 import {
   deleteDomainClaim,
   readDomainClaims,
@@ -19,26 +13,14 @@ import {
   type HeldClaim,
 } from './domain-claims.js';
 
-export interface VersionedRoute {
-  key: string;
-  revision: number;
-  route: RouteRecord;
-}
+export type { VersionedRoute };
 
 export type RouteChange =
   | { type: 'put'; key: string; revision: number; route: RouteRecord; initial: boolean }
   | { type: 'delete'; key: string; revision: number; environmentName: string; serviceName: string; initial: boolean }
   | { type: 'invalid'; key: string; revision: number; error: string; initial: boolean };
 
-function parseRoute(entry: RawEntry): { ok: true; route: RouteRecord } | { ok: false; error: string } {
-  try {
-    const json = jsonOf(entry.data);
-    const result = RouteRecord.safeParse(json);
-    return result.success ? { ok: true, route: result.data } : { ok: false, error: formatZodError(result.error, json) };
-  } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
-  }
-}
+const parseRoute = (entry: RawEntry) => parseEntry(entry, RouteRecord);
 
 function toRawEntry(e: {
   key: string;
@@ -50,7 +32,7 @@ function toRawEntry(e: {
   return { key: e.key, revision: e.revision, operation: e.operation, data: e.value, created: e.created };
 }
 
-export class RouteStore {
+export class RouteStore implements RouteAccess {
   private constructor(
     private readonly conn: ClusterConnection,
     private readonly kv: KV,
@@ -66,7 +48,7 @@ export class RouteStore {
     if (!entry || entry.operation !== 'PUT') return null;
     const parsed = parseRoute(toRawEntry(entry));
     if (!parsed.ok) throw new CompartmentError('INTERNAL', `stored route ${entry.key} is invalid: ${parsed.error}`);
-    return { key: entry.key, revision: entry.revision, route: parsed.route };
+    return { key: entry.key, revision: entry.revision, route: parsed.value };
   }
 
   /**
@@ -95,18 +77,14 @@ export class RouteStore {
   watchAll(onChange: (change: RouteChange) => void, onError?: (error: Error) => void): KvWatcher {
     return watchKv(this.conn, BUCKETS.routes, keys.routes, {
       onEntry: (entry, initial) => {
-        const { key, revision } = entry;
-        if (entry.operation !== 'PUT') {
-          const [, environmentName = '', serviceName = ''] = key.split('.');
-          onChange({ type: 'delete', key, revision, environmentName, serviceName, initial });
-          return;
-        }
-        const parsed = parseRoute(entry);
-        onChange(
-          parsed.ok
-            ? { type: 'put', key, revision, route: parsed.route, initial }
-            : { type: 'invalid', key, revision, error: parsed.error, initial },
-        );
+        const change = changeOf(entry, initial, parseRoute);
+        if (change.type === 'put') {
+          const { key, revision, value } = change;
+          onChange({ type: 'put', key, revision, route: value, initial });
+        } else if (change.type === 'delete') {
+          const [, environmentName = '', serviceName = ''] = change.key.split('.');
+          onChange({ ...change, environmentName, serviceName });
+        } else onChange(change);
       },
       onError,
     });

@@ -6,6 +6,7 @@ import {
   type AnyRpc,
   type ErrorPayload,
   type RpcReply,
+  errorText,
 } from '../../packages/protocol/index.js';
 
 const encoder = new TextEncoder();
@@ -14,7 +15,7 @@ type Envelope = { ok: true; result: unknown; more?: boolean } | { ok: false; err
 
 export function errorPayload(error: unknown): ErrorPayload {
   if (error instanceof CompartmentError) return error.toPayload();
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'INTERNAL', message: errorText(error) };
 }
 
 /** Bytes as JSON, or a CompartmentError with `code` (bad input on the serving side, a broken peer on the calling one). */

@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CompartmentError } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError } from '../../packages/protocol/index.js';
 import { clusterKey, KEY_BYTES, type ClusterKey } from './secret-box.js';
 
 export function parseKeyFile(text: string, path: string): ClusterKey[] {
@@ -33,7 +33,7 @@ export function readKeyFile(path: string): ClusterKey[] {
   } catch (e) {
     throw new CompartmentError(
       'INVALID_ARGUMENT',
-      `cannot read the cluster key file ${path}: ${(e as Error).message}`,
+      `cannot read the cluster key file ${path}: ${errorText(e)}`,
       '--cluster-key',
     );
   }

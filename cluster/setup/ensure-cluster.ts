@@ -1,4 +1,5 @@
 // Creates, idempotently and race-safely, every bucket, object store and stream Compartment keeps its state in.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscardPolicy, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { BUCKETS, OBJECT_STORES, STREAMS, subjects, CompartmentError } from '../../packages/protocol/index.js';
@@ -47,7 +48,7 @@ async function racing<T>(what: string, create: () => Promise<T>, exists: () => P
     } catch (error) {
       lastError = error;
       if (await exists().catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+      await sleep(50 * (attempt + 1));
     }
   }
   throw new CompartmentError('CLUSTER_UNAVAILABLE', `cannot create ${what}: ${(lastError as Error).message}`);

@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ObjectStore } from '@nats-io/obj';
-import { CompartmentError, OBJECT_STORES } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError, OBJECT_STORES } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../connection/index.js';
 
 const DIGEST = /^sha256-([0-9a-f]{64})$/;
@@ -24,7 +24,7 @@ function hexOf(digest: string): string {
 
 function unavailable(error: unknown): never {
   if (error instanceof CompartmentError) throw error;
-  throw new CompartmentError('CLUSTER_UNAVAILABLE', `NATS object store: ${(error as Error).message}`);
+  throw new CompartmentError('CLUSTER_UNAVAILABLE', `NATS object store: ${errorText(error)}`);
 }
 
 /** Streams `source` on, hashing it; errors at the end (so the object store discards the upload) if the hash is not `hex`. */

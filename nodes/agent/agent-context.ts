@@ -12,7 +12,7 @@ import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
 import type { BuildSlots } from './build-slots.js';
 import type { KeyLock } from '../../packages/key-lock/index.js';
-import type { ClusterView } from './cluster/cluster-view.js';
+import type { ClusterView } from './cluster-role/cluster-view.js';
 import type { RuntimeAvailability } from './runtime/runtime-availability.js';
 import type { RequestMemo } from './api/request-memo.js';
 
@@ -49,8 +49,8 @@ export interface AgentContext {
   host: ActorHost;
   index: DeploymentIndex;
   slots: BuildSlots;
-  /** Deploys and rollbacks of one environment are planned one at a time. */
-  planning: KeyLock;
+  /** A lock per key: deploys and rollbacks of one environment are planned one at a time (also domains, key rotation). */
+  planLock: KeyLock;
   /** What keyed deploys and rollbacks answered: a retry gets the first answer. */
   requests: RequestMemo;
   /** The freshest record: the live actor's if hosted here, else the indexed one. */

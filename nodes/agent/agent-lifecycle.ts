@@ -3,14 +3,17 @@ import type { Runtime } from '../../packages/protocol/index.js';
 import { isHandover, isInFlight, isKept, isPreSwitch } from '../../machines/deployment/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
-import type { Logger } from './agent.js';
-import { stopWorkloadOf } from './agent-wiring.js';
+import type { Logger } from './agent-logger.js';
+import { stopWorkloadOf } from './stored-context.js';
+
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'deliver' | 'deployments' | 'host' | 'recordOf' | 'records' | 'settings'>;
 
 /** An orphan has no record to tell its own stop grace: this one. */
 const ORPHAN_GRACE_MS = 10_000;
 
 /** Workloads some hosted deployment still needs: its own, and the previous one it is switching from or draining. */
-function neededWorkloads(ctx: AgentContext): Set<string> {
+function neededWorkloads(ctx: AgentPorts): Set<string> {
   const needed = new Set<string>();
   for (const id of ctx.host.ids()) {
     needed.add(id);
@@ -28,7 +31,7 @@ function neededWorkloads(ctx: AgentContext): Set<string> {
 
 /** Stops every running workload of these runtimes that `keep` does not name. */
 async function stopRunning(
-  ctx: AgentContext,
+  ctx: AgentPorts,
   runtimes: Map<Runtime, WorkloadRuntime>,
   keep: Set<string>,
   log: Logger,
@@ -53,7 +56,7 @@ async function stopRunning(
 
 /** After restoring actors: a running workload nothing needs (failed, replaced) is an orphan and is stopped. */
 export async function reconcileWorkloads(
-  ctx: AgentContext,
+  ctx: AgentPorts,
   runtimes: Map<Runtime, WorkloadRuntime>,
   log: Logger,
 ): Promise<void> {
@@ -61,7 +64,7 @@ export async function reconcileWorkloads(
 }
 
 export async function shutdownDeployments(
-  ctx: AgentContext,
+  ctx: AgentPorts,
   runtimes: Map<Runtime, WorkloadRuntime>,
   keepWorkloads: boolean,
   log: Logger,

@@ -8,11 +8,12 @@ import { privateDataDir } from '../shared/data-dir.js';
 import { connectCluster, securityOptions, SECURITY_FLAGS, type SecurityFlags } from '../../cluster/connection/index.js';
 import { Agent } from './agent.js';
 import { ensureKeyFile, KeyRing } from '../../cluster/secrets/index.js';
-import { EdgeCompanion } from './cluster/edge-companion.js';
+import { EdgeCompanion } from './cluster-role/edge-companion.js';
 import { setActorInspector } from './host/actor-host.js';
 import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared/server-flags.js';
 import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';
 import { AgentMetrics } from './agent-metrics.js';
+import { errorText } from '../../packages/protocol/index.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -154,7 +155,7 @@ const keys = (() => {
   try {
     return new KeyRing(keyFile);
   } catch (e) {
-    log.error((e as Error).message);
+    log.error(errorText(e));
     process.exit(2);
   }
 })();

@@ -20,6 +20,7 @@ import { checkUnpackedSize, sourceLimitsFromEnv } from './runtime/source-limits.
 import { provideEffects } from './effects/index.js';
 import { revertAutomatically } from './api/rollback.handler.js';
 import { EdgeRouter } from './routing/edge.router.js';
+import { edgeStates } from '../../cluster/edges/index.js';
 import { ProcessRuntime } from './runtime/process.runtime.js';
 import { DockerRuntime } from './runtime/docker.runtime.js';
 import { RuntimeAvailability } from './runtime/runtime-availability.js';
@@ -30,19 +31,23 @@ import { Notifier } from './notify/notifier.js';
 import { serveApi, type ApiServer } from '../../cluster/api/index.js';
 import { apiHandlers } from './api/handlers.js';
 import type { AgentContext, AgentSettings } from './agent-context.js';
-import { metaOf, outputSink, workloadOf, stopWorkloadOf } from './agent-wiring.js';
+import { workloadOf, stopWorkloadOf } from './stored-context.js';
+import { metaOf, outputSink } from './output-sink.js';
 import { publishTransition } from '../../cluster/inspect/index.js';
 import { reconcileWorkloads, shutdownDeployments } from './agent-lifecycle.js';
 import { Membership } from '../../cluster/membership/index.js';
-import { ClusterView } from './cluster/cluster-view.js';
-import { ClusterMembership } from './cluster/cluster-membership.js';
-import { deliverAnywhere, stopAnywhere } from './cluster/anywhere.js';
+import { ClusterView } from './cluster-role/cluster-view.js';
+import { ClusterMembership } from './cluster-role/cluster-membership.js';
+import { deliverAnywhere, stopAnywhere } from './cluster-role/owner-delivery.js';
 import { createStored } from './host/stored-transition.js';
 import { Housekeeper } from './housekeeping.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import { InstanceHost } from './instances/instance.host.js';
 import { instanceRemote } from '../../cluster/rpc/index.js';
 import type { InstanceNodes } from './effects/instance-set.js';
+import type { Logger } from './agent-logger.js';
+
+export type { Logger };
 
 export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   dataDir: string;
@@ -62,11 +67,6 @@ export interface AgentOptions extends Omit<AgentSettings, 'startedAt'> {
   keys: KeyRing;
   /** Prometheus metrics, fed from the sink, the platform log and transitions (the caller serves them). */
   metrics?: AgentMetrics;
-}
-
-export interface Logger {
-  info(message: string): void;
-  warn(message: string, error?: unknown): void;
 }
 
 export class Agent {
@@ -162,8 +162,8 @@ export class Agent {
     // The host and the effects refer to each other (a switch tells the previous deployment it was replaced).
     let ctx!: AgentContext;
     const router = new EdgeRouter({
-      conn,
       routes,
+      edgeStates: (expected) => edgeStates(conn, expected),
       routePorts: opts.routePorts,
       recordOf: async (id) => ctx.recordOf(id) ?? (await deployments.get(id))?.value.record ?? null,
       workloadOf: (id) => workloadOf(deployments, id),
@@ -235,7 +235,7 @@ export class Agent {
       host,
       index,
       slots,
-      planning: new KeyLock(),
+      planLock: new KeyLock(),
       requests: new RequestMemo(),
       recordOf: (id) => host.recordOf(id) ?? index.get(id)?.record ?? null,
       records: (filter) => index.list(filter).map((r) => host.recordOf(r.id) ?? r),

@@ -2,14 +2,17 @@
 import type { DeploymentRecord, Runtime } from '../../packages/protocol/index.js';
 import type { AgentContext } from './agent-context.js';
 import type { WorkloadRuntime } from './runtime/workload-runtime.js';
-import type { Logger } from './agent.js';
+import type { Logger } from './agent-logger.js';
 import { releasesToKeep, recordsToPrune } from './planning/retention.plan.js';
+
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'deployments' | 'records' | 'settings'>;
 
 export class Housekeeper {
   private readonly done = new Set<string>();
 
   constructor(
-    private readonly ctx: AgentContext,
+    private readonly ctx: AgentPorts,
     private readonly runtimes: Map<Runtime, WorkloadRuntime>,
     private readonly keepRecords: number,
     private readonly log: Logger,

@@ -1,4 +1,5 @@
 // What the dashboard knows, kept live: every deployment record (KV watch) and the statechart transitions nodes publish.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeploymentRecord, TransitionReport } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { DeploymentStore } from '../../cluster/deployments/index.js';
@@ -61,7 +62,7 @@ export class DashboardModel {
         return;
       } catch (error) {
         if (attempt === 1 || attempt % 20 === 0) this.warn('waiting for the deployments bucket', error);
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        await sleep(RETRY_MS);
       }
     }
   }

@@ -1,6 +1,6 @@
 // The dashboard's HTTP side: the page and its assets, a JSON API over the live model, and server-sent events.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { CompartmentError } from '../../packages/protocol/index.js';
+import { errorText, CompartmentError } from '../../packages/protocol/index.js';
 import { deploymentChart } from '../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import type { DashboardModel } from './dashboard-model.js';
@@ -184,10 +184,7 @@ export function createDashboardServer(deps: ServerDeps): Server {
       return void res.end('misdirected request: this dashboard answers only at the address it was started on\n');
     }
     route(req, res, url).catch((error: unknown) => {
-      const e =
-        error instanceof CompartmentError
-          ? error
-          : new CompartmentError('INTERNAL', error instanceof Error ? error.message : String(error));
+      const e = error instanceof CompartmentError ? error : new CompartmentError('INTERNAL', errorText(error));
       if (e.code === 'INTERNAL') deps.warn(`${req.method} ${url.pathname} failed`, error);
       if (res.headersSent) return void res.end();
       json(res, STATUS_OF_CODE[e.code] ?? 500, { error: e.toPayload() });

@@ -1,5 +1,5 @@
 // A deployment's log for the page: the recent tail, then every new line pushed to the browser as it arrives.
-import { DEPLOYMENT_ID_PATTERN, CompartmentError, type LogLine } from '../../packages/protocol/index.js';
+import { errorText, DEPLOYMENT_ID_PATTERN, CompartmentError, type LogLine } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { followLogs, readLogs } from '../../cluster/logs/index.js';
 import type { EventStream } from './event-stream.js';
@@ -41,7 +41,7 @@ export async function streamLogs(
     }
   } catch (error) {
     // Never thrown at the caller: nobody awaits a stream that lives as long as the browser tab.
-    stream.send('problem', { message: `log stream ended: ${(error as Error).message}` });
+    stream.send('problem', { message: `log stream ended: ${errorText(error)}` });
     stream.close();
   }
 }

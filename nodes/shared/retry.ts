@@ -1,4 +1,5 @@
 // Retries work that failed because the cluster was briefly unreachable (a JetStream leader election takes seconds).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withBackoff, isTransient } from '../../cluster/retry/index.js';
 
 export { withBackoff, isTransient };
@@ -25,7 +26,7 @@ export async function whenClusterAccepts<T>(
     } catch (error) {
       if (Date.now() > deadline) throw error;
       onRetry(error);
-      await new Promise((r) => setTimeout(r, 1_000));
+      await sleep(1_000);
     }
   }
 }

@@ -1,4 +1,5 @@
 // Reports a container's exit exactly once: at once when it is not running (or gone), else when Docker's `wait` returns.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { isNotFound } from './docker-errors.js';
 import { decodeExit, type ContainerExit } from './exit-status.js';
@@ -56,7 +57,7 @@ export function watchContainer(
         if (isNotFound(error)) return finish({ code: null, signal: null, lastError: 'the container is gone' });
         // The engine restarting or a dropped connection: look again shortly.
         warn(`watching container ${id} failed; retrying`, error);
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        await sleep(RETRY_MS);
       }
     }
   };

@@ -1,5 +1,5 @@
 // Docker's failures as CompartmentErrors, and the HTTP statuses dockerode reports (404 gone, 304 already so, 409 conflict).
-import { CompartmentError } from '../protocol/index.js';
+import { errorText, CompartmentError } from '../protocol/index.js';
 
 const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EPIPE', 'ENOTSOCK', 'ETIMEDOUT']);
 
@@ -16,7 +16,7 @@ export function isConnectionError(e: unknown): boolean {
 
 /** Docker's own message: dockerode wraps it as "(HTTP code 400) unexpected - <message> ". */
 export function dockerMessage(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorText(e);
   const json = (e as { json?: { message?: unknown } } | null)?.json;
   if (json && typeof json.message === 'string') return json.message.trim();
   const m = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/.exec(text);
@@ -24,7 +24,7 @@ export function dockerMessage(e: unknown): string {
 }
 
 export function dockerUnavailable(socketPath: string, cause: unknown): CompartmentError {
-  const why = cause instanceof Error ? cause.message : String(cause);
+  const why = errorText(cause);
   return new CompartmentError(
     'DOCKER_UNAVAILABLE',
     `no Docker engine answers at ${socketPath} (${why}); start dockerd, or point the node agent at another socket with --docker-socket`,

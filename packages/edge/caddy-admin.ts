@@ -1,6 +1,7 @@
 // A small client for Caddy's admin API (unix socket or TCP): readiness, the loaded config, in-flight requests per upstream.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'node:http';
-import { CompartmentError } from '../protocol/index.js';
+import { errorText, CompartmentError } from '../protocol/index.js';
 import { canonicalName, deploymentOfUpstreamName } from './dns-names.js';
 
 /** One entry of `GET /reverse_proxy/upstreams`. */
@@ -73,7 +74,7 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
     } catch (error) {
       throw new CompartmentError(
         'INTERNAL',
-        `Caddy's admin API at ${base} does not answer ${method} ${path}: ${(error as Error).message}`,
+        `Caddy's admin API at ${base} does not answer ${method} ${path}: ${errorText(error)}`,
       );
     }
     if (answer.status < 200 || answer.status > 299) {
@@ -109,10 +110,10 @@ export function caddyAdmin(endpoint: string, options: { requestTimeoutMs?: numbe
           if (Date.now() > deadline)
             throw new CompartmentError(
               'TIMEOUT',
-              `Caddy's admin API at ${base} not ready after ${readyTimeoutMs} ms: ${(error as Error).message}`,
+              `Caddy's admin API at ${base} not ready after ${readyTimeoutMs} ms: ${errorText(error)}`,
             );
         }
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     },
     config: async () => (await call('GET', '/config/')).json(),

@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { CompartmentError } from '../protocol/index.js';
+import { RESTART_POLICIES, RestartBackoff } from '../kit/index.js';
 import { caddyAdmin, type CaddyAdmin } from './caddy-admin.js';
 import { adminUrlOf, type CaddyConfig } from './caddy-config.js';
 import { caddyEnv, isAlive, isCaddy, logTail, waitUntil } from './caddy-process.js';
@@ -47,9 +48,13 @@ export async function startCaddyKeeper(options: CaddyKeeperOptions): Promise<Cad
   const { config, dataDir } = options;
   const bin = options.caddyBin ?? 'caddy';
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-  const initialMs = options.backoff?.initialMs ?? 100;
-  const maxMs = options.backoff?.maxMs ?? 5_000;
-  const stableMs = options.stableMs ?? 10_000;
+  const policy = RESTART_POLICIES.caddy;
+  const backoff = new RestartBackoff({
+    ...policy,
+    firstMs: options.backoff?.initialMs ?? policy.firstMs,
+    maxMs: options.backoff?.maxMs ?? policy.maxMs,
+    stableMs: options.stableMs ?? policy.stableMs,
+  });
   const emit = (e: KeeperEvent) => options.onEvent?.(e);
   for (const d of ['config', 'data', 'home']) mkdirSync(join(dataDir, d), { recursive: true });
   const configPath = join(dataDir, 'caddy.json');
@@ -65,7 +70,6 @@ export async function startCaddyKeeper(options: CaddyKeeperOptions): Promise<Cad
   /** False until the first start succeeded: a failing first start is reported to the caller, not restarted. */
   let supervising = false;
   let restarts = 0;
-  let failures = 0;
   let timer: NodeJS.Timeout | null = null;
 
   /** Spawns Caddy; `gone` settles once it has exited, or failed to spawn at all. */
@@ -91,17 +95,15 @@ export async function startCaddyKeeper(options: CaddyKeeperOptions): Promise<Cad
       if (child === proc) child = null;
       if (stopping || !supervising) return;
       emit({ type: 'exited', pid: proc.pid ?? null, code: proc.exitCode, signal: proc.signalCode });
-      failures = Date.now() - startedAt >= stableMs ? 0 : failures + 1;
-      scheduleRestart();
+      scheduleRestart(backoff.next(startedAt));
     });
     if (proc.pid !== undefined) emit({ type: 'started', pid: proc.pid });
     return { proc, gone };
   };
 
-  const scheduleRestart = () => {
+  const scheduleRestart = (inMs: number) => {
     if (stopping) return;
     restarts += 1;
-    const inMs = failures === 0 ? 0 : Math.min(maxMs, initialMs * 2 ** (failures - 1));
     emit({ type: 'restart-scheduled', inMs, attempt: restarts });
     timer = setTimeout(() => {
       timer = null;
@@ -137,8 +139,9 @@ export async function startCaddyKeeper(options: CaddyKeeperOptions): Promise<Cad
       adopted = false;
       emit({ type: 'exited', pid: adoptedPid, code: null, signal: null });
       adoptedPid = null;
-      failures = 0;
-      scheduleRestart();
+      // An adopted Caddy's run length is unknown: its loss counts as the end of a healthy run.
+      backoff.reset();
+      scheduleRestart(0);
     };
     timer = setTimeout(check, options.watchMs ?? 500);
   };

@@ -1,4 +1,5 @@
 // Process-level helpers for running Caddy: its private environment, liveness of a pid, the tail of its log.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -65,6 +66,6 @@ export async function waitUntil(
   for (;;) {
     if (await check()) return true;
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
 }

@@ -3,7 +3,7 @@ export {
   RouteTable,
   type RouteEntry,
   type RouteUpstream,
-  type RouteChange,
+  type RouteTableChange,
   type RouteListener,
 } from './route-table.js';
 export {
@@ -25,7 +25,6 @@ export {
   type EdgeCaddyOptions,
 } from './caddy-config.js';
 export { caddyAdmin, type CaddyAdmin, type UpstreamStatus } from './caddy-admin.js';
-export { waitDrained, type DrainOptions, type DrainResult } from './drain-probe.js';
 export { startCaddyKeeper, type CaddyKeeper, type CaddyKeeperOptions, type KeeperEvent } from './caddy-keeper.js';
 export { HostIndex } from './host-index.js';
 export { HOST_ZONE, FALLBACK_NAME, hostOfLookupName } from './dns-names.js';

@@ -17,13 +17,13 @@ export interface RouteEntry {
   revision: number;
 }
 
-export interface RouteChange {
+export interface RouteTableChange {
   port: number;
   previous: RouteEntry | null;
   current: RouteEntry | null;
 }
 
-export type RouteListener = (change: RouteChange) => void;
+export type RouteListener = (change: RouteTableChange) => void;
 
 export class RouteTable {
   readonly #entries = new Map<number, RouteEntry>();
@@ -71,7 +71,7 @@ export class RouteTable {
     return () => this.#listeners.delete(listener);
   }
 
-  #emit(change: RouteChange): void {
+  #emit(change: RouteTableChange): void {
     for (const listener of this.#listeners) {
       // A failing listener must not stop the others, nor undo a change that already happened.
       try {

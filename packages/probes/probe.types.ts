@@ -1,5 +1,6 @@
 // What a readiness probe is pointed at, and what one attempt reports.
 import type { ReadinessAttempt } from '../protocol/index.js';
+import { errorText } from '../protocol/index.js';
 
 export interface ProbeTarget {
   host: string;
@@ -27,5 +28,5 @@ export function describeError(error: unknown): string {
   const e = error as NodeJS.ErrnoException & { syscall?: string };
   if (e?.syscall && e.code) return `${e.syscall} ${e.code}`;
   if (e?.code) return e.code;
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }

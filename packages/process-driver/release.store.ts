@@ -7,7 +7,7 @@ import { extract, Unpack } from 'tar';
 import { releasePaths, serviceDir, releasesRoot, type WorkloadKey } from './release-layout.js';
 import { exists } from './atomic-file.js';
 import { refusalOf, refusedArchive, safeMode } from './archive-policy.js';
-import { DEPLOYMENT_ID_PATTERN, NAME_PATTERN } from '../protocol/index.js';
+import { errorText, DEPLOYMENT_ID_PATTERN, NAME_PATTERN } from '../protocol/index.js';
 
 const TMP_PREFIX = '.tmp-';
 /** A temp dir older than this belongs to an extraction that died with its agent. */
@@ -76,7 +76,7 @@ async function untar(source: string | Readable, cwd: string, owner: ReleaseOwner
     // tar's own refusals (e.g. writing through a link the archive made) read as the policy's do.
     const code = (error as NodeJS.ErrnoException).code;
     throw refused.length === 0 && code?.startsWith('TAR_') && code !== 'TAR_BAD_ARCHIVE'
-      ? refusedArchive([(error as Error).message])
+      ? refusedArchive([errorText(error)])
       : error;
   }
   if (refused.length > 0) throw refusedArchive(refused);

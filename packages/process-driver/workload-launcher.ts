@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { kernelPort } from '../kit/index.js';
 import { readStat } from './proc-stat.js';
 import { exists } from './atomic-file.js';
 import { notExtracted, startFailed } from './driver-errors.js';
@@ -53,7 +53,7 @@ export async function launch(paths: ReleasePaths, key: WorkloadKey, opts: Launch
   if (running !== null) return { record: running, adopted: true, child: null };
   if (!(await exists(paths.app))) throw notExtracted(paths.dir);
 
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await kernelPort());
   await mkdir(paths.workload, { recursive: true });
   await Promise.all([rm(paths.exitStatus, { force: true }), rm(paths.wrapperPid, { force: true })]);
   const base = { ...key, command: opts.command, host: opts.host, port, startedAt: new Date().toISOString() };
@@ -88,17 +88,4 @@ export async function launch(paths: ReleasePaths, key: WorkloadKey, opts: Launch
   const record: WorkloadRecord = { ...base, pid, startTime: stat?.startTime ?? -1 };
   await writeRecord(paths, record);
   return { record, adopted: false, child };
-}
-
-/** A port the kernel handed out on every interface and released; the app binds it moments later. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }

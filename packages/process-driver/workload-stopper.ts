@@ -1,4 +1,5 @@
 // Stops a workload: SIGTERM to its process group, SIGKILL after the grace period; stopping a stopped one is a no-op.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { groupMembers, isAlive, killGroup } from './proc-stat.js';
 import { CompartmentError } from '../protocol/index.js';
 import { readRecord, runningRecord } from './workload.store.js';
@@ -51,7 +52,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
     if (await check()) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
-    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, left)));
+    await sleep(Math.min(POLL_MS, left));
   }
 }
 

@@ -69,3 +69,10 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function exitCodeOf(code: ErrorCode): number {
   return ERROR_CODES[code].exitCode;
 }
+
+/** The text of anything thrown: an Error's message, a string as is, anything else as JSON. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return JSON.stringify(error) ?? 'unknown error';
+}

@@ -24,7 +24,7 @@ const TABLE: Array<{ area: string; areas: string[]; modules: string[] }> = [
   { area: 'packages/protocol', areas: ['packages/protocol'], modules: ['zod'] },
   {
     area: 'packages/cli',
-    areas: ['packages/cli', 'packages/protocol', 'cluster/rpc', 'cluster/client'],
+    areas: ['packages/cli', 'packages/protocol', 'packages/kit', 'cluster/rpc', 'cluster/client'],
     modules: ['@nats-io/*', 'node:*', 'commander', 'yaml', 'tar', 'ignore', 'zod'],
   },
   { area: 'packages/*', areas: ['packages/*', '!packages/cli'], modules: ['*'] },

@@ -1,4 +1,5 @@
 // The log publisher against a real nats-server: 100k stdout lines all arrive while platform events interleave.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LogPublisher } from '../../cluster/index.js';
@@ -51,7 +52,7 @@ test('100,000 stdout lines from one deployment all arrive, in order, while 200 p
       calledAt.set(`event ${i}`, t);
       await publisher.event(meta, `event ${i}`);
       eventLatencies.push(performance.now() - t);
-      if (producing) await new Promise((r) => setTimeout(r, 1));
+      if (producing) await sleep(1);
     }
   })();
   for (let i = 0; i < TOTAL; i += CHUNK) {

@@ -1,4 +1,5 @@
 // readLogs and followLogs against a real nats-server: tail across services in time order, since, nextSequence + follow.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LogPublisher, readLogs, followLogs, type FollowedLine } from '../../cluster/index.js';
@@ -121,7 +122,7 @@ test('follow can be stopped before anything arrives', async () => {
     for await (const _ of follow) n++;
     return n;
   })();
-  await new Promise((r) => setTimeout(r, 100));
+  await sleep(100);
   follow.stop();
   assert.is(await done, 0);
 });

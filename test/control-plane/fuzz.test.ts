@@ -1,4 +1,5 @@
 // 10,000+ hostile messages to every subject a running cluster answers, while status keeps being asked every 100 ms.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
@@ -62,7 +63,7 @@ async function whileAskingStatus(natsUrl: string, work: () => Promise<void>): Pr
     (resolve, reject) => (asker.once('message', resolve), asker.once('error', reject)),
   );
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     await work();
     asker.postMessage('stop');
     return await done;
@@ -85,11 +86,11 @@ async function flood(nc: NatsConnection, all: Target[], reply: string): Promise<
     // About 1,000 messages a second: a flood, yet one a 2-core machine can take while the suite runs beside it.
     if (i % 50 === 49) {
       await nc.flush();
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   }
   await nc.flush();
-  await new Promise((r) => setTimeout(r, 1_500));
+  await sleep(1_500);
   return byKind;
 }
 

@@ -1,4 +1,5 @@
 // Asks `status` every 100 ms from its own thread, so a busy fuzzer in the main thread cannot distort the waits it measures.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '@nats-io/transport-node';
 import { RPC } from '../../packages/protocol/index.js';
@@ -24,7 +25,7 @@ while (running) {
   }
   longest = Math.max(longest, Date.now() - started);
   asked++;
-  await new Promise((r) => setTimeout(r, 100));
+  await sleep(100);
 }
 await nc.close();
 parentPort!.postMessage({ asked, longest, failures });

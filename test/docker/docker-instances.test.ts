@@ -1,4 +1,5 @@
 // runtime: docker with `instances: 2` on `up --nodes 3`: two containers on two nodes (one engine), switched as one set.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Project } from '../harness/project.js';
@@ -62,9 +63,9 @@ test('a redeploy of the two-container set under load: no failed request; the pre
   project.write(app('v2'));
   withBusybox(project);
   const load = startLoad(before.routeUrl!, 50);
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   await project.ok(['deploy'], { timeoutMs: 180_000 });
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   const r = await load.stop();
   console.log(`  docker redeploy of 2 instances: ${r.requests} requests, ${r.errors + r.timeouts + r.non2xx} failed`);
   assert.ok(r.requests > 200, 'the load ran');

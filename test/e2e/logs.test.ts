@@ -1,4 +1,5 @@
 // Logs: the spec's sequence for a real deploy on three streams, --json ids, --follow latency, and a flood that loses nothing.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -98,7 +99,7 @@ test('--follow prints a line the app writes, as it happens', async () => {
         while (Date.now() < deadline) {
           const hit = [...sent.keys()].find((m) => out.includes(m));
           if (hit) return hit;
-          await new Promise((r) => setTimeout(r, 10));
+          await sleep(10);
         }
         return null;
       },

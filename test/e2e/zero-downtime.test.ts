@@ -1,4 +1,5 @@
 // Redeploys under keep-alive load lose no request, and a long request started before a switch completes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'node:http';
@@ -48,7 +49,7 @@ test('a 3 s request in flight at the switch completes with 200, and the old work
   const before = await get('/');
   const oldPid = Number(/pid=(\d+)/.exec(before.body)![1]);
   const slow = get('/slow?ms=3000');
-  await new Promise((r) => setTimeout(r, 300));
+  await sleep(300);
   project.write({ 'web/version.txt': 'v-slow' });
   const deploying = project.ok(['deploy']).then(() => Date.now());
   // While the long request runs, new requests already reach the new build and the old process is still alive.

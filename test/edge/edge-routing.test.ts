@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { upstreamName, waitDrained, EDGE_DEFAULTS } from '../../packages/edge/index.js';
+import { upstreamName } from '../../packages/edge/index.js';
 import { startTestEdge, type TestEdge } from '../harness/caddy.js';
 import { waitFor } from '../harness/wait.js';
 import { startBackend, get, closeClients, type Backend } from './http-backend.js';
@@ -66,7 +66,6 @@ test('a long request on A finishes with 200 across a switch to B; in-flight show
     2_000,
     20,
   );
-  const switchedAt = Date.now();
   route(port, b);
   await waitFor('the route to answer B', async () => (await get(port)).body === 'B', 2_000, 5);
   assert.ok(
@@ -74,19 +73,9 @@ test('a long request on A finishes with 200 across a switch to B; in-flight show
     'A still has the slow request after the switch',
   );
   assert.ok((await edge.keeper.admin.inFlightOf(A_ID)) >= 1, 'inFlightOf(A) agrees');
-  const early = await waitDrained(edge.keeper.admin, A_ID, {
-    switchedAt,
-    refreshMs: EDGE_DEFAULTS.refreshMs,
-    timeoutMs: 500,
-  });
-  assert.equal(early, { drained: false, inFlight: 1 }, 'not drained while the slow request runs');
   assert.equal(await slow, { status: 200, body: 'A' });
-  const late = await waitDrained(edge.keeper.admin, A_ID, {
-    switchedAt,
-    refreshMs: EDGE_DEFAULTS.refreshMs,
-    timeoutMs: 10_000,
-  });
-  assert.equal(late, { drained: true, inFlight: 0 });
+  // The agent's drain (edge.router) reads these counts through the edges' state; here Caddy's own answer drains to 0.
+  await waitFor('A to drain', async () => (await edge.keeper.admin.inFlightOf(A_ID)) === 0, 10_000, 20);
   assert.is(await edge.keeper.admin.inFlight(upstreamName(A_ID), a.port), 0);
   assert.is(await edge.keeper.admin.inFlightOf(A_ID), 0);
 });

@@ -1,19 +1,10 @@
 // Free TCP/UDP ports on loopback for tests that start real servers.
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { kernelPort } from '../../packages/kit/index.js';
 
 /** A port the kernel just handed out and released: free now, very likely still free a moment later. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = (host = '127.0.0.1'): Promise<number> => kernelPort(host);
 
 /** A port free for both TCP and UDP (DNS listens on both). */
 export async function freeDualPort(host = '127.0.0.1'): Promise<number> {

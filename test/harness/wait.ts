@@ -1,5 +1,7 @@
 // Polling helpers: wait for a condition with a deadline instead of sleeping a fixed time.
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
 
 /** Resolves with the first truthy value of `check`, or rejects naming `what` after `timeoutMs`. */
 export async function waitFor<T>(

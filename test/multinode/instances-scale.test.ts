@@ -1,4 +1,5 @@
 // `instances: N` beyond the first deploy: a candidate set with one instance never ready, `scale` under load, rollback.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -110,14 +111,14 @@ test('scale 1 → 3 → 1 under GET and POST load: no failed request, no new dep
   const result = async () => [await gets.stop(), await posts.stop()] as const;
   let up: DeploymentRecord;
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     await project.ok(['scale', '--service', 'web', '3']);
     up = await waitFor('3/3 and healthy', settled(3), 90_000, 200);
     assert.match(await project.ok(['status']), /\b3\/3\b/);
     assert.is((await answering(up.routeUrl!)).size, 3, 'three instances answer');
     await project.ok(['scale', '--service', 'web', '1']);
     await waitFor('1/1 again', settled(1), 60_000, 200);
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
   } catch (error) {
     await result();
     throw error;

@@ -1,4 +1,5 @@
 // `instances: N`: a set spread over three nodes, switched as one, balanced by every edge, surviving a lost node.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Project } from '../harness/project.js';
@@ -98,7 +99,7 @@ test('a redeploy of the set under 50 GET connections and 10 POST connections: no
   project.write({ 'app/version.txt': 'v2' });
   const gets = startLoad(before.routeUrl!, 50);
   const posts = startLoad(`${before.routeUrl!}/echo?text=posted`, 10, 'x'.repeat(2048));
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   await project.ok(['deploy'], { timeoutMs: 180_000 });
   const after = await waitFor(
     'the new set active and the old one drained',
@@ -109,7 +110,7 @@ test('a redeploy of the set under 50 GET connections and 10 POST connections: no
     60_000,
     200,
   );
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   const [g, p] = [await gets.stop(), await posts.stop()];
   console.log(
     `  redeploy of 3 instances: GET ${g.requests} requests, ${failed(g)} failed; POST ${p.requests} requests, ${failed(p)} failed`,
@@ -152,7 +153,7 @@ async function loseNode(how: (victim: string, pids: number[]) => void) {
   const posts = startLoad(`${url}/echo?text=posted`, 10, 'x'.repeat(2048));
   const seen: string[] = [];
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     const lostAt = Date.now();
     how(victim, await workloadPids(victim));
     // Status calls may time out while a frozen agent still holds its place in the API's queue group: keep asking.
@@ -168,7 +169,7 @@ async function loseNode(how: (victim: string, pids: number[]) => void) {
       100,
     );
     const wholeMs = Date.now() - lostAt;
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     const [g, p] = [await gets.stop(), await posts.stop()];
     const owner = victim === api.nodeId ? 'the owner' : 'an instance';
     console.log(

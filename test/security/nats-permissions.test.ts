@@ -1,4 +1,5 @@
 // Per-role permissions on a real nats-server configured as `up` configures it: forbidden operations are refused, needed ones work.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect } from '@nats-io/transport-node';
@@ -209,7 +210,7 @@ test('a stored value that JetStream delivers onto a node or API subject reaches 
   edge.nc.publish(`$JS.API.DIRECT.GET.${stream}`, JSON.stringify({ last_by_subj: `$KV.${BUCKETS.nodes}.edge.e1` }), {
     reply: subjects.api('rollback'),
   });
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   assert.ok(
     seen.raw.includes(subjects.node('n2', 'deliver')),
     'JetStream delivered the heartbeat onto the node subject',

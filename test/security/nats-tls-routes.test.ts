@@ -1,4 +1,5 @@
 // TLS with a throwaway CA and authenticated cluster routes, on real nats-servers configured as `up` configures them.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -99,7 +100,7 @@ test('a server whose route password is wrong does not join', async () => {
   writeFileSync(join(dir.path, 'nats.conf'), config);
   const intruder = spawn('nats-server', ['-c', join(dir.path, 'nats.conf')], { stdio: 'ignore' });
   try {
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     assert.is(await routes(monitorPort), 0, 'the intruder has no route');
     for (const s of cluster.servers)
       assert.is(await routes(s.monitorPort), 2, `${s.name} still has only its two peers`);

@@ -1,4 +1,5 @@
 // The log batcher's own logic, with a send function the test controls: batching, backpressure, the events lane, no drops.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LogBatch } from '../../../packages/protocol/index.js';
@@ -58,7 +59,7 @@ test('with a publish slot free, a partial batch goes out on the next turn, not a
   await b.write(meta, 'stderr', ['only one']);
   await b.write(meta, 'stderr', ['same turn']);
   assert.is(sent.length, 0, 'lines of the same turn wait for each other');
-  await new Promise((r) => setTimeout(r, 20));
+  await sleep(20);
   assert.is(sent.length, 1);
   assert.is(sent[0]!.stream, 'stderr');
   assert.equal(
@@ -71,12 +72,12 @@ test('while every publish slot is busy, lines gather and go as one batch when a 
   const g = gate();
   const b = new LogBatcher({ ...options, maxInFlight: 1, flushMs: 60_000 }, g.send);
   await b.write(meta, 'stdout', ['first']);
-  await new Promise((r) => setTimeout(r, 10));
+  await sleep(10);
   assert.is(g.sent.length, 1);
   await b.write(meta, 'stdout', ['second']);
-  await new Promise((r) => setTimeout(r, 5));
+  await sleep(5);
   await b.write(meta, 'stdout', ['third']);
-  await new Promise((r) => setTimeout(r, 10));
+  await sleep(10);
   assert.is(g.sent.length, 1, 'nothing more is sent while the slot is taken');
   g.releaseAll();
   await tick();
@@ -137,7 +138,7 @@ test('platform events are sent even while stdout has every slot taken', async ()
   await tick();
   const stdoutSends = g.sent.length;
   await b.write(meta, 'compartment', ['stage: active']);
-  await new Promise((r) => setTimeout(r, 30));
+  await sleep(30);
   const events = g.sent.filter((x) => x.stream === 'compartment');
   assert.is(stdoutSends, 2);
   assert.is(events.length, 1, 'the event was sent while stdout sends were still outstanding');

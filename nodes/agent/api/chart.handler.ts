@@ -3,7 +3,10 @@ import { CompartmentError, type ApiReply, type ApiRequestParsed } from '../../..
 import { deploymentChart } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 
-export function chart(ctx: AgentContext, req: ApiRequestParsed<'chart'>): ApiReply<'chart'> {
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'recordOf'>;
+
+export function chart(ctx: AgentPorts, req: ApiRequestParsed<'chart'>): ApiReply<'chart'> {
   let state = null;
   if (req.id) {
     const record = ctx.recordOf(req.id);

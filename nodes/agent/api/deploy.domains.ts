@@ -3,13 +3,16 @@ import { CompartmentError, domainsOf, isRoutable, type ApiRequestParsed } from '
 import type { AgentContext } from '../agent-context.js';
 import { planDomains, type DomainPlan, type DomainWish } from '../planning/domains.plan.js';
 
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'routes' | 'settings'>;
+
 export interface DomainStep {
   wishes: DomainWish[];
   plan: DomainPlan;
 }
 
 /** Checks every service's domains against the claims; DOMAIN_TAKEN (exit 2) before anything is written. */
-export async function checkDomains(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<DomainStep> {
+export async function checkDomains(ctx: AgentPorts, req: ApiRequestParsed<'deploy'>): Promise<DomainStep> {
   const env = req.environment;
   const wishes = req.services.map((s, index) => ({
     index,
@@ -36,11 +39,7 @@ export async function checkDomains(ctx: AgentContext, req: ApiRequestParsed<'dep
  * Writes the claims, then each route's list (services that take a name first, so a name that moves is never unheld),
  * then releases names given up. Idempotent: a retried deploy finds everything already in place.
  */
-export async function applyDomains(
-  ctx: AgentContext,
-  req: ApiRequestParsed<'deploy'>,
-  step: DomainStep,
-): Promise<void> {
+export async function applyDomains(ctx: AgentPorts, req: ApiRequestParsed<'deploy'>, step: DomainStep): Promise<void> {
   const env = req.environment;
   for (const c of step.plan.claim) await ctx.routes.claimDomain(c.domain, env, c.serviceName, c.from);
   const gaining = new Set(step.plan.claim.map((c) => c.serviceName));

@@ -2,10 +2,13 @@
 import { CompartmentError, RPC, type ApiReply, type ApiRequestParsed } from '../../../packages/protocol/index.js';
 import { askLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import { deployAsLeader } from './deploy.leader.js';
+import { type DeployLeaderPorts, deployAsLeader } from './deploy.leader.js';
 import { newIdempotencyKey } from './request-memo.js';
 
-export async function deploy(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'availability' | 'cluster' | 'conn' | 'sources'> & DeployLeaderPorts;
+
+export async function deploy(ctx: AgentPorts, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const names = new Set<string>();
   for (const [i, s] of req.services.entries()) {
     if (names.has(s.name))

@@ -14,19 +14,34 @@ import type { AgentContext } from '../agent-context.js';
 import { planDeploy } from '../planning/deploy.plan.js';
 import { place } from '../planning/placement.plan.js';
 import { fingerprintOf, mergeVariables, splitSecrets } from '../planning/variables.js';
-import { LOST_AFTER_MS } from '../cluster/cluster-view.js';
+import { LOST_AFTER_MS } from '../cluster-role/cluster-view.js';
 import { newDeploymentId } from '../ids.js';
 import { applyDomains, checkDomains } from './deploy.domains.js';
 
+/** The part of the agent this module uses. */
+export type DeployLeaderPorts = Pick<
+  AgentContext,
+  | 'cluster'
+  | 'createDeployment'
+  | 'deliver'
+  | 'fingerprintKey'
+  | 'planLock'
+  | 'records'
+  | 'requests'
+  | 'routes'
+  | 'settings'
+  | 'variables'
+>;
+
 export function deployAsLeader(
-  ctx: AgentContext,
+  ctx: DeployLeaderPorts,
   req: ApiRequestParsed<'deploy'> & { idempotencyKey: string },
 ): Promise<ApiReply<'deploy'>> {
   if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
   return ctx.requests.run('deploy', req.idempotencyKey, Date.now(), () => createDeployments(ctx, req));
 }
 
-async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
+async function createDeployments(ctx: DeployLeaderPorts, req: ApiRequestParsed<'deploy'>): Promise<ApiReply<'deploy'>> {
   const env = req.environment;
   const cluster = await ctx.variables.resolve(env);
   const key = ctx.fingerprintKey();
@@ -55,8 +70,8 @@ async function createDeployments(ctx: AgentContext, req: ApiRequestParsed<'deplo
 
   await ctx.cluster.settled([...new Set(desired.map((d) => d.config.runtime))]);
   // Environments plan in parallel, but domains span them: one domain step at a time (always taken after the env's lock).
-  return ctx.planning.run(`env:${env}`, () =>
-    ctx.planning.run('domains', async () => {
+  return ctx.planLock.run(`env:${env}`, () =>
+    ctx.planLock.run('domains', async () => {
       const domains = await checkDomains(ctx, req);
       const plan = planDeploy(desired, ctx.records({ env }), req.force);
       const wanted = plan.create.map((c) => desired.find((x) => x.serviceName === c.serviceName)!);

@@ -3,7 +3,10 @@ import { domainUrl, type ApiReply, type ApiRequestParsed, type DomainInfo } from
 import { edgeStates } from '../../../cluster/edges/index.js';
 import type { AgentContext } from '../agent-context.js';
 
-export async function domains(ctx: AgentContext, req: ApiRequestParsed<'domains'>): Promise<ApiReply<'domains'>> {
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'cluster' | 'conn' | 'routes' | 'settings'>;
+
+export async function domains(ctx: AgentPorts, req: ApiRequestParsed<'domains'>): Promise<ApiReply<'domains'>> {
   const claims = await ctx.routes.domainClaims();
   const live = ctx.cluster.membership.edgeViews(ctx.cluster.now()).filter((e) => e.live).length;
   const states = await edgeStates(ctx.conn, live, 500, { certificates: true }).catch(() => []);

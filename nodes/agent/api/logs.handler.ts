@@ -3,7 +3,10 @@ import type { ApiReply, ApiRequestParsed } from '../../../packages/protocol/inde
 import { readLogs } from '../../../cluster/logs/index.js';
 import type { AgentContext } from '../agent-context.js';
 
-export async function logs(ctx: AgentContext, req: ApiRequestParsed<'logs'>): Promise<ApiReply<'logs'>> {
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'conn'>;
+
+export async function logs(ctx: AgentPorts, req: ApiRequestParsed<'logs'>): Promise<ApiReply<'logs'>> {
   const filter = {
     env: req.environment,
     ...(req.service ? { service: req.service } : {}),

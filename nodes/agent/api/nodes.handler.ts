@@ -3,7 +3,10 @@ import type { ApiReply, NodeInfo } from '../../../packages/protocol/index.js';
 import { isInFlight } from '../../../machines/deployment/index.js';
 import type { AgentContext } from '../agent-context.js';
 
-export async function nodes(ctx: AgentContext): Promise<ApiReply<'nodes'>> {
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'cluster' | 'records'>;
+
+export async function nodes(ctx: AgentPorts): Promise<ApiReply<'nodes'>> {
   const now = ctx.cluster.now();
   const running = (id: string) =>
     ctx.records({}).filter((r) => r.nodeId === id && (r.isActive || isInFlight(r))).length;

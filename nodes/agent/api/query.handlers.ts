@@ -9,6 +9,9 @@ import {
 import type { AgentContext } from '../agent-context.js';
 import { isInFlight } from '../../../machines/deployment/index.js';
 
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'deployments' | 'recordOf' | 'records'>;
+
 const newestFirst = (a: DeploymentRecord, b: DeploymentRecord) => b.createdAt.localeCompare(a.createdAt);
 
 /** Without history: per service, what serves and what is on its way; if nothing serves, its latest attempt. */
@@ -28,7 +31,7 @@ function current(records: DeploymentRecord[]): DeploymentRecord[] {
   return out;
 }
 
-export function status(ctx: AgentContext, req: ApiRequestParsed<'status'>): ApiReply<'status'> {
+export function status(ctx: AgentPorts, req: ApiRequestParsed<'status'>): ApiReply<'status'> {
   const filter = {
     ...(req.environment ? { env: req.environment } : {}),
     ...(req.service ? { service: req.service } : {}),
@@ -47,7 +50,7 @@ export function status(ctx: AgentContext, req: ApiRequestParsed<'status'>): ApiR
   return req.rows ? { deployments: [], rows: shown.map(statusRowOf) } : { deployments: shown };
 }
 
-export async function inspect(ctx: AgentContext, req: ApiRequestParsed<'inspect'>): Promise<ApiReply<'inspect'>> {
+export async function inspect(ctx: AgentPorts, req: ApiRequestParsed<'inspect'>): Promise<ApiReply<'inspect'>> {
   const record = ctx.recordOf(req.id) ?? (await ctx.deployments.get(req.id))?.value.record ?? null;
   if (!record) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${req.id}`, 'id');
   return { deployment: record };

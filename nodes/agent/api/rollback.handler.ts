@@ -6,9 +6,12 @@ import { planRollback } from '../planning/rollback.plan.js';
 import { releasesToKeep } from '../planning/retention.plan.js';
 import { newIdempotencyKey } from './request-memo.js';
 
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'cluster' | 'conn' | 'deliver' | 'planLock' | 'records' | 'requests' | 'settings'>;
+
 type Keyed = ApiRequestParsed<'rollback'> & { idempotencyKey: string; revert?: { from: string } };
 
-export async function rollback(ctx: AgentContext, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
+export async function rollback(ctx: AgentPorts, req: ApiRequestParsed<'rollback'>): Promise<ApiReply<'rollback'>> {
   const keyed = { ...req, idempotencyKey: req.idempotencyKey ?? newIdempotencyKey() };
   if (!ctx.cluster.isLeader()) return askLeader(ctx.conn.nc, RPC.leaderRollback, keyed);
   return rollbackAsLeader(ctx, keyed);
@@ -19,7 +22,7 @@ export async function rollback(ctx: AgentContext, req: ApiRequestParsed<'rollbac
  * trigger auto_revert. One key per reverting deployment: an effect re-run after a restore gets the first answer.
  */
 export async function revertAutomatically(
-  ctx: AgentContext,
+  ctx: AgentPorts,
   req: { environment: string; service: string; from: string },
 ): Promise<ApiReply<'rollback'>> {
   const keyed: Keyed = {
@@ -32,14 +35,14 @@ export async function revertAutomatically(
   return rollbackAsLeader(ctx, keyed);
 }
 
-export function rollbackAsLeader(ctx: AgentContext, req: Keyed): Promise<ApiReply<'rollback'>> {
+export function rollbackAsLeader(ctx: AgentPorts, req: Keyed): Promise<ApiReply<'rollback'>> {
   if (!ctx.cluster.isLeader()) return Promise.reject(new CompartmentError('NOT_LEADER', 'this node is not the leader'));
   return ctx.requests.run('rollback', req.idempotencyKey, Date.now(), () => promotePrevious(ctx, req));
 }
 
-async function promotePrevious(ctx: AgentContext, req: Keyed): Promise<ApiReply<'rollback'>> {
+async function promotePrevious(ctx: AgentPorts, req: Keyed): Promise<ApiReply<'rollback'>> {
   const { environment: env, service, revert } = req;
-  return ctx.planning.run(`env:${env}`, async () => {
+  return ctx.planLock.run(`env:${env}`, async () => {
     const records = ctx.records({ env, service });
     if (records.length === 0)
       throw new CompartmentError('SERVICE_NOT_FOUND', `no deployments of service ${service} in ${env}`, 'service');

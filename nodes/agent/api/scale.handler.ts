@@ -2,7 +2,10 @@
 import { CompartmentError, type ApiReply, type ApiRequestParsed } from '../../../packages/protocol/index.js';
 import type { AgentContext } from '../agent-context.js';
 
-export async function scale(ctx: AgentContext, req: ApiRequestParsed<'scale'>): Promise<ApiReply<'scale'>> {
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'deliver' | 'records'>;
+
+export async function scale(ctx: AgentPorts, req: ApiRequestParsed<'scale'>): Promise<ApiReply<'scale'>> {
   const { environment: env, service, instances } = req;
   const records = ctx.records({ env, service });
   if (records.length === 0)

@@ -1,5 +1,6 @@
 // Keeps the remote instances of an active set serving: restarts one that exited on its node, and when its node is
 // gone takes every instance it held out of the route at once and re-places them, reporting the set each time.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { probeUntil } from '../../../packages/probes/index.js';
 import { wantedInstances, type DeploymentSpec, type WorkloadRef } from '../../../machines/deployment/index.js';
 import type { Report } from './effect-kit.js';
@@ -7,6 +8,7 @@ import { now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
 import { instanceStatus, isExtra, placeExtras, startExtra, stopExtra, whereOf } from './instance-set.js';
 import { surplusInstances } from '../planning/instances.plan.js';
+import { errorText } from '../../../packages/protocol/index.js';
 
 /** How often each remote instance is asked whether it runs. */
 const CHECK_EVERY_MS = 500;
@@ -17,7 +19,6 @@ const SUSPECT_MS = 10_000;
  * graceful stop begins (the stop itself waits for the app to finish what it has, up to the service's stop grace).
  */
 const SCALE_DOWN_SETTLE_MS = 1_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ExtrasControl {
   /** The set as it serves now (the health supervisor probes it). */
@@ -76,7 +77,7 @@ export function superviseExtras(
           return w;
         } catch (error) {
           suspect(place.nodeId);
-          deps.event(spec, `could not re-place an instance on ${whereOf(place)}: ${(error as Error).message}`);
+          deps.event(spec, `could not re-place an instance on ${whereOf(place)}: ${errorText(error)}`);
           return null;
         }
       }),
@@ -120,7 +121,7 @@ export function superviseExtras(
       // Not answering is how a frozen node looks before its heartbeat expires: out of the route now, back if it returns.
       await publish(
         set.filter((x) => x.nodeId !== nodeId || !isExtra(nodes, x)),
-        `instance on ${whereOf(w)} did not answer (${(error as Error).message}): the node's instance(s) left the route`,
+        `instance on ${whereOf(w)} did not answer (${errorText(error)}): the node's instance(s) left the route`,
       );
     }
   };
@@ -147,7 +148,7 @@ export function superviseExtras(
           restarted(current, await startExtra(nodes, spec, place, current.port));
         }
       } catch (error) {
-        deps.event(spec, `could not restart the instance on ${whereOf(w)}: ${(error as Error).message}`);
+        deps.event(spec, `could not restart the instance on ${whereOf(w)}: ${errorText(error)}`);
       }
       done();
     }

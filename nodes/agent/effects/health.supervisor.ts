@@ -1,5 +1,6 @@
 // Health after the switch: probes every serving instance on the service's health check, reports the set's changes
 // (healthy ↔ unhealthy), takes a failing instance out of the route while others serve, and restarts it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { probeOnce } from '../../../packages/probes/index.js';
 import type { HealthCheckConfig } from '../../../packages/protocol/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
@@ -107,7 +108,7 @@ export function superviseHealth(
       `health check failed ${check.failureThreshold} times in a row${where} (last: ${a.detail}); restarting it`,
     );
     // Out of the route first (every edge confirms), then the requests already sent to it get a moment, as on scale-down.
-    if (first && (await route())) await new Promise((r) => setTimeout(r, LEAVE_SETTLE_MS));
+    if (first && (await route())) await sleep(LEAVE_SETTLE_MS);
     report({ type: 'health.failed', at: now(), detail: `${a.detail}`, nodeId: w.nodeId });
     await targets.restart(w).catch((e) => deps.warn(`could not restart the unhealthy instance of ${spec.id}`, e));
   };

@@ -1,5 +1,7 @@
 // Keeps an active deployment's workload running and healthy: adopts or starts it, restarts it after a crash or failing health.
 import { probeUntil } from '../../../packages/probes/index.js';
+import { RESTART_POLICIES, RestartBackoff } from '../../../packages/kit/index.js';
+import { errorText } from '../../../packages/protocol/index.js';
 import type { WorkloadInput, WorkloadRef } from '../../../machines/deployment/index.js';
 import { callbackEffect, now } from './effect-kit.js';
 import type { EffectDeps } from './effect-deps.js';
@@ -7,38 +9,32 @@ import { superviseExtras } from './extras.supervisor.js';
 import { superviseHealth } from './health.supervisor.js';
 import { isExtra } from './instance-set.js';
 
-const FIRST_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
-/** A workload that stays up this long has its backoff reset. */
-const STABLE_MS = 30_000;
-
 export function superviseEffect(deps: EffectDeps) {
   return callbackEffect<WorkloadInput>(deps.warn, 'superviseWorkload', ({ spec, workload, instances }, report) => {
     const rt = deps.runtime(spec.runtime);
     const abort = new AbortController();
     let unwatch = () => {};
     let timer: NodeJS.Timeout | undefined;
-    let backoff = FIRST_BACKOFF_MS;
+    const backoff = new RestartBackoff(RESTART_POLICIES.workload);
     let startedAt = Date.now();
     /** Between an exit and the restarted instance passing readiness: health probes would only repeat the crash. */
     let down = false;
 
-    const retryLater = () => {
+    const retryLater = (delay: number) => {
       if (abort.signal.aborted) return;
-      timer = setTimeout(() => void ensure(true), backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      timer = setTimeout(() => void ensure(true), delay);
     };
     const watch = () => {
       unwatch = rt.watch(spec, (exit) => {
         if (abort.signal.aborted) return;
-        if (Date.now() - startedAt > STABLE_MS) backoff = FIRST_BACKOFF_MS;
+        const delay = backoff.next(startedAt);
         down = true;
         report({ type: 'workload.exited', at: now(), ...exit });
         deps.event(
           spec,
-          `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${backoff} ms`,
+          `workload exited (${exit.signal ?? `code ${exit.code ?? 'unknown'}`}); restarting in ${delay} ms`,
         );
-        retryLater();
+        retryLater(delay);
       });
     };
     const recovered = async (w: WorkloadRef) => {
@@ -68,19 +64,11 @@ export function superviseEffect(deps: EffectDeps) {
         down = false;
       } catch (error) {
         if (abort.signal.aborted) return;
+        const delay = backoff.next(null);
         down = true;
-        report({
-          type: 'workload.exited',
-          at: now(),
-          code: null,
-          signal: null,
-          lastError: error instanceof Error ? error.message : String(error),
-        });
-        deps.event(
-          spec,
-          `workload could not be started: ${error instanceof Error ? error.message : String(error)}; retrying in ${backoff} ms`,
-        );
-        retryLater();
+        report({ type: 'workload.exited', at: now(), code: null, signal: null, lastError: errorText(error) });
+        deps.event(spec, `workload could not be started: ${errorText(error)}; retrying in ${delay} ms`);
+        retryLater(delay);
       }
     };
     void ensure(false);

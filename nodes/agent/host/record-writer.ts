@@ -1,6 +1,7 @@
 // Writes one actor's record and snapshot to KV after its transitions: in order, compare-and-swap, coalescing bursts.
 import { CompartmentError, type DeploymentRecord } from '../../../packages/protocol/index.js';
-import { isTransient, sleep, type DeploymentStore } from '../../../cluster/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTransient, type DeploymentStore } from '../../../cluster/index.js';
 
 export interface WriteSource {
   record(): DeploymentRecord;

@@ -8,6 +8,7 @@ import {
   type DeploymentSpec,
 } from '../../../machines/deployment/index.js';
 import type { DeploymentStore } from '../../../cluster/deployments/index.js';
+import { retryOnConflict } from '../../../cluster/kv/index.js';
 import { checkSnapshot, persistedOf } from './snapshot-check.js';
 
 export interface Transitioned {
@@ -27,30 +28,25 @@ export async function transitionStored(
   event: DeploymentEvent,
   owner: string | null,
 ): Promise<Transitioned> {
-  for (let conflicts = 0; ; conflicts++) {
-    // Bounded: each lost compare-and-swap means another writer moved on; endless contention is reported, not spun on.
-    if (conflicts >= MAX_CONFLICTS)
-      throw new CompartmentError(
-        'CONFLICT',
-        `deployment ${id} changed under ${conflicts} attempts to apply ${event.type}`,
-      );
-    const stored = await store.get(id);
-    if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
-    const check = checkSnapshot(stored.value.snapshot);
-    if (!check.ok)
-      throw new CompartmentError('INTERNAL', `deployment ${id} cannot take ${event.type}: ${check.message}`, 'id');
-    // An actor built from the snapshot but never started: nothing it would run is run.
-    const current = createActor(machine, { snapshot: stored.value.snapshot } as never).getSnapshot();
-    const [next] = transition(machine, current, event);
-    const record = toRecord(next);
-    const persisted = persistedOf(machine, next);
-    try {
+  // Bounded: each lost compare-and-swap means another writer moved on; endless contention is reported, not spun on.
+  return retryOnConflict(
+    MAX_CONFLICTS,
+    `deployment ${id} changed under ${MAX_CONFLICTS} attempts to apply ${event.type}`,
+    async () => {
+      const stored = await store.get(id);
+      if (!stored) throw new CompartmentError('DEPLOYMENT_NOT_FOUND', `no deployment ${id}`, 'id');
+      const check = checkSnapshot(stored.value.snapshot);
+      if (!check.ok)
+        throw new CompartmentError('INTERNAL', `deployment ${id} cannot take ${event.type}: ${check.message}`, 'id');
+      // An actor built from the snapshot but never started: nothing it would run is run.
+      const current = createActor(machine, { snapshot: stored.value.snapshot } as never).getSnapshot();
+      const [next] = transition(machine, current, event);
+      const record = toRecord(next);
+      const persisted = persistedOf(machine, next);
       const revision = await store.update({ record, snapshot: persisted, owner }, stored.revision);
       return { before: stored.value.record, record, persisted, revision };
-    } catch (error) {
-      if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
-    }
-  }
+    },
+  );
 }
 
 /** Writes a new deployment owned by `owner` without hosting it here: the owner picks it up from the KV watch. */

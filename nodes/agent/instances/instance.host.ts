@@ -4,7 +4,7 @@ import type { InstanceReply, InstanceRequest } from '../../../cluster/rpc/index.
 import { KeyLock } from '../../../packages/key-lock/index.js';
 import type { DeploymentStore } from '../../../cluster/deployments/index.js';
 import type { DeploymentSpec } from '../../../machines/deployment/index.js';
-import { storedContext } from '../agent-wiring.js';
+import { storedContext } from '../stored-context.js';
 import { withBuildTimeout } from '../effects/build-deadline.js';
 import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
 

@@ -1,6 +1,7 @@
 // Posts one signed webhook delivery, retried with backoff: the receiver verifies the HMAC and drops repeated deliveries.
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorText } from '../../../packages/protocol/index.js';
 
 /** Per attempt; a receiver slower than this counts as failed and is asked again. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -57,7 +58,7 @@ export async function sendWebhook(d: Delivery, opts: SendOptions = {}): Promise<
       if (res.ok) return attempt;
       last = `HTTP ${res.status}`;
     } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
+      last = errorText(error);
     }
     if (opts.signal?.aborted) break;
     if (attempt < attempts) await sleep(delay, undefined, { signal: opts.signal }).catch(() => undefined);

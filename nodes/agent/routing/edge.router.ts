@@ -1,4 +1,5 @@
 // Moves traffic by evidence: a compare-and-swap route write the edges confirm, and drains the edges report empty.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CompartmentError,
   isRoutable,
@@ -6,6 +7,7 @@ import {
   type DeploymentRecord,
   type EdgeState,
   type RouteRecord,
+  errorText,
 } from '../../../packages/protocol/index.js';
 import {
   isHandover,
@@ -14,13 +16,11 @@ import {
   type PreviousRef,
   type WorkloadRef,
 } from '../../../machines/deployment/index.js';
-import type { ClusterConnection } from '../../../cluster/connection/index.js';
 import type { RouteStore } from '../../../cluster/routes/index.js';
-import { edgeStates } from '../../../cluster/edges/index.js';
+import { retryOnConflict } from '../../../cluster/kv/index.js';
 import { isTransient, retryTransient } from '../../shared/retry.js';
 import type { Router } from '../effects/index.js';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long a switch waits for edges to confirm before it proceeds on the KV write alone (and says so). */
 const EDGE_CONFIRM_MS = 10_000;
 /** Longest wait for another deployment's switch and drain (the longest drain timeout allowed, plus margin). */
@@ -28,9 +28,11 @@ const OTHER_SWITCH_MAX_MS = 3_600_000 + 120_000;
 /** Compare-and-swap route writes lost in a row before the switch gives up. */
 const MAX_ROUTE_CONFLICTS = 50;
 
+/** Everything the router touches outside itself, injected: the agent passes the KV store and NATS, tests pass fakes. */
 export interface RouterDeps {
-  conn: ClusterConnection;
-  routes: RouteStore;
+  routes: Pick<RouteStore, 'get' | 'put' | 'claimPort'>;
+  /** Asks every edge for its state, waiting for up to `expected` answers. */
+  edgeStates(expected: number): Promise<EdgeState[]>;
   routePorts: number[];
   /** The latest record of a deployment (live if hosted here). */
   recordOf(id: string): Promise<DeploymentRecord | null>;
@@ -61,33 +63,29 @@ export class EdgeRouter implements Router {
     return retryTransient(
       () => this.trySwitch(spec, instances),
       120_000,
-      (e) => this.deps.event(spec, `route switch waiting for the cluster: ${(e as Error).message}`),
+      (e) => this.deps.event(spec, `route switch waiting for the cluster: ${errorText(e)}`),
     );
   }
 
   /** One compare-and-swap write of the set's upstreams, only while the route still points at `spec`; edges confirm it. */
   async setUpstreams(spec: DeploymentSpec, instances: readonly WorkloadRef[]): Promise<boolean> {
     const routable = isRoutable(spec.serviceType);
-    for (let conflicts = 0; conflicts < MAX_ROUTE_CONFLICTS; conflicts++) {
-      const current = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
-      if (!current || current.route.deploymentId !== spec.id) return false;
-      if (!routable) return true;
-      const next: RouteRecord = {
-        ...current.route,
-        upstreams: upstreamsOf(instances),
-        updatedAt: new Date().toISOString(),
-      };
-      try {
+    return retryOnConflict(
+      MAX_ROUTE_CONFLICTS,
+      `the route of ${spec.serviceName} kept changing while its upstreams were rewritten`,
+      async () => {
+        const current = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
+        if (!current || current.route.deploymentId !== spec.id) return false;
+        if (!routable) return true;
+        const next: RouteRecord = {
+          ...current.route,
+          upstreams: upstreamsOf(instances),
+          updatedAt: new Date().toISOString(),
+        };
         const revision = await this.deps.routes.put(next, current.revision);
         await this.confirm(spec, revision);
         return true;
-      } catch (error) {
-        if (!(error instanceof CompartmentError && error.code === 'CONFLICT')) throw error;
-      }
-    }
-    throw new CompartmentError(
-      'CONFLICT',
-      `the route of ${spec.serviceName} kept changing while its upstreams were rewritten`,
+      },
     );
   }
 
@@ -202,7 +200,7 @@ export class EdgeRouter implements Router {
   /** A NATS hiccup while asking the edges counts as no answer: the callers' own deadlines bound the wait. */
   private async edgeStatesOrNone(): Promise<EdgeState[]> {
     try {
-      return await edgeStates(this.deps.conn, this.deps.expectedEdges());
+      return await this.deps.edgeStates(this.deps.expectedEdges());
     } catch (error) {
       if (!isTransient(error)) throw error;
       await sleep(100);

@@ -2,7 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompartmentError, DEFAULT_CONTAINER_PORT, isRoutable, logTime } from '../../../packages/protocol/index.js';
+import {
+  CompartmentError,
+  DEFAULT_CONTAINER_PORT,
+  errorText,
+  isRoutable,
+  logTime,
+} from '../../../packages/protocol/index.js';
 import {
   DockerDriver,
   defaultDockerSocket,
@@ -121,7 +127,7 @@ export class DockerRuntime implements WorkloadRuntime {
       this.opts.sink.event(spec, result.skipped ? 'release already complete' : 'release complete');
     } catch (error) {
       await Promise.all(pending);
-      throw new CompartmentError('BUILD_FAILED', `release command failed: ${(error as Error).message}`);
+      throw new CompartmentError('BUILD_FAILED', `release command failed: ${errorText(error)}`);
     }
   }
 

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompartmentError, logTime } from '../../../packages/protocol/index.js';
+import { errorText, CompartmentError, logTime } from '../../../packages/protocol/index.js';
 import {
   ProcessDriver,
   chooseReleaseDir,
@@ -51,7 +51,7 @@ export class ProcessRuntime implements WorkloadRuntime {
     try {
       this.runAs = resolveWorkloadUser(opts.workloadUser);
     } catch (error) {
-      missing = (error as Error).message;
+      missing = errorText(error);
     }
     const { dir, moved } = chooseReleaseDir(opts.dataDir, this.runAs, opts.nodeId, opts.explicitDir ?? false);
     if (moved !== null) opts.warn?.(`${moved}: process releases go to ${dir} instead`);
@@ -102,7 +102,7 @@ export class ProcessRuntime implements WorkloadRuntime {
       this.opts.sink.event(spec, result.skipped ? 'release already complete' : 'release complete');
     } catch (error) {
       await Promise.all(pending);
-      throw new CompartmentError('BUILD_FAILED', `release command failed: ${(error as Error).message}`);
+      throw new CompartmentError('BUILD_FAILED', `release command failed: ${errorText(error)}`);
     }
   }
 

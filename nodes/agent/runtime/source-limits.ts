@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_SOURCE_BYTES,
   DEFAULT_MAX_UNPACKED_BYTES,
   bytesFromMb,
+  errorText,
 } from '../../../packages/protocol/index.js';
 
 export interface SourceLimits {
@@ -40,8 +41,8 @@ export async function checkUnpackedSize(file: string, maxBytes: number): Promise
     });
   } catch (error) {
     // tar refuses archives that inflate more than 1000-fold (a gzip bomb) before they reach any limit of ours.
-    if (/decompression ratio/.test((error as Error).message))
-      throw new CompartmentError('TOO_LARGE', `the source is refused: ${(error as Error).message}`, 'source');
+    if (/decompression ratio/.test(errorText(error)))
+      throw new CompartmentError('TOO_LARGE', `the source is refused: ${errorText(error)}`, 'source');
     throw error;
   }
   if (over)

@@ -2,6 +2,9 @@
 import { newClusterKey } from '../../../cluster/secrets/index.js';
 import type { AgentContext } from '../agent-context.js';
 
+/** The part of the agent this module uses. */
+export type KeyRotationPorts = Pick<AgentContext, 'keyRing' | 'variables'>;
+
 export interface Rotation {
   keyId: string;
   previousKeyIds: string[];
@@ -15,7 +18,7 @@ export interface Rotation {
  *    file stops sealing with it; 3. every secret is re-sealed; 4. the old keys leave the file.
  * Workloads are not touched: they hold their environment already, and their next start opens the re-sealed values.
  */
-export async function rotateClusterKey(ctx: AgentContext): Promise<Rotation> {
+export async function rotateClusterKey(ctx: KeyRotationPorts): Promise<Rotation> {
   const ring = ctx.keyRing;
   const previous = ring.all();
   const next = newClusterKey();

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Membership } from '../../../cluster/membership/index.js';
-import { ClusterView, LOST_AFTER_MS } from '../cluster/cluster-view.js';
+import { ClusterView, LOST_AFTER_MS } from '../cluster-role/cluster-view.js';
 
 /** A membership whose only heartbeat arrives when the test says so. */
 function fakeMembership() {

@@ -9,6 +9,7 @@ import {
   type ApiRequest,
   type ApiRequestParsed,
   type ApiVerb,
+  errorText,
 } from '../../protocol/index.js';
 import { call } from '../../../cluster/rpc/index.js';
 import { authOptions, type NatsAuth } from './nats-auth.js';
@@ -36,7 +37,7 @@ export async function connectApi(url: string, timeoutMs = 3000, auth?: NatsAuth)
   try {
     nc = await connect({ servers: url, timeout: timeoutMs, name: CLI_CLIENT_NAME, ...options });
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorText(error);
     if (error instanceof AuthorizationError || (error as { cause?: unknown })?.cause instanceof AuthorizationError) {
       const which = auth?.credsFile ? `the credentials in ${auth.credsFile}` : 'no credentials';
       throw new CompartmentError(

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions } from '@nats-io/nats-core';
-import { CompartmentError, parseCredentials } from '../../protocol/index.js';
+import { errorText, CompartmentError, parseCredentials } from '../../protocol/index.js';
 import { readContext } from '../supervisor/cluster-files.js';
 
 export interface NatsAuth {
@@ -43,7 +43,7 @@ export async function authOptions(auth: NatsAuth = {}): Promise<Partial<Connecti
   } catch (error) {
     throw new CompartmentError(
       'INVALID_ARGUMENT',
-      `--nats-creds ${auth.credsFile}: ${(error as Error).message}`,
+      `--nats-creds ${auth.credsFile}: ${errorText(error)}`,
       '--nats-creds',
     );
   }

@@ -1,4 +1,5 @@
 // `compartment inspect ID`: every field of one deployment; --watch its statechart transitions live; --chart the statechart.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompartmentError, type DeploymentRecord } from '../../protocol/index.js';
 import { checkDeploymentId, type CommonFlags } from '../cli-options.js';
 import { validateRequest, type ApiClient } from '../client/api.client.js';
@@ -77,7 +78,7 @@ async function watch(client: ApiClient, deployment: DeploymentRecord, out: Outpu
     const ended = result.last && isTerminal(result.last.after) ? result.last.after.status : null;
     let final = result.record;
     for (let tries = 0; tries < 10 && (!final || (ended && final.status !== ended)); tries++) {
-      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
+      if (tries > 0) await sleep(200);
       final = await client.request('inspect', { id: deployment.id }).then(
         (r) => r.deployment,
         () => null,

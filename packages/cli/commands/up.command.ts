@@ -1,4 +1,5 @@
 // `compartment up`: run the local cluster's supervisor here, or (--detach) in the background until the API answers.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -109,7 +110,7 @@ export async function upCommand(flags: UpFlags): Promise<number> {
       const url = c?.natsUrl;
       if (url && (await apiAnswers(url, localAuth(dataDir, c?.tlsCa))))
         return log(`ready: the API answers at ${url} (compartment down stops it)`);
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
     }
   })();
   try {
@@ -189,7 +190,7 @@ async function detach(
       }
       return 0;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new CompartmentError(
     'TIMEOUT',

@@ -1,6 +1,7 @@
 // One supervised child process: logs to a file, restarts with backoff after an unexpected exit, stops on request.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { RESTART_POLICIES, RestartBackoff } from '../../kit/index.js';
 
 export interface ChildSpec {
   name: string;
@@ -16,16 +17,11 @@ export interface ChildEvents {
   exited(name: string, code: number | null, signal: string | null, restartInMs: number | null): void;
 }
 
-const FIRST_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
-/** A child that stayed up this long had a real run: its next crash starts the backoff over. */
-const STABLE_AFTER_MS = 30_000;
-
 export class ManagedChild {
   private child: ChildProcess | null = null;
   private stopping = false;
   private restarts = 0;
-  private failuresInARow = 0;
+  private readonly backoff = new RestartBackoff(RESTART_POLICIES.supervisorChild);
   private startedAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private exitWaiters: Array<() => void> = [];
@@ -69,8 +65,7 @@ export class ManagedChild {
     const waiters = this.exitWaiters.splice(0);
     for (const w of waiters) w();
     if (this.stopping) return this.events.exited(this.spec.name, code, signal, null);
-    this.failuresInARow = Date.now() - this.startedAt > STABLE_AFTER_MS ? 1 : this.failuresInARow + 1;
-    const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (this.failuresInARow - 1));
+    const delay = this.backoff.next(this.startedAt);
     this.events.exited(this.spec.name, code, signal, delay);
     this.timer = setTimeout(() => {
       this.timer = null;

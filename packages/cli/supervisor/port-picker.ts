@@ -1,6 +1,7 @@
 // Picks the local cluster's ports once: NATS, DNS (free for UDP and TCP), Caddy admin, and 100 consecutive route ports.
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { kernelPort } from '../../kit/index.js';
 import type { ClusterPorts, MemberPorts } from './cluster-files.js';
 
 const HOST = '127.0.0.1';
@@ -28,18 +29,6 @@ export function udpFree(port: number, host = HOST): Promise<boolean> {
   });
 }
 
-/** A port the kernel hands out for TCP, skipping ones already taken by this pick. */
-function kernelPort(host = HOST): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function pickPort(
   taken: Set<number>,
   accept: (p: number) => Promise<boolean>,
@@ -47,7 +36,7 @@ async function pickPort(
 ): Promise<number> {
   if (preferred !== undefined && !taken.has(preferred) && (await accept(preferred))) return preferred;
   for (let i = 0; i < 50; i++) {
-    const port = await kernelPort();
+    const port = await kernelPort(HOST);
     if (!taken.has(port) && (await accept(port))) return port;
   }
   throw new Error('no free port found');

@@ -1,4 +1,5 @@
 // Liveness checks for processes the supervisor owns (guarding against pid reuse) and a cheap "does NATS answer" probe.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
@@ -34,7 +35,7 @@ export async function waitForExit(pid: number, timeoutMs: number, everyMs = 50):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid) || argvOf(pid)?.length === 0) return true;
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
   return !isAlive(pid);
 }

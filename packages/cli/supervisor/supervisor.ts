@@ -1,4 +1,5 @@
 // The `up` supervisor: runs nats-server(s), then edge(s) and node agent(s) and the dashboard, keeps them up, stops them in order.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompartmentError } from '../../protocol/index.js';
@@ -184,7 +185,7 @@ async function waitForNats(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await natsAnswers(url, 500)) return true;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return false;
 }

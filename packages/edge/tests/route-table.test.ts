@@ -1,14 +1,15 @@
 // Unit tests of the route table: revisions, validation and change notification.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CompartmentError } from '../../protocol/index.js';
-import { RouteTable, type RouteChange } from '../route-table.js';
+import { RouteTable, type RouteTableChange } from '../route-table.js';
 
 const up = (port: number) => [{ host: '127.0.0.1', port }];
 
 test('set, get, all and delete, with one notification per real change', () => {
   const table = new RouteTable();
-  const changes: RouteChange[] = [];
+  const changes: RouteTableChange[] = [];
   table.onChange((c) => changes.push(c));
   assert.ok(table.set({ port: 8101, deploymentId: 'aaaaaa', upstreams: up(3000), revision: 1 }));
   assert.ok(table.set({ port: 8100, deploymentId: 'bbbbbb', upstreams: up(3001), revision: 4 }));
@@ -90,7 +91,7 @@ test('a throwing listener does not stop the others', async () => {
   table.set({ port: 8100, deploymentId: 'aaaaaa', upstreams: [], revision: 1 });
   off();
   table.set({ port: 8100, deploymentId: 'aaaaaa', upstreams: [], revision: 2 });
-  await new Promise((r) => setTimeout(r, 10));
+  await sleep(10);
   process.off('uncaughtException', onUncaught);
   assert.is(seen, 1, 'called once, then unsubscribed');
   assert.is(thrown.length, 2, 'the bug still surfaces');

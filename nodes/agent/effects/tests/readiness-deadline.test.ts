@@ -1,4 +1,5 @@
 // The agent's readiness deadline timer against the real machine: a probe that never reports still fails the deployment.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor, fromCallback, type AnyStateMachine } from 'xstate';
@@ -12,7 +13,7 @@ const silentProbe = fromCallback(() => () => {});
 async function until(check: () => boolean, withinMs: number): Promise<boolean> {
   for (const end = Date.now() + withinMs; Date.now() < end; ) {
     if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
   return check();
 }

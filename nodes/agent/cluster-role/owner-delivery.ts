@@ -3,15 +3,14 @@ import type { DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentEvent, DeploymentSpec } from '../../../machines/deployment/index.js';
 import { deliverRemote, instanceRemote, stopRemote } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import { storedContext } from '../agent-wiring.js';
+import { storedContext } from '../stored-context.js';
 import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
 
+/** The part of the agent this module uses. */
+type AgentPorts = Pick<AgentContext, 'cluster' | 'conn' | 'deployments' | 'host' | 'index' | 'settings'>;
+
 /** To its actor here, or to its owner's; with no live owner, as a pure transition here (which wakes it here if needed). */
-export async function deliverAnywhere(
-  ctx: AgentContext,
-  id: string,
-  event: DeploymentEvent,
-): Promise<DeploymentRecord> {
+export async function deliverAnywhere(ctx: AgentPorts, id: string, event: DeploymentEvent): Promise<DeploymentRecord> {
   const self = ctx.settings.nodeId;
   if (ctx.host.isHosted(id)) return ctx.host.deliver(id, event);
   const owner = ctx.index.get(id)?.owner ?? (await ctx.deployments.get(id))?.value.owner ?? null;
@@ -24,7 +23,7 @@ export async function deliverAnywhere(
  * that node: when it comes back it finds the deployment no longer its own and stops it as an orphan.
  */
 export async function stopAnywhere(
-  ctx: AgentContext,
+  ctx: AgentPorts,
   runtime: (spec: DeploymentSpec) => WorkloadRuntime,
   id: string,
   event: (spec: DeploymentSpec, text: string) => void,

@@ -1,8 +1,8 @@
 // `compartment node --edge`: runs an edge beside this agent, restarted when it exits, its ports kept in the data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { kernelPort, RESTART_POLICIES, RestartBackoff } from '../../../packages/kit/index.js';
 
 export interface EdgeCompanionOptions {
   bin: string;
@@ -15,22 +15,13 @@ export interface EdgeCompanionOptions {
   log(message: string): void;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
 /** The DNS port, picked once: an edge restarted later must find its own Caddy again (its admin socket is in `dir`). */
 async function portsOf(dir: string): Promise<{ dns: number }> {
   const file = join(dir, 'edge-ports.json');
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as { dns: number };
   } catch {
-    const ports = { dns: await freePort() };
+    const ports = { dns: await kernelPort('127.0.0.1') };
     writeFileSync(file, JSON.stringify(ports));
     return ports;
   }
@@ -39,7 +30,7 @@ async function portsOf(dir: string): Promise<{ dns: number }> {
 export class EdgeCompanion {
   private child: ChildProcess | null = null;
   private stopping = false;
-  private backoff = 500;
+  private readonly backoff = new RestartBackoff(RESTART_POLICIES.edgeCompanion);
 
   constructor(private readonly o: EdgeCompanionOptions) {}
 
@@ -71,10 +62,9 @@ export class EdgeCompanion {
       const startedAt = Date.now();
       child.once('exit', (code, signal) => {
         if (this.stopping) return;
-        if (Date.now() - startedAt > 30_000) this.backoff = 500;
-        this.o.log(`edge exited (${signal ?? `code ${code}`}); restarting in ${this.backoff} ms`);
-        setTimeout(launch, this.backoff).unref();
-        this.backoff = Math.min(this.backoff * 2, 30_000);
+        const delay = this.backoff.next(startedAt);
+        this.o.log(`edge exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+        setTimeout(launch, delay).unref();
       });
     };
     launch();

@@ -3,9 +3,9 @@ import type { Subscription } from '@nats-io/nats-core';
 import { LeaderLease } from '../../../cluster/leadership/index.js';
 import { serveNode } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import type { Logger } from '../agent.js';
+import type { Logger } from '../agent-logger.js';
 import { Heartbeat } from './heartbeat.js';
-import { LeaderDuties } from './leader-duties.js';
+import { LeaderDuties, serveLeaderApi } from './leader-duties.js';
 import type { OwnedRecord } from '../planning/node-loss.plan.js';
 import type { InstanceReply, InstanceRequest } from '../../../cluster/rpc/index.js';
 
@@ -40,7 +40,7 @@ export class ClusterMembership {
     );
     const owned = (): OwnedRecord[] =>
       ctx.index.entries().map((e) => ({ record: ctx.recordOf(e.record.id) ?? e.record, owner: e.owner }));
-    this.duties = new LeaderDuties(ctx, owned, log);
+    this.duties = new LeaderDuties(ctx, owned, log, () => serveLeaderApi(ctx, log));
     // Core NATS keeps no history: `inspect --watch` and the dashboard ask the journal for transitions they missed.
     this.rpc = serveNode(
       ctx.conn.nc,

@@ -8,15 +8,19 @@ import {
   readStoredDeployment,
   type DeploymentContext,
 } from '../../../machines/deployment/index.js';
+import type { Membership } from '../../../cluster/membership/index.js';
+import type { RouteStore } from '../../../cluster/routes/index.js';
+import type { ActorHost } from '../host/actor-host.js';
+import type { Notifier } from '../notify/notifier.js';
 import { serveLeader } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
-import type { Logger } from '../agent.js';
+import type { Logger } from '../agent-logger.js';
 import { deployAsLeader } from '../api/deploy.leader.js';
 import { rollbackAsLeader } from '../api/rollback.handler.js';
 import { lostOwners, planNodeLoss, type OwnedRecord } from '../planning/node-loss.plan.js';
 import { place } from '../planning/placement.plan.js';
 import { newDeploymentId } from '../ids.js';
-import { LOST_AFTER_MS } from './cluster-view.js';
+import { LOST_AFTER_MS, type ClusterView } from './cluster-view.js';
 
 const CHECK_EVERY_MS = 1_000;
 
@@ -27,27 +31,42 @@ function contextOf(id: string, persisted: unknown): DeploymentContext {
   return read.stored.context;
 }
 
+/** What the node-loss check uses of the agent: only this, so a test can hand it fakes. */
+export interface LeaderPorts extends Pick<AgentContext, 'records' | 'createDeployment'> {
+  cluster: Pick<ClusterView, 'isLeader' | 'now' | 'liveNodes' | 'seenWhileLeading' | 'since' | 'nodeViews'> & {
+    membership: Pick<Membership, 'nodeViews' | 'remember'>;
+  };
+  routes: Pick<RouteStore, 'get' | 'put'>;
+  host: Pick<ActorHost, 'applyUnhosted'>;
+  notifier: Pick<Notifier, 'nodeLost'>;
+}
+
+/** The cluster-wide deploy and rollback verbs, answered only while this node leads. */
+export function serveLeaderApi(ctx: AgentContext, log: Logger): Subscription[] {
+  const onInternalError = (name: string, e: unknown) => log.warn(`internal error in ${name}`, e);
+  return [
+    serveLeader(ctx.conn.nc, RPC.leaderDeploy, (req) => deployAsLeader(ctx, req), onInternalError),
+    serveLeader(ctx.conn.nc, RPC.leaderRollback, (req) => rollbackAsLeader(ctx, req), onInternalError),
+  ];
+}
+
 export class LeaderDuties {
-  private subs: Subscription[] = [];
+  private subs: Array<{ unsubscribe(): void }> = [];
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
 
   constructor(
-    private readonly ctx: AgentContext,
+    private readonly ctx: LeaderPorts,
     private readonly owned: () => OwnedRecord[],
     private readonly log: Logger,
+    /** Starts answering the leader's verbs (serveLeaderApi); the subscriptions end on stop. */
+    private readonly serve: () => Array<{ unsubscribe(): void }>,
   ) {}
 
   start(): void {
-    const nc = this.ctx.conn.nc;
-    this.subs = [
-      serveLeader(nc, RPC.leaderDeploy, (req) => deployAsLeader(this.ctx, req), this.onInternalError),
-      serveLeader(nc, RPC.leaderRollback, (req) => rollbackAsLeader(this.ctx, req), this.onInternalError),
-    ];
+    this.subs = this.serve();
     this.timer = setInterval(() => void this.checkNodes(), CHECK_EVERY_MS);
   }
-
-  private readonly onInternalError = (name: string, e: unknown) => this.log.warn(`internal error in ${name}`, e);
 
   stop(): void {
     for (const s of this.subs) s.unsubscribe();

@@ -1,5 +1,4 @@
-// Small adapters between the agent's parts: log metadata, the output sink, reading another deployment's spec.
-import type { DeploymentRecord } from '../../packages/protocol/index.js';
+// Another deployment's spec and workload, read from its persisted actor context (it may be hosted on another node).
 import {
   readStoredDeployment,
   type DeploymentContext,
@@ -7,25 +6,7 @@ import {
   type WorkloadRef,
 } from '../../machines/deployment/index.js';
 import type { DeploymentStore } from '../../cluster/deployments/index.js';
-import type { LogMeta, LogPublisher } from '../../cluster/logs/index.js';
-import type { OutputSink, WorkloadRuntime } from './runtime/workload-runtime.js';
-
-export function metaOf(d: DeploymentSpec | DeploymentRecord): LogMeta {
-  return {
-    deploymentId: d.id,
-    serviceName: d.serviceName,
-    environmentName: d.environmentName,
-    nodeId: d.nodeId,
-  };
-}
-
-export function outputSink(publisher: LogPublisher, warn: (m: string, e?: unknown) => void): OutputSink {
-  return {
-    output: (spec, stream, lines) => publisher.write(metaOf(spec), stream, lines),
-    event: (spec, text) =>
-      void publisher.event(metaOf(spec), text).catch((e) => warn('could not publish a platform event', e)),
-  };
-}
+import type { WorkloadRuntime } from './runtime/workload-runtime.js';
 
 /** The spec and workload of any deployment, from its persisted actor context (null when none is stored or readable). */
 export async function storedContext(store: DeploymentStore, id: string): Promise<DeploymentContext | null> {
