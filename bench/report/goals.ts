@@ -76,7 +76,7 @@ export function goals(r: Results): Goal[] {
       goal: `${num(density?.actors ?? 10_000)} deployment actors on one node (heap growth)`,
       target: '≤ 50 MB',
       measured: density
-        ? `heap +${heap} MB, RSS +${rss} MB${(heap ?? Infinity) > 50 ? ' (every serving deployment keeps a live XState actor; see section 6)' : ''}`
+        ? `heap +${heap} MB, RSS +${rss} MB${density.create.awakeActors !== undefined ? ` (${num(density.create.awakeActors)} awake; a serving deployment sleeps: its record and supervision, no XState actor; see section 6)` : ''}`
         : '–',
       met: density ? (heap ?? Infinity) <= 50 : null,
     },
