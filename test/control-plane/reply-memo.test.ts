@@ -55,6 +55,20 @@ test('an unchanged state answers the same request from memory; a new version run
   assert.is(runs, 3);
 });
 
+test('the same body sent again is answered from memory only while its version stands; a body that fails validation never is', async () => {
+  const body = { environment: 'staging', rows: true };
+  const first = await ask(body);
+  const before = runs;
+  assert.equal(await ask(body), first, 'repeated byte for byte: the stored reply');
+  assert.equal(await ask({ rows: true, environment: 'staging' }), first, 'spelled otherwise, the same question');
+  assert.is(runs, before);
+  version++;
+  assert.is((await ask(body)).result.version, version, 'a new version runs the handler again');
+  assert.is(runs, before + 1);
+  for (let i = 0; i < 2; i++)
+    assert.is((await ask({ environment: 'staging', rows: 'yes' })).error.code, 'INVALID_ARGUMENT');
+});
+
 test('errors are answered afresh every time', async () => {
   const before = runs;
   for (let i = 0; i < 3; i++) assert.is((await ask({ service: 'missing' })).error.code, 'SERVICE_NOT_FOUND');
