@@ -70,4 +70,9 @@ export class ReplyMemo {
   get size(): number {
     return this.entries.size;
   }
+
+  /** Request bodies kept as sent. */
+  get bodiesKept(): number {
+    return this.bodies.size;
+  }
 }
