@@ -260,14 +260,18 @@ export class ActorHost {
   /** Once its writes are stored, a deployment that only supervises goes to sleep (see `KeptSupervisions`). */
   private sleepWhenIdle(id: string, hosted: Hosted): void {
     const supervisions = this.supervisions;
-    if (!supervisions || !canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
-    void hosted.writer.flushed().then(() => {
+    if (!supervisions) return;
+    const sleep = () => {
       if (this.hosted.get(id) !== hosted || !hosted.writer.idle) return;
       if (!canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
       this.hosted.delete(id);
       supervisions.keepWhile(id, () => hosted.actor.stop());
       this.asleep.set(id, { record: hosted.last, revision: hosted.writer.currentRevision, waking: null });
-    });
+    };
+    if (!canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
+    // Nothing to write (a restored one, an event that changed nothing): at once, so a restore never holds every actor.
+    if (hosted.writer.idle) sleep();
+    else void hosted.writer.flushed().then(sleep);
   }
 
   /** What a sleeping deployment's supervision reports: the actor wakes and is given it, in the order reported. */
