@@ -28,6 +28,7 @@ export function goals(r: Results): Goal[] {
   const logs = dataOf(r.logs);
   const switchP50 = deploy?.kinds.deploy?.toFirstNewMs.p50 ?? null;
   const envStatus = cp?.environment;
+  const statusMet = envStatus ? envStatus.rps >= 5_000 && (envStatus.latencyMs.p99 ?? Infinity) <= 10 : false;
   const heap = density?.growth.afterCreate.heapUsedMb ?? null;
   const rss = density?.growth.afterCreate.rssMb ?? null;
   const lost = logs ? logs.count.missing + logs.count.duplicates : null;
@@ -69,9 +70,9 @@ export function goals(r: Results): Goal[] {
         ')',
       target: '≥ 5,000 req/s, p99 ≤ 10 ms',
       measured: envStatus
-        ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})${cpLoad !== undefined && cpLoad > 2 ? `; ran at a 1-minute load average of ${cpLoad} on 2 cores (agent, nats-server and the load generator share them with other work), which inflates its tail` : ''}`
+        ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})${cpLoad !== undefined && cpLoad > 2 && !statusMet ? `; ran at a 1-minute load average of ${cpLoad} on 2 cores (agent, nats-server and the load generator share them with other work), which inflates its tail` : ''}`
         : '–',
-      met: envStatus ? envStatus.rps >= 5_000 && (envStatus.latencyMs.p99 ?? Infinity) <= 10 : null,
+      met: envStatus ? statusMet : null,
     },
     {
       goal: `${num(density?.actors ?? 10_000)} deployment actors on one node (heap growth)`,
