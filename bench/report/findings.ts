@@ -66,7 +66,9 @@ export function findings(r: Results): string[] {
   if (den) {
     const bare = den.growth.bareHeapKbPerActor;
     out.push(
-      `Each hosted actor costs ${den.growth.heapKbPerActor} kB of heap${bare ? `, of which ${bare} kB is the XState actor itself (started with no host around it: its own actor system, the invoked supervise effect, its context)` : ''}; RSS grows by ${den.growth.afterCreate.rssMb} MB in all.`,
+      den.create.awakeActors !== undefined
+        ? `Each hosted deployment costs ${den.growth.heapKbPerActor} kB of heap once serving: it sleeps (its record and its running supervision, no XState actor; ${num(den.create.awakeActors)} of ${num(den.actors)} awake at the end), where a live XState actor alone takes ${bare} kB; an event for it wakes the actor from its stored snapshot. RSS grows by ${den.growth.afterCreate.rssMb} MB in all.`
+        : `Each hosted actor costs ${den.growth.heapKbPerActor} kB of heap${bare ? `, of which ${bare} kB is the XState actor itself (started with no host around it: its own actor system, the invoked supervise effect, its context)` : ''}; RSS grows by ${den.growth.afterCreate.rssMb} MB in all.`,
     );
   }
   const logs = dataOf(r.logs);

@@ -23,10 +23,12 @@ export function goals(r: Results): Goal[] {
   const deploy = ours.find((c) => c.name === 'compartment-deploy');
   const overhead = dataOf(r.overhead);
   const cp = dataOf(r.controlPlane);
+  const cpLoad = r.controlPlane?.loadAverage?.[0];
   const density = dataOf(r.density);
   const logs = dataOf(r.logs);
   const switchP50 = deploy?.kinds.deploy?.toFirstNewMs.p50 ?? null;
   const envStatus = cp?.environment;
+  const statusMet = envStatus ? envStatus.rps >= 5_000 && (envStatus.latencyMs.p99 ?? Infinity) <= 10 : false;
   const heap = density?.growth.afterCreate.heapUsedMb ?? null;
   const rss = density?.growth.afterCreate.rssMb ?? null;
   const lost = logs ? logs.count.missing + logs.count.duplicates : null;
@@ -68,15 +70,15 @@ export function goals(r: Results): Goal[] {
         ')',
       target: '≥ 5,000 req/s, p99 ≤ 10 ms',
       measured: envStatus
-        ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})`
+        ? `${num(envStatus.rps)} req/s, p99 ${ms(envStatus.latencyMs.p99)} (one service: ${num(cp!.service.rps)} req/s, p99 ${ms(cp!.service.latencyMs.p99)})${cpLoad !== undefined && cpLoad > 2 && !statusMet ? `; ran at a 1-minute load average of ${cpLoad} on 2 cores (agent, nats-server and the load generator share them with other work), which inflates its tail` : ''}`
         : '–',
-      met: envStatus ? envStatus.rps >= 5_000 && (envStatus.latencyMs.p99 ?? Infinity) <= 10 : null,
+      met: envStatus ? statusMet : null,
     },
     {
       goal: `${num(density?.actors ?? 10_000)} deployment actors on one node (heap growth)`,
       target: '≤ 50 MB',
       measured: density
-        ? `heap +${heap} MB, RSS +${rss} MB${(heap ?? Infinity) > 50 ? ' (every serving deployment keeps a live XState actor; see section 6)' : ''}`
+        ? `heap +${heap} MB, RSS +${rss} MB${density.create.awakeActors !== undefined ? ` (${num(density.create.awakeActors)} awake; a serving deployment sleeps: its record and supervision, no XState actor; see section 6)` : ''}`
         : '–',
       met: density ? (heap ?? Infinity) <= 50 : null,
     },

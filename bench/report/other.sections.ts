@@ -93,14 +93,14 @@ function authCostText(a: NonNullable<ControlPlaneData['authCost']>): string {
 
 export function densitySection(d: DensityData): string {
   return [
-    `${num(d.actors)} deployment actors, each of its own service, driven to active by the node agent's real effect wiring over instant fakes (no processes, no routes), hosted by the real ActorHost that persists every transition to a real nats-server. Memory after forced GC, against the same process before the first actor.`,
+    `${num(d.actors)} deployment actors, each of its own service, driven to active by the node agent's real effect wiring over instant fakes (no processes, no routes), hosted by the real ActorHost that persists every transition to a real nats-server. Memory after forced GC, against the same process before the first actor.${d.create.awakeActors !== undefined ? ` Serving with nothing in flight, a deployment sleeps: the host keeps its record and its running supervision and drops the XState actor, which an event for the deployment wakes from its stored snapshot (awake at the end: ${num(d.create.awakeActors)} after creating, ${num(d.restore.awakeActors ?? 0)} after restoring).` : ''}`,
     '',
     table(
       ['', 'heap growth', 'RSS growth', 'time'],
       [
         [
           'create and host all',
-          `${d.growth.afterCreate.heapUsedMb} MB (${d.growth.heapKbPerActor} kB per actor)`,
+          `${d.growth.afterCreate.heapUsedMb} MB (${d.growth.heapKbPerActor} kB per deployment)`,
           `${d.growth.afterCreate.rssMb} MB`,
           `${ms(d.create.activeMs)} until all active`,
         ],
@@ -114,7 +114,7 @@ export function densitySection(d: DensityData): string {
     ),
     '',
     d.growth.bareHeapKbPerActor
-      ? `The same actors started bare (XState alone: no host, no store, no record copies) take ${d.growth.bareHeapKbPerActor} kB of heap each.`
+      ? `The same actors started bare and kept awake (XState alone: no host, no store, no record copies) take ${d.growth.bareHeapKbPerActor} kB of heap each.`
       : '',
   ].join('\n');
 }

@@ -13,8 +13,24 @@ interface Memory {
 
 export interface DensityData {
   actors: number;
-  create: { createdMs: number; activeMs: number; stopMs: number; baseline: Memory; hosted: Memory };
-  restore: { stored: number; restored: number; listMs: number; restoreMs: number; baseline: Memory; hosted: Memory };
+  /** `awakeActors`: hosted deployments with a live XState actor at the end (absent in results from before sleeping). */
+  create: {
+    createdMs: number;
+    activeMs: number;
+    stopMs: number;
+    baseline: Memory;
+    hosted: Memory;
+    awakeActors?: number;
+  };
+  restore: {
+    stored: number;
+    restored: number;
+    listMs: number;
+    restoreMs: number;
+    baseline: Memory;
+    hosted: Memory;
+    awakeActors?: number;
+  };
   /** Growth from the node's baseline (connected, stores open) to all actors hosted, after GC. */
   growth: { afterCreate: Memory; afterRestore: Memory; heapKbPerActor: number; bareHeapKbPerActor: number };
 }

@@ -31,6 +31,8 @@ export function replyLimit(nc: NatsConnection): number {
  * `compartment.node.<id>.deliver`. Such deliveries carry a `$JS.` reply or none; every real request carries its
  * requester's inbox (every role's inbox prefix starts `_INBOX`). So only those reach a handler.
  */
+const decoder = new TextDecoder();
+
 const fromRequester = (msg: Msg) => typeof msg.reply === 'string' && msg.reply.startsWith('_INBOX');
 
 /**
@@ -48,15 +50,17 @@ export function answer<S extends AnyRpc>(
   if (!fromRequester(msg)) return;
   const run = async () => {
     let envelope: Parameters<typeof encodeReply>[1];
-    let remember: { key: string; version: number } | null = null;
+    let remember: { key: string; version: number; body: string } | null = null;
     try {
+      const body = memo ? decoder.decode(msg.data) : '';
+      if (memo?.answeredBody(body, msg)) return;
       const request = parseWith(spec.request, decodeBody(msg.data), 'INVALID_ARGUMENT');
       if (memo) {
         // The parsed request (defaults filled, fields in schema order) is the key: equal questions, one entry.
         const key = JSON.stringify(request);
-        const fresh = memo.answered(key, msg);
+        const fresh = memo.answered(key, msg, body);
         if (!fresh) return;
-        remember = { key, version: fresh.version };
+        remember = { key, version: fresh.version, body };
       }
       envelope = { ok: true, result: await handler(request as RpcRequestParsed<S>, { subject: msg.subject }) };
     } catch (error) {
@@ -66,7 +70,7 @@ export function answer<S extends AnyRpc>(
       remember = null;
     }
     const parts = encodeReply(spec, envelope, replyLimit(nc));
-    if (remember) memo!.store(remember.key, remember.version, parts);
+    if (remember) memo!.store(remember.key, remember.version, parts, remember.body);
     for (const part of parts) msg.respond(part);
   };
   run().catch((error: unknown) => onInternalError?.(spec.name, error));

@@ -282,7 +282,8 @@ export const deploymentMachine = deploymentSetup.createMachine({
           initial: 'serving',
           states: {
             serving: {
-              tags: 'serving',
+              // sleepable: only the supervision runs here, so the host may keep it and drop the actor until an event.
+              tags: ['serving', 'sleepable'],
               invoke: { id: 'superviseWorkload', src: 'superviseWorkload', input: workload },
               on: {
                 'workload.exited': [

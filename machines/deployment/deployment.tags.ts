@@ -67,3 +67,8 @@ export function isDormant(stagePath: string): boolean {
 export function isKept(stagePath: string): boolean {
   return tagsAt('stage', stagePath).has('kept');
 }
+
+/** Serving with nothing in flight: only the supervision runs, which the host keeps while the actor sleeps. */
+export function canSleep(stagePath: string): boolean {
+  return tagsAt('stage', stagePath).has('sleepable');
+}

@@ -112,7 +112,15 @@ export type DeploymentEvent = MachineEvent;
  * - serving (draining_previous, active.serving, active.reverting): its workload is the one traffic goes to.
  * - dormant (every halted, active.standby, rolled_back): nothing to run, so its actor rests in KV only.
  */
-export type DeploymentTag = 'inFlight' | 'preSwitch' | 'switching' | 'handover' | 'serving' | 'dormant' | 'kept';
+export type DeploymentTag =
+  | 'inFlight'
+  | 'preSwitch'
+  | 'switching'
+  | 'handover'
+  | 'serving'
+  | 'dormant'
+  | 'kept'
+  | 'sleepable';
 
 /** Events the stage region raises so the status and health regions can react. */
 export type RegionEvent =

@@ -10,6 +10,7 @@ export {
   isSwitching,
   isHandover,
   isServing,
+  canSleep,
   isDormant,
   isKept,
 } from './deployment.tags.js';

@@ -34,12 +34,11 @@ test.after(async () => {
   await server?.dispose();
 });
 
-const ask = async (body: object) =>
+const askText = async (text: string) =>
   JSON.parse(
-    new TextDecoder().decode(
-      (await nc.request(RPC.api.status.subject(undefined), JSON.stringify(body), { timeout: 2_000 })).data,
-    ),
+    new TextDecoder().decode((await nc.request(RPC.api.status.subject(undefined), text, { timeout: 2_000 })).data),
   );
+const ask = (body: object) => askText(JSON.stringify(body));
 
 test('an unchanged state answers the same request from memory; a new version runs the handler again', async () => {
   const first = await ask({ environment: 'production' });
@@ -55,6 +54,24 @@ test('an unchanged state answers the same request from memory; a new version run
   assert.is(runs, 3);
 });
 
+test('the same body sent again is answered from memory only while its version stands; a body that fails validation never is', async () => {
+  const body = { environment: 'staging', rows: true };
+  const first = await ask(body);
+  const before = runs;
+  assert.equal(await ask(body), first, 'repeated byte for byte: the stored reply');
+  assert.equal(await ask({ rows: true, environment: 'staging' }), first, 'spelled otherwise, the same question');
+  assert.is(runs, before);
+  version++;
+  assert.is((await ask(body)).result.version, version, 'a new version runs the handler again');
+  assert.is(runs, before + 1);
+  for (let i = 0; i < 2; i++)
+    assert.is((await ask({ environment: 'staging', rows: 'yes' })).error.code, 'INVALID_ARGUMENT');
+  const kept = memo.bodiesKept;
+  const long = `${' '.repeat(1_100)}${JSON.stringify(body)}`;
+  assert.equal(await askText(long), await ask(body), 'a body over 1 KiB gets the same answer');
+  assert.is(memo.bodiesKept, kept, 'but is not kept as sent');
+});
+
 test('errors are answered afresh every time', async () => {
   const before = runs;
   for (let i = 0; i < 3; i++) assert.is((await ask({ service: 'missing' })).error.code, 'SERVICE_NOT_FOUND');
@@ -64,6 +81,7 @@ test('errors are answered afresh every time', async () => {
 test(`at most ${MAX_MEMO_ENTRIES} distinct requests are kept`, async () => {
   for (let i = 0; i < MAX_MEMO_ENTRIES + 20; i++) await ask({ service: `svc-${i}` });
   assert.is(memo.size, MAX_MEMO_ENTRIES);
+  assert.is(memo.bodiesKept, MAX_MEMO_ENTRIES, 'so are the bodies as sent');
   const before = runs;
   await ask({ service: `svc-${MAX_MEMO_ENTRIES + 19}` });
   assert.is(runs, before, 'the newest entry is kept');

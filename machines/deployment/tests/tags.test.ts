@@ -5,6 +5,7 @@ import { initialTransition, transition, type AnyMachineSnapshot, type StateValue
 import { deploymentMachine } from '../deployment.machine.js';
 import { toRecord, type SnapshotLike } from '../deployment.record.js';
 import {
+  canSleep,
   isDormant,
   isHandover,
   isKept,
@@ -18,7 +19,16 @@ import type { DeploymentTag } from '../deployment.types.js';
 import { T1, previous, withoutReadiness, workload } from './fixtures.js';
 
 type Node = typeof deploymentMachine.root;
-const TAGS: DeploymentTag[] = ['inFlight', 'preSwitch', 'switching', 'handover', 'serving', 'dormant', 'kept'];
+const TAGS: DeploymentTag[] = [
+  'inFlight',
+  'preSwitch',
+  'switching',
+  'handover',
+  'serving',
+  'dormant',
+  'kept',
+  'sleepable',
+];
 
 /** Every leaf path of a region, found by walking the chart's state nodes. */
 function leaves(node: Node, prefix = ''): string[] {
@@ -72,6 +82,7 @@ test('in every state, what a record says agrees with the chart: tagsAt, the help
       assert.is(isServing(record.state.stage), snap.hasTag('serving'), `${where}: serving`);
       assert.is(isDormant(record.state.stage), snap.hasTag('dormant'), `${where}: dormant`);
       assert.is(isKept(record.state.stage), snap.hasTag('kept'), `${where}: kept`);
+      assert.is(canSleep(record.state.stage), snap.hasTag('sleepable'), `${where}: sleepable`);
     }
   }
 });
@@ -92,6 +103,7 @@ test('the tags name the same states the stage lists in nodes/ named before them'
     'rolled_back',
   ]);
   assert.equal(withTag('kept'), ['active.kept']);
+  assert.equal(withTag('sleepable'), ['active.serving']);
   assert.equal(
     STATUSES.filter((s) => isInFlight(s)),
     ['queued', 'running'],
@@ -109,7 +121,7 @@ test('pure transitions: a deploy carries inFlight and preSwitch, then handover, 
     [done('build', {}), ['inFlight', 'preSwitch']],
     [done('startCandidate', { workload }), ['inFlight', 'switching', 'handover']],
     [done('switchRoute', { previous }), ['inFlight', 'handover', 'serving']],
-    [done('drainPrevious', { drained: true }), ['serving']],
+    [done('drainPrevious', { drained: true }), ['serving', 'sleepable']],
     [{ type: 'deployment.replaced', at: T1, by: 'dep000002', mode: 'deploy' }, ['dormant']],
   ];
   let snap = start as AnyMachineSnapshot;

@@ -19,9 +19,20 @@ export function promiseEffect<I, O extends object>(run: (input: I, signal: Abort
 
 export type Report = (event: DeploymentEvent) => void;
 
+/** A long-running effect started outside any actor: reports go to `report` until the returned stop is called. */
+export type DetachedRun<I> = (input: I, report: Report) => () => void;
+
+const DETACHED = Symbol('compartment.detachedRun');
+
+/** The effect behind a callback slot filled by `callbackEffect`, runnable without an actor (null for any other logic). */
+export function detachedRunOf<I>(logic: unknown): DetachedRun<I> | null {
+  return (logic as { [DETACHED]?: DetachedRun<I> } | undefined)?.[DETACHED] ?? null;
+}
+
 /**
  * A long-running effect that reports events. It must never throw (an unhandled error would stop the
- * deployment's actor), so failures go to `warn` and the effect simply stops reporting.
+ * deployment's actor), so failures go to `warn` and the effect simply stops reporting. The same effect can run
+ * detached from an actor (`detachedRunOf`): the host keeps a serving deployment's supervision while its actor sleeps.
  */
 export function callbackEffect<I>(
   warn: (message: string, error: unknown) => void,
@@ -30,7 +41,7 @@ export function callbackEffect<I>(
   /** Rethrow a failure to start, so the machine's `onError` for this effect ends the stage instead of waiting. */
   failsStage = false,
 ) {
-  return fromCallback<DeploymentEvent, I>(({ input, sendBack }) => {
+  const detached: DetachedRun<I> = (input, sendBack) => {
     let stopped = false;
     const report: Report = (event) => {
       if (!stopped) sendBack(event);
@@ -50,5 +61,9 @@ export function callbackEffect<I>(
         warn(`effect ${name} failed to stop`, error);
       }
     };
-  });
+  };
+  return Object.assign(
+    fromCallback<DeploymentEvent, I>(({ input, sendBack }) => detached(input, sendBack)),
+    { [DETACHED]: detached },
+  );
 }

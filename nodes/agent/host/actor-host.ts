@@ -1,19 +1,24 @@
 // Hosts deployment actors on this node: creates and restores them, persists every transition, and delivers events.
-import { createActor, transition, type Actor, type InspectionEvent, type Observer } from 'xstate';
+// A serving deployment with nothing in flight sleeps: its record and its supervision stay, its actor goes, and the
+// next event for it wakes the actor from its stored snapshot (the statechart decides that transition as any other).
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { DeploymentRecord, Trigger } from '../../../packages/protocol/index.js';
-import { CompartmentError } from '../../../packages/protocol/index.js';
 import {
   toRecord,
   regionPaths,
   errorText,
+  canSleep,
   isDormant,
   type DeploymentMachine,
   type DeploymentSpec,
   type DeploymentEvent,
+  type WorkloadInput,
 } from '../../../machines/deployment/index.js';
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
+import { detachedRunOf } from '../effects/effect-kit.js';
+import { KeptSupervisions } from './kept-supervisions.js';
 import { RecordWriter } from './record-writer.js';
-import { storeFailure } from './stored-failure.js';
+import { readStored, storeFailure } from './stored-failure.js';
 import { checkSnapshot, persistSnapshot } from './snapshot-check.js';
 import { transitionStored, type Transitioned } from './stored-transition.js';
 import { TransitionJournal, eventData, transitionObserver, type TransitionReport } from './transition-journal.js';
@@ -24,8 +29,13 @@ export type { TransitionReport } from './transition-journal.js';
 const STOP_FLUSH_MS = 15_000;
 
 type Hosted = { actor: Actor<DeploymentMachine>; writer: RecordWriter; last: DeploymentRecord };
-/** How an actor came to be hosted: its first snapshot is reported as new, as restored, or not at all (already reported). */
-type Arrival = 'created' | 'restored' | 'woken';
+/** A sleeping deployment: its last stored record and revision; its supervision runs in `KeptSupervisions`. */
+type Asleep = { record: DeploymentRecord; revision: number; waking: Promise<Hosted | null> | null };
+/**
+ * How an actor came to be hosted: its first snapshot is reported as new, as restored, or not at all (already reported:
+ * `woken` by a stored transition, `awake` from sleep for an event it is about to be given).
+ */
+type Arrival = 'created' | 'restored' | 'woken' | 'awake';
 
 /** Process-wide (one agent per process): `compartment node --inspect ws://…` sets it before any actor exists. */
 let actorInspector: Observer<InspectionEvent> | undefined;
@@ -45,18 +55,27 @@ export interface HostHooks {
 
 export class ActorHost {
   private readonly hosted = new Map<string, Hosted>();
+  private readonly asleep = new Map<string, Asleep>();
+  /** Null when the machine's supervision cannot run detached (e.g. plain fakes): serving actors then stay awake. */
+  private readonly supervisions: KeptSupervisions | null;
+  private readonly machine: DeploymentMachine;
   /** Being created or woken here: its own write's echo from the KV watch must not start a second actor. */
   private readonly claimed = new Set<string>();
   private readonly journal: TransitionJournal;
 
   constructor(
     private readonly nodeId: string,
-    private readonly machine: DeploymentMachine,
+    machine: DeploymentMachine,
     private readonly store: DeploymentStore,
     private readonly hooks: HostHooks,
     private readonly platformLines: (before: DeploymentRecord | null, after: DeploymentRecord) => string[],
   ) {
     this.journal = new TransitionJournal(nodeId);
+    const supervise = detachedRunOf<WorkloadInput>(machine.implementations.actors.superviseWorkload);
+    this.supervisions = supervise ? new KeptSupervisions(supervise, (id, event) => this.wakeFor(id, event)) : null;
+    this.machine = this.supervisions
+      ? machine.provide({ actors: { superviseWorkload: this.supervisions.logic() } })
+      : machine;
   }
 
   /** The transitions this node reported for a deployment (bounded, since this agent started), or null. */
@@ -64,12 +83,18 @@ export class ActorHost {
     return this.journal.of(id);
   }
 
+  /** Deployments hosted here, awake or asleep. */
   get size(): number {
+    return this.hosted.size + this.asleep.size;
+  }
+
+  /** Hosted deployments with a live actor (the rest sleep). */
+  get awake(): number {
     return this.hosted.size;
   }
 
   isHosted(id: string): boolean {
-    return this.hosted.has(id) || this.claimed.has(id);
+    return this.hosted.has(id) || this.asleep.has(id) || this.claimed.has(id);
   }
 
   /** Persists a new deployment (failing if its id exists), then starts its actor. */
@@ -111,9 +136,10 @@ export class ActorHost {
    * stored snapshot (compare-and-swap); if that wakes it (e.g. a rollback promotes it), it is hosted here.
    */
   async deliver(id: string, event: DeploymentEvent): Promise<DeploymentRecord> {
-    const local = this.hosted.get(id);
+    const local = this.hosted.get(id) ?? (this.asleep.has(id) ? await this.wake(id) : null);
     if (local) {
       local.actor.send(event);
+      this.sleepWhenIdle(id, local);
       return toRecord(local.actor.getSnapshot());
     }
     this.claimed.add(id);
@@ -151,21 +177,23 @@ export class ActorHost {
   /** The live record of a hosted deployment. */
   recordOf(id: string): DeploymentRecord | null {
     const h = this.hosted.get(id);
-    return h ? toRecord(h.actor.getSnapshot()) : null;
+    return h ? toRecord(h.actor.getSnapshot()) : (this.asleep.get(id)?.record ?? null);
   }
 
-  /** Stops every actor (their workloads keep running) after writing what is pending. */
+  /** Stops every actor and supervision (their workloads keep running) after writing what is pending. */
   async stopAll(): Promise<void> {
     const all = [...this.hosted.values()];
     this.hosted.clear();
+    for (const id of this.asleep.keys()) this.supervisions?.stop(id);
+    this.asleep.clear();
     for (const h of all) h.actor.stop();
     // Bounded: with NATS gone for good a stop must still end (a write is retried while NATS is only slow).
     await Promise.all(all.map((h) => h.writer.close(STOP_FLUSH_MS)));
   }
 
-  /** Ids of hosted deployments. */
+  /** Ids of hosted deployments, awake or asleep. */
   ids(): string[] {
-    return [...this.hosted.keys()];
+    return [...this.hosted.keys(), ...this.asleep.keys()];
   }
 
   /** An actor from a persisted snapshot (not started: nothing runs until `start`). */
@@ -183,9 +211,10 @@ export class ActorHost {
     revision: number,
     last: DeploymentRecord,
     arrival: Arrival,
-  ): void {
+  ): Hosted {
     // A deployment is hosted once: an adoption from the KV watch can race a local create or wake-up.
-    if (this.hosted.has(id)) return;
+    const existing = this.hosted.get(id);
+    if (existing) return existing;
     const writer = new RecordWriter(
       this.store,
       this.nodeId,
@@ -211,15 +240,85 @@ export class ActorHost {
         this.hooks.platformLog(record, this.platformLines(before, record));
         void writer.schedule().then(() => this.hooks.changed?.(record));
         if (isDormant(regionPaths(snapshot).stage)) void writer.flushed().then(() => this.unhost(id, hosted));
+        else this.sleepWhenIdle(id, hosted);
       },
       error: (error) => this.hooks.warn(`deployment ${id} actor stopped with an error`, error),
     });
     actor.system.inspect(
-      transitionObserver(actor, arrival === 'created' ? null : last.state, arrival === 'woken', (r) =>
-        this.report({ id, ...r }),
+      transitionObserver(
+        actor,
+        arrival === 'created' ? null : last.state,
+        arrival === 'woken' || arrival === 'awake',
+        (r) => this.report({ id, ...r }),
       ),
     );
     actor.start();
+    // Woken for an event: it is given the event first, and may sleep again after.
+    if (arrival !== 'awake') this.sleepWhenIdle(id, hosted);
+    return hosted;
+  }
+
+  /** Once its writes are stored, a deployment that only supervises goes to sleep (see `KeptSupervisions`). */
+  private sleepWhenIdle(id: string, hosted: Hosted): void {
+    const supervisions = this.supervisions;
+    if (!supervisions) return;
+    const sleep = () => {
+      if (this.hosted.get(id) !== hosted || !hosted.writer.idle) return;
+      if (!canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
+      this.hosted.delete(id);
+      supervisions.keepWhile(id, () => hosted.actor.stop());
+      this.asleep.set(id, { record: hosted.last, revision: hosted.writer.currentRevision, waking: null });
+    };
+    if (!canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
+    // Nothing to write (a restored one, an event that changed nothing): at once, so a restore never holds every actor.
+    if (hosted.writer.idle) sleep();
+    else void hosted.writer.flushed().then(sleep);
+  }
+
+  /** What a sleeping deployment's supervision reports: the actor wakes and is given it, in the order reported. */
+  private wakeFor(id: string, event: DeploymentEvent): void {
+    this.wake(id).then(
+      (hosted) => {
+        if (!hosted) return this.hooks.warn(`deployment ${id} is no longer hosted here; ${event.type} dropped`);
+        hosted.actor.send(event);
+        this.sleepWhenIdle(id, hosted);
+      },
+      (error) => this.hooks.warn(`could not wake deployment ${id} for ${event.type}`, error),
+    );
+  }
+
+  /** The live actor of a hosted deployment, woken from its stored snapshot if it sleeps; null if it is no longer ours. */
+  private wake(id: string): Promise<Hosted | null> {
+    const asleep = this.asleep.get(id);
+    if (!asleep) return Promise.resolve(this.hosted.get(id) ?? null);
+    asleep.waking ??= this.rehydrate(id, asleep).catch((error) => {
+      asleep.waking = null;
+      throw error;
+    });
+    return asleep.waking;
+  }
+
+  private async rehydrate(id: string, asleep: Asleep): Promise<Hosted | null> {
+    const stored = await readStored(this.store, id, () => this.asleep.get(id) === asleep, this.hooks.warn);
+    if (this.asleep.get(id) !== asleep) return this.hosted.get(id) ?? null;
+    this.asleep.delete(id);
+    // Written by someone else meanwhile (its node was declared lost, or it was deleted): no longer ours to run.
+    if (!stored || stored.value.owner !== this.nodeId) {
+      this.supervisions?.stop(id);
+      this.changes++;
+      this.hooks.warn(
+        `deployment ${id} changed while it slept here (now owned by ${stored?.value.owner ?? 'none'}); no longer hosting it here`,
+      );
+      return null;
+    }
+    const check = checkSnapshot(stored.value.snapshot);
+    if (!check.ok) {
+      this.supervisions?.stop(id);
+      this.changes++;
+      await this.failHosted(id, `cannot be woken: ${check.message}`);
+      return null;
+    }
+    return this.start(id, this.restore(stored.value.snapshot), stored.revision, stored.value.record, 'awake');
   }
 
   private unhost(id: string, hosted: Hosted): void {

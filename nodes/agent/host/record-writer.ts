@@ -44,6 +44,11 @@ export class RecordWriter {
     return this.revision;
   }
 
+  /** Nothing scheduled or being written: the stored value is the actor's latest. */
+  get idle(): boolean {
+    return this.running === null && !this.dirty;
+  }
+
   /** Marks the actor changed; the latest state is written as soon as the previous write finished. */
   schedule(): Promise<void> {
     this.dirty = true;
