@@ -80,16 +80,20 @@ export class Agent {
   ) {}
 
   static async start(conn: ClusterConnection, opts: AgentOptions, log: Logger): Promise<Agent> {
-    await whenClusterAccepts(
-      () => ensureCluster(conn, opts.cluster),
+    // Opening is retried with creating: a store another agent made a moment ago can still be electing its stream
+    // leader, and opening it then says "not found" (seen with two agents starting together).
+    const [deployments, routes, sources, variables] = await whenClusterAccepts(
+      async () => {
+        await ensureCluster(conn, opts.cluster);
+        return Promise.all([
+          DeploymentStore.open(conn),
+          RouteStore.open(conn),
+          SourceStore.open(conn),
+          VariableStore.open(conn, opts.keys),
+        ]);
+      },
       (e) => log.warn('waiting for JetStream to accept the buckets', e),
     );
-    const [deployments, routes, sources, variables] = await Promise.all([
-      DeploymentStore.open(conn),
-      RouteStore.open(conn),
-      SourceStore.open(conn),
-      VariableStore.open(conn, opts.keys),
-    ]);
     // Right after the buckets are made, a replicated bucket may still be electing its leader: wait that out.
     await retryTransient(
       () => variables.marker.claim(opts.keys.all(), opts.keys.path),

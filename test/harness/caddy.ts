@@ -10,7 +10,7 @@ import {
   type EdgeCaddyOptions,
   type CaddyConfig,
 } from '../../packages/edge/index.js';
-import { freePort, freePortRange } from './ports.js';
+import { freePortRange } from './ports.js';
 import { tempDir } from './tmp.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNatsCluster, type NatsCluster } from './nats-server.js';
-import { freeDualPort, freePort, freePortRange } from './ports.js';
+import { freeDualPort, freePortRange } from './ports.js';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait.js';
 import { alive } from './project.js';

@@ -4,12 +4,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Project } from '../harness/project.js';
-import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.js';
+import type { Project } from '../harness/project.js';
+import type { LocalCluster } from '../harness/local-cluster.js';
+import { getText, startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { startLoad, type LoadResult } from '../e2e/load.js';
 import { WEB_APP } from '../e2e/apps.js';
-import type { DeploymentRecord, NodeInfo } from '../../packages/protocol/index.js';
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
 
 // The release sits under each node's own data dir (…/n2/…): an instance can tell which node it runs on.
 const APP = `if (process.env.NOT_READY_ON && __dirname.includes('/' + process.env.NOT_READY_ON + '/')) process.env.NEVER_READY = '1';\nrequire('./web.js');\n`;
@@ -21,11 +22,7 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const active = async () =>
   (await status()).find((r) => r.serviceName === 'web' && r.isActive && r.status === 'succeeded');
-const get = (url: string) =>
-  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
-    async (r) => (r.ok ? r.text() : null),
-    () => null,
-  );
+const get = getText;
 const failed = (r: LoadResult) => r.errors + r.timeouts + r.non2xx;
 
 async function answering(url: string, count = 60): Promise<Set<string>> {
@@ -46,20 +43,12 @@ test.before(() =>
 );
 
 async function setUp(): Promise<void> {
-  cluster = await startLocalCluster(3);
-  project = new Project(
-    { 'compartment.yaml': yaml(3), 'app/server.js': APP, 'app/web.js': WEB_APP, 'app/version.txt': 'v1' },
-    { COMPARTMENT_NATS_URL: cluster.natsUrl },
-  );
-  await waitFor(
-    'three live nodes and a leader',
-    async () => {
-      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-    },
-    60_000,
-    250,
-  );
+  ({ cluster, project } = await startClusterProject(3, {
+    'compartment.yaml': yaml(3),
+    'app/server.js': APP,
+    'app/web.js': WEB_APP,
+    'app/version.txt': 'v1',
+  }));
   await project.ok(['deploy'], { timeoutMs: 180_000 });
 }
 test.after(async () => {

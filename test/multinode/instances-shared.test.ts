@@ -1,11 +1,12 @@
 // `instances: N` on fewer live nodes than N: the set still runs N, spread as evenly as the nodes allow (2 + 1 on two).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Project } from '../harness/project.js';
-import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.js';
+import type { Project } from '../harness/project.js';
+import type { LocalCluster } from '../harness/local-cluster.js';
+import { getText, startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { WEB_APP } from '../e2e/apps.js';
-import type { DeploymentRecord, NodeInfo } from '../../packages/protocol/index.js';
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
 
 const yaml = (instances: number) =>
   `services:\n  web:\n    path: ./app\n    start: node server.js\n    instances: ${instances}\n    readiness: { path: /ready, intervalMs: 50, timeoutMs: 20000 }\n    drain: { timeoutMs: 30000 }\n    stop: { graceMs: 3000 }\n`;
@@ -15,11 +16,7 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const active = async () =>
   (await status()).find((r) => r.serviceName === 'web' && r.isActive && r.status === 'succeeded');
-const get = (url: string) =>
-  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
-    async (r) => (r.ok ? r.text() : null),
-    () => null,
-  );
+const get = getText;
 /** Instances per node of a record, e.g. { n1: 1, n2: 2 }. */
 const perNode = (r: DeploymentRecord) => {
   const out: Record<string, number> = {};
@@ -46,20 +43,11 @@ test.before(() =>
 );
 
 async function setUp(): Promise<void> {
-  cluster = await startLocalCluster(2);
-  project = new Project(
-    { 'compartment.yaml': yaml(3), 'app/server.js': WEB_APP, 'app/version.txt': 'v1' },
-    { COMPARTMENT_NATS_URL: cluster.natsUrl },
-  );
-  await waitFor(
-    'two live nodes and a leader',
-    async () => {
-      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-      return n.filter((x) => x.state === 'alive').length === 2 && n.some((x) => x.leader);
-    },
-    60_000,
-    250,
-  );
+  ({ cluster, project } = await startClusterProject(2, {
+    'compartment.yaml': yaml(3),
+    'app/server.js': WEB_APP,
+    'app/version.txt': 'v1',
+  }));
 }
 test.after(async () => {
   await project?.remove();

@@ -2,8 +2,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Project } from '../harness/project.js';
-import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.js';
+import type { Project } from '../harness/project.js';
+import type { LocalCluster } from '../harness/local-cluster.js';
+import { getText, startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { startLoad, type LoadResult } from '../e2e/load.js';
 import { WEB_APP } from '../e2e/apps.js';
@@ -17,11 +18,7 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const activeOf = async (name: string) =>
   (await status()).find((r) => r.serviceName === name && r.isActive && r.status === 'succeeded');
-const get = (url: string) =>
-  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
-    async (r) => (r.ok ? r.text() : null),
-    () => null,
-  );
+const get = getText;
 
 /** The pids that answered `count` requests through the edge: which instances traffic reaches. */
 async function answering(url: string, count = 60): Promise<Map<string, number>> {
@@ -45,20 +42,11 @@ test.before(() =>
 );
 
 async function setUp(): Promise<void> {
-  cluster = await startLocalCluster(3);
-  project = new Project(
-    { 'compartment.yaml': `services:\n${service('web', 3)}`, 'app/server.js': WEB_APP, 'app/version.txt': 'v1' },
-    { COMPARTMENT_NATS_URL: cluster.natsUrl },
-  );
-  await waitFor(
-    'three live nodes and a leader',
-    async () => {
-      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-    },
-    60_000,
-    250,
-  );
+  ({ cluster, project } = await startClusterProject(3, {
+    'compartment.yaml': `services:\n${service('web', 3)}`,
+    'app/server.js': WEB_APP,
+    'app/version.txt': 'v1',
+  }));
 }
 test.after(async () => {
   await project?.remove();
@@ -205,7 +193,7 @@ test('instances: 2, a node agent and its workloads SIGKILLed under load: the los
   assert.ok(r.g.requests > 500, 'the load ran');
   assert.is(failed(r.g), 0, `GET failures: ${JSON.stringify(r.g)}`);
   // Polling status can miss a short 1/2 (the re-placement may take about a second); the owner logs each change of the set.
-  const events = await project.ok(['logs', '--deployment', r.before.id]);
+  const events = await project.ok(['logs', '--deployment', r.before.id, '--stream', 'compartment', '--tail', '1000']);
   assert.ok(
     r.seen.includes('1/2') || /\b1\/2 instances serving\b/.test(events),
     `the set went 1/2 on the way: status ${r.seen}; log:\n${events.slice(-2000)}`,

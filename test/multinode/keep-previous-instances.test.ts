@@ -1,11 +1,12 @@
 // keepPrevious with an instance set on three nodes: every instance of the previous set runs on, and a rollback adopts them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Project } from '../harness/project.js';
-import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.js';
+import type { Project } from '../harness/project.js';
+import type { LocalCluster } from '../harness/local-cluster.js';
+import { startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { WEB_APP } from '../e2e/apps.js';
-import type { DeploymentRecord, NodeInfo } from '../../packages/protocol/index.js';
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
 
 const yaml = (windowMs: number) =>
   [
@@ -29,17 +30,7 @@ let cluster: LocalCluster;
 let project: Project;
 
 test.before(async () => {
-  cluster = await startLocalCluster(3);
-  project = new Project(files('v1'), { COMPARTMENT_NATS_URL: cluster.natsUrl });
-  await waitFor(
-    'three live nodes and a leader',
-    async () => {
-      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-    },
-    60_000,
-    250,
-  );
+  ({ cluster, project } = await startClusterProject(3, files('v1')));
 });
 test.after(async () => {
   await project?.remove();
@@ -57,17 +48,7 @@ async function answers(r: DeploymentRecord): Promise<string[]> {
 }
 
 test('the previous set runs on without traffic on every node; a rollback switches back to the same processes; after the window they stop', async () => {
-  await waitFor(
-    'a deploy the leader can place',
-    async () => {
-      const r = await project.cli(['deploy'], { timeoutMs: 180_000 });
-      if (r.code !== 0 && !/no live node/.test(r.stderr))
-        throw new Error(`deploy exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-      return r.code === 0 ? true : null;
-    },
-    30_000,
-    500,
-  );
+  await project.ok(['deploy'], { timeoutMs: 180_000 });
   const v1 = await active();
   const before = await answers(v1);
   assert.is(new Set(v1.instances!.list.map((i) => i.nodeId)).size, 3, 'one instance per node');

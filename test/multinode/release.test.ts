@@ -5,11 +5,12 @@ import * as assert from 'uvu/assert';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Project } from '../harness/project.js';
-import { startLocalCluster, type LocalCluster } from '../harness/local-cluster.js';
+import type { Project } from '../harness/project.js';
+import type { LocalCluster } from '../harness/local-cluster.js';
+import { startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { WEB_APP } from '../e2e/apps.js';
-import type { DeploymentRecord, NodeInfo } from '../../packages/protocol/index.js';
+import type { DeploymentRecord } from '../../packages/protocol/index.js';
 
 // Appends one line per run to a file every node's workload user may write: how many times it ran, and what it saw.
 const MIGRATE = `
@@ -67,25 +68,12 @@ test.before(() =>
   }),
 );
 async function setUp(): Promise<void> {
-  cluster = await startLocalCluster(3);
-  project = new Project(
-    {
-      'compartment.yaml': yaml({ MIGRATE_VAR: 'one' }),
-      'app/server.js': WEB_APP,
-      'app/migrate.js': MIGRATE,
-      'app/version.txt': 'v1',
-    },
-    { COMPARTMENT_NATS_URL: cluster.natsUrl },
-  );
-  await waitFor(
-    'three live nodes and a leader',
-    async () => {
-      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
-      return n.filter((x) => x.state === 'alive').length === 3 && n.some((x) => x.leader);
-    },
-    60_000,
-    250,
-  );
+  ({ cluster, project } = await startClusterProject(3, {
+    'compartment.yaml': yaml({ MIGRATE_VAR: 'one' }),
+    'app/server.js': WEB_APP,
+    'app/migrate.js': MIGRATE,
+    'app/version.txt': 'v1',
+  }));
   await project.ok(['env', 'set', 'DB_PASSWORD', '--secret'], { input: 'pw-1\n' });
 }
 test.after(async () => {

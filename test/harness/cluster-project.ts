@@ -1,0 +1,30 @@
+// The setup multinode tests share: a local cluster and a project pointed at it, once every node is alive and one leads.
+import type { NodeInfo } from '../../packages/protocol/index.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { Project } from './project.js';
+import { waitFor } from './wait.js';
+
+export async function startClusterProject(
+  size: number,
+  files: Record<string, string>,
+): Promise<{ cluster: LocalCluster; project: Project }> {
+  const cluster = await startLocalCluster(size);
+  const project = new Project(files, { COMPARTMENT_NATS_URL: cluster.natsUrl });
+  await waitFor(
+    `${size} live nodes and a leader`,
+    async () => {
+      const n = await project.json<NodeInfo[]>(['nodes']).catch(() => []);
+      return n.filter((x) => x.state === 'alive').length === size && n.some((x) => x.leader);
+    },
+    60_000,
+    250,
+  );
+  return { cluster, project };
+}
+
+/** A GET with a 3 s limit: the body of a 2xx answer, else null (refused, timed out, or an error status). */
+export const getText = (url: string): Promise<string | null> =>
+  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+    async (r) => (r.ok ? r.text() : null),
+    () => null,
+  );
