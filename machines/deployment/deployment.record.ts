@@ -1,7 +1,7 @@
 // Pure projection of a machine snapshot onto the Deployment record users see.
 import type { DeploymentRecord, Health, InstanceSummary, Stage, Status } from '../../packages/protocol/index.js';
 import { instancesOf, wantedInstances, type DeploymentContext } from './deployment.types.js';
-import { isServing } from './deployment.tags.js';
+import { isKept, isServing } from './deployment.tags.js';
 
 /** A live snapshot or a persisted one: both have the state value and the context. */
 export interface SnapshotLike {
@@ -62,12 +62,13 @@ export function toRecord(snapshot: SnapshotLike): DeploymentRecord {
   };
 }
 
-/** `ready/total` and the list: instances count as ready once the set passed readiness and while they serve. */
+/** `ready/total` and the list: instances count as ready once the set passed readiness, while they serve or are kept. */
 export function instanceSummary(c: DeploymentContext, stagePath: string): InstanceSummary {
   const total = wantedInstances(c.spec);
   const set = instancesOf(c);
   const stage = stagePath.split('.')[0];
-  const past = stagePath === 'switching_route.switching' || isServing(stagePath);
+  // A kept previous set (keepPrevious) runs on, ready, without traffic: up, not down.
+  const past = stagePath === 'switching_route.switching' || isServing(stagePath) || isKept(stagePath);
   const running = past || stage === 'checking_readiness' || stagePath === 'starting_candidate.starting';
   const nodes = new Set(set.map((w) => w.nodeId));
   const list = set.map((w) => ({

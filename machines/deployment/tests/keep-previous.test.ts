@@ -47,8 +47,19 @@ test('replaced with keepUntil: active.kept, not serving, stopKept waits for that
     ['active.kept', false, T_KEPT, 'succeeded'],
   );
   assert.is(inputOf(kept.calls, 'stopKept')?.until, T_KEPT);
+  // Its workload runs on without traffic: the record says up, not down.
+  assert.ok(kept.record.instances!.list.length > 0);
+  assert.ok(
+    kept.record.instances!.list.every((i) => i.state === 'ready'),
+    'kept instances read ready',
+  );
+  assert.is(kept.record.instances!.ready, kept.record.instances!.list.length);
   const after = await run(withAutoRevert(), [...TO_ACTIVE(null), KEPT, done('stopKept')]);
   assert.equal([after.stage, after.record.keptUntil], ['active.standby', null]);
+  assert.ok(
+    after.record.instances!.list.every((i) => i.state === 'down'),
+    'stopped: down',
+  );
 });
 
 test('a kept deployment promoted (auto revert or rollback) starts a fresh promotion; stopKept is not awaited', async () => {
