@@ -2,13 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CompartmentError,
-  DEFAULT_CONTAINER_PORT,
-  errorText,
-  isRoutable,
-  logTime,
-} from '../../../packages/protocol/index.js';
+import { CompartmentError, DEFAULT_CONTAINER_PORT, isRoutable, logTime } from '../../../packages/protocol/index.js';
 import {
   DockerDriver,
   defaultDockerSocket,
@@ -17,6 +11,7 @@ import {
   type StoredLine,
 } from '../../../packages/docker-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
+import { runReleasePhase } from './release-phase.js';
 import type {
   ExitReport,
   KnownWorkload,
@@ -111,24 +106,8 @@ export class DockerRuntime implements WorkloadRuntime {
   }
 
   /** The release command in a container of the candidate's image, with its variables; output on stdout/stderr. */
-  async release(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
-    const command = spec.service.release;
-    if (!command) return;
-    this.opts.sink.event(spec, `release: ${command}`);
-    const pending: Promise<void>[] = [];
-    try {
-      const result = await this.driver.release(this.keyOf(spec), {
-        command,
-        env: spec.variables,
-        signal,
-        onLine: (stream, text) => void pending.push(this.opts.sink.output(spec, stream, [{ time: logTime(), text }])),
-      });
-      await Promise.all(pending);
-      this.opts.sink.event(spec, result.skipped ? 'release already complete' : 'release complete');
-    } catch (error) {
-      await Promise.all(pending);
-      throw new CompartmentError('BUILD_FAILED', `release command failed: ${errorText(error)}`);
-    }
+  release(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
+    return runReleasePhase(spec, this.opts.sink, signal, (run) => this.driver.release(this.keyOf(spec), run));
   }
 
   async start(spec: DeploymentSpec, port?: number | null, slot?: number): Promise<WorkloadRef> {

@@ -13,6 +13,7 @@ import {
   type WorkloadUser,
 } from '../../../packages/process-driver/index.js';
 import type { DeploymentSpec, WorkloadRef } from '../../../machines/deployment/index.js';
+import { runReleasePhase } from './release-phase.js';
 import type { ExitReport, KnownWorkload, OutputSink, ProbeTarget, WorkloadRuntime } from './workload-runtime.js';
 
 export interface ProcessRuntimeOptions {
@@ -86,24 +87,8 @@ export class ProcessRuntime implements WorkloadRuntime {
     this.opts.sink.event(spec, result.skipped ? 'build already complete' : 'build complete');
   }
 
-  async release(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
-    const command = spec.service.release;
-    if (!command) return;
-    this.opts.sink.event(spec, `release: ${command}`);
-    const pending: Promise<void>[] = [];
-    try {
-      const result = await this.driver.release(keyOf(spec), {
-        command,
-        env: spec.variables,
-        signal,
-        onLine: (stream, text) => void pending.push(this.opts.sink.output(spec, stream, [{ time: logTime(), text }])),
-      });
-      await Promise.all(pending);
-      this.opts.sink.event(spec, result.skipped ? 'release already complete' : 'release complete');
-    } catch (error) {
-      await Promise.all(pending);
-      throw new CompartmentError('BUILD_FAILED', `release command failed: ${errorText(error)}`);
-    }
+  release(spec: DeploymentSpec, signal: AbortSignal): Promise<void> {
+    return runReleasePhase(spec, this.opts.sink, signal, (run) => this.driver.release(keyOf(spec), run));
   }
 
   async start(spec: DeploymentSpec, port?: number | null, slot?: number): Promise<WorkloadRef> {
