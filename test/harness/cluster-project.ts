@@ -28,3 +28,13 @@ export const getText = (url: string): Promise<string | null> =>
     async (r) => (r.ok ? r.text() : null),
     () => null,
   );
+
+/** The instances (`<version>:<pid>`, as the test apps answer) that `count` GETs through an edge reached, with how many each. */
+export async function answering(url: string, count = 60): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const m = /^version=(\S+) pid=(\d+)/.exec((await getText(url)) ?? '');
+    if (m) seen.set(`${m[1]}:${m[2]}`, (seen.get(`${m[1]}:${m[2]}`) ?? 0) + 1);
+  }
+  return seen;
+}

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Project } from '../harness/project.js';
 import type { LocalCluster } from '../harness/local-cluster.js';
-import { getText, startClusterProject } from '../harness/cluster-project.js';
+import { answering, startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { startLoad, type LoadResult } from '../e2e/load.js';
 import { WEB_APP } from '../e2e/apps.js';
@@ -22,17 +22,7 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const active = async () =>
   (await status()).find((r) => r.serviceName === 'web' && r.isActive && r.status === 'succeeded');
-const get = getText;
 const failed = (r: LoadResult) => r.errors + r.timeouts + r.non2xx;
-
-async function answering(url: string, count = 60): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < count; i++) {
-    const m = /^version=(\S+) pid=(\d+)/.exec((await get(url)) ?? '');
-    if (m) seen.add(`${m[1]}:${m[2]}`);
-  }
-  return seen;
-}
 
 // uvu swallows an error thrown here (every test then just does not pass): print it.
 test.before(() =>
@@ -71,8 +61,8 @@ test('one of three candidates never ready: the deployment fails naming it, its s
   const after = (await active())!;
   assert.is(after.id, before.id, 'the previous set is still the active one');
   const seen = await answering(after.routeUrl!);
-  assert.is(seen.size, 3, `the previous three answer: ${[...seen]}`);
-  assert.ok([...seen].every((k) => k.startsWith('v1:')));
+  assert.is(seen.size, 3, `the previous three answer: ${[...seen.keys()]}`);
+  assert.ok([...seen.keys()].every((k) => k.startsWith('v1:')));
   for (const i of failedOne.instances?.list ?? []) {
     await waitFor(
       `the candidate on ${i.nodeId} stopped`,
@@ -143,7 +133,7 @@ test('rollback of a set restores it at its own count', async () => {
   assert.is(back.id, three.id);
   assert.equal([back.instances?.ready, back.instances?.total], [3, 3]);
   const seen = await answering(back.routeUrl!);
-  assert.is(seen.size, 3, `three instances of v1 answer: ${[...seen]}`);
+  assert.is(seen.size, 3, `three instances of v1 answer: ${[...seen.keys()]}`);
 });
 
 /** Where a member's process releases of `web` live: under its --data-dir. */

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Project } from '../harness/project.js';
 import type { LocalCluster } from '../harness/local-cluster.js';
-import { getText, startClusterProject } from '../harness/cluster-project.js';
+import { answering, getText, startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { WEB_APP } from '../e2e/apps.js';
 import type { DeploymentRecord } from '../../packages/protocol/index.js';
@@ -16,23 +16,12 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const active = async () =>
   (await status()).find((r) => r.serviceName === 'web' && r.isActive && r.status === 'succeeded');
-const get = getText;
 /** Instances per node of a record, e.g. { n1: 1, n2: 2 }. */
 const perNode = (r: DeploymentRecord) => {
   const out: Record<string, number> = {};
   for (const i of r.instances?.list ?? []) out[i.nodeId ?? '-'] = (out[i.nodeId ?? '-'] ?? 0) + 1;
   return out;
 };
-
-/** The instance ids (version and pid) that answered `count` requests through the edge. */
-async function answering(url: string, count = 60): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < count; i++) {
-    const m = /^version=(\S+) pid=(\d+)/.exec((await get(url)) ?? '');
-    if (m) seen.add(`${m[1]}:${m[2]}`);
-  }
-  return seen;
-}
 
 // uvu swallows an error thrown here (every test then just does not pass): print it.
 test.before(() =>
@@ -70,7 +59,7 @@ test('instances: 3 on two nodes runs three (2 + 1), 3/3 healthy; inspect says th
   );
   for (const m of cluster.members) {
     const url = web.routeUrl!.replace('127.0.0.1', m.edgeHost);
-    await waitFor(`the route through ${m.edgeHost}`, () => get(url), 30_000, 100);
+    await waitFor(`the route through ${m.edgeHost}`, () => getText(url), 30_000, 100);
     const seen = await answering(url);
     assert.is(
       seen.size,

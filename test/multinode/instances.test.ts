@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Project } from '../harness/project.js';
 import type { LocalCluster } from '../harness/local-cluster.js';
-import { getText, startClusterProject } from '../harness/cluster-project.js';
+import { answering, getText, startClusterProject } from '../harness/cluster-project.js';
 import { waitFor } from '../harness/wait.js';
 import { startLoad, type LoadResult } from '../e2e/load.js';
 import { WEB_APP } from '../e2e/apps.js';
@@ -18,18 +18,6 @@ let project: Project;
 const status = () => project.json<DeploymentRecord[]>(['status', '--all']);
 const activeOf = async (name: string) =>
   (await status()).find((r) => r.serviceName === name && r.isActive && r.status === 'succeeded');
-const get = getText;
-
-/** The pids that answered `count` requests through the edge: which instances traffic reaches. */
-async function answering(url: string, count = 60): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const body = await get(url);
-    const m = body && /^version=(\S+) pid=(\d+)/.exec(body);
-    if (m) seen.set(`${m[1]}:${m[2]}`, (seen.get(`${m[1]}:${m[2]}`) ?? 0) + 1);
-  }
-  return seen;
-}
 
 const failed = (r: LoadResult) => r.errors + r.timeouts + r.non2xx;
 
@@ -68,7 +56,7 @@ test('instances: 3 puts one instance on each node; the edge spreads requests ove
     // The cluster was ready when its nodes were; an edge may still be starting its Caddy (seen on a loaded machine).
     await waitFor(
       `the route through ${m.edgeHost}`,
-      () => get(web.routeUrl!.replace('127.0.0.1', m.edgeHost)),
+      () => getText(web.routeUrl!.replace('127.0.0.1', m.edgeHost)),
       30_000,
       100,
     );
