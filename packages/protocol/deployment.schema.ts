@@ -121,50 +121,17 @@ export const SPEC_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof DeploymentRecord>;
 
 /** What `compartment status` prints of a deployment: the spec's ten fields and its environment (a twentieth of a record). */
-export const StatusRow = DeploymentRecord.pick({
-  id: true,
-  serviceName: true,
-  status: true,
-  health: true,
-  promotionStage: true,
-  isActive: true,
-  routeUrl: true,
-  failureMessage: true,
-  createdAt: true,
-  completedAt: true,
-  environmentName: true,
-}).extend({ instances: z.object({ ready: z.number().int(), total: z.number().int() }).optional() });
+const ROW_FIELDS = [...SPEC_FIELDS, 'environmentName'] as const;
+type RowField = (typeof ROW_FIELDS)[number];
+
+export const StatusRow = DeploymentRecord.pick(
+  Object.fromEntries(ROW_FIELDS.map((k) => [k, true])) as { [K in RowField]: true },
+).extend({ instances: z.object({ ready: z.number().int(), total: z.number().int() }).optional() });
 export type StatusRow = z.output<typeof StatusRow>;
 
 export function statusRowOf(r: DeploymentRecord): StatusRow {
-  const {
-    id,
-    serviceName,
-    status,
-    health,
-    promotionStage,
-    isActive,
-    routeUrl,
-    failureMessage,
-    createdAt,
-    completedAt,
-    environmentName,
-  } = r;
-  const instances = r.instances ? { instances: { ready: r.instances.ready, total: r.instances.total } } : {};
-  return {
-    id,
-    serviceName,
-    status,
-    health,
-    promotionStage,
-    isActive,
-    routeUrl,
-    failureMessage,
-    createdAt,
-    completedAt,
-    environmentName,
-    ...instances,
-  };
+  const row = Object.fromEntries(ROW_FIELDS.map((k) => [k, r[k]])) as Pick<DeploymentRecord, RowField>;
+  return r.instances ? { ...row, instances: { ready: r.instances.ready, total: r.instances.total } } : row;
 }
 
 export function isTerminalStatus(status: Status): boolean {
