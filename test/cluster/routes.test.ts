@@ -45,8 +45,14 @@ test('watchAll: existing routes first, then each put and delete with its revisio
     await watcher.ready;
     assert.ok(seen.some((c) => c.initial && c.type === 'put' && c.route.serviceName === 'pre'));
     assert.ok(seen.every((c) => c.key.startsWith('route.')));
+    // The bucket keeps one value per key: a write made before the watch delivered the previous one would replace it
+    // unseen, so each write waits until the watch has shown the one before.
+    const delivered = (revision: number) =>
+      waitFor(`revision ${revision}`, () => seen.some((c) => c.revision === revision), 5_000);
     const rev = await routes.put(route({ serviceName: 'live' }), null);
+    await delivered(rev);
     const rev2 = await routes.put(route({ serviceName: 'live', deploymentId: 'live01' }), rev);
+    await delivered(rev2);
     await routes.claimPort('production', 'portonly', [31000, 31001]);
     await routes.remove('production', 'live', rev2);
     await waitFor(
