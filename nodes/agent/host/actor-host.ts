@@ -1,7 +1,7 @@
 // Hosts deployment actors on this node: creates and restores them, persists every transition, and delivers events.
 // A serving deployment with nothing in flight sleeps: its record and its supervision stay, its actor goes, and the
 // next event for it wakes the actor from its stored snapshot (the statechart decides that transition as any other).
-import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import type { Actor } from 'xstate';
 import type { DeploymentRecord, Trigger } from '../../../packages/protocol/index.js';
 import {
   toRecord,
@@ -17,31 +17,18 @@ import {
 import type { DeploymentStore, StoredDeployment } from '../../../cluster/deployments/index.js';
 import { detachedRunOf } from '../effects/effect-kit.js';
 import { KeptSupervisions } from './kept-supervisions.js';
-import { RecordWriter } from './record-writer.js';
+import { hostActor, newActor, restoredActor, type Arrival, type Hosted, type HostedPort } from './hosted-actor.js';
+import { SleepingActors, type Asleep } from './sleeping-actors.js';
 import { readStored, storeFailure } from './stored-failure.js';
 import { checkSnapshot, persistSnapshot } from './snapshot-check.js';
 import { transitionStored, type Transitioned } from './stored-transition.js';
-import { TransitionJournal, eventData, transitionObserver, type TransitionReport } from './transition-journal.js';
+import { TransitionJournal, eventData, type TransitionReport } from './transition-journal.js';
 
 export type { TransitionReport } from './transition-journal.js';
+export { setActorInspector } from './hosted-actor.js';
 
 /** How long an orderly stop waits for pending record writes. */
 const STOP_FLUSH_MS = 15_000;
-
-type Hosted = { actor: Actor<DeploymentMachine>; writer: RecordWriter; last: DeploymentRecord };
-/** A sleeping deployment: its last stored record and revision; its supervision runs in `KeptSupervisions`. */
-type Asleep = { record: DeploymentRecord; revision: number; waking: Promise<Hosted | null> | null };
-/**
- * How an actor came to be hosted: its first snapshot is reported as new, as restored, or not at all (already reported:
- * `woken` by a stored transition, `awake` from sleep for an event it is about to be given).
- */
-type Arrival = 'created' | 'restored' | 'woken' | 'awake';
-
-/** Process-wide (one agent per process): `compartment node --inspect ws://…` sets it before any actor exists. */
-let actorInspector: Observer<InspectionEvent> | undefined;
-export function setActorInspector(observer: Observer<InspectionEvent> | undefined): void {
-  actorInspector = observer;
-}
 
 export interface HostHooks {
   /** Platform events for the compartment log stream. */
@@ -55,7 +42,7 @@ export interface HostHooks {
 
 export class ActorHost {
   private readonly hosted = new Map<string, Hosted>();
-  private readonly asleep = new Map<string, Asleep>();
+  private readonly asleep = new SleepingActors();
   /** Null when the machine's supervision cannot run detached (e.g. plain fakes): serving actors then stay awake. */
   private readonly supervisions: KeptSupervisions | null;
   private readonly machine: DeploymentMachine;
@@ -99,7 +86,7 @@ export class ActorHost {
 
   /** Persists a new deployment (failing if its id exists), then starts its actor. */
   async create(spec: DeploymentSpec, trigger: Trigger = 'deploy'): Promise<DeploymentRecord> {
-    const actor = createActor(this.machine, { input: { spec, trigger }, inspect: actorInspector });
+    const actor = newActor(this.machine, spec, trigger);
     const record = toRecord(actor.getSnapshot());
     this.claimed.add(spec.id);
     try {
@@ -177,15 +164,14 @@ export class ActorHost {
   /** The live record of a hosted deployment. */
   recordOf(id: string): DeploymentRecord | null {
     const h = this.hosted.get(id);
-    return h ? toRecord(h.actor.getSnapshot()) : (this.asleep.get(id)?.record ?? null);
+    return h ? toRecord(h.actor.getSnapshot()) : this.asleep.recordOf(id);
   }
 
   /** Stops every actor and supervision (their workloads keep running) after writing what is pending. */
   async stopAll(): Promise<void> {
     const all = [...this.hosted.values()];
     this.hosted.clear();
-    for (const id of this.asleep.keys()) this.supervisions?.stop(id);
-    this.asleep.clear();
+    for (const id of this.asleep.clear()) this.supervisions?.stop(id);
     for (const h of all) h.actor.stop();
     // Bounded: with NATS gone for good a stop must still end (a write is retried while NATS is only slow).
     await Promise.all(all.map((h) => h.writer.close(STOP_FLUSH_MS)));
@@ -193,12 +179,11 @@ export class ActorHost {
 
   /** Ids of hosted deployments, awake or asleep. */
   ids(): string[] {
-    return [...this.hosted.keys(), ...this.asleep.keys()];
+    return [...this.hosted.keys(), ...this.asleep.ids()];
   }
 
-  /** An actor from a persisted snapshot (not started: nothing runs until `start`). */
   private restore(snapshot: unknown): Actor<DeploymentMachine> {
-    return createActor(this.machine, { snapshot, inspect: actorInspector } as never);
+    return restoredActor(this.machine, snapshot);
   }
 
   private report(report: Omit<TransitionReport, 'seq' | 'nodeId'>): void {
@@ -215,47 +200,30 @@ export class ActorHost {
     // A deployment is hosted once: an adoption from the KV watch can race a local create or wake-up.
     const existing = this.hosted.get(id);
     if (existing) return existing;
-    const writer = new RecordWriter(
-      this.store,
-      this.nodeId,
-      revision,
-      { record: () => toRecord(actor.getSnapshot()), snapshot: () => persistSnapshot(actor) },
-      {
-        lost: (error) => this.release(id, `another writer changed deployment ${id}: ${error.message}`),
-        failed: (error) => void this.failHosted(id, `the deployment's state could not be stored: ${errorText(error)}`),
-        retrying: (error, attempt) =>
-          this.hooks.warn(`could not persist deployment ${id} (attempt ${attempt}); retrying`, error),
-      },
-    );
-    const hosted: Hosted = { actor, writer, last };
+    const hosted = hostActor(this.portFor(id), id, actor, revision, last, arrival);
     this.hosted.set(id, hosted);
     this.changes++;
-    actor.subscribe({
-      next: (snapshot) => {
-        const record = toRecord(snapshot);
-        const before = hosted.last;
-        hosted.last = record;
-        if (record.updatedAt === before.updatedAt && JSON.stringify(record) === JSON.stringify(before)) return;
-        this.changes++;
-        this.hooks.platformLog(record, this.platformLines(before, record));
-        void writer.schedule().then(() => this.hooks.changed?.(record));
-        if (isDormant(regionPaths(snapshot).stage)) void writer.flushed().then(() => this.unhost(id, hosted));
-        else this.sleepWhenIdle(id, hosted);
-      },
-      error: (error) => this.hooks.warn(`deployment ${id} actor stopped with an error`, error),
-    });
-    actor.system.inspect(
-      transitionObserver(
-        actor,
-        arrival === 'created' ? null : last.state,
-        arrival === 'woken' || arrival === 'awake',
-        (r) => this.report({ id, ...r }),
-      ),
-    );
-    actor.start();
     // Woken for an event: it is given the event first, and may sleep again after.
     if (arrival !== 'awake') this.sleepWhenIdle(id, hosted);
     return hosted;
+  }
+
+  private portFor(id: string): HostedPort {
+    return {
+      store: this.store,
+      nodeId: this.nodeId,
+      recorded: (hosted, record, before) => {
+        this.changes++;
+        this.hooks.platformLog(record, this.platformLines(before, record));
+        void hosted.writer.schedule().then(() => this.hooks.changed?.(record));
+        if (isDormant(record.state.stage)) void hosted.writer.flushed().then(() => this.unhost(id, hosted));
+        else this.sleepWhenIdle(id, hosted);
+      },
+      lost: (message) => this.release(id, message),
+      failed: (message) => void this.failHosted(id, message),
+      report: (r) => this.report({ id, ...r }),
+      warn: this.hooks.warn,
+    };
   }
 
   /** Once its writes are stored, a deployment that only supervises goes to sleep (see `KeptSupervisions`). */
@@ -267,7 +235,7 @@ export class ActorHost {
       if (!canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
       this.hosted.delete(id);
       supervisions.keepWhile(id, () => hosted.actor.stop());
-      this.asleep.set(id, { record: hosted.last, revision: hosted.writer.currentRevision, waking: null });
+      this.asleep.add(id, hosted.last, hosted.writer.currentRevision);
     };
     if (!canSleep(regionPaths(hosted.actor.getSnapshot()).stage)) return;
     // Nothing to write (a restored one, an event that changed nothing): at once, so a restore never holds every actor.
@@ -289,19 +257,13 @@ export class ActorHost {
 
   /** The live actor of a hosted deployment, woken from its stored snapshot if it sleeps; null if it is no longer ours. */
   private wake(id: string): Promise<Hosted | null> {
-    const asleep = this.asleep.get(id);
-    if (!asleep) return Promise.resolve(this.hosted.get(id) ?? null);
-    asleep.waking ??= this.rehydrate(id, asleep).catch((error) => {
-      asleep.waking = null;
-      throw error;
-    });
-    return asleep.waking;
+    return this.asleep.wake(id, (asleep) => this.rehydrate(id, asleep)) ?? Promise.resolve(this.hosted.get(id) ?? null);
   }
 
   private async rehydrate(id: string, asleep: Asleep): Promise<Hosted | null> {
-    const stored = await readStored(this.store, id, () => this.asleep.get(id) === asleep, this.hooks.warn);
-    if (this.asleep.get(id) !== asleep) return this.hosted.get(id) ?? null;
-    this.asleep.delete(id);
+    const stored = await readStored(this.store, id, () => this.asleep.isCurrent(id, asleep), this.hooks.warn);
+    if (!this.asleep.isCurrent(id, asleep)) return this.hosted.get(id) ?? null;
+    this.asleep.take(id);
     // Written by someone else meanwhile (its node was declared lost, or it was deleted): no longer ours to run.
     if (!stored || stored.value.owner !== this.nodeId) {
       this.supervisions?.stop(id);
