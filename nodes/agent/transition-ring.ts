@@ -4,14 +4,16 @@ import type { FeedTransitionCursor, TransitionReport } from '../../packages/prot
 import type { ClusterConnection } from '../../cluster/connection/index.js';
 import { followTransitions } from '../../cluster/inspect/index.js';
 
-/** Reports kept: a few minutes of a busy cluster; a caller that falls further behind is told (`gap`). */
-const KEPT = 2_000;
+/** Reports kept, and their bytes (one may be 64 KiB): a few minutes of a busy cluster; a caller further behind is told. */
+export const KEPT_REPORTS = 2_000;
+export const KEPT_BYTES = 4 * 1024 * 1024;
 /** Another agent's clock may differ this much: its callers get reports received this long before their cursor again. */
 export const CLOCK_OVERLAP_MS = 2_000;
 
 interface Received {
   n: number;
   at: number;
+  bytes: number;
   report: TransitionReport;
 }
 
@@ -26,6 +28,7 @@ export class TransitionRing {
   private readonly listeners = new Set<() => void>();
   private sub: Subscription | null = null;
   private last = 0;
+  private bytes = 0;
   /** When the newest report forgotten was received (0: none forgotten). */
   private forgottenAt = 0;
   private startedAt = 0;
@@ -44,8 +47,14 @@ export class TransitionRing {
 
   add(report: TransitionReport): void {
     this.last += 1;
-    this.kept.push({ n: this.last, at: Date.now(), report });
-    if (this.kept.length > KEPT) this.forgottenAt = this.kept.shift()!.at;
+    const bytes = JSON.stringify(report).length;
+    this.kept.push({ n: this.last, at: Date.now(), bytes, report });
+    this.bytes += bytes;
+    while (this.kept.length > KEPT_REPORTS || (this.bytes > KEPT_BYTES && this.kept.length > 1)) {
+      const forgotten = this.kept.shift()!;
+      this.bytes -= forgotten.bytes;
+      this.forgottenAt = forgotten.at;
+    }
     for (const listener of this.listeners) listener();
   }
 

@@ -49,7 +49,7 @@ export function transitionsSince(ring: TransitionRing, after: FeedTransitionCurs
   const transitions = [];
   let bytes = 0;
   for (const r of pick.reports) {
-    const size = JSON.stringify(r.report).length;
+    const size = r.bytes;
     if (transitions.length > 0 && bytes + size > MAX_WATCH_TRANSITION_BYTES) {
       const last = pick.reports[transitions.length - 1]!;
       return {
