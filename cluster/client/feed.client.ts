@@ -29,6 +29,8 @@ const RETRY_MS = 500;
 const SEEN_TRANSITIONS = 10_000;
 /** In-flight deployments whose journal is read again when the server says transitions may be missing. */
 const HEAL_DEPLOYMENTS = 20;
+/** The agent gives up on the hosting node's journal after 1.5 s; this leaves room for the answer on top. */
+const JOURNAL_TIMEOUT_MS = 3_000;
 
 /**
  * Reads the current state (paged), then every change, until `signal` aborts or the connection closes. A `gap` reply
@@ -53,7 +55,8 @@ export async function followAll(api: ApiCaller, opts: FollowAllOptions): Promise
   const heal = async () => {
     const inFlight = [...held.values()].filter((h) => !isTerminalStatus(h.record.status)).slice(0, HEAL_DEPLOYMENTS);
     for (const { record } of inFlight) {
-      const known = await transitionsOf(api, record.id).catch(() => null);
+      if (opts.signal?.aborted) return;
+      const known = await transitionsOf(api, record.id, JOURNAL_TIMEOUT_MS).catch(() => null);
       for (const report of known?.transitions ?? []) transition(report);
     }
   };
