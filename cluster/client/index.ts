@@ -15,3 +15,4 @@ export {
   type TransitionWatchOptions,
 } from './transition-watch.client.js';
 export { uploadSource } from './source-upload.client.js';
+export { followAll, type FollowAllOptions } from './feed.client.js';

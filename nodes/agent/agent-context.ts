@@ -10,6 +10,7 @@ import type { Notifier } from './notify/notifier.js';
 import type { KeyRing } from '../../cluster/secrets/index.js';
 import type { ActorHost } from './host/actor-host.js';
 import type { DeploymentIndex } from './deployment-index.js';
+import type { TransitionRing } from './transition-ring.js';
 import type { BuildSlots } from './build-slots.js';
 import type { KeyLock } from '../../packages/key-lock/index.js';
 import type { ClusterView } from './cluster-role/cluster-view.js';
@@ -48,6 +49,8 @@ export interface AgentContext {
   fingerprintKey(): Buffer;
   host: ActorHost;
   index: DeploymentIndex;
+  /** Transitions of every deployment this agent received lately, for `feed`. */
+  transitions: TransitionRing;
   slots: BuildSlots;
   /** A lock per key: deploys and rollbacks of one environment are planned one at a time (also domains, key rotation). */
   planLock: KeyLock;

@@ -1,4 +1,5 @@
 // The node agent: opens the stores, hosts deployment actors with their effects filled in, serves the API.
+import { randomUUID } from 'node:crypto';
 import { CompartmentError, type DeploymentRecord, type Runtime } from '../../packages/protocol/index.js';
 import { isDormant, type DeploymentEvent } from '../../machines/deployment/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
@@ -12,6 +13,7 @@ import { withSecrets } from './runtime/secret-env.runtime.js';
 import { LogPublisher } from '../../cluster/logs/index.js';
 import { ActorHost } from './host/actor-host.js';
 import { DeploymentIndex } from './deployment-index.js';
+import { TransitionRing } from './transition-ring.js';
 import { BuildSlots } from './build-slots.js';
 import { KeyLock } from '../../packages/key-lock/index.js';
 import { RequestMemo } from './api/request-memo.js';
@@ -156,6 +158,8 @@ export class Agent {
       log,
     });
     const index = new DeploymentIndex();
+    const transitions = new TransitionRing(`${opts.nodeId}-${randomUUID()}`);
+    transitions.start(conn);
     const slots = new BuildSlots(opts.buildSlots);
     const runtime = (kind: Runtime) => {
       const rt = runtimes.get(kind);
@@ -238,6 +242,7 @@ export class Agent {
       fingerprintKey: () => fingerprintKey(opts.keys.current()),
       host,
       index,
+      transitions,
       slots,
       planLock: new KeyLock(),
       requests: new RequestMemo(),
@@ -310,6 +315,7 @@ export class Agent {
     await this.membership?.stop();
     await shutdownDeployments(this.ctx, this.runtimes, keepWorkloads, this.log);
     await this.ctx.index.stop();
+    this.ctx.transitions.stop();
     await this.ctx.cluster.membership.stop();
     this.ctx.availability.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));

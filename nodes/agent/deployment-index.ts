@@ -12,6 +12,14 @@ export interface IndexedDeployment {
 /** Revisions kept per recently changed deployment, and how many deployments keep them (least recently changed go). */
 const TRAIL_PER_ID = 8;
 const TRAIL_IDS = 1_000;
+/** Deletions remembered for `feed`: a caller whose cursor is older than the first one forgotten reads everything again. */
+const TOMBSTONES = 1_000;
+
+export interface Tombstone {
+  id: string;
+  environmentName: string;
+  revision: number;
+}
 
 export class DeploymentIndex {
   private readonly byId = new Map<string, IndexedDeployment>();
@@ -21,6 +29,11 @@ export class DeploymentIndex {
   private readonly trail = new Map<string, IndexedDeployment[]>();
   /** Moves with every change applied: answers built from the index are current while it stays put. */
   version = 0;
+  /** The newest KV revision applied: the watch delivers in revision order, so every change up to it is known. */
+  revision = 0;
+  /** Every deletion after this revision is in `tombstones`: before the index was read, or forgotten, they are not. */
+  horizon = 0;
+  private readonly tombstones: Tombstone[] = [];
   /** Called with every newer stored value: the agent adopts deployments placed on it from here. */
   onPut: ((change: Extract<DeploymentChange, { type: 'put' }>) => void) | null = null;
   /** Called with the record as it was known before each newer stored value (null on a first sighting). */
@@ -34,6 +47,8 @@ export class DeploymentIndex {
     this.watcher = store.watch((change) => this.apply(change), onError);
     void this.watcher.ready.then(() => initialDone());
     await ready;
+    // Deletion markers may have been purged from the bucket before we read it: trust only what we see from now on.
+    this.horizon = this.revision;
   }
 
   async stop(): Promise<void> {
@@ -42,9 +57,12 @@ export class DeploymentIndex {
 
   /** Applies a change unless it is older than what is known (a local write can arrive before its watch echo). */
   apply(change: DeploymentChange): void {
+    this.revision = Math.max(this.revision, change.revision);
     if (change.type === 'delete') {
       this.trail.delete(change.id);
-      if (this.byId.delete(change.id)) this.changed();
+      this.bury({ id: change.id, environmentName: change.environmentName, revision: change.revision });
+      this.byId.delete(change.id);
+      this.changed();
       return;
     }
     if (change.type !== 'put') return;
@@ -74,6 +92,16 @@ export class DeploymentIndex {
     if (revision === 0) return [latest];
     const kept = (this.trail.get(id) ?? []).filter((e) => e.revision > revision);
     return kept.at(-1) === latest ? kept : [latest];
+  }
+
+  /** Deletions after `revision`, oldest first. */
+  deletedSince(revision: number): Tombstone[] {
+    return this.tombstones.filter((t) => t.revision > revision);
+  }
+
+  private bury(tombstone: Tombstone): void {
+    this.tombstones.push(tombstone);
+    if (this.tombstones.length > TOMBSTONES) this.horizon = Math.max(this.horizon, this.tombstones.shift()!.revision);
   }
 
   private remember(entry: IndexedDeployment): void {

@@ -1,12 +1,8 @@
-// What the dashboard knows, kept live: every deployment record (KV watch) and the statechart transitions nodes publish.
-import { setTimeout as sleep } from 'node:timers/promises';
+// What the dashboard knows, kept live through the API's `feed`: every deployment record and every transition.
 import type { DeploymentRecord, TransitionReport } from '../../packages/protocol/index.js';
 import type { ClusterConnection } from '../../cluster/connection/index.js';
-import { DeploymentStore } from '../../cluster/deployments/index.js';
-import type { KvWatcher } from '../../cluster/kv/index.js';
 import { mergeTransitions, ReportBuffer } from './transition-buffer.js';
-import { followTransitions } from '../../cluster/inspect/index.js';
-import { apiCaller, transitionsOf } from '../../cluster/client/index.js';
+import { apiCaller, followAll, transitionsOf } from '../../cluster/client/index.js';
 
 export type ModelEvent =
   | { type: 'record'; record: DeploymentRecord }
@@ -14,17 +10,18 @@ export type ModelEvent =
   | { type: 'transition'; report: TransitionReport }
   | { type: 'connected'; connected: boolean };
 
-const RETRY_MS = 500;
 /** The agent gives up on the hosting node's journal after 1.5 s; this leaves room for the answer on top. */
 const HISTORY_TIMEOUT_MS = 3_000;
+/** Errors repeated while no agent can answer are told once in this many. */
+const WARN_EVERY = 20;
 
 export class DashboardModel {
   private readonly records = new Map<string, DeploymentRecord>();
   private readonly listeners = new Set<(e: ModelEvent) => void>();
   private readonly reports = new ReportBuffer();
-  private watcher: KvWatcher | null = null;
-  private closed = false;
-  /** True once the deployments bucket is open and its current entries were read. */
+  private readonly stop = new AbortController();
+  private following: Promise<void> | null = null;
+  /** True once the current state of every deployment was read. */
   ready = false;
 
   constructor(
@@ -32,39 +29,31 @@ export class DashboardModel {
     private readonly warn: (message: string, error?: unknown) => void,
   ) {}
 
-  /** Starts listening; the bucket may not exist yet (a fresh cluster), so opening it is retried in the background. */
+  /** Starts following; until an agent answers (a fresh cluster) the feed keeps asking in the background. */
   start(): void {
-    followTransitions(this.conn, (report) => {
-      this.reports.add(report);
-      this.emit({ type: 'transition', report });
-    });
-    void this.openStore();
-  }
-
-  private async openStore(): Promise<void> {
-    for (let attempt = 1; !this.closed; attempt++) {
-      try {
-        const store = await DeploymentStore.open(this.conn);
-        this.watcher = store.watch(
-          (change) => {
-            if (change.type === 'put') {
-              this.records.set(change.value.record.id, change.value.record);
-              this.emit({ type: 'record', record: change.value.record });
-            } else if (change.type === 'delete' && this.records.delete(change.id)) {
-              this.emit({ type: 'removed', id: change.id });
-            }
-          },
-          (error) => this.warn('deployment watch error', error),
-        );
-        await this.watcher.ready;
+    let failures = 0;
+    this.following = followAll(apiCaller(this.conn.nc), {
+      signal: this.stop.signal,
+      onRecord: (record) => {
+        this.records.set(record.id, record);
+        this.emit({ type: 'record', record });
+      },
+      onRemoved: (id) => {
+        if (this.records.delete(id)) this.emit({ type: 'removed', id });
+      },
+      onReady: () => {
+        if (this.ready) return;
         this.ready = true;
         this.emit({ type: 'connected', connected: true });
-        return;
-      } catch (error) {
-        if (attempt === 1 || attempt % 20 === 0) this.warn('waiting for the deployments bucket', error);
-        await sleep(RETRY_MS);
-      }
-    }
+      },
+      onTransition: (report) => {
+        this.reports.add(report);
+        this.emit({ type: 'transition', report });
+      },
+      onError: (error) => {
+        if (failures++ % WARN_EVERY === 0) this.warn('deployment feed error', error);
+      },
+    });
   }
 
   subscribe(listener: (e: ModelEvent) => void): () => void {
@@ -102,7 +91,7 @@ export class DashboardModel {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.watcher?.stop();
+    this.stop.abort();
+    await this.following;
   }
 }

@@ -10,6 +10,7 @@ import { LogLine, LogStream } from './log.schema.js';
 import { EdgeBeat, NodeBeat } from './member.schema.js';
 import type { ApiVerb } from './subjects.js';
 import { SourceCheckReply, SourceCheckRequest, WatchReply, WatchRequest } from './watch.schema.js';
+import { FeedReply, FeedRequest } from './feed.schema.js';
 
 const Env = Name.default('production');
 
@@ -165,6 +166,7 @@ export const API = {
   chart: { request: ChartRequest, reply: ChartReply },
   domains: { request: DomainsRequest, reply: DomainsReply },
   watch: { request: WatchRequest, reply: WatchReply },
+  feed: { request: FeedRequest, reply: FeedReply },
   'source.check': { request: SourceCheckRequest, reply: SourceCheckReply },
 } as const satisfies Record<ApiVerb, { request: z.ZodType; reply: z.ZodType }>;
 
@@ -182,6 +184,7 @@ export const READ_ONLY_VERBS: ReadonlySet<ApiVerb> = new Set([
   'chart',
   'domains',
   'watch',
+  'feed',
   'source.check',
 ]);
 /**

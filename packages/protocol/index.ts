@@ -16,6 +16,7 @@ export * from './member.schema.js';
 export * from './transition.schema.js';
 export * from './api.schema.js';
 export * from './watch.schema.js';
+export * from './feed.schema.js';
 export * from './machine-event.schema.js';
 export * from './stored-snapshot.schema.js';
 export * from './rpc.schema.js';

@@ -74,3 +74,7 @@ export const MAX_WATCH_DEPLOYMENTS = MAX_SERVICES_PER_DEPLOY;
 export const MAX_WATCH_WAIT_MS = 4_000;
 /** Transitions one `watch` reply carries at most (serialized bytes); the rest come with the next request. */
 export const MAX_WATCH_TRANSITION_BYTES = 128 * 1024;
+/** Records (puts and deletions) one `feed` reply carries at most; the cursor says where the next one goes on. */
+export const MAX_FEED_RECORDS = 200;
+/** Serialized bytes of the records in one `feed` reply (at least one record is always sent, so a caller moves on). */
+export const MAX_FEED_RECORD_BYTES = 256 * 1024;

@@ -16,6 +16,7 @@ export const API_VERBS = [
   'logs',
   'domains',
   'watch',
+  'feed',
   'source.check',
 ] as const;
 export type ApiVerb = (typeof API_VERBS)[number];

@@ -7,6 +7,7 @@ export interface GuideValues {
   logs: string;
   logSubject: string;
   maxWatchWait: number;
+  maxFeedRecords: number;
   maxReply: string;
   maxSource: string;
   maxUnpacked: string;
@@ -82,4 +83,13 @@ without \`more\`. Anything still too large is a \`TOO_LARGE\` error reply (ask f
    \`${v.logs}\`, subject \`${v.logSubject}\` (\`<stream>\` is \`compartment\`, \`stdout\` or \`stderr\`), each message a
    batch of one deployment's lines on one stream ([log-batch.schema.json](api/log-batch.schema.json)); or ask
    \`compartment.api.logs\`.
+6. **Follow everything** (what the dashboard does): loop on \`compartment.api.feed\` with \`since\`, the KV revision
+   you have seen everything up to (0 at first: the current state). The reply carries each deployment whose record
+   changed after it, at its newest revision (\`record: null\` once deleted), oldest first, at most
+   ${v.maxFeedRecords} per reply; pass its \`cursor\` as the next \`since\`, at once while \`more\` is true. \`gap: true\`
+   means the answering agent no longer knows every deletion after your \`since\` (it restarted): read again from
+   \`since: 0\` and drop what that state does not hold. With \`transitions: { after }\` (null at first, then the
+   reply's \`transitionCursor\`) it also carries the transitions that agent received; another agent answering sees a
+   cursor it cannot place and sends its reports of the 2 s before it again (drop repeats by \`nodeId\`, \`id\`,
+   \`seq\`); \`transitionGap: true\` says some may be missing: a deployment's journal still has them (step 5).
 `;

@@ -104,10 +104,21 @@ test('dashboard: reads but cannot deploy, roll back or set variables; dashboard-
   const nc = as('dashboard').nc;
   for (const verb of ['deploy', 'rollback', 'env.set', 'env.unset'] as const)
     assert.ok(await requestRefused(nc, subjects.api(verb)), `dashboard ${verb} refused`);
-  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart', 'watch'] as const)
+  for (const verb of ['status', 'inspect', 'logs', 'nodes', 'chart', 'watch', 'feed'] as const)
     assert.equal((await nc.request(subjects.api(verb), '{}', { timeout: 2000 })).json(), { ok: true });
   assert.ok(await requestRefused(nc, subjects.node('n1', 'transitions')), 'journals come through the API');
-  assert.is(await (await as('dashboard').kvm.open(BUCKETS.deployments)).get(RECORD_KEY), null);
+  assert.ok(await subscribeRefused(nc, subjects.inspectAll), 'live transitions come through `feed`');
+  // Records come through `feed` too: the stored format is no contract of the dashboard's, it cannot read the bucket.
+  const stream = `KV_${BUCKETS.deployments}`;
+  assert.ok(await requestRefused(nc, `$JS.API.STREAM.INFO.${stream}`), 'cannot open the deployments bucket');
+  assert.ok(
+    await requestRefused(
+      nc,
+      `$JS.API.DIRECT.GET.${stream}`,
+      JSON.stringify({ last_by_subj: `$KV.${BUCKETS.deployments}.${RECORD_KEY}` }),
+    ),
+  );
+  assert.ok(await requestRefused(nc, `$JS.API.CONSUMER.CREATE.${stream}`), 'cannot watch the deployments bucket');
   assert.ok(await subscribeRefused(nc, '_INBOX.>'), 'cannot read replies meant for others');
   assert.ok(await subscribeRefused(nc, '_INBOX_node.>'));
   const actions = as('dashboard-actions').nc;

@@ -11,6 +11,7 @@ import { nodes } from './nodes.handler.js';
 import { chart } from './chart.handler.js';
 import { domains } from './domains.handler.js';
 import { sourceCheck, watch } from './watch.handler.js';
+import { feed } from './feed.handler.js';
 
 export function apiHandlers(ctx: AgentContext): ApiHandlers {
   return {
@@ -28,6 +29,7 @@ export function apiHandlers(ctx: AgentContext): ApiHandlers {
     chart: async (req) => chart(ctx, req),
     domains: (req) => domains(ctx, req),
     watch: (req) => watch(ctx, req),
+    feed: (req) => feed(ctx.index, ctx.transitions, req),
     'source.check': (req) => sourceCheck(ctx, req),
   };
 }

@@ -44,7 +44,7 @@ function jsRead(stream: string): string[] {
  */
 const objectWrite = [`$O.${OBJECT_STORES.sources}.>`];
 const WRITE_VERBS = ['deploy', 'rollback', 'scale', 'env.set', 'env.unset'].map((v) => `compartment.api.${v}`);
-const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart', 'domains', 'watch', 'source.check'].map(
+const READ_VERBS = ['status', 'inspect', 'logs', 'nodes', 'chart', 'domains', 'watch', 'feed', 'source.check'].map(
   (v) => `compartment.api.${v}`,
 );
 /** Subjects on which only node agents and edges answer: nobody else may listen there. */
@@ -68,13 +68,13 @@ const dashboard = (actions: boolean): RolePermissions => ({
       ...READ_VERBS,
       ...(actions ? ['compartment.api.deploy', 'compartment.api.rollback', ...objectWrite, ...jsRead(OBJ_STREAM)] : []),
       '$JS.API.INFO',
-      ...jsRead(kvStream(BUCKETS.deployments)),
+      // Records and transitions come through `feed`; only the log stream is still read directly (log-feed.ts).
       ...jsRead(STREAMS.logs),
     ],
     deny: [...(actions ? ['compartment.api.env.set', 'compartment.api.env.unset'] : WRITE_VERBS), '$KV.>'],
   },
   subscribe: {
-    allow: ['compartment.inspect.*', inbox(actions ? 'dashboard-actions' : 'dashboard')],
+    allow: [inbox(actions ? 'dashboard-actions' : 'dashboard')],
     deny: SERVER_SUBJECTS,
   },
 });
