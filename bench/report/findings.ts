@@ -36,7 +36,7 @@ export function findings(r: Results): string[] {
       .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
       .slice(0, 3);
     const floor = oh.floors
-      ? ` Starting the CLI at all (\`compartment --help\`: Node plus loading the CLI) takes ${ms(oh.floors.cliHelpMs.p50)} of the first part.`
+      ? ` Starting the CLI at all (\`compartment --help\`: Node plus loading the CLI bundle with its V8 code cache) takes ${ms(oh.floors.cliHelpMs.p50)} of the first part.`
       : '';
     out.push(
       `Deploy overhead ${ms(oh.compartment.overheadMs.p50)} p50; the largest parts: ${top.map(([k, v]) => `${k} ${ms(v)}`).join(', ')}.${floor}`,

@@ -32,7 +32,7 @@ export function overheadSection(d: OverheadData): string {
       ],
     ),
     '',
-    `Compartment over PM2: wall time ${x(d.wallRatio)}, overhead ${x(d.overheadRatio)}. For scale, on this machine in the same run: starting Node and exiting takes ${ms(d.floors?.nodeStartMs.p50)} p50; \`compartment --help\` (Node plus loading the CLI) ${ms(d.floors?.cliHelpMs.p50)}.`,
+    `Compartment over PM2: wall time ${x(d.wallRatio)}, overhead ${x(d.overheadRatio)}. For scale, on this machine in the same run: starting Node and exiting takes ${ms(d.floors?.nodeStartMs.p50)} p50; \`compartment --help\` (Node plus loading the CLI bundle with its V8 code cache) ${ms(d.floors?.cliHelpMs.p50)}. In the first part, \`deploy\` opens its NATS connection while it packs the sources, so the handshake costs no time of its own.`,
     '',
     'Where a deploy’s wall time goes (p50 of each part; the parts’ p50s need not add up to the wall p50):',
     '',

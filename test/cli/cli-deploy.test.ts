@@ -186,6 +186,11 @@ test('bad compartment.yaml or flags: exit 2 naming the field path; no request se
       assert.is(r.code, 2, `${what}: ${r.stderr}`);
       assert.match(r.stderr, expected, what);
     }
+    // The connection opens while the sources are read: bad input still wins over a cluster that cannot be reached.
+    writeProject(bad.path, CONFIG.replace('type: web', 'type: web\n    colour: blue'));
+    const unreachable = await run(['deploy', '--nats', 'nats://127.0.0.1:1'], bad.path);
+    assert.is(unreachable.code, 2, unreachable.stderr);
+    assert.match(unreachable.stderr, /services\.web\.colour: unknown field/);
     writeProject(bad.path);
     const flags: Array<[string[], RegExp]> = [
       [['deploy', '--service', 'nope'], /--service nope: no such service/],

@@ -47,12 +47,14 @@ export async function authOptions(auth: NatsAuth = {}): Promise<Partial<Connecti
       '--nats-creds',
     );
   }
-  const { credsAuthenticator, nkeyAuthenticator } = await import('@nats-io/nats-core');
-  const bytes = (s: string) => new TextEncoder().encode(s);
-  if (parsed.kind === 'jwt') return { ...options, authenticator: credsAuthenticator(bytes(parsed.text)) };
+  if (parsed.kind === 'jwt') {
+    const { credsAuthenticator } = await import('@nats-io/nats-core');
+    return { ...options, authenticator: credsAuthenticator(new TextEncoder().encode(parsed.text)) };
+  }
+  const { nativeNkeyAuthenticator } = await import('./nkey-authenticator.js');
   return {
     ...options,
-    authenticator: nkeyAuthenticator(bytes(parsed.seed)),
+    authenticator: nativeNkeyAuthenticator(parsed.seed),
     ...(parsed.inboxPrefix ? { inboxPrefix: parsed.inboxPrefix } : {}),
   };
 }

@@ -4,14 +4,35 @@ import { resolveNatsUrl } from '../client/nats-url.js';
 import { resolveNatsAuth } from '../client/nats-auth.js';
 import type { CommonFlags } from '../cli-options.js';
 
-export async function withClient<T>(flags: CommonFlags, fn: (client: ApiClient) => Promise<T>): Promise<T> {
+export function withClient<T>(flags: CommonFlags, fn: (client: ApiClient) => Promise<T>): Promise<T> {
+  return withConnecting(connectClient(flags), fn);
+}
+
+/** Starts connecting now, so the caller can do local work (packing) while the handshake is under way. */
+export async function connectClient(flags: CommonFlags): Promise<ApiClient> {
   const { url } = resolveNatsUrl(flags.nats);
-  const client = await connectApi(url, undefined, resolveNatsAuth(url, flags.natsCreds));
+  return connectApi(url, undefined, resolveNatsAuth(url, flags.natsCreds));
+}
+
+/** Runs `fn` with the connection `connecting` opens, and closes it after. */
+export async function withConnecting<T>(
+  connecting: Promise<ApiClient>,
+  fn: (client: ApiClient) => Promise<T>,
+): Promise<T> {
+  const client = await connecting;
   try {
     return await fn(client);
   } finally {
     await client.close();
   }
+}
+
+/** A connection started early but not needed after all (local work failed first): closed once open, its error dropped. */
+export function abandon(connecting: Promise<ApiClient>): void {
+  connecting.then(
+    (client) => client.close(),
+    () => undefined,
+  );
 }
 
 /** Aborts on the first SIGINT/SIGTERM; a second one falls through to Node's default (exit). */

@@ -1,6 +1,6 @@
 // `compartment deploy`: pack and upload each selected service's source, request the deploy, follow it to the end.
 import { resolve } from 'node:path';
-import { CompartmentError, type GitSource } from '../../protocol/index.js';
+import { CompartmentError, type ApiRequestParsed, type GitSource } from '../../protocol/index.js';
 import { checkName, envOf, newIdempotencyKey, type CommonFlags } from '../cli-options.js';
 import { CLI_CLIENT_NAME, validateRequest } from '../client/api.client.js';
 import { Output } from '../output/terminal-output.js';
@@ -9,7 +9,7 @@ import { ProgressReport } from '../progress/progress-report.js';
 import { waitRevertWindows } from '../progress/health-window.js';
 import { cliRequester, gitSourceOf } from '../source/git-info.js';
 import { packSource, type SourceTarball } from '../source/source-tarball.js';
-import { INTERRUPTED, interruptSignal, withClient } from './command-context.js';
+import { INTERRUPTED, abandon, connectClient, interruptSignal, withConnecting } from './command-context.js';
 import { loadProjectConfig } from './config-loader.js';
 
 export interface DeployFlags extends CommonFlags {
@@ -19,48 +19,24 @@ export interface DeployFlags extends CommonFlags {
   waitHealthy?: boolean;
 }
 
+const PACK_CONCURRENCY = 4;
 const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} kB`);
 
 export async function deployCommand(flags: DeployFlags): Promise<number> {
-  const out = new Output(Boolean(flags.json));
-  const environment = envOf(flags);
-  const wanted = (flags.service ?? []).map((s) => checkName(s, '--service'));
-  const projectDir = process.cwd();
-  const config = loadProjectConfig(projectDir);
-  for (const name of wanted) {
-    if (!Object.hasOwn(config.services, name)) {
-      const known = Object.keys(config.services).join(', ');
-      throw new CompartmentError(
-        'SERVICE_NOT_FOUND',
-        `--service ${name}: no such service in compartment.yaml (it has: ${known})`,
-        '--service',
-      );
-    }
+  // The NATS handshake (TCP, nonce, signature) runs while the sources are read and packed; nothing is sent until
+  // the request has been validated. Marked handled at once: a failure surfaces where it is awaited, after packing.
+  const connecting = connectClient(flags);
+  connecting.catch(() => undefined);
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(flags);
+  } catch (error) {
+    abandon(connecting);
+    throw error;
   }
-  const names = wanted.length > 0 ? [...new Set(wanted)] : Object.keys(config.services);
-
-  // Everything that can fail on bad input happens before the first byte goes to the cluster.
-  const packs = new Map<string, SourceTarball>();
-  const commits = new Map<string, GitSource | null>();
-  for (const name of names) {
-    const service = config.services[name]!;
-    packs.set(name, await packSource(resolve(projectDir, service.path), `services.${name}.path`));
-    commits.set(name, await gitSourceOf(resolve(projectDir, service.path)));
-  }
-  const request = validateRequest('deploy', {
-    environment,
-    services: names.map((name) => {
-      const git = commits.get(name);
-      return { name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest, ...(git ? { git } : {}) };
-    }),
-    environmentVariables: config.environments[environment]?.variables ?? {},
-    notify: config.notify,
-    force: Boolean(flags.force),
-    idempotencyKey: newIdempotencyKey(),
-    requestedBy: cliRequester(CLI_CLIENT_NAME),
-  });
-
-  return withClient(flags, async (client) => {
+  const { out, names, packs, config, request } = prepared;
+  const environment = request.environment;
+  return withConnecting(connecting, async (client) => {
     for (const name of names) {
       const pack = packs.get(name)!;
       const uploaded = await uploadSource(client, pack.digest, pack.bytes);
@@ -118,6 +94,67 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       interrupt.dispose();
     }
   });
+}
+
+interface Prepared {
+  out: Output;
+  config: ReturnType<typeof loadProjectConfig>;
+  names: string[];
+  packs: Map<string, SourceTarball>;
+  request: ApiRequestParsed<'deploy'>;
+}
+
+/** Everything that can fail on bad input, done before the first byte goes to the cluster. */
+async function prepare(flags: DeployFlags): Promise<Prepared> {
+  const out = new Output(Boolean(flags.json));
+  const environment = envOf(flags);
+  const wanted = (flags.service ?? []).map((s) => checkName(s, '--service'));
+  const projectDir = process.cwd();
+  const config = loadProjectConfig(projectDir);
+  for (const name of wanted) {
+    if (!Object.hasOwn(config.services, name)) {
+      const known = Object.keys(config.services).join(', ');
+      throw new CompartmentError(
+        'SERVICE_NOT_FOUND',
+        `--service ${name}: no such service in compartment.yaml (it has: ${known})`,
+        '--service',
+      );
+    }
+  }
+  const names = wanted.length > 0 ? [...new Set(wanted)] : Object.keys(config.services);
+
+  // A service's tarball and git facts at once (git runs in child processes while this one packs), a few services
+  // at a time: a 50-service project does not start 100 git processes together.
+  const packed = await mapLimited(names, PACK_CONCURRENCY, (name) => {
+    const dir = resolve(projectDir, config.services[name]!.path);
+    return Promise.all([packSource(dir, `services.${name}.path`), gitSourceOf(dir)]);
+  });
+  const packs = new Map<string, SourceTarball>(names.map((name, i) => [name, packed[i]![0]]));
+  const commits = new Map<string, GitSource | null>(names.map((name, i) => [name, packed[i]![1]]));
+  const request = validateRequest('deploy', {
+    environment,
+    services: names.map((name) => {
+      const git = commits.get(name);
+      return { name, config: config.services[name]!, sourceDigest: packs.get(name)!.digest, ...(git ? { git } : {}) };
+    }),
+    environmentVariables: config.environments[environment]?.variables ?? {},
+    notify: config.notify,
+    force: Boolean(flags.force),
+    idempotencyKey: newIdempotencyKey(),
+    requestedBy: cliRequester(CLI_CLIENT_NAME),
+  });
+  return { out, config, names, packs, request };
+}
+
+/** `fn` over `items` with at most `limit` running at once; results in the items' order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** `--wait-healthy`: exit 1 when a deployment was reverted automatically within its window, so CI sees it. */

@@ -39,6 +39,21 @@ test('HEAD of the work tree; dirty only when the service directory itself has ch
   assert.ok(GitSource.safeParse(await gitSourceOf(join(root, 'web'))).success);
 });
 
+test('a linked work tree (.git is a file) and a GIT_DIR outside the directory are work trees too', async () => {
+  const head = git('rev-parse', 'HEAD');
+  const linked = join(tmpdir(), `git-info-linked-${process.pid}`);
+  git('worktree', 'add', '-q', '--detach', linked, head);
+  try {
+    assert.equal(await gitSourceOf(join(linked, 'web')), { commit: head, dirty: false });
+    const plain = mkdtempSync(join(tmpdir(), 'no-git-'));
+    const viaEnv = await gitSourceOf(plain, { ...process.env, GIT_DIR: join(root, '.git') });
+    assert.is(viaEnv?.commit, head);
+    rmSync(plain, { recursive: true });
+  } finally {
+    git('worktree', 'remove', '--force', linked);
+  }
+});
+
 test('the requester: OS user, host and client name, valid for the request schema', () => {
   const r = cliRequester('compartment-cli');
   assert.ok(Requester.safeParse(r).success);
