@@ -21,10 +21,7 @@ export const EdgeState = z.object({
    * (a null id: whatever this edge's previous responder process answered). Read before `inFlight`: a deployment
    * absent here with none in flight is drained on this edge. Absent from edges that predate it.
    */
-  retiring: z
-    .array(z.object({ deploymentId: DeploymentId.nullable(), heldForMs: z.number().int().min(0) }))
-    .max(10_000)
-    .optional(),
+  retiring: z.array(z.object({ deploymentId: DeploymentId.nullable(), heldForMs: z.number().int().min(0) })).optional(),
   at: z.iso.datetime(),
   /** Domains this edge serves, with the certificate it holds for each: only when the request asked for certificates. */
   domains: z
