@@ -1,5 +1,4 @@
-// The drain's evidence with a real Caddy under load: the old backend is stopped as soon as the responder's record of
-// its answers and Caddy's in-flight list both say nothing can reach it, and not one request fails.
+// The drain's evidence with a real Caddy under load: each old backend stops once nothing can reach it; none fails.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestEdge, type TestEdge } from '../harness/caddy.js';
