@@ -29,7 +29,8 @@ interface Answered {
  * Caddy 2.6.2 looks SRV names up one at a time under one process-wide lock, dates each answer when its lookup
  * completes (still holding the lock) and serves it for `refresh` after that date. So the first SRV query to arrive
  * after an answer was sent after that answer's lookup completed: `refresh` after that query, Caddy holds no answer
- * naming a deployment this responder last named before it. One Caddy asks each responder (the edge's own).
+ * naming a deployment this responder last named before it. One Caddy asks each responder (the edge's own). This
+ * holds only while the SRV source's `grace_period` stays unset: with it, a failed lookup re-dates the stale answer.
  */
 export class AnswerLog {
   readonly #now: () => number;
