@@ -45,7 +45,7 @@ export function findings(r: Results): string[] {
   const deploy = rep?.contenders.find((c) => c.name === 'compartment-deploy')?.kinds.deploy;
   if (deploy) {
     out.push(
-      `Switch latency ${ms(deploy.toFirstNewMs.p50)} p50 to the first answer from the new version: the edge's Caddy re-resolves its SRV upstream every ${EDGE_DEFAULTS.refreshMs} ms, and the route write reaches the edge's DNS responder through a KV watch first. A 10 ms refresh was tried and lost requests under load (Caddy dates its cached answer when a lookup completes, so a shorter refresh narrows the drain's margin), so the refresh stays.`,
+      `Switch latency ${ms(deploy.toFirstNewMs.p50)} p50 to the first answer from the new version: the edge's Caddy re-resolves its SRV upstream every ${EDGE_DEFAULTS.refreshMs} ms, and the route write reaches the edge's DNS responder through a KV watch first (about 2 ms); under load the first answer also waits its turn behind the requests already queued. The drain no longer relies on a time margin: it ends when each edge's DNS responder has seen a lookup after its last answer naming the previous version, one refresh ago (Caddy dates an answer when its lookup completes, one lookup at a time), and nothing is in flight to it. Each route receiving requests costs one lookup per refresh through Caddy's single lookup lock.`,
     );
   }
   const cp = dataOf(r.controlPlane);

@@ -12,7 +12,7 @@ import { parsePort, parsePortRange, parsePositiveInt, serverId } from '../shared
 import { METRICS_FLAGS, parseMetricsPort, serveMetrics } from '../shared/metrics-server.js';
 import { EdgeMetrics } from './edge-metrics.js';
 import { InvalidArgumentError } from 'commander';
-import { rootCertificatePath } from '../../packages/edge/index.js';
+import { EDGE_DEFAULTS, rootCertificatePath } from '../../packages/edge/index.js';
 import { mayBindPrivilegedPorts } from './privileged-ports.js';
 
 const program = new Command('compartment edge')
@@ -43,7 +43,12 @@ const program = new Command('compartment edge')
     'acme',
   )
   .option('--acme-email <email>', 'account email for the ACME issuers (expiry notices)')
-  .option('--refresh-ms <ms>', 'how often Caddy re-resolves a route', parsePositiveInt, 20)
+  .option(
+    '--refresh-ms <ms>',
+    'how often Caddy re-resolves a route (each busy route costs one lookup per refresh)',
+    parsePositiveInt,
+    EDGE_DEFAULTS.refreshMs,
+  )
   .option('--name <id>', 'edge id (default: remembered in the data dir)')
   .option('--replicas <n>', 'JetStream replicas of the buckets this edge creates if it is first', parsePositiveInt, 1)
   .option('--keep-caddy', 'leave Caddy serving when this process is asked to stop (e.g. to upgrade the edge)', false)

@@ -211,6 +211,10 @@ export class EdgeService {
 
   /** `certificates`: read each held domain's certificate from storage too (a file read per name: only when asked). */
   async state(certificates = false): Promise<EdgeState> {
+    const routes = this.routes.list();
+    // Before Caddy's upstreams: whatever is not retiring now can be picked by no request that is not yet in flight.
+    const routed = new Set(routes.flatMap((r) => (r.deploymentId ? [r.deploymentId] : [])));
+    const retiring = this.dns?.retiring(routed, this.opts.refreshMs) ?? [];
     const inFlight = new Map<string, number>();
     for (const u of (await this.keeper?.admin.upstreams()) ?? []) {
       const id = deploymentOfUpstreamName(u.address.replace(/:\d+$/, ''));
@@ -220,8 +224,9 @@ export class EdgeService {
     return {
       edgeId: this.opts.edgeId,
       refreshMs: this.opts.refreshMs,
-      routes: this.routes.list(),
+      routes,
       inFlight: [...inFlight].map(([deploymentId, count]) => ({ deploymentId, count })),
+      retiring,
       at: new Date().toISOString(),
       ...(this.opts.https ? { httpsPort: this.opts.https.httpsPort } : {}),
       ...(this.opts.https && certificates ? { domains: this.certificates() } : {}),

@@ -35,7 +35,7 @@ export interface EdgeCaddyOptions {
 }
 
 export const EDGE_DEFAULTS = {
-  refreshMs: 20,
+  refreshMs: 5,
   maxIdleConnsPerHost: 1024,
   idleTimeoutMs: 4_000,
   dialTimeoutMs: 2_000,

@@ -12,6 +12,8 @@ export interface AnswerOptions {
   /** TTL of every record; 0 so no cache between Caddy and the table ever holds a stale upstream. */
   ttl: number;
   transport: 'udp' | 'tcp';
+  /** Told each SRV query before it is answered, and each deployment an SRV answer names (the drain's evidence). */
+  log?: { query(): void; answered(deploymentId: string): void };
 }
 
 /** The encoded response to `query`, or null when the query is not worth answering (it is a response itself). */
@@ -45,11 +47,14 @@ export function answerQuery(query: DecodedPacket, zone: DnsZone, options: Answer
   if (opcode !== 0) return encode(response, RCODE.NOTIMP, options, opt);
   if (!question || (query.questions?.length ?? 0) !== 1) return encode(response, RCODE.FORMERR, options, opt);
 
+  const srv = question.type === 'SRV' || (question.type as string) === 'ANY';
+  if (srv) options.log?.query();
   const found = zone.lookup(question.name);
   if (found.kind === 'unknown') return encode(response, RCODE.NXDOMAIN, options, opt);
   const ttl = options.ttl;
   if (found.kind === 'route') {
-    if (question.type === 'SRV' || (question.type as string) === 'ANY') {
+    if (srv) {
+      if (found.deploymentId !== null && found.targets.length > 0) options.log?.answered(found.deploymentId);
       for (const t of found.targets) {
         response.answers!.push({
           type: 'SRV',

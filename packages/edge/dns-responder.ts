@@ -6,6 +6,7 @@ import { CompartmentError } from '../protocol/index.js';
 import type { RouteTable } from './route-table.js';
 import { DnsZone, type HostRouting } from './dns-zone.js';
 import { answerQuery } from './dns-answer.js';
+import { AnswerLog, type Retiring } from './answer-log.js';
 
 export interface DnsResponderOptions {
   host?: string;
@@ -24,6 +25,8 @@ export interface DnsResponder {
   port: number;
   /** Queries answered so far, by transport. */
   stats(): { udp: number; tcp: number };
+  /** Deployments not in `routed` whose earlier answers Caddy (refreshing every `refreshMs`) may still pick. */
+  retiring(routed: ReadonlySet<string>, refreshMs: number): Retiring[];
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
   });
   const ttl = options.ttl ?? 0;
   const counts = { udp: 0, tcp: 0 };
+  const log = new AnswerLog();
   const respond = (message: Buffer, transport: 'udp' | 'tcp'): Buffer | null => {
     let query: ReturnType<typeof dnsPacket.decode>;
     try {
@@ -43,7 +47,7 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
       return null; // not a DNS message: nothing sensible to answer
     }
     counts[transport] += 1;
-    return answerQuery(query, zone, { ttl, transport });
+    return answerQuery(query, zone, { ttl, transport, log });
   };
 
   const { udp, tcp } = await bindBoth(host, options.port ?? 0).catch((error: Error) => {
@@ -71,6 +75,7 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
     host,
     port,
     stats: () => ({ ...counts }),
+    retiring: (routed, refreshMs) => log.retiring(routed, refreshMs),
     close: async () => {
       zone.close();
       for (const s of sockets) s.destroy();

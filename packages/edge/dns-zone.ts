@@ -17,7 +17,8 @@ export interface SrvTarget {
 }
 
 export type ZoneAnswer =
-  | { kind: 'route'; targets: SrvTarget[] }
+  /** `deploymentId`: whose upstreams the targets are (null for the edge's own fallback or no deployment). */
+  | { kind: 'route'; targets: SrvTarget[]; deploymentId: string | null }
   | { kind: 'upstream'; host: string }
   | { kind: 'unknown' };
 
@@ -57,7 +58,7 @@ export class DnsZone {
     const port = portOfRouteName(canonical);
     if (port !== null) {
       const entry = this.#table.get(port);
-      return entry ? { kind: 'route', targets: targetsOf(entry) } : { kind: 'unknown' };
+      return entry ? routeAnswer(entry) : { kind: 'unknown' };
     }
     const host = this.#current.get(canonical) ?? this.#retiredHost(canonical);
     return host === undefined ? { kind: 'unknown' } : { kind: 'upstream', host };
@@ -67,11 +68,15 @@ export class DnsZone {
   #lookupHost(host: string): ZoneAnswer {
     const port = this.#hostRouting!.hosts.portOf(host);
     const entry = port === undefined ? undefined : this.#table.get(port);
-    if (entry) return { kind: 'route', targets: targetsOf(entry) };
+    if (entry) return routeAnswer(entry);
     const fallback = this.#hostRouting!.fallback;
     if (port === undefined && fallback)
-      return { kind: 'route', targets: [{ target: FALLBACK_NAME, port: fallback.port, host: fallback.host }] };
-    return port === undefined ? { kind: 'unknown' } : { kind: 'route', targets: [] };
+      return {
+        kind: 'route',
+        targets: [{ target: FALLBACK_NAME, port: fallback.port, host: fallback.host }],
+        deploymentId: null,
+      };
+    return port === undefined ? { kind: 'unknown' } : { kind: 'route', targets: [], deploymentId: null };
   }
 
   #retiredHost(name: string): string | undefined {
@@ -95,6 +100,12 @@ export class DnsZone {
     this.#current = next;
   }
 }
+
+const routeAnswer = (entry: RouteEntry): ZoneAnswer => ({
+  kind: 'route',
+  targets: targetsOf(entry),
+  deploymentId: entry.deploymentId,
+});
 
 /** One SRV target per upstream; every distinct host of the deployment gets its own name. */
 export function targetsOf(entry: RouteEntry): SrvTarget[] {

@@ -15,6 +15,7 @@ export {
   UPSTREAM_ZONE,
 } from './dns-names.js';
 export { startDnsResponder, type DnsResponder, type DnsResponderOptions } from './dns-responder.js';
+export { AnswerLog, UNFOLLOWED_GRACE_MS, PICK_SLACK_MS, type Retiring } from './answer-log.js';
 export {
   buildCaddyConfig,
   routePortRange,

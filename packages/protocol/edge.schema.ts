@@ -16,6 +16,12 @@ export const EdgeState = z.object({
   ),
   /** Deployments Caddy currently lists as upstreams with requests in flight. */
   inFlight: z.array(z.object({ deploymentId: DeploymentId, count: z.number().int() })),
+  /**
+   * Deployments no longer routed that Caddy may still pick from an earlier DNS answer, with how much longer at most
+   * (a null id: whatever this edge's previous responder process answered). Read before `inFlight`: a deployment
+   * absent here with none in flight is drained on this edge. Absent from edges that predate it.
+   */
+  retiring: z.array(z.object({ deploymentId: DeploymentId.nullable(), heldForMs: z.number().int().min(0) })).optional(),
   at: z.iso.datetime(),
   /** Domains this edge serves, with the certificate it holds for each: only when the request asked for certificates. */
   domains: z

@@ -12,7 +12,7 @@ import {
   upstreamName,
   type DnsResponder,
 } from '../../packages/edge/index.js';
-import { sleep } from '../harness/wait.js';
+import { sleep, waitFor } from '../harness/wait.js';
 
 let table: RouteTable;
 let responder: DnsResponder;
@@ -120,6 +120,23 @@ test('a deployment on two hosts gets one name per host; IPv6 hosts answer AAAA',
     ['NOERROR', 0],
     'NODATA, not NXDOMAIN, for the other address family',
   );
+});
+
+test('the responder holds a replaced deployment as retiring until a later SRV lookup plus one refresh', async () => {
+  const refreshMs = 50;
+  table.set({ port: 8105, deploymentId: 'before1', upstreams: [{ host: '127.0.0.9', port: 5000 }], revision: 1 });
+  await udpQuery(srvQuestion(8105)); // Caddy's lookup got the old answer
+  table.set({ port: 8105, deploymentId: 'after22', upstreams: [{ host: '127.0.0.9', port: 5001 }], revision: 2 });
+  const routed = new Set(['after22', 'abc123', 'multi1']);
+  const held = () => responder.retiring(routed, refreshMs).find((r) => r.deploymentId === 'before1')?.heldForMs;
+  // No lookup followed the old answer: nothing proves its lookup completed, so it is held beyond one refresh.
+  assert.ok((held() ?? 0) > refreshMs, `held ${held()} ms before any later lookup`);
+  await resolver.resolve4(upstreamName('after22'));
+  assert.ok((held() ?? 0) > refreshMs, 'an address lookup is no SRV lookup: it proves nothing');
+  await udpQuery(srvQuestion(8105)); // the next SRV lookup: the old one had completed when this was sent
+  assert.ok((held() ?? 0) <= refreshMs + 5, `held ${held()} ms after a later lookup`);
+  await waitFor('the old answer to expire', async () => held() === undefined, 1_000);
+  assert.is(held(), undefined);
 });
 
 test('unknown names answer NXDOMAIN; a removed upstream name resolves only for the retention window', async () => {

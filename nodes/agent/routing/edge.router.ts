@@ -25,6 +25,11 @@ import type { Router } from '../effects/index.js';
 const EDGE_CONFIRM_MS = 10_000;
 /** Longest wait for another deployment's switch and drain (the longest drain timeout allowed, plus margin). */
 const OTHER_SWITCH_MAX_MS = 3_600_000 + 120_000;
+/** Pause between polls of the edges while a route write reaches them (the KV watch takes a few ms). */
+const CONFIRM_POLL_MS = 5;
+/** Shortest and longest pause between a drain's polls of the edges (each poll asks every edge's Caddy). */
+const DRAIN_POLL_MS = 5;
+const DRAIN_POLL_MAX_MS = 25;
 /** Compare-and-swap route writes lost in a row before the switch gives up. */
 const MAX_ROUTE_CONFLICTS = 50;
 
@@ -52,6 +57,18 @@ function appliedEverywhere(states: EdgeState[], expected: number, key: string, r
     states.length > 0 &&
     states.length >= expected &&
     states.every((s) => (s.routes.find((r) => r.key === key)?.revision ?? 0) >= revision)
+  );
+}
+
+/**
+ * How much longer `edge` may send new requests to `id`: its responder's evidence (see the edge's AnswerLog), or for
+ * an edge that predates that evidence, one refresh from the drain's start.
+ */
+function heldFor(edge: EdgeState, id: string, waitedMs: number): number {
+  if (!edge.retiring) return Math.max(0, edge.refreshMs - waitedMs);
+  return Math.max(
+    0,
+    ...edge.retiring.filter((r) => r.deploymentId === id || r.deploymentId === null).map((r) => r.heldForMs),
   );
 }
 
@@ -83,7 +100,8 @@ export class EdgeRouter implements Router {
           updatedAt: new Date().toISOString(),
         };
         const revision = await this.deps.routes.put(next, current.revision);
-        await this.confirm(spec, revision);
+        // No drain follows a set's change: wait out Caddy's refresh so the new set serves when this returns.
+        await this.confirm(spec, revision, true);
         return true;
       },
     );
@@ -164,7 +182,6 @@ export class EdgeRouter implements Router {
     const switched = await retryTransient(() => this.deps.routes.get(spec.environmentName, spec.serviceName));
     for (;;) {
       const states = await this.edgeStatesOrNone();
-      const refreshMs = Math.max(0, ...states.map((s) => s.refreshMs));
       const inFlight = states.reduce(
         (n, s) => n + (s.inFlight.find((f) => f.deploymentId === previous.id)?.count ?? 0),
         0,
@@ -172,24 +189,29 @@ export class EdgeRouter implements Router {
       // An edge that has not applied the switch (its route watch lagging) still sends new requests to the previous one.
       const applied = appliedEverywhere(states, this.deps.expectedEdges(), key, switched?.revision ?? 0);
       const waitedMs = Date.now() - started;
-      // Absent from every edge after one refresh since the switch: no new request can pick it, none is left.
-      if (applied && inFlight === 0 && waitedMs >= refreshMs) return { drained: true, inFlight, waitedMs };
+      const heldMs = Math.max(0, ...states.map((s) => heldFor(s, previous.id, waitedMs)));
+      // No edge can pick it any more (its DNS answers prove it) and none has a request on it: none is left.
+      if (applied && inFlight === 0 && heldMs === 0) return { drained: true, inFlight, waitedMs };
       if (waitedMs >= timeoutMs) return { drained: false, inFlight, waitedMs };
-      await sleep(Math.max(refreshMs, 25));
+      // Requests in flight end at their own pace; an answer Caddy still holds expires at a known time.
+      await sleep(Math.min(Math.max(heldMs, DRAIN_POLL_MS), DRAIN_POLL_MAX_MS));
     }
   }
 
-  /** Waits until every edge has applied `revision` of the route, then one Caddy refresh more. */
-  private async confirm(spec: DeploymentSpec, revision: number): Promise<void> {
+  /**
+   * Waits until every edge has applied `revision` of the route (and with `settle`, one Caddy refresh more). A switch
+   * does not settle: its drain waits for the edges' evidence that Caddy can no longer pick the previous deployment.
+   */
+  private async confirm(spec: DeploymentSpec, revision: number, settle = false): Promise<void> {
     const key = keys.route(spec.environmentName, spec.serviceName);
     const deadline = Date.now() + EDGE_CONFIRM_MS;
     while (Date.now() < deadline) {
       const states = await this.edgeStatesOrNone();
       if (appliedEverywhere(states, this.deps.expectedEdges(), key, revision)) {
-        await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
+        if (settle) await sleep(Math.max(...states.map((s) => s.refreshMs)) + 5);
         return;
       }
-      await sleep(10);
+      await sleep(CONFIRM_POLL_MS);
     }
     this.deps.event(
       spec,

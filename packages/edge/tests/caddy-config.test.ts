@@ -25,7 +25,7 @@ test('one server per port, each proxying its own absolute SRV name through our r
   assert.equal(handler.dynamic_upstreams, {
     source: 'srv',
     name: 'r8101.route.compartment.internal.',
-    refresh: '20ms',
+    refresh: '5ms',
     resolver: { addresses: ['udp/127.0.0.1:5353'] },
     dial_timeout: '2000ms',
   });

@@ -32,12 +32,14 @@ test("a held name's SRV lookup answers its route's upstreams; an unknown host po
   assert.equal(zone.lookup(`App.Example.com.${HOST_ZONE}.`), {
     kind: 'route',
     targets: [{ target: upstreamName('dep001'), port: 3000, host: '127.0.0.1' }],
+    deploymentId: 'dep001',
   });
   // Held, but nothing deployed yet: no upstream (Caddy answers 502/503), not the 404 of an unknown host.
-  assert.equal(zone.lookup(`new.example.com.${HOST_ZONE}`), { kind: 'route', targets: [] });
+  assert.equal(zone.lookup(`new.example.com.${HOST_ZONE}`), { kind: 'route', targets: [], deploymentId: null });
   assert.equal(zone.lookup(`other.example.com.${HOST_ZONE}`), {
     kind: 'route',
     targets: [{ target: FALLBACK_NAME, port: 9999, host: '127.0.0.1' }],
+    deploymentId: null,
   });
   assert.equal(zone.lookup(FALLBACK_NAME), { kind: 'upstream', host: '127.0.0.1' });
   // Without host routing the zone knows none of these names.

@@ -142,6 +142,33 @@ test('a drain that times out says how many requests were still in flight', async
   assert.equal([result.drained, result.inFlight], [false, 1]);
 });
 
+test("the drain refuses while an edge's DNS answers may still name the previous deployment, whatever its in-flight count", async () => {
+  const routes = new FakeRoutes();
+  // The edge's evidence: the previous deployment held for a few more polls, then whatever the old responder answered.
+  const retiring = [
+    [{ deploymentId: 'dep_old', heldForMs: 5 }],
+    [{ deploymentId: 'dep_old', heldForMs: 1 }],
+    [{ deploymentId: null, heldForMs: 1 }],
+    [{ deploymentId: 'dep_other', heldForMs: 500 }],
+  ];
+  let polls = 0;
+  const { router } = routerWith(routes, () => [{ ...edgeOf(routes), retiring: retiring[polls++] ?? [] }]);
+  await router.switchTo(spec('dep_new'), [workload(5000)]);
+  polls = 0;
+  const result = await router.drain(spec('dep_new'), { id: 'dep_old', workload: null }, 60_000);
+  assert.equal([result.drained, result.inFlight], [true, 0]);
+  assert.is(polls, 4, 'drained on the first poll that no longer holds it (another deployment held is not its concern)');
+});
+
+test('a drain that times out while an edge still holds the previous deployment is not drained', async () => {
+  const routes = new FakeRoutes();
+  const held = { deploymentId: 'dep_old', heldForMs: 10 };
+  const { router } = routerWith(routes, () => [{ ...edgeOf(routes), retiring: [held] }]);
+  await router.switchTo(spec('dep_new'), [workload(5000)]);
+  const result = await router.drain(spec('dep_new'), { id: 'dep_old', workload: null }, 30);
+  assert.equal([result.drained, result.inFlight], [false, 0]);
+});
+
 test('upstreams are rewritten only while the route still points at the deployment', async () => {
   const routes = new FakeRoutes();
   const { router } = routerWith(routes, () => [edgeOf(routes)]);
