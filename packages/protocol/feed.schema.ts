@@ -1,9 +1,8 @@
 // The `feed` verb: every deployment record (and every statechart transition) since a cursor, for the dashboard.
 import { z } from 'zod';
-import { MAX_WATCH_WAIT_MS } from './limits.js';
 import { Name } from './names.js';
 import { TransitionReport } from './transition.schema.js';
-import { WatchedRecord } from './watch.schema.js';
+import { LongPollWaitMs, WatchedRecord } from './watch.schema.js';
 
 /**
  * Where a caller is in the transitions an agent received: `n` counts on agent `agent` (which changes when it restarts),
@@ -26,12 +25,7 @@ export const FeedRequest = z.strictObject({
   environment: Name.optional(),
   since: z.number().int().min(0),
   transitions: z.strictObject({ after: FeedTransitionCursor.nullable() }).optional(),
-  waitMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_WATCH_WAIT_MS, `waits at most ${MAX_WATCH_WAIT_MS} ms`)
-    .default(MAX_WATCH_WAIT_MS - 1_000),
+  waitMs: LongPollWaitMs,
 });
 
 /**

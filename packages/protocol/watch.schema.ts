@@ -5,6 +5,14 @@ import { MAX_WATCH_DEPLOYMENTS, MAX_WATCH_WAIT_MS } from './limits.js';
 import { DeploymentId } from './names.js';
 import { TransitionReport } from './transition.schema.js';
 
+/** How long a long poll (`watch`, `feed`) may wait for a change before it answers empty. */
+export const LongPollWaitMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_WATCH_WAIT_MS, `waits at most ${MAX_WATCH_WAIT_MS} ms`)
+  .default(MAX_WATCH_WAIT_MS - 1_000);
+
 /** A deployment and the revision of its record the caller last saw (0: none yet). */
 export const WatchCursor = z.strictObject({ id: DeploymentId, revision: z.number().int().min(0).default(0) });
 /** The last transition the caller saw: `seq` counts per deployment on the node that reported it. */
@@ -22,12 +30,7 @@ export const WatchRequest = z
       .min(1)
       .max(MAX_WATCH_DEPLOYMENTS, `at most ${MAX_WATCH_DEPLOYMENTS} deployments per watch`),
     transitions: z.strictObject({ after: TransitionCursor.nullable() }).optional(),
-    waitMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_WATCH_WAIT_MS, `waits at most ${MAX_WATCH_WAIT_MS} ms`)
-      .default(MAX_WATCH_WAIT_MS - 1_000),
+    waitMs: LongPollWaitMs,
   })
   .refine((r) => r.transitions === undefined || r.deployments.length === 1, {
     message: 'transitions are watched for exactly one deployment',

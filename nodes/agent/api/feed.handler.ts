@@ -10,6 +10,7 @@ import {
 } from '../../../packages/protocol/index.js';
 import type { DeploymentIndex } from '../deployment-index.js';
 import type { TransitionRing } from '../transition-ring.js';
+import { LongPollWait } from './long-poll.js';
 
 type FeedRequest = ApiRequestParsed<'feed'>;
 
@@ -70,8 +71,8 @@ export function transitionsSince(ring: TransitionRing, after: FeedTransitionCurs
  * index or the ring to move, at most `waitMs`. Nothing outlives the request: a caller that vanished costs one wait.
  */
 export async function feed(index: DeploymentIndex, ring: TransitionRing, req: FeedRequest): Promise<ApiReply<'feed'>> {
-  let wake: (() => void) | null = null;
-  const poke = () => wake?.();
+  const wait = new LongPollWait();
+  const poke = wait.poke;
   const unlisten = [index.listen(poke), ring.listen(poke)];
   const after = req.transitions?.after ?? null;
   try {
@@ -86,14 +87,7 @@ export async function feed(index: DeploymentIndex, ring: TransitionRing, req: Fe
         const t = transitionsSince(ring, after);
         return { ...r, gap, ...t, more: r.more || t.more };
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+      await wait.for(left);
     }
   } finally {
     for (const stop of unlisten) stop();

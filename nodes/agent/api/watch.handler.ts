@@ -9,6 +9,7 @@ import {
 import { followTransitions } from '../../../cluster/inspect/index.js';
 import { transitionHistory } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
+import { LongPollWait } from './long-poll.js';
 
 type Cursor = ApiRequestParsed<'watch'>['deployments'][number];
 type After = { nodeId: string; seq: number } | null;
@@ -71,8 +72,8 @@ export function pickTransitions(
  * transition to move, at most `waitMs`. Nothing outlives the request: a caller that vanished costs one wait.
  */
 export async function watch(ctx: AgentContext, req: ApiRequestParsed<'watch'>): Promise<ApiReply<'watch'>> {
-  let wake: (() => void) | null = null;
-  const poke = () => wake?.();
+  const wait = new LongPollWait();
+  const poke = wait.poke;
   const unlisten = ctx.index.listen(poke);
   const live: TransitionReport[] = [];
   const target = req.transitions ? req.deployments[0]!.id : null;
@@ -95,14 +96,7 @@ export async function watch(ctx: AgentContext, req: ApiRequestParsed<'watch'>): 
       if (records.length > 0 || t.transitions.length > 0 || left <= 0) {
         return { records, ...t, journal: journal !== null };
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+      await wait.for(left);
     }
   } finally {
     unlisten();
