@@ -70,7 +70,14 @@ test('setup: two deploys, and a dashboard with --actions found through the proje
 test('Roll back from the page: the previous deployment serves again, and the page follows it', async () => {
   await page.getByRole('button', { name: 'Roll back web' }).click();
   await headerShows(ids[0]!);
-  assert.is((await active()).id, ids[0]);
+  // The page selects the rollback's target at once, and that deployment already says succeeded from its first run:
+  // the header can show it before the switch back is done, so wait for the cluster to say it is active again.
+  const back = await waitFor(
+    'the previous deployment is active again',
+    async () => (await active()).id === ids[0],
+    30_000,
+  );
+  assert.ok(back);
   assert.match((await page.locator('#transitions').textContent()) ?? '', /deployment\.promote/);
 });
 
