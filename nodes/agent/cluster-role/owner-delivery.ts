@@ -1,20 +1,38 @@
 // Reaching a deployment wherever it lives: hosted here, hosted by a live owner node, or only stored in KV.
-import type { DeploymentRecord } from '../../../packages/protocol/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CompartmentError, type DeploymentRecord } from '../../../packages/protocol/index.js';
 import type { DeploymentEvent, DeploymentSpec } from '../../../machines/deployment/index.js';
 import { deliverRemote, instanceRemote, stopRemote } from '../../../cluster/rpc/index.js';
 import type { AgentContext } from '../agent-context.js';
+import { LOST_AFTER_MS } from '../../../cluster/membership/index.js';
 import { storedContext } from '../stored-context.js';
 import type { WorkloadRuntime } from '../runtime/workload-runtime.js';
 
 /** The part of the agent this module uses. */
 type AgentPorts = Pick<AgentContext, 'cluster' | 'conn' | 'deployments' | 'host' | 'index' | 'settings'>;
 
+/** Pause between asks of an owner that answered nothing (its node may be dead and not yet declared lost). */
+const NO_ANSWER_RETRY_MS = 250;
+
 /** To its actor here, or to its owner's; with no live owner, as a pure transition here (which wakes it here if needed). */
 export async function deliverAnywhere(ctx: AgentPorts, id: string, event: DeploymentEvent): Promise<DeploymentRecord> {
   const self = ctx.settings.nodeId;
   if (ctx.host.isHosted(id)) return ctx.host.deliver(id, event);
   const owner = ctx.index.get(id)?.owner ?? (await ctx.deployments.get(id))?.value.owner ?? null;
-  if (owner && owner !== self && ctx.cluster.isLive(owner)) return deliverRemote(ctx.conn.nc, owner, id, event);
+  if (owner && owner !== self) {
+    // A node that just died answers nothing, yet counts as live until its heartbeats are LOST_AFTER_MS old: wait for
+    // either its answer or its loss, then transition the stored deployment here (compare-and-swap guards the owner).
+    const until = Date.now() + 2 * LOST_AFTER_MS;
+    while (ctx.cluster.isLive(owner)) {
+      try {
+        return await deliverRemote(ctx.conn.nc, owner, id, event);
+      } catch (error) {
+        const noAnswer = error instanceof CompartmentError && error.code === 'CLUSTER_UNAVAILABLE';
+        if (!noAnswer || Date.now() > until) throw error;
+        await sleep(NO_ANSWER_RETRY_MS);
+      }
+    }
+  }
   return ctx.host.deliver(id, event);
 }
 
