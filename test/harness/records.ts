@@ -1,5 +1,6 @@
 // Valid DeploymentRecords for tests, with the fields a test cares about overridden.
 import { DeploymentRecord, type DeploymentRecord as Record_ } from '../../packages/protocol/index.js';
+import type { DeploymentIndex } from '../../nodes/agent/deployment-index.js';
 
 let counter = 0;
 
@@ -44,4 +45,20 @@ export function advance(r: Record_, change: Partial<Record_>): Record_ {
   }
   next.state = { status: next.status, stage: next.promotionStage, health: next.health };
   return DeploymentRecord.parse(next);
+}
+
+/** Stores a record of deployment `id` (service web, production) into an agent's index at `revision`, as its KV watch would. */
+export function putIndexed(
+  index: DeploymentIndex,
+  id: string,
+  revision: number,
+  overrides: Partial<Record_> = {},
+): void {
+  index.apply({
+    type: 'put',
+    key: `production.web.${id}`,
+    revision,
+    initial: false,
+    value: { record: makeRecord({ id, ...overrides }), snapshot: null, owner: null } as never,
+  });
 }

@@ -5,16 +5,10 @@ import { MAX_FEED_RECORD_BYTES, type TransitionReport } from '../../packages/pro
 import { DeploymentIndex } from '../../nodes/agent/deployment-index.js';
 import { KEPT_BYTES, KEPT_REPORTS, TransitionRing } from '../../nodes/agent/transition-ring.js';
 import { feed, recordsSince } from '../../nodes/agent/api/feed.handler.js';
-import { makeRecord } from '../harness/records.js';
+import { putIndexed } from '../harness/records.js';
 
 const put = (index: DeploymentIndex, id: string, revision: number, failureMessage: string | null = null) =>
-  index.apply({
-    type: 'put',
-    key: `production.web.${id}`,
-    revision,
-    initial: false,
-    value: { record: makeRecord({ id, failureMessage }), snapshot: null, owner: null } as never,
-  });
+  putIndexed(index, id, revision, { failureMessage });
 const remove = (index: DeploymentIndex, id: string, revision: number) =>
   index.apply({
     type: 'delete',

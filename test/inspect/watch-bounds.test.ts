@@ -4,16 +4,9 @@ import * as assert from 'uvu/assert';
 import { MAX_WATCH_TRANSITION_BYTES, type TransitionReport } from '../../packages/protocol/index.js';
 import { DeploymentIndex } from '../../nodes/agent/deployment-index.js';
 import { pickTransitions } from '../../nodes/agent/api/watch.handler.js';
-import { makeRecord } from '../harness/records.js';
+import { putIndexed } from '../harness/records.js';
 
-const put = (index: DeploymentIndex, id: string, revision: number) =>
-  index.apply({
-    type: 'put',
-    key: `production.web.${id}`,
-    revision,
-    initial: false,
-    value: { record: makeRecord({ id }), snapshot: null, owner: null } as never,
-  });
+const put = putIndexed;
 
 test('the index hands a watcher each revision since its cursor, the last 8 of a deployment, oldest first', () => {
   const index = new DeploymentIndex();
